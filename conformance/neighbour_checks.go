@@ -1,0 +1,175 @@
+package conformance
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// hubFixture: +66800000000 called 5 numbers (hours 1..5), was called by 2
+// (hours 6, 7), and a VoIP account presents as it (state link from hour 0).
+func hubFixture(t *testing.T, s intel.Store) (hub string, calls []intel.Link, presented intel.Link) {
+	for i := 1; i <= 5; i++ {
+		calls = append(calls, call("+66800000000", fmt.Sprintf("+6681000000%d", i), i, fmt.Sprintf("out-%d", i)))
+	}
+	for i := 6; i <= 7; i++ {
+		calls = append(calls, call(fmt.Sprintf("+6682000000%d", i), "+66800000000", i, fmt.Sprintf("in-%d", i)))
+	}
+	presented = state(intel.LinkPresentedAs, voip("sip:boss@voip.example.com"), phone("+66800000000"), "TH-NBTC", 0, 0)
+	mustUpsert(t, s, intel.Batch{Links: append(append([]intel.Link{}, calls...), presented)})
+	return pid("+66800000000"), calls, presented
+}
+
+var _ = register("NeighboursUnknownIsNotFound", func(t *testing.T, h *Harness, s intel.Store) {
+	_, err := s.Neighbours(ctxFor(t), intel.NeighbourQuery{ID: pid("+66899999999")})
+	wantCode(t, err, intel.ENOTFOUND, "id")
+})
+
+var _ = register("NeighboursIsolatedEntityHasNone", func(t *testing.T, h *Harness, s intel.Store) {
+	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{phone("+66811111111")}})
+	p := mustNeighbours(t, s, intel.NeighbourQuery{ID: pid("+66811111111")})
+	if len(p.Items) != 0 || p.TotalCount != 0 || p.HasNextPage {
+		t.Errorf("page %+v", p)
+	}
+})
+
+var _ = register("NeighboursDirection", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	for dir, want := range map[intel.Direction]int{intel.DirectionOut: 5, intel.DirectionIn: 3, intel.DirectionBoth: 8} {
+		p := mustNeighbours(t, s, intel.NeighbourQuery{ID: hub, Direction: dir})
+		if p.TotalCount != want || len(p.Items) != want {
+			t.Errorf("%s: total %d items %d, want %d", dir, p.TotalCount, len(p.Items), want)
+		}
+		for _, n := range p.Items {
+			if (dir == intel.DirectionOut && !n.Outgoing) || (dir == intel.DirectionIn && n.Outgoing) {
+				t.Errorf("%s: item %s has Outgoing=%v", dir, n.Link.ID, n.Outgoing)
+			}
+			far := n.Link.To
+			if !n.Outgoing {
+				far = n.Link.From
+			}
+			if n.Entity.ID != far {
+				t.Errorf("%s: entity %s is not the far end %s", dir, n.Entity.ID, far)
+			}
+		}
+	}
+})
+
+var _ = register("NeighboursFilterByLinkType", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, presented := hubFixture(t, s)
+	p := mustNeighbours(t, s, intel.NeighbourQuery{ID: hub, LinkTypes: []intel.LinkType{intel.LinkPresentedAs}})
+	if p.TotalCount != 1 || p.Items[0].Link.ID != presented.ID {
+		t.Errorf("got %v", neighbourIDs(p))
+	}
+	p = mustNeighbours(t, s, intel.NeighbourQuery{ID: hub, LinkTypes: []intel.LinkType{intel.LinkTransferred}})
+	if p.TotalCount != 0 {
+		t.Errorf("TRANSFERRED filter returned %d", p.TotalCount)
+	}
+})
+
+var _ = register("NeighboursFilterByKind", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	p := mustNeighbours(t, s, intel.NeighbourQuery{ID: hub, Kinds: []intel.Kind{intel.KindVoipAccount}})
+	if p.TotalCount != 1 || p.Items[0].Entity.Kind != intel.KindVoipAccount {
+		t.Errorf("got %v", neighbourIDs(p))
+	}
+	p = mustNeighbours(t, s, intel.NeighbourQuery{ID: hub, Kinds: []intel.Kind{intel.KindPhoneNumber}})
+	if p.TotalCount != 7 {
+		t.Errorf("PhoneNumber filter: %d, want 7", p.TotalCount)
+	}
+})
+
+var _ = register("NeighboursTimeWindowOnEvents", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, calls, _ := hubFixture(t, s)
+	// [hour 2, hour 4): calls at hours 2 and 3, plus the open-ended state link.
+	p := mustNeighbours(t, s, intel.NeighbourQuery{ID: hub, LinkTypes: []intel.LinkType{intel.LinkCalled},
+		Window: intel.TimeWindow{Since: at(2), Until: at(4)}})
+	want := []string{calls[2].ID, calls[1].ID}
+	if got := neighbourIDs(p); !equalStrings(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+})
+
+var _ = register("NeighboursTimeWindowOnValidity", func(t *testing.T, h *Harness, s intel.Store) {
+	a := voip("sip:a@x.example")
+	l := state(intel.LinkPresentedAs, a, phone("+66811111111"), "TH-NBTC", 10, 20)
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{l}})
+	for _, c := range []struct {
+		since, until int
+		want         int
+	}{{0, 10, 0}, {0, 11, 1}, {15, 16, 1}, {19, 30, 1}, {20, 30, 0}, {25, 0, 0}} {
+		w := intel.TimeWindow{Since: at(c.since)}
+		if c.until != 0 {
+			w.Until = at(c.until)
+		}
+		p := mustNeighbours(t, s, intel.NeighbourQuery{ID: a.ID, Window: w})
+		if p.TotalCount != c.want {
+			t.Errorf("window [%d,%d): %d links, want %d", c.since, c.until, p.TotalCount, c.want)
+		}
+	}
+})
+
+var _ = register("NeighboursOrderMostRecentFirstThenID", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, calls, presented := hubFixture(t, s)
+	tie := call("+66800000000", "+66830000000", 7, "tie-7")
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{tie}})
+	p := mustNeighbours(t, s, intel.NeighbourQuery{ID: hub})
+	hour7 := sortedCopy([]string{calls[6].ID, tie.ID})
+	want := append(hour7, calls[5].ID, calls[4].ID, calls[3].ID, calls[2].ID, calls[1].ID, calls[0].ID, presented.ID)
+	if got := neighbourIDs(p); !equalStrings(got, want) {
+		t.Errorf("order\n got %v\nwant %v", got, want)
+	}
+})
+
+var _ = register("NeighboursPaginationVisitsEachOnce", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	all := neighbourIDs(mustNeighbours(t, s, intel.NeighbourQuery{ID: hub}))
+	var got []string
+	after := ""
+	for pages := 0; pages < 10; pages++ {
+		p := mustNeighbours(t, s, intel.NeighbourQuery{ID: hub, First: 3, After: after})
+		if p.TotalCount != 8 {
+			t.Errorf("TotalCount %d on page %d", p.TotalCount, pages)
+		}
+		got = append(got, neighbourIDs(p)...)
+		if !p.HasNextPage {
+			break
+		}
+		after = p.Items[len(p.Items)-1].Cursor
+	}
+	if !equalStrings(got, all) {
+		t.Errorf("paged\n got %v\nwant %v", got, all)
+	}
+})
+
+var _ = register("NeighboursCursorStableUnderInserts", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	p1 := mustNeighbours(t, s, intel.NeighbourQuery{ID: hub, First: 4})
+	// A newer call arrives between pages: it sorts first, so it must not
+	// shift the second page.
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{call("+66800000000", "+66840000000", 99, "late")}})
+	p2 := mustNeighbours(t, s, intel.NeighbourQuery{ID: hub, First: 4, After: p1.Items[3].Cursor})
+	full := neighbourIDs(mustNeighbours(t, s, intel.NeighbourQuery{ID: hub}))
+	if got := neighbourIDs(p2); !equalStrings(got, full[5:9]) {
+		t.Errorf("second page %v, want %v", got, full[5:9])
+	}
+	if p2.HasNextPage {
+		t.Error("HasNextPage on the last page")
+	}
+})
+
+var _ = register("NeighboursRejectsBadInput", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	for field, q := range map[string]intel.NeighbourQuery{
+		"after":     {ID: hub, After: "not-a-cursor"},
+		"first":     {ID: hub, First: intel.MaxPageSize + 1},
+		"direction": {ID: hub, Direction: "SIDEWAYS"},
+		"linkTypes": {ID: hub, LinkTypes: []intel.LinkType{"KNOWS"}},
+		"kinds":     {ID: hub, Kinds: []intel.Kind{"Vessel"}},
+		"window.until": {ID: hub, Window: intel.TimeWindow{Since: at(5), Until: at(1)}},
+	} {
+		_, err := s.Neighbours(ctxFor(t), q)
+		wantCode(t, err, intel.EINVALID, field)
+	}
+})

@@ -1,0 +1,176 @@
+package embeddedstore
+
+import (
+	"context"
+	"sort"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// GetEntities returns deep copies of the stored entities among ids.
+func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]intel.Entity, len(ids))
+	for _, id := range ids {
+		if e, ok := s.entities[id]; ok {
+			out[id] = e.Clone()
+		}
+	}
+	return out, nil
+}
+
+// GetLinks returns deep copies of the stored links among ids.
+func (s *Store) GetLinks(ctx context.Context, ids []string) (map[string]intel.Link, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]intel.Link, len(ids))
+	for _, id := range ids {
+		if l, ok := s.links[id]; ok {
+			out[id] = l.Clone()
+		}
+	}
+	return out, nil
+}
+
+// FindEntity looks an entity up by kind and canonical key.
+func (s *Store) FindEntity(ctx context.Context, kind intel.Kind, key string) (intel.Entity, error) {
+	if err := ctx.Err(); err != nil {
+		return intel.Entity{}, err
+	}
+	id := intel.EntityID(kind, key)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.entities[id]
+	if !ok {
+		return intel.Entity{}, intel.Errorf(intel.ENOTFOUND, "key", "no %s with key %q", kind, key)
+	}
+	return e.Clone(), nil
+}
+
+// Neighbours lists the links at one entity in the contract's order.
+func (s *Store) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
+	if err := q.Normalize(); err != nil {
+		return intel.NeighbourPage{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return intel.NeighbourPage{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.entities[q.ID]; !ok {
+		return intel.NeighbourPage{}, intel.Errorf(intel.ENOTFOUND, "id", "no entity with id %q", q.ID)
+	}
+	type hit struct {
+		link  *intel.Link
+		start int64
+		out   bool
+	}
+	var hits []hit
+	for _, lid := range s.adjacency[q.ID] {
+		l := s.links[lid]
+		out := l.From == q.ID
+		if (q.Direction == intel.DirectionOut && !out) || (q.Direction == intel.DirectionIn && out) {
+			continue
+		}
+		far := l.To
+		if !out {
+			far = l.From
+		}
+		kind, _, _ := intel.SplitEntityID(far)
+		if !intel.ContainsLinkType(q.LinkTypes, l.Type) || !intel.ContainsKind(q.Kinds, kind) || !q.Window.Matches(l) {
+			continue
+		}
+		start, _ := l.Span()
+		hits = append(hits, hit{link: l, start: start, out: out})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].start != hits[j].start {
+			return hits[i].start > hits[j].start
+		}
+		return hits[i].link.ID < hits[j].link.ID
+	})
+	page := intel.NeighbourPage{TotalCount: len(hits)}
+	at, after := q.AfterPosition()
+	first := sort.Search(len(hits), func(i int) bool {
+		h := hits[i]
+		return h.start < at || (h.start == at && h.link.ID > after)
+	})
+	for _, h := range hits[first:] {
+		if len(page.Items) == q.First {
+			page.HasNextPage = true
+			break
+		}
+		far := h.link.To
+		if !h.out {
+			far = h.link.From
+		}
+		page.Items = append(page.Items, intel.Neighbour{
+			Link:     h.link.Clone(),
+			Entity:   s.entities[far].Clone(),
+			Outgoing: h.out,
+			Cursor:   intel.EncodeCursor(h.start, h.link.ID),
+		})
+	}
+	return page, nil
+}
+
+// Expand runs the shared expansion algorithm over the in-memory graph.
+func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
+	return intel.ExpandNetwork(ctx, s, q)
+}
+
+// LinksAround serves one level of an expansion (see intel.NetworkSource).
+func (s *Store) LinksAround(ctx context.Context, r intel.LevelRequest) ([]intel.Link, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	frontier := toSet(r.Frontier)
+	done := toSet(r.Done)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := map[string]bool{}
+	var picked []*intel.Link
+	for _, id := range r.Frontier {
+		for _, lid := range s.adjacency[id] {
+			if seen[lid] {
+				continue
+			}
+			seen[lid] = true
+			l := s.links[lid]
+			if r.Wants(l, frontier.has, done.has) {
+				picked = append(picked, l)
+			}
+		}
+	}
+	sort.Slice(picked, func(i, j int) bool { return picked[i].ID < picked[j].ID })
+	if len(picked) > r.Limit {
+		picked = picked[:r.Limit]
+	}
+	out := make([]intel.Link, len(picked))
+	for i, l := range picked {
+		out[i] = l.Clone()
+	}
+	return out, nil
+}
+
+type idSet map[string]struct{}
+
+func toSet(ids []string) idSet {
+	s := make(idSet, len(ids))
+	for _, id := range ids {
+		s[id] = struct{}{}
+	}
+	return s
+}
+
+func (s idSet) has(id string) bool {
+	_, ok := s[id]
+	return ok
+}

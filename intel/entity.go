@@ -1,0 +1,207 @@
+package intel
+
+import (
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Entity is one artefact in the graph: a phone number, a VoIP account, an IP
+// address, a bank account or a suspect. Its identity is its kind and its
+// canonical key; everything else is description that agencies add over time.
+type Entity struct {
+	// ID is EntityID(Kind, Key): the same on every backend and stable forever.
+	ID   string
+	Kind Kind
+	// Key is the canonical natural key (E.164, sip URI, RFC 5952 text, ...).
+	Key string
+	// Label is what a person sees; it defaults to the key.
+	Label string
+	// RawForms are the distinct spellings under which the entity was seen,
+	// sorted; they let an analyst see that "081-234-5678" and "+66812345678"
+	// were reported as the same number.
+	RawForms []string
+	// Markers are caller-ID display markers seen on the number (+697, +698), sorted.
+	Markers []string
+	// Attrs are descriptive attributes (number type, carrier, bank name, ...).
+	Attrs map[string]string
+	// FirstIngested is when any agency first told us about the entity. The
+	// store sets it on creation and never changes it afterwards.
+	FirstIngested time.Time
+}
+
+// Limits on entity fields. They keep one bad record from bloating the graph.
+const (
+	MaxRawForms   = 64
+	MaxAttrs      = 64
+	MaxTextLength = 1024
+	maxAttrKey    = 64
+)
+
+// Validate checks that e is fit to store: a known kind, a non-empty key, an ID
+// that matches them and bounded text. Keys are expected to be canonical
+// already (see ParseIdentifier); Validate does not re-parse them.
+func (e *Entity) Validate(field string) error {
+	if !e.Kind.Valid() {
+		return Errorf(EINVALID, field+".kind", "unknown kind %q", e.Kind)
+	}
+	if strings.TrimSpace(e.Key) == "" {
+		return Errorf(EINVALID, field+".key", "must not be empty")
+	}
+	if e.ID != EntityID(e.Kind, e.Key) {
+		return Errorf(EINVALID, field+".id", "is %q but kind and key make %q", e.ID, EntityID(e.Kind, e.Key))
+	}
+	if err := checkText(field+".key", e.Key); err != nil {
+		return err
+	}
+	if err := checkText(field+".label", e.Label); err != nil {
+		return err
+	}
+	if len(e.RawForms) > MaxRawForms {
+		return Errorf(EINVALID, field+".rawForms", "has %d entries, at most %d allowed", len(e.RawForms), MaxRawForms)
+	}
+	for _, r := range e.RawForms {
+		if err := checkText(field+".rawForms", r); err != nil {
+			return err
+		}
+	}
+	return checkAttrs(field+".attrs", e.Attrs)
+}
+
+func checkText(field, s string) error {
+	if len(s) > MaxTextLength {
+		return Errorf(EINVALID, field, "is %d bytes long, at most %d allowed", len(s), MaxTextLength)
+	}
+	if !utf8.ValidString(s) {
+		return Errorf(EINVALID, field, "is not valid UTF-8")
+	}
+	return nil
+}
+
+func checkAttrs(field string, attrs map[string]string) error {
+	if len(attrs) > MaxAttrs {
+		return Errorf(EINVALID, field, "has %d entries, at most %d allowed", len(attrs), MaxAttrs)
+	}
+	for k, v := range attrs {
+		if k == "" || len(k) > maxAttrKey || !isAttrKey(k) {
+			return Errorf(EINVALID, field, "key %q must be 1-%d letters, digits or '_'", k, maxAttrKey)
+		}
+		if err := checkText(field+"."+k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isAttrKey keeps attribute names to identifiers, because the Neo4j store
+// turns them into property names.
+func isAttrKey(k string) bool {
+	for _, c := range k {
+		ok := c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// MergeEntity returns what the store holds after upserting in on top of old.
+// Both backends call it so that merging behaves the same everywhere: the
+// label is replaced when in has one, attributes are replaced key by key,
+// raw forms and markers accumulate as sorted sets, and FirstIngested keeps
+// its first value. Upserting the same entity twice therefore changes nothing.
+func MergeEntity(old *Entity, in Entity, now time.Time) Entity {
+	out := in.Clone()
+	if old == nil {
+		if out.Label == "" {
+			out.Label = out.Key
+		}
+		out.RawForms = sortedSet(out.RawForms)
+		out.Markers = sortedSet(out.Markers)
+		out.FirstIngested = normTime(now)
+		if out.Attrs == nil {
+			out.Attrs = map[string]string{}
+		}
+		return out
+	}
+	out.FirstIngested = old.FirstIngested
+	if out.Label == "" {
+		out.Label = old.Label
+	}
+	out.RawForms = sortedSet(append(append([]string{}, old.RawForms...), in.RawForms...))
+	out.Markers = sortedSet(append(append([]string{}, old.Markers...), in.Markers...))
+	attrs := make(map[string]string, len(old.Attrs)+len(in.Attrs))
+	for k, v := range old.Attrs {
+		attrs[k] = v
+	}
+	for k, v := range in.Attrs {
+		attrs[k] = v
+	}
+	out.Attrs = attrs
+	return out
+}
+
+// StubEntity is the entity a link endpoint creates when nothing else is known
+// about it yet, so that a link never dangles.
+func StubEntity(id string) (Entity, error) {
+	kind, key, ok := SplitEntityID(id)
+	if !ok {
+		return Entity{}, Errorf(EINVALID, "id", "%q is not an entity id (want Kind:key)", id)
+	}
+	return Entity{ID: id, Kind: kind, Key: key, Label: key, Attrs: map[string]string{}}, nil
+}
+
+// SplitEntityID is the inverse of EntityID.
+func SplitEntityID(id string) (Kind, string, bool) {
+	i := strings.IndexByte(id, ':')
+	if i <= 0 || i == len(id)-1 {
+		return "", "", false
+	}
+	k := Kind(id[:i])
+	if !k.Valid() {
+		return "", "", false
+	}
+	return k, id[i+1:], true
+}
+
+// Clone returns a deep copy, so that no caller can change what a store holds.
+func (e Entity) Clone() Entity {
+	e.RawForms = cloneStrings(e.RawForms)
+	e.Markers = cloneStrings(e.Markers)
+	e.Attrs = cloneMap(e.Attrs)
+	return e
+}
+
+func cloneStrings(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	return append([]string(nil), s...)
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// sortedSet returns the distinct non-empty strings of s in sorted order,
+// never nil, so that stored lists compare equal regardless of arrival order.
+func sortedSet(s []string) []string {
+	out := make([]string, 0, len(s))
+	seen := make(map[string]bool, len(s))
+	for _, v := range s {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,68 @@
+package intel
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. They are few on purpose: every edge (GraphQL, CLI, HTTP)
+// maps these, and only these, onto what its clients understand.
+const (
+	EINVALID  = "invalid"   // the caller's input is wrong; the message says which field and why
+	ENOTFOUND = "not_found" // the thing asked for does not exist
+	ECONFLICT = "conflict"  // the input contradicts what is stored
+	EINTERNAL = "internal"  // our fault; details are logged, never shown
+)
+
+// Error is a domain error with a code, the input field it concerns (if any)
+// and a message fit to show the person who made the request.
+type Error struct {
+	Code    string
+	Field   string
+	Message string
+}
+
+// Error implements the error interface as "field: message".
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
+}
+
+// Errorf builds an *Error with a formatted message.
+func Errorf(code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for any error that is not a
+// domain error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorField returns the field an error concerns, or "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+// ErrorMessage returns the message to show a caller: the domain message, or
+// "internal error" for anything else, so internals never leak.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

@@ -1,0 +1,226 @@
+package intel
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"time"
+)
+
+// Visibility says who may see a fact. It is decided by the contributing
+// agency when the fact is recorded and enforced at read time.
+type Visibility string
+
+// The visibility classes.
+const (
+	// VisibilityDomestic facts stay within the contributing agency's country.
+	VisibilityDomestic Visibility = "DOMESTIC"
+	// VisibilityShareable facts may cross the border under an active agreement.
+	VisibilityShareable Visibility = "SHAREABLE"
+	// VisibilityRestricted facts stay with the contributing agency alone.
+	VisibilityRestricted Visibility = "RESTRICTED"
+)
+
+// Valid reports whether v is a known class.
+func (v Visibility) Valid() bool {
+	return v == VisibilityDomestic || v == VisibilityShareable || v == VisibilityRestricted
+}
+
+// Provenance says where a fact came from and under what terms. Every link
+// carries one, because a fact without a source cannot be used as evidence.
+type Provenance struct {
+	// Agency is the contributing agency's code (e.g. "TH-CIB").
+	Agency string
+	// Country is the contributing agency's country.
+	Country Region
+	// ObservedAt is when an event happened (event links).
+	ObservedAt time.Time
+	// ValidFrom and ValidUntil bound when a state held (state links); a zero
+	// ValidUntil means "still holds". ValidUntil is exclusive.
+	ValidFrom, ValidUntil time.Time
+	// IngestedAt is when the store first recorded the fact; the store sets it.
+	IngestedAt time.Time
+	// EvidenceRef points to the source record (case file, CDR batch, ...).
+	EvidenceRef string
+	// Confidence is how sure the contributor is, from 0 to 1.
+	Confidence float64
+	// LegalBasis names the law or agreement under which the fact was obtained.
+	LegalBasis string
+	// Visibility is who may see the fact.
+	Visibility Visibility
+}
+
+// Link is a typed, directed fact between two entities, with provenance.
+type Link struct {
+	// ID is LinkIdentity(...): the same on every backend, and the same for a
+	// record sent twice, which is what makes upserts idempotent.
+	ID   string
+	Type LinkType
+	// From and To are entity ids.
+	From, To string
+	// EventKey identifies the source event (one call, one transfer) for event links.
+	EventKey string
+	Provenance
+	// Attrs are type-specific properties (durationSec, amount, currency, userAgent, ...).
+	Attrs map[string]string
+}
+
+// LinkIdentity computes the stable id of a link. Event links are identified
+// by their type, ends and event key, so a resent record lands on the same
+// link; state links by their type, ends and contributing agency, so each
+// agency's claim stays a separate fact with its own provenance.
+func LinkIdentity(t LinkType, from, to, eventKey, agency string) string {
+	h := sha256.New()
+	disc := "a\x00" + agency
+	if spec, ok := t.Spec(); ok && spec.Event {
+		disc = "e\x00" + eventKey
+	}
+	for _, part := range []string{string(t), from, to, disc} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return "L" + hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// Times are kept to the millisecond in UTC on every backend, so that a value
+// round-trips identically through the embedded store and Neo4j.
+func normTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// Normalize fills in what a caller may leave out: the id, UTC millisecond
+// times and the default visibility. Stores call it before Validate.
+func (l *Link) Normalize() {
+	l.ObservedAt = normTime(l.ObservedAt)
+	l.ValidFrom = normTime(l.ValidFrom)
+	l.ValidUntil = normTime(l.ValidUntil)
+	l.IngestedAt = normTime(l.IngestedAt)
+	if l.Visibility == "" {
+		l.Visibility = VisibilityDomestic
+	}
+	if l.Attrs == nil {
+		l.Attrs = map[string]string{}
+	}
+	if l.ID == "" {
+		l.ID = LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency)
+	}
+}
+
+// Validate checks that l is fit to store; field prefixes error fields so the
+// caller can name the offending item (e.g. "links[3]").
+func (l *Link) Validate(field string) error {
+	spec, ok := l.Type.Spec()
+	if !ok {
+		return Errorf(EINVALID, field+".type", "unknown link type %q", l.Type)
+	}
+	fk, _, ok := SplitEntityID(l.From)
+	if !ok {
+		return Errorf(EINVALID, field+".from", "%q is not an entity id", l.From)
+	}
+	tk, _, ok := SplitEntityID(l.To)
+	if !ok {
+		return Errorf(EINVALID, field+".to", "%q is not an entity id", l.To)
+	}
+	if !spec.allows(spec.From, fk) {
+		return Errorf(EINVALID, field+".from", "a %s link cannot start at a %s", l.Type, fk)
+	}
+	if !spec.allows(spec.To, tk) {
+		return Errorf(EINVALID, field+".to", "a %s link cannot end at a %s", l.Type, tk)
+	}
+	if l.From == l.To {
+		return Errorf(EINVALID, field+".to", "a link cannot join an entity to itself")
+	}
+	if l.ID != LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency) {
+		return Errorf(EINVALID, field+".id", "does not match the link's type, ends and key")
+	}
+	if spec.Event {
+		if l.EventKey == "" {
+			return Errorf(EINVALID, field+".eventKey", "is required for %s links, so that a resent record is stored once", l.Type)
+		}
+		if l.ObservedAt.IsZero() {
+			return Errorf(EINVALID, field+".observedAt", "is required for %s links", l.Type)
+		}
+	} else if !l.ValidUntil.IsZero() && !l.ValidFrom.IsZero() && !l.ValidUntil.After(l.ValidFrom) {
+		return Errorf(EINVALID, field+".validUntil", "must be after validFrom")
+	}
+	if l.Agency == "" {
+		return Errorf(EINVALID, field+".agency", "must name the contributing agency")
+	}
+	if l.Country != RegionTH && l.Country != RegionKH {
+		return Errorf(EINVALID, field+".country", "must be TH or KH, got %q", l.Country)
+	}
+	if math.IsNaN(l.Confidence) || l.Confidence < 0 || l.Confidence > 1 {
+		return Errorf(EINVALID, field+".confidence", "must be between 0 and 1, got %v", l.Confidence)
+	}
+	if !l.Visibility.Valid() {
+		return Errorf(EINVALID, field+".visibility", "unknown visibility %q (want DOMESTIC, SHAREABLE or RESTRICTED)", l.Visibility)
+	}
+	for name, s := range map[string]string{"agency": l.Agency, "eventKey": l.EventKey, "evidenceRef": l.EvidenceRef, "legalBasis": l.LegalBasis} {
+		if err := checkText(field+"."+name, s); err != nil {
+			return err
+		}
+	}
+	return checkAttrs(field+".attrs", l.Attrs)
+}
+
+// Span returns the inclusive interval, in Unix milliseconds, over which the
+// link holds: one instant for an event, the validity window for a state
+// (open ends become the extreme int64 values). Both stores filter and order
+// by it, and the Neo4j store keeps it as tStart/tEnd properties.
+func (l *Link) Span() (start, end int64) {
+	if spec, ok := l.Type.Spec(); ok && spec.Event {
+		ms := l.ObservedAt.UnixMilli()
+		return ms, ms
+	}
+	start, end = math.MinInt64, math.MaxInt64
+	if !l.ValidFrom.IsZero() {
+		start = l.ValidFrom.UnixMilli()
+	}
+	if !l.ValidUntil.IsZero() {
+		end = l.ValidUntil.UnixMilli() - 1
+	}
+	return start, end
+}
+
+// Clone returns a deep copy.
+func (l Link) Clone() Link {
+	l.Attrs = cloneMap(l.Attrs)
+	return l
+}
+
+// TimeWindow restricts facts to those that held at some moment in
+// [Since, Until). A zero bound is open.
+type TimeWindow struct {
+	Since, Until time.Time
+}
+
+// Bounds returns the window as Unix milliseconds for comparison with Span:
+// a link matches when start < until && end >= since.
+func (w TimeWindow) Bounds() (since, until int64) {
+	since, until = math.MinInt64, math.MaxInt64
+	if !w.Since.IsZero() {
+		since = w.Since.UnixMilli()
+	}
+	if !w.Until.IsZero() {
+		until = w.Until.UnixMilli()
+	}
+	return since, until
+}
+
+// Matches reports whether the link holds at some moment inside w.
+func (w TimeWindow) Matches(l *Link) bool {
+	since, until := w.Bounds()
+	start, end := l.Span()
+	return start < until && end >= since
+}
+
+// Validate rejects a window whose end is not after its start.
+func (w TimeWindow) Validate(field string) error {
+	if !w.Since.IsZero() && !w.Until.IsZero() && !w.Until.After(w.Since) {
+		return Errorf(EINVALID, field+".until", "must be after since")
+	}
+	return nil
+}

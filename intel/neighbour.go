@@ -1,0 +1,188 @@
+package intel
+
+import (
+	"encoding/base64"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Direction says which links at an entity a query follows.
+type Direction string
+
+// The directions.
+const (
+	DirectionOut  Direction = "OUT"
+	DirectionIn   Direction = "IN"
+	DirectionBoth Direction = "BOTH"
+)
+
+// Page size limits for Neighbours.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// NeighbourQuery asks for the links at one entity.
+type NeighbourQuery struct {
+	ID        string
+	Direction Direction
+	// LinkTypes and Kinds filter links and the entity at the other end; empty means any.
+	LinkTypes []LinkType
+	Kinds     []Kind
+	Window    TimeWindow
+	// First is the page size (DefaultPageSize when 0); After is the cursor
+	// of the last item already seen.
+	First int
+	After string
+}
+
+// Neighbour is one link at an entity and the entity at its other end.
+type Neighbour struct {
+	Link   Link
+	Entity Entity
+	// Outgoing is true when the queried entity is the link's From end.
+	Outgoing bool
+	// Cursor continues a listing right after this item.
+	Cursor string
+}
+
+// NeighbourPage is one page of neighbours.
+type NeighbourPage struct {
+	Items       []Neighbour
+	HasNextPage bool
+	// TotalCount counts every match of the query's filters, across pages.
+	TotalCount int
+}
+
+// Normalize applies defaults and checks the query; stores call it first so
+// that both reject exactly the same queries.
+func (q *NeighbourQuery) Normalize() error {
+	if q.ID == "" {
+		return Errorf(EINVALID, "id", "must not be empty")
+	}
+	if q.Direction == "" {
+		q.Direction = DirectionBoth
+	}
+	if q.Direction != DirectionOut && q.Direction != DirectionIn && q.Direction != DirectionBoth {
+		return Errorf(EINVALID, "direction", "unknown direction %q (want OUT, IN or BOTH)", q.Direction)
+	}
+	if q.First == 0 {
+		q.First = DefaultPageSize
+	}
+	if q.First < 0 || q.First > MaxPageSize {
+		return Errorf(EINVALID, "first", "must be between 1 and %d, got %d", MaxPageSize, q.First)
+	}
+	if err := validateFilters(q.LinkTypes, q.Kinds); err != nil {
+		return err
+	}
+	if q.After != "" {
+		if _, _, err := DecodeCursor(q.After); err != nil {
+			return err
+		}
+	}
+	return q.Window.Validate("window")
+}
+
+func validateFilters(types []LinkType, kinds []Kind) error {
+	for _, t := range types {
+		if !t.Valid() {
+			return Errorf(EINVALID, "linkTypes", "unknown link type %q", t)
+		}
+	}
+	for _, k := range kinds {
+		if !k.Valid() {
+			return Errorf(EINVALID, "kinds", "unknown kind %q", k)
+		}
+	}
+	return nil
+}
+
+// AfterPosition returns the sort position a page starts after: everything
+// with start < at, or start == at and id > linkID, comes next. With no
+// cursor it is the position before the first item.
+func (q *NeighbourQuery) AfterPosition() (at int64, linkID string) {
+	if q.After == "" {
+		return math.MaxInt64, ""
+	}
+	at, linkID, _ = DecodeCursor(q.After)
+	return at, linkID
+}
+
+// EncodeCursor makes an opaque cursor from a sort position.
+func EncodeCursor(at int64, linkID string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at, 10) + "|" + linkID))
+}
+
+// DecodeCursor reads a cursor made by EncodeCursor.
+func DecodeCursor(c string) (int64, string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil {
+		if at, id, ok := strings.Cut(string(raw), "|"); ok && id != "" {
+			if n, err := strconv.ParseInt(at, 10, 64); err == nil {
+				return n, id, nil
+			}
+		}
+	}
+	return 0, "", Errorf(EINVALID, "after", "is not a cursor returned by this API")
+}
+
+// ContainsLinkType reports whether t passes a type filter (empty passes all).
+func ContainsLinkType(filter []LinkType, t LinkType) bool {
+	if len(filter) == 0 {
+		return true
+	}
+	for _, f := range filter {
+		if f == t {
+			return true
+		}
+	}
+	return false
+}
+
+// ContainsKind reports whether k passes a kind filter (empty passes all).
+func ContainsKind(filter []Kind, k Kind) bool {
+	if len(filter) == 0 {
+		return true
+	}
+	for _, f := range filter {
+		if f == k {
+			return true
+		}
+	}
+	return false
+}
+
+// LinkTypeStrings and KindStrings turn filters into query parameters.
+func LinkTypeStrings(ts []LinkType) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}
+
+// KindStrings turns a kind filter into a query parameter.
+func KindStrings(ks []Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// MergeLink returns what the store holds after upserting in over old: the
+// new link entirely, except that IngestedAt keeps its first value.
+func MergeLink(old *Link, in Link, now time.Time) Link {
+	out := in.Clone()
+	if out.Attrs == nil {
+		out.Attrs = map[string]string{}
+	}
+	if old != nil {
+		out.IngestedAt = old.IngestedAt
+	} else {
+		out.IngestedAt = normTime(now)
+	}
+	return out
+}

@@ -1,0 +1,415 @@
+package intel
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Thailand's caller-ID display markers. Since 2023 Thai operators prefix the
+// number shown for some calls so that a victim sees at a glance that a
+// "local" call is not what it seems. The markers are not country codes (no
+// country has +697 or +698): they are recorded on the number as evidence of
+// how the call arrived, and the Thai number behind them becomes the key.
+const (
+	// MarkerVoipFromAbroad is shown before a number when the call came from
+	// abroad over VoIP, the usual route of call-centre gangs.
+	MarkerVoipFromAbroad = "+697"
+	// MarkerRoamingAbroad is shown before a Thai number that is roaming
+	// abroad, as SIMs carried over the border to scam compounds are.
+	MarkerRoamingAbroad = "+698"
+)
+
+// maxDialledDigits is the longest digit string worth handing to the parser:
+// fifteen digits of E.164 number after a five-digit carrier IDD prefix.
+const maxDialledDigits = 20
+
+// iddCarrierDigits lists, per region, the third digit X of the international
+// prefixes "00X" that carriers there publish (phonenumbers' metadata agrees:
+// 00[1-9] for Thailand, 00[14-9] for Cambodia). Thai carriers also publish
+// five-digit economy and VoIP-routed prefixes of the form 00X00 (00300,
+// 00500, 00600 ...); those are read too, and doing so is safe for any X
+// because no country calling code starts with 0.
+var iddCarrierDigits = map[Region]string{
+	RegionTH: "123456789",
+	RegionKH: "1456789",
+}
+
+// extensionPattern finds an extension written after a number: "ext 12",
+// "x12", "#12" or the Thai "ต่อ 12" that office numbers carry.
+var extensionPattern = regexp.MustCompile(`(?i)^(.*?\d)[\s\-.,;]*(?:extension|ext\.?|x|#|ต่อ)[\s.:]*(\d{1,7})$`)
+
+// NormalizePhone reads a phone number as a person or a feed wrote it and
+// returns its E.164 key, with the reporting country as the default region.
+// It accepts separators of every kind, "(0)", tel: URIs, 00 and carrier IDD
+// prefixes of the region, digits of any script, and the +697/+698 display
+// markers; it keeps the number type and the allocated carrier, and it rejects
+// with a reason anything phonenumbers does not consider a valid number.
+func NormalizePhone(input string, region Region) (Identifier, error) {
+	id := newIdentifier(input, KindPhoneNumber)
+	r, err := resolveRegion(region)
+	if err != nil {
+		return id.failField("region", "%s", ErrorMessage(err))
+	}
+	id.Region = r
+	if err := checkSize(input, "phone number"); err != nil {
+		return id.fail("%s", err)
+	}
+	text, ext, err := splitTelURI(foldDigits(strings.TrimSpace(input)))
+	if err != nil {
+		return id.fail("%s", err)
+	}
+	if m := extensionPattern.FindStringSubmatch(text); m != nil {
+		text, ext = m[1], m[2]
+	}
+	d, err := scanDialled(text)
+	if err != nil {
+		return id.fail("%s", err)
+	}
+	withExt := func(id Identifier, err error) (Identifier, error) {
+		if id.Valid && ext != "" {
+			id.setAttr("extension", ext)
+		}
+		return id, err
+	}
+	if marker, rest, ok := splitMarker(d); ok {
+		id.Markers = append(id.Markers, marker)
+		return withExt(id.readBehindMarker(marker, rest))
+	}
+	var first *phoneFailure
+	for _, rd := range dialledReadings(d, r) {
+		num, perr := phonenumbers.Parse(rd.text, string(r))
+		if perr == nil && phonenumbers.IsValidNumber(num) {
+			id.accept(num, rd.idd)
+			return withExt(id, nil)
+		}
+		if first == nil {
+			first = &phoneFailure{reading: rd, num: num, err: perr}
+		}
+	}
+	if !d.plus && hasMarkerPrefix(d.digits) {
+		// A call record may drop the plus: "697812345678" is no number
+		// of either country, but behind the marker it is a Thai one.
+		marked := id
+		marked.Markers = []string{"+" + d.digits[:3]}
+		if res, _ := marked.readBehindMarker(marked.Markers[0], d.digits[3:]); res.Valid {
+			return withExt(res, nil)
+		}
+	}
+	return id.fail("%s", first.reason(r, d, true))
+}
+
+// dialled is a phone number reduced to what was dialled: an optional leading
+// plus, the digits, and where the writer put separators (the grouping is the
+// only hint of where an IDD prefix ends).
+type dialled struct {
+	plus   bool
+	digits string
+	breaks map[int]bool // digit counts after which a separator stood
+}
+
+// scanDialled keeps digits and a leading '+', skips separators and invisible
+// formatting characters, and rejects anything else with the offending text.
+func scanDialled(s string) (dialled, error) {
+	d := dialled{breaks: map[int]bool{}}
+	var digits strings.Builder
+	var letters []rune
+	for _, r := range s {
+		switch {
+		case '0' <= r && r <= '9':
+			digits.WriteRune(r)
+		case r == '+':
+			if d.plus || digits.Len() > 0 {
+				return d, errors.New("a + sign can only start the number")
+			}
+			d.plus = true
+		case unicode.IsSpace(r), unicode.Is(unicode.Pd, r), strings.ContainsRune(".()/[]", r):
+			if digits.Len() > 0 {
+				d.breaks[digits.Len()] = true
+			}
+		case unicode.Is(unicode.Cf, r):
+			// Zero-width spaces and direction marks come with pasted text.
+		case unicode.IsLetter(r) || unicode.IsMark(r):
+			letters = append(letters, r)
+		default:
+			return d, fmt.Errorf("unexpected character %q in a phone number", r)
+		}
+	}
+	if len(letters) > 0 {
+		return d, fmt.Errorf("letters are not part of a phone number (found %q)", string(letters))
+	}
+	d.digits = digits.String()
+	switch {
+	case d.digits == "":
+		return d, errors.New("no digits: not a phone number")
+	case len(d.digits) > maxDialledDigits:
+		return d, fmt.Errorf("too long: %d digits, and no phone number with its international prefix has more than %d", len(d.digits), maxDialledDigits)
+	}
+	if d.plus && strings.HasPrefix(d.digits, "00") {
+		// "+0066 ..." : the writer doubled up; no country code starts with 0.
+		d.plus = false
+	}
+	return d, nil
+}
+
+// splitTelURI unwraps an RFC 3966 tel: URI: the number, a phone-context that
+// completes a local number, and an ext parameter. Other parameters (isub,
+// postd, ...) say nothing about which number it is and are dropped.
+func splitTelURI(s string) (number, ext string, err error) {
+	if len(s) < 4 || !strings.EqualFold(s[:4], "tel:") {
+		return s, "", nil
+	}
+	parts := strings.Split(strings.TrimPrefix(s[4:], "//"), ";")
+	number = strings.TrimSpace(parts[0])
+	if number == "" {
+		return "", "", errors.New("tel: URI without a number")
+	}
+	var context string
+	for _, p := range parts[1:] {
+		name, value, _ := strings.Cut(p, "=")
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "phone-context":
+			context = strings.TrimSpace(value)
+		case "ext":
+			ext = strings.TrimSpace(value)
+		}
+	}
+	if !strings.HasPrefix(number, "+") && strings.HasPrefix(context, "+") {
+		number = context + " " + number
+	}
+	if ext != "" && strings.Trim(ext, "0123456789-. ") != "" {
+		return "", "", fmt.Errorf("tel: URI extension %q is not a number", ext)
+	}
+	return number, strings.Map(keepDigit, ext), nil
+}
+
+// keepDigit is a strings.Map function that drops everything but ASCII digits.
+func keepDigit(r rune) rune {
+	if '0' <= r && r <= '9' {
+		return r
+	}
+	return -1
+}
+
+// hasMarkerPrefix reports whether digits start with a display marker.
+func hasMarkerPrefix(digits string) bool {
+	return strings.HasPrefix(digits, "697") || strings.HasPrefix(digits, "698")
+}
+
+// splitMarker recognises "+697 ..." and "+698 ...". Written with a plus, the
+// reading is unambiguous because neither is an assigned country code.
+func splitMarker(d dialled) (marker, rest string, ok bool) {
+	if !d.plus || !hasMarkerPrefix(d.digits) {
+		return "", "", false
+	}
+	return "+" + d.digits[:3], d.digits[3:], true
+}
+
+// readBehindMarker reads what follows a display marker. Operators put the
+// marker before the Thai number as displayed, with or without its trunk 0,
+// and some systems keep the +66 too; anything else behind a marker is an
+// error, since a marker only ever stands before a Thai number.
+func (id Identifier) readBehindMarker(marker, rest string) (Identifier, error) {
+	what := "VoIP call from abroad"
+	if marker == MarkerRoamingAbroad {
+		what = "Thai number roaming abroad"
+	}
+	if rest == "" {
+		return id.fail("the %s marker (%s) must be followed by the Thai number it was shown with", marker, what)
+	}
+	if strings.HasPrefix(rest, "00") {
+		return id.fail("after the %s marker (%s) comes the Thai number, not an international prefix: %s", marker, what, rest)
+	}
+	num, err := phonenumbers.Parse(rest, string(RegionTH))
+	if err == nil && num.GetCountryCode() == 66 && phonenumbers.IsValidNumber(num) {
+		id.accept(num, "")
+		return id, nil
+	}
+	f := phoneFailure{reading: reading{text: rest, national: true}, num: num, err: err}
+	return id.fail("after the %s marker (%s): %s", marker, what, f.reason(RegionTH, dialled{digits: rest}, false))
+}
+
+// reading is one way to understand the dialled digits: the text handed to
+// phonenumbers and the international prefix that reading stripped, if any.
+type reading struct {
+	text     string
+	idd      string
+	national bool
+}
+
+// dialledReadings lists the plausible readings of d, most likely first.
+// A number starting 00 is ambiguous in both countries: "001 86 ..." is the
+// IDD 001 then China, but "00 1 202 ..." is the plain 00 then the USA. Each
+// reading is tried in turn and the first valid one wins; a separator right
+// after the prefix ("00 1 ...", "001 86 ...") moves that reading to the front.
+func dialledReadings(d dialled, region Region) []reading {
+	if d.plus {
+		return []reading{{text: "+" + d.digits}}
+	}
+	if !strings.HasPrefix(d.digits, "00") {
+		return []reading{{text: d.digits, national: true}}
+	}
+	var all []reading
+	x := iddCarrierDigits[region]
+	if len(d.digits) > 5 && strings.IndexByte(x, d.digits[2]) >= 0 && d.digits[3:5] == "00" {
+		all = append(all, reading{text: "+" + d.digits[5:], idd: d.digits[:5]})
+	}
+	if len(d.digits) > 3 && strings.IndexByte(x, d.digits[2]) >= 0 {
+		all = append(all, reading{text: "+" + d.digits[3:], idd: d.digits[:3]})
+	}
+	all = append(all, reading{text: "+" + d.digits[2:], idd: "00"})
+	for i, rd := range all {
+		if d.breaks[len(rd.idd)] && i > 0 {
+			return append([]reading{rd}, append(all[:i:i], all[i+1:]...)...)
+		}
+	}
+	return all
+}
+
+// accept fills in a valid number: its key and what phonenumbers knows of it.
+func (id *Identifier) accept(num *phonenumbers.PhoneNumber, idd string) {
+	id.Valid = true
+	id.Key = phonenumbers.Format(num, phonenumbers.E164)
+	id.NumberType = numberTypeName(phonenumbers.GetNumberType(num))
+	if carrier, err := phonenumbers.GetCarrierForNumber(num, "en"); err == nil {
+		id.Carrier = carrier
+	}
+	if rc := phonenumbers.GetRegionCodeForNumber(num); len(rc) == 2 && rc != "ZZ" {
+		id.Country = rc
+	}
+	if idd != "" {
+		id.setAttr("idd", idd)
+	}
+}
+
+// numberTypeName spells a phonenumbers type the way the API shows it.
+func numberTypeName(t phonenumbers.PhoneNumberType) string {
+	names := map[phonenumbers.PhoneNumberType]string{
+		phonenumbers.FIXED_LINE:           "FIXED_LINE",
+		phonenumbers.MOBILE:               "MOBILE",
+		phonenumbers.FIXED_LINE_OR_MOBILE: "FIXED_LINE_OR_MOBILE",
+		phonenumbers.TOLL_FREE:            "TOLL_FREE",
+		phonenumbers.PREMIUM_RATE:         "PREMIUM_RATE",
+		phonenumbers.SHARED_COST:          "SHARED_COST",
+		phonenumbers.VOIP:                 "VOIP",
+		phonenumbers.PERSONAL_NUMBER:      "PERSONAL_NUMBER",
+		phonenumbers.PAGER:                "PAGER",
+		phonenumbers.UAN:                  "UAN",
+		phonenumbers.VOICEMAIL:            "VOICEMAIL",
+	}
+	if name, ok := names[t]; ok {
+		return name
+	}
+	return "UNKNOWN"
+}
+
+// phoneFailure is why the preferred reading of a number was not valid.
+type phoneFailure struct {
+	reading reading
+	num     *phonenumbers.PhoneNumber
+	err     error
+}
+
+// reason turns a failure into a sentence an investigator can act on:
+// too short or too long (and what length the range needs), an unassigned
+// country code, a short code, or a well-formed number nobody was allocated.
+// With hint set, a national number valid in the other country says so.
+func (f *phoneFailure) reason(region Region, d dialled, hint bool) string {
+	switch {
+	case errors.Is(f.err, phonenumbers.ErrInvalidCountryCode):
+		return fmt.Sprintf("invalid country code: %s does not start with an assigned country calling code", f.reading.text)
+	case errors.Is(f.err, phonenumbers.ErrTooShortNSN), errors.Is(f.err, phonenumbers.ErrTooShortAfterIDD):
+		return fmt.Sprintf("too short: %d digits are not a phone number", len(d.digits))
+	case errors.Is(f.err, phonenumbers.ErrNumTooLong):
+		return fmt.Sprintf("too long: %d digits are not a phone number", len(d.digits))
+	case f.err != nil || f.num == nil:
+		return "not a phone number"
+	}
+	if f.reading.national && phonenumbers.IsValidShortNumberForRegion(f.num, string(region)) {
+		return fmt.Sprintf("%s is a short code (a service number dialled inside %s), not a subscriber number", d.digits, region)
+	}
+	cc := int(f.num.GetCountryCode())
+	nsn := phonenumbers.GetNationalSignificantNumber(f.num)
+	owner := numberOwner(cc)
+	where := fmt.Sprintf("after the country code +%d", cc)
+	if f.reading.national {
+		where = "after the trunk prefix 0"
+		if !strings.HasPrefix(d.digits, "0") {
+			where = "in the national number"
+		}
+	}
+	fit := lengthThatFits(cc, nsn)
+	var msg string
+	switch possible := phonenumbers.IsPossibleNumberWithReason(f.num); {
+	case possible == phonenumbers.TOO_SHORT || fit > len(nsn):
+		msg = fmt.Sprintf("too short for %s: %d digits %s", owner, len(nsn), where)
+	case possible == phonenumbers.TOO_LONG || (fit > 0 && fit < len(nsn)):
+		msg = fmt.Sprintf("too long for %s: %d digits %s", owner, len(nsn), where)
+	case possible == phonenumbers.INVALID_LENGTH:
+		msg = fmt.Sprintf("no %s has %d digits %s", strings.TrimPrefix(owner, "a "), len(nsn), where)
+	default:
+		msg = fmt.Sprintf("not allocated: +%d %s is the right length but in no range allocated to %s", cc, nsn, strings.TrimPrefix(owner, "a "))
+	}
+	if fit > 0 {
+		msg += fmt.Sprintf(" (numbers in this range have %d)", fit)
+	}
+	if f.reading.national && hint {
+		msg += otherRegionHint(d.digits, region)
+	}
+	return msg
+}
+
+// numberOwner names whose number a country calling code makes it.
+func numberOwner(cc int) string {
+	switch cc {
+	case 66:
+		return "a Thai number"
+	case 855:
+		return "a Cambodian number"
+	}
+	return fmt.Sprintf("a +%d (%s) number", cc, phonenumbers.GetRegionCodeForCountryCode(cc))
+}
+
+// lengthThatFits finds the length the number's range would need to be valid,
+// by trying the same leading digits a little longer or a little shorter. It
+// returns 0 when no nearby length makes a valid number.
+func lengthThatFits(cc int, nsn string) int {
+	valid := func(n string) bool {
+		num, err := phonenumbers.Parse("+"+strconv.Itoa(cc)+n, "ZZ")
+		return err == nil && phonenumbers.IsValidNumber(num)
+	}
+	for k := 1; k <= 3; k++ {
+		for digit := byte('0'); digit <= '9'; digit++ {
+			if valid(nsn + strings.Repeat(string(digit), k)) {
+				return len(nsn) + k
+			}
+		}
+	}
+	for k := 1; k <= 3 && len(nsn)-k > 1; k++ {
+		if valid(nsn[:len(nsn)-k]) {
+			return len(nsn) - k
+		}
+	}
+	return 0
+}
+
+// otherRegionHint says when a national number that is invalid where it was
+// reported would be valid in the other country of the agreement: the usual
+// cause is a Thai number entered by a Cambodian officer or the reverse.
+func otherRegionHint(digits string, region Region) string {
+	other := RegionKH
+	if region == RegionKH {
+		other = RegionTH
+	}
+	num, err := phonenumbers.Parse(digits, string(other))
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return ""
+	}
+	return fmt.Sprintf("; read as a %s number it would be %s, so check the region (%s)",
+		regionAdjective(other), phonenumbers.Format(num, phonenumbers.E164), other)
+}

@@ -1,0 +1,125 @@
+package intel
+
+import (
+	"context"
+	"strconv"
+)
+
+// Store is the contract every backend meets: the embedded store, the Neo4j
+// store and the Redis cache decorator. The conformance suite (package
+// conformance) checks each rule below against every implementation; any
+// difference a caller can see between two backends is a bug.
+//
+// General rules:
+//   - Implementations MUST be safe for concurrent use.
+//   - Values returned MUST be deep copies: changing them MUST NOT change what
+//     the store holds, and values passed in MUST NOT be retained.
+//   - Errors caused by the caller MUST be *Error values with code EINVALID
+//     and a Field naming the offending input; a missing single item MUST be
+//     ENOTFOUND. Anything else is treated as EINTERNAL by the edges.
+//   - Methods MUST honour ctx cancellation and deadlines.
+type Store interface {
+	// Upsert writes a batch of entities and links as one atomic unit.
+	//
+	// It MUST validate the whole batch before writing anything and reject
+	// it with EINVALID (naming e.g. "entities[2].key") if any item is
+	// invalid. It MUST be idempotent: writing the same batch again MUST
+	// leave the store as it was, so a retried batch never duplicates a
+	// record. Entities are merged with MergeEntity; a link replaces the
+	// stored link with the same ID but keeps its first IngestedAt. A link
+	// whose ends are not stored yet MUST create them as StubEntity values.
+	// When Upsert returns nil the batch MUST be durable.
+	Upsert(ctx context.Context, b Batch) (UpsertResult, error)
+
+	// GetEntities returns the stored entities with the given ids. Ids that are
+	// not stored MUST be absent from the map and MUST NOT cause an error.
+	GetEntities(ctx context.Context, ids []string) (map[string]Entity, error)
+
+	// GetLinks returns the stored links with the given ids, like GetEntities.
+	GetLinks(ctx context.Context, ids []string) (map[string]Link, error)
+
+	// FindEntity returns the entity of the given kind and canonical key, or
+	// an ENOTFOUND error.
+	FindEntity(ctx context.Context, kind Kind, key string) (Entity, error)
+
+	// Neighbours returns one page of the links at an entity that match the
+	// query, each with the entity at its other end. The order MUST be stable:
+	// link span start descending (most recent first), then link id ascending.
+	// A cursor from one page MUST continue exactly after its last item, even
+	// if links were added meanwhile. An unknown entity MUST be ENOTFOUND.
+	Neighbours(ctx context.Context, q NeighbourQuery) (NeighbourPage, error)
+
+	// Expand returns the network around seeds, following links in both
+	// directions, level by level, with the deterministic algorithm of
+	// ExpandNetwork, so that every backend returns the same subgraph,
+	// including which nodes and links are kept when a cap truncates it.
+	// Unknown seeds MUST be listed in MissingSeeds, not fail the call.
+	Expand(ctx context.Context, q ExpandQuery) (Subgraph, error)
+
+	// ShortestPath returns a shortest path between two entities over links
+	// in either direction that match the query, or nil when there is no such
+	// path within MaxDepth links: "no path" is an answer, not an error.
+	// When several shortest paths exist, which one is returned MAY differ
+	// between backends. An unknown endpoint MUST be ENOTFOUND.
+	ShortestPath(ctx context.Context, q PathQuery) (*Path, error)
+
+	// Ping reports whether the backend can serve requests.
+	Ping(ctx context.Context) error
+
+	// Close releases the store's resources. It MUST NOT lose acknowledged writes.
+	Close() error
+}
+
+// Batch is the unit of writing: entities and links that land together or not at all.
+type Batch struct {
+	Entities []Entity
+	Links    []Link
+}
+
+// UpsertResult counts what an Upsert created, as opposed to updated or found
+// unchanged. Link endpoints created as stubs count as entities created.
+type UpsertResult struct {
+	EntitiesCreated int
+	LinksCreated    int
+}
+
+// MaxBatchItems bounds one Upsert, so that one transaction stays a sensible size.
+const MaxBatchItems = 10000
+
+// Validate normalises and checks every item of the batch. It is the one
+// place both backends validate writes, so they reject exactly the same input.
+func (b *Batch) Validate() error {
+	if n := len(b.Entities) + len(b.Links); n > MaxBatchItems {
+		return Errorf(EINVALID, "batch", "has %d items, at most %d allowed", n, MaxBatchItems)
+	}
+	for i := range b.Entities {
+		if err := b.Entities[i].Validate(indexField("entities", i)); err != nil {
+			return err
+		}
+	}
+	for i := range b.Links {
+		l := &b.Links[i]
+		l.Normalize()
+		if err := l.Validate(indexField("links", i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func indexField(name string, i int) string {
+	return name + "[" + strconv.Itoa(i) + "]"
+}
+
+// Clone returns a deep copy, so that a store can normalise and keep a batch
+// without touching memory its caller still owns.
+func (b Batch) Clone() Batch {
+	out := Batch{Entities: make([]Entity, len(b.Entities)), Links: make([]Link, len(b.Links))}
+	for i, e := range b.Entities {
+		out.Entities[i] = e.Clone()
+	}
+	for i, l := range b.Links {
+		out.Links[i] = l.Clone()
+	}
+	return out
+}

@@ -1,0 +1,87 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+
+// shortestPathTemplate finds one shortest path over links in either
+// direction that pass the type and time filters. The length bound of a
+// variable-length pattern must be a literal, so there is one statement per
+// allowed depth, built from constants at start-up.
+const shortestPathTemplate = `
+MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+MATCH p = shortestPath((a)-[rels*1..%d]-(b))
+WHERE all(r IN rels WHERE (size($types) = 0 OR type(r) IN $types)
+                      AND r.tStart < $until AND r.tEnd >= $since)
+RETURN [n IN nodes(p) | properties(n)] AS nodes,
+       [r IN rels | {link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id}] AS links`
+
+var shortestPathByDepth = func() map[int]string {
+	m := map[int]string{}
+	for d := 1; d <= intel.MaxPathDepth; d++ {
+		m[d] = fmt.Sprintf(shortestPathTemplate, d)
+	}
+	return m
+}()
+
+// ShortestPath checks both ends exist, then asks Neo4j's shortestPath.
+func (s *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Path, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	since, until := q.Window.Bounds()
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*intel.Path, error) {
+		found, err := txSource{tx}.GetEntities(ctx, []string{q.From, q.To})
+		if err != nil {
+			return nil, err
+		}
+		for _, end := range []struct{ field, id string }{{"from", q.From}, {"to", q.To}} {
+			if _, ok := found[end.id]; !ok {
+				return nil, intel.Errorf(intel.ENOTFOUND, end.field, "no entity with id %q", end.id)
+			}
+		}
+		if q.From == q.To {
+			return &intel.Path{Nodes: []intel.Entity{found[q.From]}}, nil
+		}
+		res, err := tx.Run(ctx, shortestPathByDepth[q.MaxDepth], map[string]any{
+			"from": q.From, "to": q.To, "types": intel.LinkTypeStrings(q.LinkTypes),
+			"since": since, "until": until,
+		})
+		if err != nil {
+			return nil, err
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil || len(recs) == 0 {
+			return nil, err
+		}
+		return pathFrom(recs[0])
+	})
+}
+
+func pathFrom(rec *neo4j.Record) (*intel.Path, error) {
+	nodes, _ := rec.Get("nodes")
+	links, _ := rec.Get("links")
+	var p intel.Path
+	for _, n := range nodes.([]any) {
+		e, err := entityFrom(n)
+		if err != nil {
+			return nil, err
+		}
+		p.Nodes = append(p.Nodes, e)
+	}
+	for _, l := range links.([]any) {
+		m, _ := l.(map[string]any)
+		link, err := linkFromRecord(func(k string) (any, bool) { v, ok := m[k]; return v, ok })
+		if err != nil {
+			return nil, err
+		}
+		p.Links = append(p.Links, link)
+	}
+	return &p, nil
+}

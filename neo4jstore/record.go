@@ -1,0 +1,156 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Attributes become properties with this prefix, so that Cypher users can
+// query them while they can never collide with the fixed properties.
+const attrPrefix = "attr_"
+
+// Times are stored as Unix milliseconds: the precision the domain keeps, and
+// a type every Cypher comparison handles the same way as the embedded store.
+func msOrNil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+func timeFrom(v any) time.Time {
+	if ms, ok := v.(int64); ok {
+		return time.UnixMilli(ms).UTC()
+	}
+	return time.Time{}
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func strList(v any) []string {
+	items, _ := v.([]any)
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		if s, ok := it.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func attrsFrom(props map[string]any) map[string]string {
+	out := map[string]string{}
+	for k, v := range props {
+		if name, ok := strings.CutPrefix(k, attrPrefix); ok {
+			out[name] = str(v)
+		}
+	}
+	return out
+}
+
+func prefixed(attrs map[string]string) map[string]any {
+	out := make(map[string]any, len(attrs))
+	for k, v := range attrs {
+		out[attrPrefix+k] = v
+	}
+	return out
+}
+
+// entityRow is the parameter row of one entity upsert.
+func entityRow(e intel.Entity) map[string]any {
+	return map[string]any{
+		"id": e.ID, "kind": string(e.Kind), "key": e.Key, "label": e.Label,
+		"rawForms": nonNil(e.RawForms), "markers": nonNil(e.Markers), "attrs": prefixed(e.Attrs),
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// entityFrom reads an (:Entity) node's properties back into the domain type.
+func entityFrom(v any) (intel.Entity, error) {
+	props, ok := v.(map[string]any)
+	if !ok {
+		return intel.Entity{}, fmt.Errorf("neo4jstore: entity row is %T", v)
+	}
+	return intel.Entity{
+		ID:            str(props["id"]),
+		Kind:          intel.Kind(str(props["kind"])),
+		Key:           str(props["key"]),
+		Label:         str(props["label"]),
+		RawForms:      sortedStrings(strList(props["rawForms"])),
+		Markers:       sortedStrings(strList(props["markers"])),
+		Attrs:         attrsFrom(props),
+		FirstIngested: timeFrom(props["firstIngested"]),
+	}, nil
+}
+
+// linkRow is the parameter row of one link upsert; props is the complete
+// property map the relationship is set to.
+func linkRow(l intel.Link) map[string]any {
+	start, end := l.Span()
+	props := prefixed(l.Attrs)
+	for k, v := range map[string]any{
+		"id": l.ID, "eventKey": l.EventKey, "agency": l.Agency, "country": string(l.Country),
+		"observedAt": msOrNil(l.ObservedAt), "validFrom": msOrNil(l.ValidFrom), "validUntil": msOrNil(l.ValidUntil),
+		"evidenceRef": l.EvidenceRef, "confidence": l.Confidence, "legalBasis": l.LegalBasis,
+		"visibility": string(l.Visibility), "tStart": start, "tEnd": end,
+	} {
+		props[k] = v
+	}
+	fk, fkey, _ := intel.SplitEntityID(l.From)
+	tk, tkey, _ := intel.SplitEntityID(l.To)
+	return map[string]any{
+		"id": l.ID, "from": l.From, "to": l.To, "props": props,
+		"fromKind": string(fk), "fromKey": fkey, "toKind": string(tk), "toKey": tkey,
+	}
+}
+
+// linkFrom reads a relationship's properties, type and ends back.
+func linkFrom(props map[string]any, typ, from, to string) intel.Link {
+	conf, _ := props["confidence"].(float64)
+	return intel.Link{
+		ID:       str(props["id"]),
+		Type:     intel.LinkType(typ),
+		From:     from,
+		To:       to,
+		EventKey: str(props["eventKey"]),
+		Provenance: intel.Provenance{
+			Agency:      str(props["agency"]),
+			Country:     intel.Region(str(props["country"])),
+			ObservedAt:  timeFrom(props["observedAt"]),
+			ValidFrom:   timeFrom(props["validFrom"]),
+			ValidUntil:  timeFrom(props["validUntil"]),
+			IngestedAt:  timeFrom(props["ingestedAt"]),
+			EvidenceRef: str(props["evidenceRef"]),
+			Confidence:  conf,
+			LegalBasis:  str(props["legalBasis"]),
+			Visibility:  intel.Visibility(str(props["visibility"])),
+		},
+		Attrs: attrsFrom(props),
+	}
+}
+
+// linkFromRecord reads the four columns every link-returning query names
+// link, type, from and to.
+func linkFromRecord(get func(string) (any, bool)) (intel.Link, error) {
+	props, _ := get("link")
+	typ, _ := get("type")
+	from, _ := get("from")
+	to, _ := get("to")
+	m, ok := props.(map[string]any)
+	if !ok {
+		return intel.Link{}, fmt.Errorf("neo4jstore: link row is %T", props)
+	}
+	return linkFrom(m, str(typ), str(from), str(to)), nil
+}

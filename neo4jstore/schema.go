@@ -1,0 +1,66 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Entity ids are unique, which also gives MERGE the index and the lock it
+// needs so that concurrent writers to one key end in one node.
+const (
+	createEntityIDConstraint = `CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE`
+	createEntityKindIndex    = `CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)`
+)
+
+// linkIDConstraint makes one link type's ids unique; relationship types
+// cannot be parameters, so there is one statement per registered type.
+func linkIDConstraint(t intel.LinkType) string {
+	return fmt.Sprintf("CREATE CONSTRAINT link_%s_id IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE",
+		strings.ToLower(string(t)), t)
+}
+
+// applySchema creates constraints and indexes; IF NOT EXISTS makes it safe
+// to run at every start-up, from every replica.
+func (s *Store) applySchema(ctx context.Context) error {
+	stmts := []string{createEntityIDConstraint, createEntityKindIndex}
+	for _, spec := range intel.LinkSpecs {
+		stmts = append(stmts, linkIDConstraint(spec.Type))
+	}
+	for _, stmt := range stmts {
+		if _, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(s.db)); err != nil {
+			return fmt.Errorf("neo4jstore: schema %q: %w", stmt, err)
+		}
+	}
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, `CALL db.awaitIndexes(60)`, nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.db))
+	if err != nil {
+		return fmt.Errorf("neo4jstore: await indexes: %w", err)
+	}
+	return nil
+}
+
+// deleteAll removes every node and relationship in batches, each its own
+// transaction, so that wiping a large graph never needs one huge transaction.
+const deleteAll = `MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`
+
+// DeleteAll wipes the database. Tests use it between checks, and the seed
+// command before loading a fresh demo world.
+func (s *Store) DeleteAll(ctx context.Context) error {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, deleteAll, nil)
+	if err != nil {
+		return fmt.Errorf("neo4jstore: delete all: %w", err)
+	}
+	_, err = res.Consume(ctx)
+	if err != nil {
+		return fmt.Errorf("neo4jstore: delete all: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,77 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scamgraph/scamgraph/conformance"
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore"
+)
+
+var (
+	shared     *neo4jstore.Store
+	sharedErr  error
+	sharedOnce sync.Once
+)
+
+// MustStore returns the test run's one store against the Neo4j named by
+// NEO4J_URI (`make services` starts one). There is no skip: a run that
+// cannot reach Neo4j fails, so CI can never pass without it.
+func MustStore(t testing.TB) *neo4jstore.Store {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		t.Fatal("NEO4J_URI is not set: run `make test`, or `make services` and export what it prints")
+	}
+	sharedOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		shared, sharedErr = neo4jstore.Open(ctx, neo4jstore.Config{
+			URI: uri, Username: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
+		})
+	})
+	if sharedErr != nil {
+		t.Fatalf("open Neo4j at %s: %v", uri, sharedErr)
+	}
+	return shared
+}
+
+// MustEmpty wipes the database for a check that needs an empty graph.
+func MustEmpty(t testing.TB) *neo4jstore.Store {
+	t.Helper()
+	s := MustStore(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := s.DeleteAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// keepOpen lets the suite "close" a check's store without closing the
+// driver every later check shares.
+type keepOpen struct{ *neo4jstore.Store }
+
+func (keepOpen) Close() error { return nil }
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, conformance.Harness{
+		New: func(t *testing.T) intel.Store { return keepOpen{MustEmpty(t)} },
+		Reopen: func(t *testing.T, _ intel.Store) intel.Store {
+			// A new driver and connection pool: what a restarted service sees.
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: os.Getenv("NEO4J_URI"),
+				Username: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+	})
+}
