@@ -162,11 +162,11 @@ var _ = register("NeighboursCursorStableUnderInserts", func(t *testing.T, h *Har
 var _ = register("NeighboursRejectsBadInput", func(t *testing.T, h *Harness, s intel.Store) {
 	hub, _, _ := hubFixture(t, s)
 	for field, q := range map[string]intel.NeighbourQuery{
-		"after":     {ID: hub, After: "not-a-cursor"},
-		"first":     {ID: hub, First: intel.MaxPageSize + 1},
-		"direction": {ID: hub, Direction: "SIDEWAYS"},
-		"linkTypes": {ID: hub, LinkTypes: []intel.LinkType{"KNOWS"}},
-		"kinds":     {ID: hub, Kinds: []intel.Kind{"Vessel"}},
+		"after":        {ID: hub, After: "not-a-cursor"},
+		"first":        {ID: hub, First: intel.MaxPageSize + 1},
+		"direction":    {ID: hub, Direction: "SIDEWAYS"},
+		"linkTypes":    {ID: hub, LinkTypes: []intel.LinkType{"KNOWS"}},
+		"kinds":        {ID: hub, Kinds: []intel.Kind{"Vessel"}},
 		"window.until": {ID: hub, Window: intel.TimeWindow{Since: at(5), Until: at(1)}},
 	} {
 		_, err := s.Neighbours(ctxFor(t), q)

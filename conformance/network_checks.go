@@ -13,7 +13,7 @@ func chainFixture(t *testing.T, s intel.Store) map[string]intel.Entity {
 	e := map[string]intel.Entity{
 		"A": bank("TH:004:1000000001"), "B": bank("TH:014:1000000002"),
 		"C": bank("TH:006:1000000003"), "D": bank("KH:ABA:000000004"),
-		"S": suspect("TH-CIB:S-9"),
+		"S":  suspect("TH-CIB:S-9"),
 		"V1": bank("TH:002:2000000001"), "V2": bank("TH:002:2000000002"), "V3": bank("TH:025:2000000003"),
 	}
 	links := []intel.Link{

@@ -56,26 +56,51 @@ func (s *Store) FindEntity(ctx context.Context, kind intel.Kind, key string) (in
 
 // Neighbours lists the links at one entity in the contract's order.
 func (s *Store) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
-	if err := q.Normalize(); err != nil {
+	pages, err := s.NeighboursOf(ctx, []string{q.ID}, q)
+	if err != nil {
 		return intel.NeighbourPage{}, err
 	}
+	page, ok := pages[q.ID]
+	if !ok {
+		return intel.NeighbourPage{}, intel.Errorf(intel.ENOTFOUND, "id", "no entity with id %q", q.ID)
+	}
+	return page, nil
+}
+
+// NeighboursOf lists one page of links for each stored entity among ids.
+func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error) {
+	if len(ids) == 0 {
+		return map[string]intel.NeighbourPage{}, nil
+	}
+	q.ID = ids[0] // Normalize wants an id; each page below uses its own.
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
-		return intel.NeighbourPage{}, err
+		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if _, ok := s.entities[q.ID]; !ok {
-		return intel.NeighbourPage{}, intel.Errorf(intel.ENOTFOUND, "id", "no entity with id %q", q.ID)
+	out := make(map[string]intel.NeighbourPage, len(ids))
+	for _, id := range ids {
+		if _, ok := s.entities[id]; ok {
+			out[id] = s.page(id, &q)
+		}
 	}
+	return out, nil
+}
+
+// page computes one entity's page; the caller holds the read lock.
+func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 	type hit struct {
 		link  *intel.Link
 		start int64
 		out   bool
 	}
 	var hits []hit
-	for _, lid := range s.adjacency[q.ID] {
+	for _, lid := range s.adjacency[id] {
 		l := s.links[lid]
-		out := l.From == q.ID
+		out := l.From == id
 		if (q.Direction == intel.DirectionOut && !out) || (q.Direction == intel.DirectionIn && out) {
 			continue
 		}
@@ -118,7 +143,28 @@ func (s *Store) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.N
 			Cursor:   intel.EncodeCursor(h.start, h.link.ID),
 		})
 	}
-	return page, nil
+	return page
+}
+
+// Summaries folds each entity's links into a Summary.
+func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]intel.Summary, len(ids))
+	for _, id := range ids {
+		if _, ok := s.entities[id]; !ok {
+			continue
+		}
+		b := intel.NewSummaryBuilder()
+		for _, lid := range s.adjacency[id] {
+			b.Add(s.links[lid])
+		}
+		out[id] = b.Summary()
+	}
+	return out, nil
 }
 
 // Expand runs the shared expansion algorithm over the in-memory graph.

@@ -36,3 +36,7 @@ func TestConformance(t *testing.T) {
 		},
 	})
 }
+
+func BenchmarkStore(b *testing.B) {
+	conformance.Bench(b, func(b *testing.B) intel.Store { return MustOpen(b, b.TempDir()) })
+}

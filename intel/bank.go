@@ -112,7 +112,7 @@ func NormalizeBankAccount(input string, region Region) (Identifier, error) {
 		if b.maxLen != b.minLen {
 			want = fmt.Sprintf("%d to %d", b.minLen, b.maxLen)
 		}
-		return id.fail("a %s account number has %s digits, %s has %d", b.short, want, digits, n)
+		return id.fail("%s account numbers have %s digits, %s has %d", b.short, want, digits, n)
 	}
 	bankKey := b.code
 	if bankKey == "" {
@@ -160,7 +160,7 @@ func splitBankAccount(s string) (country, bankText, account string, err error) {
 		return country, strings.Join(words, " "), rest, nil
 	}
 	j := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
-	if j == 3 && isAccountSeparator(rune(rest[3])) {
+	if _, known := bankByCode[rest[:min(3, len(rest))]]; j == 3 && known && isAccountSeparator(rune(rest[3])) {
 		return country, rest[:3], rest[4:], nil
 	}
 	return "", "", "", fmt.Errorf("no bank given for %s: %s", rest, keyFormHelp)
@@ -284,15 +284,15 @@ func looksLikeBankAccount(s string) bool {
 		return true
 	}
 	country, text, account, err := splitBankAccount(s)
-	if err != nil {
+	switch {
+	case err != nil:
 		return false
+	case country != "" && strings.Contains(s, ":"):
+		return true
 	}
 	digits, err := accountDigits(account)
 	if err != nil {
 		return false
-	}
-	if country != "" && strings.Contains(s, ":") {
-		return true
 	}
 	if b, ok := bankByCode[text]; ok {
 		return len(digits) >= b.minLen && len(digits) <= b.maxLen

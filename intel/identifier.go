@@ -41,6 +41,11 @@ func ParseIdentifier(input string, region Region, kind Kind) Identifier {
 	if kind == "" {
 		kind = DetectKind(input)
 	}
+	r, err := resolveRegion(region)
+	if err != nil {
+		id, _ := newIdentifier(input, kind).failField("region", "%s", ErrorMessage(err))
+		return id
+	}
 	var id Identifier
 	switch kind {
 	case KindPhoneNumber:
@@ -58,11 +63,7 @@ func ParseIdentifier(input string, region Region, kind Kind) Identifier {
 		id.Kind = ""
 		id, _ = id.failField("kind", "unknown kind %q (want one of %v)", string(kind), Kinds)
 	}
-	if id.Region == "" {
-		if r, err := resolveRegion(region); err == nil {
-			id.Region = r
-		}
-	}
+	id.Region = r
 	return id
 }
 
@@ -155,6 +156,17 @@ func regionAdjective(r Region) string {
 		return "Thai"
 	case RegionKH:
 		return "Cambodian"
+	}
+	return string(r)
+}
+
+// regionCountryName names a region's country in a message.
+func regionCountryName(r Region) string {
+	switch r {
+	case RegionTH:
+		return "Thailand"
+	case RegionKH:
+		return "Cambodia"
 	}
 	return string(r)
 }

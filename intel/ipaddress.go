@@ -183,10 +183,12 @@ func addrScope(a netip.Addr) string {
 // without a port, or is a dotted quad of 1-3 digit groups (so that a
 // leading-zero or out-of-range octet gets an IP reason, not a phone one).
 func looksLikeIP(s string) bool {
-	s = foldDigits(s)
-	host, _, err := splitHostPort(s)
-	if err != nil {
-		return false
+	host := foldDigits(s)
+	switch {
+	case strings.HasPrefix(host, "["):
+		host, _, _ = strings.Cut(host[1:], "]")
+	case strings.Count(host, ":") == 1:
+		host, _, _ = strings.Cut(host, ":")
 	}
 	if i := strings.IndexByte(host, '%'); i >= 0 {
 		host = host[:i]

@@ -124,6 +124,9 @@ func scanDialled(s string) (dialled, error) {
 		case '0' <= r && r <= '9':
 			digits.WriteRune(r)
 		case r == '+':
+			if d.plus && digits.Len() == 3 && hasMarkerPrefix(digits.String()) {
+				continue // "+697 +66 81 ...": the number behind a marker, written in full
+			}
 			if d.plus || digits.Len() > 0 {
 				return d, errors.New("a + sign can only start the number")
 			}
@@ -323,18 +326,30 @@ func (f *phoneFailure) reason(region Region, d dialled, hint bool) string {
 	switch {
 	case errors.Is(f.err, phonenumbers.ErrInvalidCountryCode):
 		return fmt.Sprintf("invalid country code: %s does not start with an assigned country calling code", f.reading.text)
-	case errors.Is(f.err, phonenumbers.ErrTooShortNSN), errors.Is(f.err, phonenumbers.ErrTooShortAfterIDD):
-		return fmt.Sprintf("too short: %d digits are not a phone number", len(d.digits))
 	case errors.Is(f.err, phonenumbers.ErrNumTooLong):
-		return fmt.Sprintf("too long: %d digits are not a phone number", len(d.digits))
+		return fmt.Sprintf("too long: %s are not a phone number", countDigits(len(d.digits)))
 	case f.err != nil || f.num == nil:
-		return "not a phone number"
+		// Not a number, or too short to be one: say which part is missing.
+		rest := strings.TrimPrefix(f.reading.text, "+")
+		cc, _ := strconv.Atoi(rest)
+		switch {
+		case f.reading.idd != "" && rest == "":
+			return fmt.Sprintf("only an international prefix (%s), no number after it", f.reading.idd)
+		case !f.reading.national && len(rest) <= 3 && phonenumbers.GetRegionCodeForCountryCode(cc) != "ZZ":
+			return fmt.Sprintf("only a country code (+%s), no number after it", rest)
+		}
+		return fmt.Sprintf("too short: %s cannot be a phone number", countDigits(len(d.digits)))
 	}
 	if f.reading.national && phonenumbers.IsValidShortNumberForRegion(f.num, string(region)) {
-		return fmt.Sprintf("%s is a short code (a service number dialled inside %s), not a subscriber number", d.digits, region)
+		return fmt.Sprintf("%s is a short code (a service number dialled inside %s), not a subscriber number", d.digits, regionCountryName(region))
 	}
 	cc := int(f.num.GetCountryCode())
 	nsn := phonenumbers.GetNationalSignificantNumber(f.num)
+	if strings.HasPrefix(nsn, "0") && phonenumbers.GetNddPrefixForRegion(phonenumbers.GetRegionCodeForCountryCode(cc), true) == "0" {
+		// phonenumbers keeps the trunk 0 when what follows is too short to
+		// be a number; count the digits after it, as the message says.
+		nsn = nsn[1:]
+	}
 	owner := numberOwner(cc)
 	where := fmt.Sprintf("after the country code +%d", cc)
 	if f.reading.national {
@@ -347,13 +362,13 @@ func (f *phoneFailure) reason(region Region, d dialled, hint bool) string {
 	var msg string
 	switch possible := phonenumbers.IsPossibleNumberWithReason(f.num); {
 	case possible == phonenumbers.TOO_SHORT || fit > len(nsn):
-		msg = fmt.Sprintf("too short for %s: %d digits %s", owner, len(nsn), where)
+		msg = fmt.Sprintf("too short for %s: %s %s", owner, countDigits(len(nsn)), where)
 	case possible == phonenumbers.TOO_LONG || (fit > 0 && fit < len(nsn)):
-		msg = fmt.Sprintf("too long for %s: %d digits %s", owner, len(nsn), where)
+		msg = fmt.Sprintf("too long for %s: %s %s", owner, countDigits(len(nsn)), where)
 	case possible == phonenumbers.INVALID_LENGTH:
-		msg = fmt.Sprintf("no %s has %d digits %s", strings.TrimPrefix(owner, "a "), len(nsn), where)
+		msg = fmt.Sprintf("no %ss have %s %s", strings.TrimPrefix(owner, "a "), countDigits(len(nsn)), where)
 	default:
-		msg = fmt.Sprintf("not allocated: +%d %s is the right length but in no range allocated to %s", cc, nsn, strings.TrimPrefix(owner, "a "))
+		msg = fmt.Sprintf("not allocated: +%d %s has a possible length but is in no range allocated to %ss", cc, nsn, strings.TrimPrefix(owner, "a "))
 	}
 	if fit > 0 {
 		msg += fmt.Sprintf(" (numbers in this range have %d)", fit)
@@ -372,7 +387,14 @@ func numberOwner(cc int) string {
 	case 855:
 		return "a Cambodian number"
 	}
-	return fmt.Sprintf("a +%d (%s) number", cc, phonenumbers.GetRegionCodeForCountryCode(cc))
+	switch rc := phonenumbers.GetRegionCodeForCountryCode(cc); rc {
+	case "001":
+		return fmt.Sprintf("a +%d (non-geographic) number", cc)
+	case "ZZ":
+		return fmt.Sprintf("a +%d number", cc)
+	default:
+		return fmt.Sprintf("a +%d (%s) number", cc, rc)
+	}
 }
 
 // lengthThatFits finds the length the number's range would need to be valid,
@@ -412,4 +434,12 @@ func otherRegionHint(digits string, region Region) string {
 	}
 	return fmt.Sprintf("; read as a %s number it would be %s, so check the region (%s)",
 		regionAdjective(other), phonenumbers.Format(num, phonenumbers.E164), other)
+}
+
+// countDigits writes "1 digit" or "n digits".
+func countDigits(n int) string {
+	if n == 1 {
+		return "1 digit"
+	}
+	return strconv.Itoa(n) + " digits"
 }

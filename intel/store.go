@@ -49,6 +49,18 @@ type Store interface {
 	// if links were added meanwhile. An unknown entity MUST be ENOTFOUND.
 	Neighbours(ctx context.Context, q NeighbourQuery) (NeighbourPage, error)
 
+	// NeighboursOf runs the same query (q.ID is ignored) for many entities in
+	// one round trip, so that a list of N entities with their links costs a
+	// constant number of calls. Pages follow Neighbours' rules; the cursor in
+	// q.After applies to every id. Ids that are not stored MUST be absent
+	// from the map and MUST NOT cause an error.
+	NeighboursOf(ctx context.Context, ids []string, q NeighbourQuery) (map[string]NeighbourPage, error)
+
+	// Summaries returns, for each stored entity among ids, its link counts
+	// and first and last sighting (see Summary). Ids that are not stored
+	// MUST be absent from the map.
+	Summaries(ctx context.Context, ids []string) (map[string]Summary, error)
+
 	// Expand returns the network around seeds, following links in both
 	// directions, level by level, with the deterministic algorithm of
 	// ExpandNetwork, so that every backend returns the same subgraph,

@@ -9,7 +9,6 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-
 // shortestPathTemplate finds one shortest path over links in either
 // direction that pass the type and time filters. The length bound of a
 // variable-length pattern must be a literal, so there is one statement per

@@ -2,6 +2,8 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
+	"math"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -84,90 +86,154 @@ func (s *Store) FindEntity(ctx context.Context, kind intel.Kind, key string) (in
 	return e, nil
 }
 
-// The neighbour statements share their filter; the match pattern differs by
-// direction, and relationship direction cannot be a parameter.
-const neighbourFilter = `
-WHERE (size($types) = 0 OR type(r) IN $types)
-  AND (size($kinds) = 0 OR b.kind IN $kinds)
-  AND r.tStart < $until AND r.tEnd >= $since`
+// The neighbour statement pages through each id's links in a subquery, so
+// that many entities cost one round trip. The match pattern differs by
+// direction, because relationship direction cannot be a parameter.
+const neighboursTemplate = `
+UNWIND $ids AS id
+MATCH (a:Entity {id: id})
+CALL {
+  WITH a
+  OPTIONAL MATCH %[1]s
+  WHERE (size($types) = 0 OR type(r) IN $types)
+    AND (size($kinds) = 0 OR b.kind IN $kinds)
+    AND r.tStart < $until AND r.tEnd >= $since
+  RETURN count(r) AS total
+}
+CALL {
+  WITH a
+  MATCH %[1]s
+  WHERE (size($types) = 0 OR type(r) IN $types)
+    AND (size($kinds) = 0 OR b.kind IN $kinds)
+    AND r.tStart < $until AND r.tEnd >= $since
+    AND (r.tStart < $afterAt OR (r.tStart = $afterAt AND r.id > $afterID))
+  WITH r, b ORDER BY r.tStart DESC, r.id ASC LIMIT $limit
+  RETURN collect({link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id,
+                  far: properties(b)}) AS items
+}
+RETURN a.id AS id, total, items`
 
-const neighbourPage = neighbourFilter + `
-  AND (r.tStart < $afterAt OR (r.tStart = $afterAt AND r.id > $afterID))
-RETURN properties(r) AS link, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to,
-       properties(b) AS far
-ORDER BY r.tStart DESC, r.id ASC
-LIMIT $limit`
-
-const neighbourCount = neighbourFilter + `
-RETURN a.id AS id, count(r) AS total`
-
-var neighbourStatements = map[intel.Direction]struct{ page, count string }{
-	intel.DirectionOut: {
-		page:  `MATCH (a:Entity {id: $id})-[r]->(b:Entity)` + neighbourPage,
-		count: `MATCH (a:Entity {id: $id}) OPTIONAL MATCH (a)-[r]->(b:Entity)` + neighbourCount,
-	},
-	intel.DirectionIn: {
-		page:  `MATCH (a:Entity {id: $id})<-[r]-(b:Entity)` + neighbourPage,
-		count: `MATCH (a:Entity {id: $id}) OPTIONAL MATCH (a)<-[r]-(b:Entity)` + neighbourCount,
-	},
-	intel.DirectionBoth: {
-		page:  `MATCH (a:Entity {id: $id})-[r]-(b:Entity)` + neighbourPage,
-		count: `MATCH (a:Entity {id: $id}) OPTIONAL MATCH (a)-[r]-(b:Entity)` + neighbourCount,
-	},
+var neighbourStatements = map[intel.Direction]string{
+	intel.DirectionOut:  fmt.Sprintf(neighboursTemplate, `(a)-[r]->(b:Entity)`),
+	intel.DirectionIn:   fmt.Sprintf(neighboursTemplate, `(a)<-[r]-(b:Entity)`),
+	intel.DirectionBoth: fmt.Sprintf(neighboursTemplate, `(a)-[r]-(b:Entity)`),
 }
 
-// Neighbours counts the matches and reads one page, in one read transaction.
+// Neighbours reads one entity's page.
 func (s *Store) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
-	if err := q.Normalize(); err != nil {
+	pages, err := s.NeighboursOf(ctx, []string{q.ID}, q)
+	if err != nil {
 		return intel.NeighbourPage{}, err
+	}
+	page, ok := pages[q.ID]
+	if !ok {
+		return intel.NeighbourPage{}, intel.Errorf(intel.ENOTFOUND, "id", "no entity with id %q", q.ID)
+	}
+	return page, nil
+}
+
+// NeighboursOf reads a page for each of many entities in one statement.
+func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error) {
+	if len(ids) == 0 {
+		return map[string]intel.NeighbourPage{}, nil
+	}
+	q.ID = ids[0] // Normalize wants an id; each page uses its own.
+	if err := q.Normalize(); err != nil {
+		return nil, err
 	}
 	since, until := q.Window.Bounds()
 	afterAt, afterID := q.AfterPosition()
 	params := map[string]any{
-		"id": q.ID, "types": intel.LinkTypeStrings(q.LinkTypes), "kinds": intel.KindStrings(q.Kinds),
+		"ids": ids, "types": intel.LinkTypeStrings(q.LinkTypes), "kinds": intel.KindStrings(q.Kinds),
 		"since": since, "until": until, "afterAt": afterAt, "afterID": afterID, "limit": q.First + 1,
 	}
-	stmts := neighbourStatements[q.Direction]
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (intel.NeighbourPage, error) {
-		var page intel.NeighbourPage
-		res, err := tx.Run(ctx, stmts.count, params)
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.NeighbourPage, error) {
+		res, err := tx.Run(ctx, neighbourStatements[q.Direction], params)
 		if err != nil {
-			return page, err
+			return nil, err
 		}
-		recs, err := res.Collect(ctx)
+		out := make(map[string]intel.NeighbourPage, len(ids))
+		for res.Next(ctx) {
+			rec := res.Record()
+			id, _ := rec.Get("id")
+			total, _ := rec.Get("total")
+			items, _ := rec.Get("items")
+			page := intel.NeighbourPage{TotalCount: int(total.(int64))}
+			for _, it := range items.([]any) {
+				if len(page.Items) == q.First {
+					page.HasNextPage = true
+					break
+				}
+				m := it.(map[string]any)
+				l, err := linkFromRecord(func(k string) (any, bool) { v, ok := m[k]; return v, ok })
+				if err != nil {
+					return nil, err
+				}
+				e, err := entityFrom(m["far"])
+				if err != nil {
+					return nil, err
+				}
+				start, _ := l.Span()
+				page.Items = append(page.Items, intel.Neighbour{
+					Link: l, Entity: e, Outgoing: l.From == str(id), Cursor: intel.EncodeCursor(start, l.ID),
+				})
+			}
+			out[str(id)] = page
+		}
+		return out, res.Err()
+	})
+}
+
+// summaries groups each entity's links by type; the reports and agencies
+// are folded together in Go by intel.SummaryBuilder.
+const summaries = `
+UNWIND $ids AS id
+MATCH (a:Entity {id: id})
+OPTIONAL MATCH (a)-[r]-()
+WITH a, type(r) AS type, count(r) AS n,
+     min(CASE WHEN r.tStart > $unknown THEN r.tStart END) AS first,
+     max(CASE WHEN r.tStart > $unknown THEN r.tStart END) AS last,
+     collect(DISTINCT r.agency) AS agencies,
+     collect(DISTINCT r.agency + $sep + r.evidenceRef) AS reports
+RETURN a.id AS id, collect({type: type, n: n, first: first, last: last, agencies: agencies, reports: reports}) AS groups`
+
+// Summaries reads every entity's summary in one statement.
+func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.Summary, error) {
+		out := make(map[string]intel.Summary, len(ids))
+		if len(ids) == 0 {
+			return out, nil
+		}
+		res, err := tx.Run(ctx, summaries, map[string]any{
+			"ids": ids, "unknown": int64(math.MinInt64), "sep": intel.ReportKey("", ""),
+		})
 		if err != nil {
-			return page, err
-		}
-		if len(recs) == 0 {
-			return page, intel.Errorf(intel.ENOTFOUND, "id", "no entity with id %q", q.ID)
-		}
-		total, _ := recs[0].Get("total")
-		page.TotalCount = int(total.(int64))
-		res, err = tx.Run(ctx, stmts.page, params)
-		if err != nil {
-			return page, err
+			return nil, err
 		}
 		for res.Next(ctx) {
-			if len(page.Items) == q.First {
-				page.HasNextPage = true
-				break
-			}
 			rec := res.Record()
-			l, err := linkFromRecord(rec.Get)
-			if err != nil {
-				return page, err
+			id, _ := rec.Get("id")
+			groups, _ := rec.Get("groups")
+			b := intel.NewSummaryBuilder()
+			for _, g := range groups.([]any) {
+				m := g.(map[string]any)
+				n, _ := m["n"].(int64)
+				if n == 0 {
+					continue
+				}
+				first, ok := m["first"].(int64)
+				if !ok {
+					first = math.MinInt64
+				}
+				last, ok := m["last"].(int64)
+				if !ok {
+					last = math.MinInt64
+				}
+				b.AddCount(intel.LinkType(str(m["type"])), int(n), first, last, strList(m["agencies"]), strList(m["reports"]))
 			}
-			far, _ := rec.Get("far")
-			e, err := entityFrom(far)
-			if err != nil {
-				return page, err
-			}
-			start, _ := l.Span()
-			page.Items = append(page.Items, intel.Neighbour{
-				Link: l, Entity: e, Outgoing: l.From == q.ID, Cursor: intel.EncodeCursor(start, l.ID),
-			})
+			out[str(id)] = b.Summary()
 		}
-		return page, res.Err()
+		return out, res.Err()
 	})
 }
 

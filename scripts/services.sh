@@ -142,10 +142,17 @@ ensure_launcher_built() {
     if [[ -d $LAUNCHER_DIR/target/lib && $LAUNCHER_DIR/pom.xml -nt $LAUNCHER_DIR/target/lib ]]; then
         rm -rf "$LAUNCHER_DIR/target/lib"
     fi
-    log "building the Neo4j launcher (mvn package in services/neo4j)"
-    local started=$SECONDS
-    (cd "$LAUNCHER_DIR" && mvn -B -q -DskipTests package) >&2 ||
-        die "building the Neo4j launcher failed; see the Maven output above"
+    local started=$SECONDS buildlog=$STATE_DIR/launcher-build.log
+    log "building the Neo4j launcher (mvn package in services/neo4j; log in $buildlog)"
+    mkdir -p "$STATE_DIR"
+    # Maven's output goes to a file and is shown only on failure: on success
+    # it is noise (and in -q mode mostly terminal colour codes).
+    if ! (cd "$LAUNCHER_DIR" && mvn -B -q -Dstyle.color=never -DskipTests package) \
+        >"$buildlog" 2>&1 </dev/null; then
+        # The first errors say what broke; the rest is Maven's advice.
+        grep -m 20 -E '^\[ERROR\]' "$buildlog" >&2 || tail -n 40 "$buildlog" >&2 || true
+        die "building the Neo4j launcher failed; see $buildlog"
+    fi
     touch "$LAUNCHER_DIR/target/lib"
     log "launcher built in $((SECONDS - started))s"
 }
@@ -213,6 +220,11 @@ launch() {
     die "could not start $1 (no pid written); see $logfile"
 }
 
+# log_tail shows the end of a log, from the current run's start marker on.
+log_tail() {
+    awk '/^=== /{run=""} {run = run $0 "\n"} END{printf "%s", run}' "$1" | tail -n 40 >&2 || true
+}
+
 # wait_ready polls a check until it succeeds, failing early if the process
 # died and with the log's tail after a timeout.
 wait_ready() {
@@ -222,7 +234,7 @@ wait_ready() {
     while ((SECONDS < deadline)); do
         if ! pid_of "$pidfile" "$marker" >/dev/null; then
             log "$name exited during start-up; last lines of $logfile:"
-            tail -n 40 "$logfile" >&2 || true
+            log_tail "$logfile"
             [[ $name != neo4j ]] || log "Neo4j's own log: $NEO4J_HOME/logs/debug.log"
             die "$name did not start"
         fi
@@ -230,7 +242,7 @@ wait_ready() {
         sleep 0.25
     done
     log "$name did not answer within ${timeout}s; last lines of $logfile:"
-    tail -n 40 "$logfile" >&2 || true
+    log_tail "$logfile"
     [[ $name != neo4j ]] || log "Neo4j's own log: $NEO4J_HOME/logs/debug.log"
     stop_one "$name" "$pidfile" "$marker" TERM
     die "$name did not start within ${timeout}s (raise ${name^^}_START_TIMEOUT if the machine is slow)"

@@ -49,6 +49,10 @@ public final class Launcher {
         // Keep transaction logs small: this is a development and test server.
         cfg.put("db.tx_log.rotation.retention_policy", "2 files");
         cfg.put("server.directories.logs", home.resolve("logs").toString());
+        // Bolt's two Netty event loop groups each wait a 5 s quiet period on
+        // shutdown, after the databases have already been checkpointed and
+        // closed; 1 s cuts a clean stop (and restart-neo4j) from ~12 s to ~4 s.
+        cfg.put("internal.dbms.bolt.netty_server_shutdown_quiet_period", "1"); // seconds
 
         // The builder reads string settings only from a properties file, so the
         // settings are written to one beside the data and loaded from there.

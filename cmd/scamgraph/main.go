@@ -1,0 +1,39 @@
+// Command scamgraph is the ScamGraph service and its tools: parse an
+// identifier the way the graph keys it, and (from the GraphQL issue on)
+// serve the API and seed a demo world.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `scamgraph — scam-number intelligence graph
+
+usage:
+  scamgraph parse [--region TH|KH] [--kind KIND] IDENTIFIER...   canonical keys, one JSON object per input
+  scamgraph help                                                this text
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches a subcommand and returns the process exit code, so that
+// tests can drive the real command line without exiting.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "parse":
+		return runParse(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "scamgraph: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,77 @@
+package conformance
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+var _ = register("NeighboursOfManyInOneCall", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	leaf := pid("+66810000003")
+	missing := pid("+66899999999")
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, First: 2}
+	pages, err := s.NeighboursOf(ctxFor(t), []string{hub, missing, leaf}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 2 {
+		t.Fatalf("%d pages, want 2 (the missing id is left out)", len(pages))
+	}
+	for _, id := range []string{hub, leaf} {
+		q1 := q
+		q1.ID = id
+		single := mustNeighbours(t, s, q1)
+		if got := pages[id]; !equalStrings(neighbourIDs(got), neighbourIDs(single)) ||
+			got.TotalCount != single.TotalCount || got.HasNextPage != single.HasNextPage {
+			t.Errorf("%s: batched page %+v differs from single %+v", id, got, single)
+		}
+	}
+	empty, err := s.NeighboursOf(ctxFor(t), nil, q)
+	if err != nil || len(empty) != 0 {
+		t.Errorf("no ids: %v %v", empty, err)
+	}
+})
+
+var _ = register("SummaryCountsAndSightings", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	// A second report of a call by another agency, with its own evidence.
+	other := call("+66800000000", "+66850000000", 40, "kh-1")
+	other.Agency, other.Country, other.EvidenceRef = "KH-GDNP", intel.RegionKH, "GDNP-77"
+	other.ID = ""
+	other.Normalize()
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{other}})
+	sums, err := s.Summaries(ctxFor(t), []string{hub, pid("+66899999999")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sums) != 1 {
+		t.Fatalf("%d summaries, want 1", len(sums))
+	}
+	got := sums[hub]
+	want := intel.Summary{
+		LinkCounts:  map[intel.LinkType]int{intel.LinkCalled: 8, intel.LinkPresentedAs: 1},
+		LinkCount:   9,
+		ReportCount: 3, // TH-CIB/CASE-1, TH-NBTC/CASE-1, KH-GDNP/GDNP-77
+		Agencies:    []string{"KH-GDNP", "TH-CIB", "TH-NBTC"},
+		FirstSeen:   at(0), // the PRESENTED_AS fact's start of validity
+		LastSeen:    at(40),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("summary\n got %+v\nwant %+v", got, want)
+	}
+})
+
+var _ = register("SummaryOfIsolatedEntity", func(t *testing.T, h *Harness, s intel.Store) {
+	e := phone("+66811111111")
+	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{e}})
+	sums, err := s.Summaries(ctxFor(t), []string{e.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := intel.Summary{LinkCounts: map[intel.LinkType]int{}, Agencies: []string{}}
+	if got := sums[e.ID]; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+})
