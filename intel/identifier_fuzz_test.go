@@ -13,13 +13,6 @@ var (
 	fuzzKinds   = append([]intel.Kind{""}, intel.Kinds...)
 )
 
-// fuzzFindings are inputs the fuzzer once broke an invariant with; they stay
-// in the seed corpus so that the fix keeps holding.
-var fuzzFindings = []struct {
-	input        string
-	region, kind uint8
-}{}
-
 // FuzzParseIdentifier asserts what every caller relies on, for any input:
 // no panic; Markers never nil; a valid result has a key, no error, and
 // re-parsing its key (with the kind it was found to be) gives the same key
@@ -28,9 +21,6 @@ var fuzzFindings = []struct {
 func FuzzParseIdentifier(f *testing.F) {
 	for _, tc := range identifierCases {
 		f.Add(tc.input, uint8(indexOf(fuzzRegions, tc.region)), uint8(indexOf(fuzzKinds, tc.kind)))
-	}
-	for _, tc := range fuzzFindings {
-		f.Add(tc.input, tc.region, tc.kind)
 	}
 	f.Fuzz(func(t *testing.T, input string, regionSel, kindSel uint8) {
 		region := fuzzRegions[int(regionSel)%len(fuzzRegions)]

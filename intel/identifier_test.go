@@ -66,6 +66,7 @@ var identifierCases = []identifierCase{
 	{name: "Marker697WithCountryCode", input: "+697 66 81 234 5678", region: th, want: phone, key: "+66812345678", markers: []string{"+697"}},
 	{name: "Marker697NoPlusInCallRecord", input: "697812345678", region: th, want: phone, key: "+66812345678", markers: []string{"+697"}},
 	{name: "Marker697ReportedInCambodia", input: "+697 812345678", region: kh, want: phone, key: "+66812345678", markers: []string{"+697"}},
+	{name: "Marker697ThenFullNumber", input: "+697 +66 81 234 5678", region: th, want: phone, key: "+66812345678", markers: []string{"+697"}},
 	{name: "ErrMarkerAlone", input: "+697", region: th, want: phone, markers: []string{"+697"}, err: "must be followed by the Thai number"},
 	{name: "ErrMarkerThenTooShort", input: "+697 81 234", region: th, want: phone, markers: []string{"+697"}, err: "after the +697 marker"},
 
@@ -105,6 +106,9 @@ var identifierCases = []identifierCase{
 	{name: "ErrGarbage", input: "!!!", region: th, want: phone, err: "unexpected character"},
 	{name: "ErrInvalidCountryCode", input: "+999 123 456 789", region: th, want: phone, err: "invalid country code"},
 	{name: "ErrShortCode", input: "1155", region: th, want: phone, err: "1155 is a short code (a service number dialled inside Thailand)"},
+	{name: "ErrOnlyCountryCode", input: "+66", region: th, want: phone, err: "only a country code (+66)"},
+	{name: "ErrOnlyIDDPrefix", input: "00500", region: th, want: phone, err: "only an international prefix (00500)"},
+	{name: "ErrOneDigit", input: "7", region: th, want: phone, err: "too short: 1 digit cannot be a phone number"},
 	{name: "ErrPlusInMiddle", input: "081+2345678", region: th, want: phone, err: "a + sign can only start the number"},
 	{name: "ErrTooManyDigits", input: "1234567890123456789012", region: th, want: phone, err: "too long: 22 digits"},
 	{name: "ErrThaiNumberReportedInCambodia", input: "081 234 5678", region: kh, want: phone, err: "read as a Thai number it would be +66812345678"},

@@ -274,6 +274,22 @@ func dialledReadings(d dialled, region Region) []reading {
 	return all
 }
 
+// iddOnly reports whether all that was dialled is an international prefix.
+func iddOnly(d dialled, region Region) bool {
+	x := iddCarrierDigits[region]
+	switch ds := d.digits; {
+	case d.plus || !strings.HasPrefix(ds, "00"):
+		return false
+	case len(ds) == 2:
+		return true
+	case len(ds) == 3:
+		return strings.IndexByte(x, ds[2]) >= 0
+	case len(ds) == 5:
+		return strings.IndexByte(x, ds[2]) >= 0 && ds[3:] == "00"
+	}
+	return false
+}
+
 // accept fills in a valid number: its key and what phonenumbers knows of it.
 func (id *Identifier) accept(num *phonenumbers.PhoneNumber, idd string) {
 	id.Valid = true
@@ -290,22 +306,24 @@ func (id *Identifier) accept(num *phonenumbers.PhoneNumber, idd string) {
 	}
 }
 
-// numberTypeName spells a phonenumbers type the way the API shows it.
+// numberTypeNames spell the phonenumbers types the way the API shows them.
+var numberTypeNames = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.FIXED_LINE:           "FIXED_LINE",
+	phonenumbers.MOBILE:               "MOBILE",
+	phonenumbers.FIXED_LINE_OR_MOBILE: "FIXED_LINE_OR_MOBILE",
+	phonenumbers.TOLL_FREE:            "TOLL_FREE",
+	phonenumbers.PREMIUM_RATE:         "PREMIUM_RATE",
+	phonenumbers.SHARED_COST:          "SHARED_COST",
+	phonenumbers.VOIP:                 "VOIP",
+	phonenumbers.PERSONAL_NUMBER:      "PERSONAL_NUMBER",
+	phonenumbers.PAGER:                "PAGER",
+	phonenumbers.UAN:                  "UAN",
+	phonenumbers.VOICEMAIL:            "VOICEMAIL",
+}
+
+// numberTypeName spells a phonenumbers type, UNKNOWN for anything else.
 func numberTypeName(t phonenumbers.PhoneNumberType) string {
-	names := map[phonenumbers.PhoneNumberType]string{
-		phonenumbers.FIXED_LINE:           "FIXED_LINE",
-		phonenumbers.MOBILE:               "MOBILE",
-		phonenumbers.FIXED_LINE_OR_MOBILE: "FIXED_LINE_OR_MOBILE",
-		phonenumbers.TOLL_FREE:            "TOLL_FREE",
-		phonenumbers.PREMIUM_RATE:         "PREMIUM_RATE",
-		phonenumbers.SHARED_COST:          "SHARED_COST",
-		phonenumbers.VOIP:                 "VOIP",
-		phonenumbers.PERSONAL_NUMBER:      "PERSONAL_NUMBER",
-		phonenumbers.PAGER:                "PAGER",
-		phonenumbers.UAN:                  "UAN",
-		phonenumbers.VOICEMAIL:            "VOICEMAIL",
-	}
-	if name, ok := names[t]; ok {
+	if name, ok := numberTypeNames[t]; ok {
 		return name
 	}
 	return "UNKNOWN"
@@ -333,8 +351,8 @@ func (f *phoneFailure) reason(region Region, d dialled, hint bool) string {
 		rest := strings.TrimPrefix(f.reading.text, "+")
 		cc, _ := strconv.Atoi(rest)
 		switch {
-		case f.reading.idd != "" && rest == "":
-			return fmt.Sprintf("only an international prefix (%s), no number after it", f.reading.idd)
+		case iddOnly(d, region):
+			return fmt.Sprintf("only an international prefix (%s), no number after it", d.digits)
 		case !f.reading.national && len(rest) <= 3 && phonenumbers.GetRegionCodeForCountryCode(cc) != "ZZ":
 			return fmt.Sprintf("only a country code (+%s), no number after it", rest)
 		}

@@ -1,0 +1,106 @@
+// Package loaders batches the store reads of one GraphQL request: every
+// relationship field asks its loader, and the loader turns the N reads a
+// list would cause into one store call per kind of read. Loaders live for
+// one request only, so they never serve one caller's data to another.
+package loaders
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// wait is how long a loader collects keys before it fetches. Resolvers of
+// one list run concurrently, so a short wait catches all of them.
+const wait = 2 * time.Millisecond
+
+// Loaders are one request's batching loaders.
+type Loaders struct {
+	store    intel.Store
+	Entity   *dataloadgen.Loader[string, intel.Entity]
+	Link     *dataloadgen.Loader[string, intel.Link]
+	Summary  *dataloadgen.Loader[string, intel.Summary]
+	mu       sync.Mutex
+	pageSets map[string]*dataloadgen.Loader[string, intel.NeighbourPage]
+}
+
+// New makes fresh loaders over store.
+func New(store intel.Store) *Loaders {
+	return &Loaders{
+		store:    store,
+		Entity:   dataloadgen.NewMappedLoader(store.GetEntities, dataloadgen.WithWait(wait)),
+		Link:     dataloadgen.NewMappedLoader(store.GetLinks, dataloadgen.WithWait(wait)),
+		Summary:  dataloadgen.NewMappedLoader(store.Summaries, dataloadgen.WithWait(wait)),
+		pageSets: map[string]*dataloadgen.Loader[string, intel.NeighbourPage]{},
+	}
+}
+
+// Neighbours loads one entity's page of links. Requests with the same
+// filters share a loader, so `links(first: 5)` on every item of a list is
+// one NeighboursOf call.
+func (l *Loaders) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
+	id := q.ID
+	q.ID = ""
+	key := neighbourKey(q)
+	l.mu.Lock()
+	loader, ok := l.pageSets[key]
+	if !ok {
+		loader = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]intel.NeighbourPage, error) {
+			return l.store.NeighboursOf(ctx, ids, q)
+		}, dataloadgen.WithWait(wait))
+		l.pageSets[key] = loader
+	}
+	l.mu.Unlock()
+	page, err := loader.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return intel.NeighbourPage{}, intel.Errorf(intel.ENOTFOUND, "id", "no entity with id %q", id)
+	}
+	return page, err
+}
+
+// neighbourKey identifies a set of filters; ids are left out on purpose.
+func neighbourKey(q intel.NeighbourQuery) string {
+	var b strings.Builder
+	b.WriteString(string(q.Direction))
+	b.WriteByte('|')
+	b.WriteString(strings.Join(intel.LinkTypeStrings(q.LinkTypes), ","))
+	b.WriteByte('|')
+	b.WriteString(strings.Join(intel.KindStrings(q.Kinds), ","))
+	b.WriteByte('|')
+	b.WriteString(q.Window.Since.Format(time.RFC3339Nano))
+	b.WriteByte('|')
+	b.WriteString(q.Window.Until.Format(time.RFC3339Nano))
+	b.WriteByte('|')
+	b.WriteString(q.After)
+	b.WriteByte('|')
+	b.WriteString(strconv.Itoa(q.First))
+	return b.String()
+}
+
+type ctxKey struct{}
+
+// For returns the request's loaders. It panics when the middleware is
+// missing, which is a wiring bug, never a client's doing.
+func For(ctx context.Context) *Loaders {
+	return ctx.Value(ctxKey{}).(*Loaders)
+}
+
+// With returns ctx carrying loaders; tests and non-HTTP callers use it.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// Middleware gives every request its own loaders.
+func Middleware(store intel.Store, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store))))
+	})
+}
