@@ -14,3 +14,6 @@ type Resolver struct {
 	Store  intel.Store
 	Logger zerolog.Logger
 }
+
+// maxNodes bounds nodes(ids:).
+const maxNodes = 100

@@ -7,83 +7,95 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/scamgraph/scamgraph/graph"
 	"github.com/scamgraph/scamgraph/graph/model"
+	"github.com/scamgraph/scamgraph/intel"
 )
 
 func (r *bankAccountResolver) Summary(ctx context.Context, obj *model.BankAccount) (*model.EntitySummary, error) {
-	panic(fmt.Errorf("not implemented: Summary - summary"))
+	return entitySummary(ctx, obj.ID)
 }
 
 func (r *bankAccountResolver) Links(ctx context.Context, obj *model.BankAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
-	panic(fmt.Errorf("not implemented: Links - links"))
+	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
 func (r *iPAddressResolver) Summary(ctx context.Context, obj *model.IPAddress) (*model.EntitySummary, error) {
-	panic(fmt.Errorf("not implemented: Summary - summary"))
+	return entitySummary(ctx, obj.ID)
 }
 
 func (r *iPAddressResolver) Links(ctx context.Context, obj *model.IPAddress, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
-	panic(fmt.Errorf("not implemented: Links - links"))
+	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
 func (r *linkResolver) From(ctx context.Context, obj *model.Link) (model.Entity, error) {
-	panic(fmt.Errorf("not implemented: From - from"))
+	return linkEnd(ctx, obj.From)
 }
 
 func (r *linkResolver) To(ctx context.Context, obj *model.Link) (model.Entity, error) {
-	panic(fmt.Errorf("not implemented: To - to"))
+	return linkEnd(ctx, obj.To)
 }
 
 func (r *mutationResolver) Upsert(ctx context.Context, input model.UpsertInput) (*model.UpsertPayload, error) {
-	panic(fmt.Errorf("not implemented: Upsert - upsert"))
+	return upsert(ctx, r.Store, input)
 }
 
 func (r *phoneNumberResolver) Summary(ctx context.Context, obj *model.PhoneNumber) (*model.EntitySummary, error) {
-	panic(fmt.Errorf("not implemented: Summary - summary"))
+	return entitySummary(ctx, obj.ID)
 }
 
 func (r *phoneNumberResolver) Links(ctx context.Context, obj *model.PhoneNumber, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
-	panic(fmt.Errorf("not implemented: Links - links"))
+	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	return loadNode(ctx, "id", id)
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	if len(ids) > maxNodes {
+		return nil, intel.Errorf(intel.EINVALID, "ids", "has %d entries, at most %d allowed", len(ids), maxNodes)
+	}
+	out := make([]model.Node, len(ids))
+	for i, id := range ids {
+		n, err := loadNode(ctx, "ids["+strconv.Itoa(i)+"]", id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
 }
 
 func (r *queryResolver) Lookup(ctx context.Context, identifier string, kind *model.EntityKind, region *model.Region) (*model.Lookup, error) {
-	panic(fmt.Errorf("not implemented: Lookup - lookup"))
+	return lookup(ctx, identifier, kind, region)
 }
 
 func (r *queryResolver) Network(ctx context.Context, seeds []string, depth *int, linkTypes []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, limit *int) (*model.Network, error) {
-	panic(fmt.Errorf("not implemented: Network - network"))
+	return network(ctx, r.Store, seeds, depth, linkTypes, kinds, since, until, limit)
 }
 
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxDepth *int, linkTypes []model.LinkType, since *time.Time, until *time.Time) (*model.Path, error) {
-	panic(fmt.Errorf("not implemented: ShortestPath - shortestPath"))
+	return shortestPath(ctx, r.Store, from, to, maxDepth, linkTypes, since, until)
 }
 
 func (r *suspectResolver) Summary(ctx context.Context, obj *model.Suspect) (*model.EntitySummary, error) {
-	panic(fmt.Errorf("not implemented: Summary - summary"))
+	return entitySummary(ctx, obj.ID)
 }
 
 func (r *suspectResolver) Links(ctx context.Context, obj *model.Suspect, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
-	panic(fmt.Errorf("not implemented: Links - links"))
+	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
 func (r *voipAccountResolver) Summary(ctx context.Context, obj *model.VoipAccount) (*model.EntitySummary, error) {
-	panic(fmt.Errorf("not implemented: Summary - summary"))
+	return entitySummary(ctx, obj.ID)
 }
 
 func (r *voipAccountResolver) Links(ctx context.Context, obj *model.VoipAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
-	panic(fmt.Errorf("not implemented: Links - links"))
+	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
 func (r *Resolver) BankAccount() graph.BankAccountResolver { return &bankAccountResolver{r} }
@@ -112,16 +124,3 @@ type (
 	suspectResolver     struct{ *Resolver }
 	voipAccountResolver struct{ *Resolver }
 )
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *linkEdgeResolver) Neighbour(ctx context.Context, obj *model.LinkEdge) (model.Entity, error) {
-	panic(fmt.Errorf("not implemented: Neighbour - neighbour"))
-}
-func (r *Resolver) LinkEdge() graph.LinkEdgeResolver { return &linkEdgeResolver{r} }
-*/

@@ -196,7 +196,7 @@ die_port_taken() {
     owner=$(port_owner "$port")
     die "port 127.0.0.1:$port for $name is already in use by another process${owner:+ $owner}," \
         "not one this script started from $STATE_DIR. Stop it, or choose another port, e.g." \
-        "$var=$((port + 10000)) scripts/services.sh start"
+        "$var=$((port < 55536 ? port + 10000 : port - 10000)) scripts/services.sh start"
 }
 
 # launch starts a command in the background in its own session, so that a
