@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -68,25 +69,51 @@ func linkEnd(ctx context.Context, stub model.Entity) (model.Entity, error) {
 	return e, err
 }
 
-// loadNode resolves a global id to an entity or a link; nil when unknown.
-func loadNode(ctx context.Context, field, id string) (model.Node, error) {
-	entityID, linkID, err := parseGlobalID(field, id)
-	if err != nil {
-		return nil, err
-	}
-	if entityID != "" {
-		e, err := loadEntity(ctx, entityID)
-		if e == nil || err != nil {
+// loadNodes resolves global ids to entities and links, nil for unknown ones.
+// Every id is queued with its loader before any is awaited, so the whole
+// list costs one store call per kind of node.
+func loadNodes(ctx context.Context, field string, ids []string) ([]model.Node, error) {
+	l := loaders.For(ctx)
+	thunks := make([]func() (model.Node, error), len(ids))
+	for i, id := range ids {
+		name := field
+		if len(ids) > 1 || field == "ids" {
+			name = field + "[" + strconv.Itoa(i) + "]"
+		}
+		entityID, linkID, err := parseGlobalID(name, id)
+		if err != nil {
 			return nil, err
 		}
-		return e.(model.Node), nil
+		if entityID != "" {
+			load := l.Entity.LoadThunk(ctx, entityID)
+			thunks[i] = func() (model.Node, error) {
+				e, err := load()
+				if err != nil {
+					return nil, err
+				}
+				return entityModel(e).(model.Node), nil
+			}
+			continue
+		}
+		load := l.Link.LoadThunk(ctx, linkID)
+		thunks[i] = func() (model.Node, error) {
+			link, err := load()
+			if err != nil {
+				return nil, err
+			}
+			return linkModel(link), nil
+		}
 	}
-	l, err := loaders.For(ctx).Link.Load(ctx, linkID)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, nil
+	out := make([]model.Node, len(ids))
+	for i, thunk := range thunks {
+		n, err := thunk()
+		if errors.Is(err, dataloadgen.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
 	}
-	if err != nil {
-		return nil, err
-	}
-	return linkModel(l), nil
+	return out, nil
 }

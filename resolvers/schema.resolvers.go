@@ -7,7 +7,6 @@ package resolvers
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/scamgraph/scamgraph/graph"
@@ -52,22 +51,18 @@ func (r *phoneNumberResolver) Links(ctx context.Context, obj *model.PhoneNumber,
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	return loadNode(ctx, "id", id)
+	nodes, err := loadNodes(ctx, "id", []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return nodes[0], nil
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	if len(ids) > maxNodes {
 		return nil, intel.Errorf(intel.EINVALID, "ids", "has %d entries, at most %d allowed", len(ids), maxNodes)
 	}
-	out := make([]model.Node, len(ids))
-	for i, id := range ids {
-		n, err := loadNode(ctx, "ids["+strconv.Itoa(i)+"]", id)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = n
-	}
-	return out, nil
+	return loadNodes(ctx, "ids", ids)
 }
 
 func (r *queryResolver) Lookup(ctx context.Context, identifier string, kind *model.EntityKind, region *model.Region) (*model.Lookup, error) {

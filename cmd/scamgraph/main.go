@@ -12,7 +12,9 @@ import (
 const usage = `scamgraph — scam-number intelligence graph
 
 usage:
-  scamgraph parse [--region TH|KH] [--kind KIND] IDENTIFIER...   canonical keys, one JSON object per input
+  scamgraph serve [--demo] [--store embedded|neo4j] [--addr ADDR] ...   the GraphQL API (serve -h lists every setting)
+  scamgraph seed [--store embedded|neo4j] ...                          load the demo world into the store
+  scamgraph parse [--region TH|KH] [--kind KIND] IDENTIFIER...         canonical keys, one JSON object per input
   scamgraph help                                                this text
 `
 
@@ -28,6 +30,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch args[0] {
+	case "serve":
+		return runServe(args[1:], stdout, stderr)
+	case "seed":
+		return runSeed(args[1:], stdout, stderr)
 	case "parse":
 		return runParse(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

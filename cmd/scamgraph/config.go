@@ -1,0 +1,106 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/scamgraph/scamgraph/server"
+)
+
+// Config is every setting of the service, with its defaults visible in
+// defaultConfig. Each setting is a flag and an environment variable; the
+// flag wins. The README's configuration table lists the same names.
+type Config struct {
+	Addr          string
+	Store         string
+	DataDir       string
+	Neo4jURI      string
+	Neo4jUser     string
+	Neo4jPassword string
+	Neo4jDatabase string
+	RedisURL      string
+	CacheTTL      time.Duration
+	LogFormat     string
+	LogLevel      string
+	Demo          bool
+	ShutdownGrace time.Duration
+	HTTP          server.Config
+}
+
+func defaultConfig() Config {
+	return Config{
+		Addr: "127.0.0.1:8080", Store: "embedded", DataDir: "./data", CacheTTL: 10 * time.Minute,
+		LogFormat: "auto", LogLevel: "info", ShutdownGrace: 15 * time.Second, HTTP: server.DefaultConfig(),
+	}
+}
+
+// bindConfig registers every setting on fs, with env values as defaults.
+func bindConfig(fs *flag.FlagSet, c *Config) error {
+	str := func(p *string) func(*flag.FlagSet, string, string) {
+		return func(fs *flag.FlagSet, n, u string) { fs.StringVar(p, n, *p, u) }
+	}
+	dur := func(p *time.Duration) func(*flag.FlagSet, string, string) {
+		return func(fs *flag.FlagSet, n, u string) { fs.DurationVar(p, n, *p, u) }
+	}
+	num := func(p *int) func(*flag.FlagSet, string, string) {
+		return func(fs *flag.FlagSet, n, u string) { fs.IntVar(p, n, *p, u) }
+	}
+	settings := []struct {
+		flag, env, usage string
+		bind             func(*flag.FlagSet, string, string)
+		set              func(string) error
+	}{
+		{"addr", "SCAMGRAPH_ADDR", "listen address", str(&c.Addr), setString(&c.Addr)},
+		{"store", "SCAMGRAPH_STORE", "backend: embedded or neo4j", str(&c.Store), setString(&c.Store)},
+		{"data-dir", "SCAMGRAPH_DATA_DIR", "embedded store's data directory", str(&c.DataDir), setString(&c.DataDir)},
+		{"neo4j-uri", "NEO4J_URI", "Neo4j URI (bolt:// or neo4j://)", str(&c.Neo4jURI), setString(&c.Neo4jURI)},
+		{"neo4j-user", "NEO4J_USER", "Neo4j user (empty: no auth)", str(&c.Neo4jUser), setString(&c.Neo4jUser)},
+		{"neo4j-password", "NEO4J_PASSWORD", "Neo4j password", str(&c.Neo4jPassword), setString(&c.Neo4jPassword)},
+		{"neo4j-database", "NEO4J_DATABASE", "Neo4j database (empty: server default)", str(&c.Neo4jDatabase), setString(&c.Neo4jDatabase)},
+		{"redis-url", "REDIS_URL", "Redis URL for the cache (empty: no cache)", str(&c.RedisURL), setString(&c.RedisURL)},
+		{"cache-ttl", "SCAMGRAPH_CACHE_TTL", "how long cached lookups live", dur(&c.CacheTTL), setDuration(&c.CacheTTL)},
+		{"log-format", "SCAMGRAPH_LOG_FORMAT", "auto (console on a terminal, else JSON), json or console", str(&c.LogFormat), setString(&c.LogFormat)},
+		{"log-level", "SCAMGRAPH_LOG_LEVEL", "debug, info, warn or error", str(&c.LogLevel), setString(&c.LogLevel)},
+		{"shutdown-grace", "SCAMGRAPH_SHUTDOWN_GRACE", "how long SIGTERM waits for requests in flight", dur(&c.ShutdownGrace), setDuration(&c.ShutdownGrace)},
+		{"max-body-bytes", "SCAMGRAPH_MAX_BODY_BYTES", "largest request body", int64Flag(&c.HTTP.MaxBodyBytes), setInt64(&c.HTTP.MaxBodyBytes)},
+		{"request-timeout", "SCAMGRAPH_REQUEST_TIMEOUT", "longest a request may take, store calls included", dur(&c.HTTP.RequestTimeout), setDuration(&c.HTTP.RequestTimeout)},
+		{"complexity-limit", "SCAMGRAPH_COMPLEXITY_LIMIT", "most complexity points one operation may cost", num(&c.HTTP.ComplexityLimit), setInt(&c.HTTP.ComplexityLimit)},
+		{"depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", num(&c.HTTP.DepthLimit), setInt(&c.HTTP.DepthLimit)},
+	}
+	for _, s := range settings {
+		if v, ok := os.LookupEnv(s.env); ok {
+			if err := s.set(v); err != nil {
+				return fmt.Errorf("%s: %w", s.env, err)
+			}
+		}
+		s.bind(fs, s.flag, fmt.Sprintf("%s (env %s)", s.usage, s.env))
+	}
+	fs.BoolVar(&c.Demo, "demo", envBool("SCAMGRAPH_DEMO"), "load the demo world if the store lacks it (env SCAMGRAPH_DEMO)")
+	return nil
+}
+
+func setString(p *string) func(string) error { return func(v string) error { *p = v; return nil } }
+
+func setDuration(p *time.Duration) func(string) error {
+	return func(v string) (err error) { *p, err = time.ParseDuration(v); return err }
+}
+
+func setInt(p *int) func(string) error {
+	return func(v string) (err error) { *p, err = strconv.Atoi(v); return err }
+}
+
+func setInt64(p *int64) func(string) error {
+	return func(v string) (err error) { *p, err = strconv.ParseInt(v, 10, 64); return err }
+}
+
+func int64Flag(p *int64) func(*flag.FlagSet, string, string) {
+	return func(fs *flag.FlagSet, n, u string) { fs.Int64Var(p, n, *p, u) }
+}
+
+func envBool(name string) bool {
+	v, _ := strconv.ParseBool(os.Getenv(name))
+	return v
+}

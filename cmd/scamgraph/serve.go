@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/scamgraph/scamgraph/server"
+)
+
+// runServe starts the API and blocks until SIGINT or SIGTERM, then lets
+// requests in flight finish (up to --shutdown-grace) and closes the store.
+func runServe(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, args, stderr, nil)
+}
+
+// serve is runServe with the stop signal as a context, so tests can run the
+// real command on port 0; ready, when not nil, receives the bound address.
+func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) int {
+	cfg := defaultConfig()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := bindConfig(fs, &cfg); err != nil {
+		fmt.Fprintln(stderr, "scamgraph serve:", err)
+		return 2
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
+	metrics := server.NewMetrics()
+	opened, err := openStore(ctx, cfg, logger, metrics)
+	if err != nil {
+		logger.Error().Err(err).Msg("cannot open the store")
+		return 1
+	}
+	defer func() {
+		if err := opened.close(); err != nil {
+			logger.Error().Err(err).Msg("closing the store")
+		}
+	}()
+	if cfg.Demo {
+		if err := ensureDemo(ctx, opened.store, logger); err != nil {
+			logger.Error().Err(err).Msg("cannot load the demo world")
+			return 1
+		}
+	}
+	var cache server.CachePinger
+	if opened.cache != nil {
+		cache = opened.cache
+	}
+	srv := server.New(cfg.HTTP, opened.store, cache, logger, metrics)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		logger.Error().Err(err).Str("addr", cfg.Addr).Msg("cannot listen")
+		return 1
+	}
+	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout: cfg.HTTP.RequestTimeout + 5*time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	addr := ln.Addr().String()
+	logger.Info().Str("addr", addr).Str("graphiql", "http://"+addr+"/graphiql").Msg("serving")
+	if ready != nil {
+		ready <- addr
+	}
+	select {
+	case err := <-errc:
+		logger.Error().Err(err).Msg("server stopped")
+		return 1
+	case <-ctx.Done():
+	}
+	logger.Info().Dur("grace", cfg.ShutdownGrace).Msg("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	defer cancel()
+	if err := httpSrv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error().Err(err).Msg("shutdown")
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,175 @@
+// Package demo builds the demo world: a synthetic, deterministic
+// cross-border scam network for newcomers to explore in GraphiQL and for
+// benchmarks to load. Call centres in Cambodian border towns register VoIP
+// accounts from Cambodian IP addresses and present Thai numbers to Thai
+// victims; SIM boxes in Thailand fan out local-looking calls; victims' money
+// runs through layers of Thai mule accounts into Cambodian ones; suspects use
+// the artefacts; and ordinary subscribers calling and paying each other make
+// up most of the graph, as they do in real call records.
+//
+// Every artefact is invented. The keys are valid and canonical (the phone
+// numbers lie in allocated ranges, the IP addresses look public), so any of
+// them may happen to belong to somebody real: the world says nothing about
+// them. VoIP providers use the reserved .example domain.
+//
+// The same Config gives the same world, item for item and in the same order,
+// on every run and every backend: randomness comes from seeded PCG
+// generators and time from Epoch plus offsets, never from the clock.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Defaults of Config, chosen so that the zero Config is the demo world that
+// the README and the benchmarks describe.
+const (
+	// DefaultSeed is the year the Thai–Cambodian agreement was approved.
+	DefaultSeed int64 = 2022
+	// DefaultBatchSize keeps one Upsert well under intel.MaxBatchItems and
+	// small enough for a store to commit quickly.
+	DefaultBatchSize = 1000
+)
+
+// Epoch is the start of the world's history; every time in the world is
+// Epoch plus an offset, so that two runs agree to the millisecond.
+var Epoch = time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// HistoryDays is how long the world's history runs from Epoch: half a year,
+// longer than the 90 days Thai operators must keep traffic data.
+const HistoryDays = 182
+
+// Config chooses which demo world to build and how to deliver it.
+type Config struct {
+	// Seed selects the world; 0 means DefaultSeed. The entry points exist
+	// in every world; everything else depends on the seed.
+	Seed int64
+	// Scale multiplies every population and traffic volume; 0 means 1.0,
+	// the size the tests and the README describe (about 25,000 entities
+	// and 120,000 links). Small scales suit quick tests.
+	Scale float64
+	// BatchSize caps the items (entities plus links) in one emitted batch;
+	// 0 means DefaultBatchSize. It may not exceed intel.MaxBatchItems.
+	BatchSize int
+}
+
+// normalized applies the defaults and rejects settings no world can honour.
+func (c Config) normalized() (Config, error) {
+	if c.Seed == 0 {
+		c.Seed = DefaultSeed
+	}
+	if c.Scale == 0 {
+		c.Scale = 1
+	}
+	if math.IsNaN(c.Scale) || c.Scale < 0 || c.Scale > 100 {
+		return c, fmt.Errorf("demo: scale must be between 0 and 100, got %v", c.Scale)
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = DefaultBatchSize
+	}
+	if c.BatchSize < 1 || c.BatchSize > intel.MaxBatchItems {
+		return c, fmt.Errorf("demo: batch size must be between 1 and %d, got %d", intel.MaxBatchItems, c.BatchSize)
+	}
+	return c, nil
+}
+
+// Generate builds the world described by cfg and hands it to emit in
+// batches of at most cfg.BatchSize items, each entity before the links that
+// need it and each item exactly once, so that a caller can write the world
+// to any store without holding it in memory. It stops at the first error
+// emit returns and reports what was emitted so far.
+func Generate(cfg Config, emit func(intel.Batch) error) (Stats, error) {
+	cfg, err := cfg.normalized()
+	if err != nil {
+		return Stats{}, err
+	}
+	if emit == nil {
+		return Stats{}, errors.New("demo: emit must not be nil")
+	}
+	w := newWorld(cfg, emit)
+	steps := []func(){
+		w.reserveEntryPoints,
+		w.populate,
+		w.buildCallCentres,
+		w.buildSIMBoxes,
+		w.buildMules,
+		w.buildSuspects,
+		w.buildInnocentTraffic,
+	}
+	for _, step := range steps {
+		if step(); w.out.err != nil {
+			break
+		}
+	}
+	w.out.flush()
+	return w.out.stats, w.out.err
+}
+
+// Load writes the world described by cfg into s, batch by batch: the
+// one-line way for the CLI, tests and benchmarks to get a demo store.
+func Load(ctx context.Context, s intel.Store, cfg Config) (Stats, error) {
+	return Generate(cfg, func(b intel.Batch) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		_, err := s.Upsert(ctx, b)
+		return err
+	})
+}
+
+// world is the state of one generation: the output stream, the identifiers
+// already handed out, and the artefacts that later parts link to.
+type world struct {
+	cfg     Config
+	out     *stream
+	numbers *numbering
+	events  map[string]int // last sequence number per event-key family
+
+	people  []person // Thai subscribers first, then Cambodian ones
+	thai    int      // how many of people are Thai
+	victims []int    // indexes into people, the first being VictimNumber's owner
+
+	centres []*centre
+	hubs    []string // SIM-box hub numbers (entity ids), the first being SIMBoxHub
+	mules   muleNet
+}
+
+func newWorld(cfg Config, emit func(intel.Batch) error) *world {
+	return &world{
+		cfg:     cfg,
+		out:     newStream(emit, cfg.BatchSize),
+		numbers: newNumbering(),
+		events:  map[string]int{},
+	}
+}
+
+// dice returns the dice of one part of the world.
+func (w *world) dice(part string) dice { return newDice(w.cfg.Seed, part) }
+
+// scaled returns n times the scale, rounded, but at least min, so that every
+// structure of the world exists even in a tiny world.
+func (w *world) scaled(n, min int) int {
+	v := int(math.Round(float64(n) * w.cfg.Scale))
+	if v < min {
+		return min
+	}
+	return v
+}
+
+// at returns the moment a fractional number of days after Epoch, to the second.
+func at(day float64) time.Time {
+	return Epoch.Add(time.Duration(day * 24 * float64(time.Hour))).Truncate(time.Second)
+}
+
+// fail records a generation error; the stream stops accepting items.
+func (w *world) fail(err error) {
+	if w.out.err == nil {
+		w.out.err = err
+	}
+}

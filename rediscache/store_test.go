@@ -1,0 +1,236 @@
+package rediscache_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/scamgraph/scamgraph/conformance"
+	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/rediscache"
+)
+
+var (
+	sharedClient redis.UniversalClient
+	clientErr    error
+	clientOnce   sync.Once
+)
+
+// MustClient returns the test binary's one client for the Redis named by
+// REDIS_URL (`make services` starts one). There is no skip: a run that
+// cannot reach Redis fails, so CI can never pass without it.
+func MustClient(t testing.TB) redis.UniversalClient {
+	t.Helper()
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		t.Fatal("REDIS_URL is not set: run `make test`, or `make services` and export what it prints")
+	}
+	clientOnce.Do(func() {
+		var opt *redis.Options
+		opt, clientErr = redis.ParseURL(url)
+		if clientErr != nil {
+			return
+		}
+		sharedClient = redis.NewUniversalClient(&redis.UniversalOptions{
+			Addrs: []string{opt.Addr}, DB: opt.DB, Username: opt.Username, Password: opt.Password,
+			TLSConfig: opt.TLSConfig,
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		clientErr = sharedClient.Ping(ctx).Err()
+	})
+	if clientErr != nil {
+		t.Fatalf("Redis at %s: %v", url, clientErr)
+	}
+	return sharedClient
+}
+
+// MustPrefix returns a key prefix that no other test, run or package uses,
+// so that tests can share one Redis database without flushing it under each
+// other, and deletes the prefix's keys when the test ends.
+func MustPrefix(t testing.TB, client redis.UniversalClient) string {
+	t.Helper()
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	prefix := "scamgraph-test:" + hex.EncodeToString(b[:]) + ":"
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		var keys []string
+		for iter.Next(ctx) {
+			keys = append(keys, iter.Val())
+		}
+		if err := iter.Err(); err != nil {
+			t.Errorf("list test keys: %v", err)
+			return
+		}
+		for len(keys) > 0 {
+			n := min(len(keys), 1000)
+			if err := client.Del(ctx, keys[:n]...).Err(); err != nil {
+				t.Errorf("delete test keys: %v", err)
+				return
+			}
+			keys = keys[n:]
+		}
+	})
+	return prefix
+}
+
+// MustOpen opens an embedded store in dir and closes it when the test ends.
+func MustOpen(t testing.TB, dir string) *embeddedstore.Store {
+	t.Helper()
+	s, err := embeddedstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// MustCache wraps a fresh embedded store with the cache under a fresh prefix.
+func MustCache(t testing.TB, opts rediscache.Options) (*rediscache.Store, *countingStore) {
+	t.Helper()
+	client := MustClient(t)
+	if opts.Prefix == "" {
+		opts.Prefix = MustPrefix(t, client)
+	}
+	inner := &countingStore{Store: MustOpen(t, t.TempDir())}
+	return rediscache.New(inner, client, opts), inner
+}
+
+func TestConformance(t *testing.T) {
+	client := MustClient(t)
+	type opened struct{ dir, prefix string }
+	var mu sync.Mutex
+	stores := map[intel.Store]opened{}
+	conformance.Run(t, conformance.Harness{
+		New: func(t *testing.T) intel.Store {
+			o := opened{dir: t.TempDir(), prefix: MustPrefix(t, client)}
+			c := rediscache.New(MustOpen(t, o.dir), client, rediscache.Options{Prefix: o.prefix})
+			mu.Lock()
+			stores[c] = o
+			mu.Unlock()
+			return c
+		},
+		// A restart of the service: the store is closed and opened again
+		// on the same data, while Redis, which outlives the service, keeps
+		// what was cached before.
+		Reopen: func(t *testing.T, s intel.Store) intel.Store {
+			mu.Lock()
+			o := stores[s]
+			mu.Unlock()
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return rediscache.New(MustOpen(t, o.dir), client, rediscache.Options{Prefix: o.prefix})
+		},
+	})
+}
+
+// TestConformanceWithRedisDown runs the whole suite with a client whose
+// Redis refuses every connection: fail-open means the decorator is still a
+// correct store, only without its cache.
+func TestConformanceWithRedisDown(t *testing.T) {
+	client := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{"127.0.0.1:1"}, MaxRetries: -1})
+	t.Cleanup(func() { client.Close() })
+	dirs := map[intel.Store]string{}
+	var mu sync.Mutex
+	conformance.Run(t, conformance.Harness{
+		New: func(t *testing.T) intel.Store {
+			dir := t.TempDir()
+			c := rediscache.New(MustOpen(t, dir), client, rediscache.Options{})
+			mu.Lock()
+			dirs[c] = dir
+			mu.Unlock()
+			return c
+		},
+		Reopen: func(t *testing.T, s intel.Store) intel.Store {
+			mu.Lock()
+			dir := dirs[s]
+			mu.Unlock()
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return rediscache.New(MustOpen(t, dir), client, rediscache.Options{})
+		},
+	})
+}
+
+func BenchmarkStore(b *testing.B) {
+	conformance.Bench(b, func(b *testing.B) intel.Store {
+		c, _ := MustCache(b, rediscache.Options{})
+		return c
+	})
+}
+
+// countingStore counts the reads that reach the store it wraps, so that
+// tests can tell a cache hit from a miss without timing anything. hold,
+// when set, is called after a read and before it returns, so that a test
+// can pause a reader that already has its answer.
+type countingStore struct {
+	intel.Store
+	mu    sync.Mutex
+	calls map[string]int
+	hold  func(op string)
+}
+
+func (s *countingStore) count(op string) {
+	s.mu.Lock()
+	if s.calls == nil {
+		s.calls = map[string]int{}
+	}
+	s.calls[op]++
+	hold := s.hold
+	s.mu.Unlock()
+	if hold != nil {
+		hold(op)
+	}
+}
+
+// Calls returns how many times op reached the inner store.
+func (s *countingStore) Calls(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[op]
+}
+
+// Hold installs (or, with nil, removes) the hook that pauses reads.
+func (s *countingStore) Hold(fn func(op string)) {
+	s.mu.Lock()
+	s.hold = fn
+	s.mu.Unlock()
+}
+
+func (s *countingStore) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
+	got, err := s.Store.GetEntities(ctx, ids)
+	s.count("GetEntities")
+	return got, err
+}
+
+func (s *countingStore) GetLinks(ctx context.Context, ids []string) (map[string]intel.Link, error) {
+	got, err := s.Store.GetLinks(ctx, ids)
+	s.count("GetLinks")
+	return got, err
+}
+
+func (s *countingStore) FindEntity(ctx context.Context, kind intel.Kind, key string) (intel.Entity, error) {
+	got, err := s.Store.FindEntity(ctx, kind, key)
+	s.count("FindEntity")
+	return got, err
+}
+
+func (s *countingStore) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
+	got, err := s.Store.Summaries(ctx, ids)
+	s.count("Summaries")
+	return got, err
+}

@@ -1,0 +1,202 @@
+package rediscache
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// table is one kind of cached value, kept under its own key letter: entities
+// ("e"), summaries ("s") and links ("l"). Each is read the same way; only
+// where misses come from and how a value is copied differ.
+type table[T any] struct {
+	// letter names the table in keys: Prefix + letter + ":" + id.
+	letter string
+	// fetch reads ids from the inner store; ids it does not return are
+	// not stored, and are never cached (see getMany).
+	fetch func(ctx context.Context, ids []string) (map[string]T, error)
+	// clone deep-copies a value, so that callers sharing one store read
+	// never share memory.
+	clone func(T) T
+}
+
+// key returns the Redis key of one id in table t.
+func (c *Store) key(letter, id string) string {
+	return c.opts.Prefix + letter + ":" + id
+}
+
+// getMany is cache-aside for a batch of ids: one MGET, then one inner-store
+// read for all the misses together, whose results are written back in one
+// pipeline. Ids the store does not hold are not cached ("not found" is never
+// cached), so a write that creates them needs nothing more than the delete
+// every write does. op names the Store method for the Observer.
+func getMany[T any](ctx context.Context, c *Store, op string, t *table[T], ids []string) (map[string]T, error) {
+	ids = distinct(ids)
+	out := make(map[string]T, len(ids))
+	if len(ids) == 0 {
+		return out, ctx.Err()
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = c.key(t.letter, id)
+	}
+	cached, err := callRedis(ctx, c.opts.Timeout, func(ctx context.Context) ([]any, error) {
+		return c.mget(ctx, keys)
+	})
+	useCache := err == nil
+	if err != nil {
+		if err := c.cacheFailed(ctx, op, "get", err); err != nil {
+			return nil, err
+		}
+	}
+	var missing []string
+	for i, id := range ids {
+		var v T
+		if useCache {
+			if s, ok := cached[i].(string); ok && decode(s, &v) {
+				out[id] = v
+				c.opts.Observer.CacheHit(op)
+				continue
+			}
+		}
+		missing = append(missing, id)
+		c.opts.Observer.CacheMiss(op)
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	fetched, err := load(ctx, c, t, missing, useCache)
+	if err != nil {
+		return nil, err
+	}
+	for id, v := range fetched {
+		out[id] = t.clone(v)
+	}
+	return out, nil
+}
+
+// load reads missing ids from the inner store so that concurrent callers
+// asking for the same ids share one store read (singleflight), instead of
+// all stampeding to the store when a hot key expires.
+//
+// The flight key carries the count of writes this process has finished, so
+// that a read which starts after an Upsert returned never joins a flight
+// that read the store before that write: read-after-write holds within the
+// process even though flights are shared. The result is shared read-only;
+// getMany copies what it hands out.
+func load[T any](ctx context.Context, c *Store, t *table[T], ids []string, useCache bool) (map[string]T, error) {
+	sorted := append([]string(nil), ids...)
+	sort.Strings(sorted)
+	flight := t.letter + "\x00" + strconv.FormatUint(c.writes.Load(), 10) + "\x00" + strings.Join(sorted, "\x00")
+	ch := c.flights.DoChan(flight, func() (any, error) {
+		return readThrough(ctx, c, t, sorted, useCache)
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil && r.Shared && ctx.Err() == nil && isContextError(r.Err) {
+			// The caller that led the flight gave up; this one has not, so
+			// it reads for itself.
+			return readThrough(ctx, c, t, sorted, useCache)
+		}
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(map[string]T), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// readThrough takes leases, reads the inner store and fills what it leased
+// (see lease.go for why in that order). Errors from the inner store are
+// returned as they are, so that the decorator stays invisible to callers.
+func readThrough[T any](ctx context.Context, c *Store, t *table[T], ids []string, useCache bool) (map[string]T, error) {
+	op := opOf(t.letter)
+	var l lease
+	if useCache {
+		keys := make([]string, len(ids))
+		for i, id := range ids {
+			keys[i] = c.key(t.letter, id)
+		}
+		l = c.acquire(ctx, op, keys)
+	}
+	got, err := t.fetch(ctx, ids)
+	values := make([]string, len(ids))
+	for i, id := range ids {
+		v, ok := got[id]
+		if !ok || err != nil {
+			continue
+		}
+		s, encErr := encode(v)
+		if encErr != nil {
+			// A value the cache cannot hold is served uncached; its
+			// lease is given back like that of an id not stored.
+			_ = c.cacheFailed(ctx, op, "encode", encErr)
+			continue
+		}
+		values[i] = s
+	}
+	c.fill(ctx, op, l, values)
+	if err != nil {
+		return nil, err
+	}
+	return got, nil
+}
+
+// mget reads keys in one round trip: MGET on a single Redis; on a Cluster
+// or Ring, whose keys live on several nodes, a pipeline of GETs, which the
+// client splits by node.
+func (c *Store) mget(ctx context.Context, keys []string) ([]any, error) {
+	if !c.sharded {
+		return c.client.MGet(ctx, keys...).Result()
+	}
+	pipe := c.client.Pipeline()
+	cmds := make([]*redis.StringCmd, len(keys))
+	for i, k := range keys {
+		cmds[i] = pipe.Get(ctx, k)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !isMiss(err) {
+		return nil, err
+	}
+	out := make([]any, len(keys))
+	for i, cmd := range cmds {
+		if s, err := cmd.Result(); err == nil {
+			out[i] = s
+		}
+	}
+	return out, nil
+}
+
+// opOf names, for the Observer, the read that fills a table. FindEntity
+// shares the entity table and its fills are counted under GetEntities.
+func opOf(letter string) string {
+	switch letter {
+	case letterEntity:
+		return "GetEntities"
+	case letterSummary:
+		return "Summaries"
+	default:
+		return "GetLinks"
+	}
+}
+
+// distinct returns ids without repeats, in first-seen order.
+func distinct(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}

@@ -1,0 +1,37 @@
+package rediscache
+
+import (
+	"context"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// The traversals below are not cached; they go straight to the inner store.
+// Each answer depends on many facts at once (every link at an entity, or
+// every link within several hops) and on the query's filters, cursor and
+// caps, so one write could change any number of cached answers: deleting
+// the right ones would mean tracking which answers read which entities,
+// and deleting by pattern (SCAN) is slow and, on Cluster, spans every node.
+// A wrong invalidation here would show an analyst a network that no longer
+// exists, so the traversals stay exact; the stores are built to answer them
+// in one round trip.
+
+// Neighbours passes through to the inner store.
+func (c *Store) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
+	return c.inner.Neighbours(ctx, q)
+}
+
+// NeighboursOf passes through to the inner store.
+func (c *Store) NeighboursOf(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error) {
+	return c.inner.NeighboursOf(ctx, ids, q)
+}
+
+// Expand passes through to the inner store.
+func (c *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
+	return c.inner.Expand(ctx, q)
+}
+
+// ShortestPath passes through to the inner store.
+func (c *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Path, error) {
+	return c.inner.ShortestPath(ctx, q)
+}

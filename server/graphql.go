@@ -1,0 +1,93 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/zerolog/hlog"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/scamgraph/scamgraph/graph"
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/resolvers"
+)
+
+// graphQL builds the gqlgen handler with explicit transports (GET and POST,
+// as the GraphQL-over-HTTP spec has them), a parsed-query cache, automatic
+// persisted queries and the limits.
+func (s *Server) graphQL() http.Handler {
+	cfg := graph.Config{Resolvers: &resolvers.Resolver{Store: s.store, Logger: s.logger}}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(graph.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(s.cfg.ComplexityLimit))
+	srv.Use(depthLimit{Max: s.cfg.DepthLimit})
+	srv.Use(requestMetrics{m: s.metrics})
+	srv.SetErrorPresenter(s.presentError)
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		s.logger.Error().Str("request_id", requestID(ctx)).Interface("panic", p).
+			Bytes("stack", debug.Stack()).Msg("panic in resolver")
+		return errors.New("panic in resolver")
+	})
+	return srv
+}
+
+// presentError is the one place a resolver's error becomes what a client
+// sees: domain errors keep their message and gain extensions.code and
+// field; a timeout says so; anything else is logged with the request id
+// and shown as "internal error".
+func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	var domain *intel.Error
+	switch {
+	case errors.As(err, &domain) && domain.Code != intel.EINTERNAL:
+		gerr.Message = domain.Error()
+		gerr.Extensions = map[string]any{"code": resolvers.ClientCode(domain)}
+		if domain.Field != "" {
+			gerr.Extensions["field"] = domain.Field
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		gerr.Message = fmt.Sprintf("request took longer than %s", s.cfg.RequestTimeout)
+		gerr.Extensions = map[string]any{"code": resolvers.CodeTimeout}
+	case errors.Is(err, context.Canceled):
+		gerr.Message = "request cancelled"
+		gerr.Extensions = map[string]any{"code": "CANCELLED"}
+	case gerr.Extensions["code"] != nil:
+		// gqlgen's own input errors (e.g. a wrong argument type) already
+		// carry a code and a clear message.
+	default:
+		s.logger.Error().Err(err).Str("request_id", requestID(ctx)).Str("path", gerr.Path.String()).Msg("internal error")
+		gerr.Message = "internal error"
+		gerr.Extensions = map[string]any{"code": resolvers.CodeInternal, "requestId": requestID(ctx)}
+	}
+	return gerr
+}
+
+func requestID(ctx context.Context) string {
+	if id, ok := hlog.IDFromCtx(ctx); ok {
+		return id.String()
+	}
+	return ""
+}
+
+// graphiQL serves the explorer. Its page loads GraphiQL's scripts from a
+// CDN, so the analyst's browser needs the internet; the API does not.
+func graphiQL() http.Handler {
+	return playground.Handler("ScamGraph", "/graphql")
+}
+

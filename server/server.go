@@ -1,0 +1,113 @@
+// Package server is the HTTP edge of ScamGraph: the GraphQL endpoint with its
+// guards (body limit, timeout, depth and complexity limits, APQ, query
+// cache), the GraphiQL explorer, health, readiness and metrics. It is the one
+// place where errors become what clients see.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/zerolog"
+	"github.com/rs/zerolog/hlog"
+
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/loaders"
+)
+
+// Config holds the HTTP-level settings; cmd fills it from flags and env.
+type Config struct {
+	// MaxBodyBytes bounds a request body.
+	MaxBodyBytes int64
+	// RequestTimeout bounds one request, store calls included.
+	RequestTimeout time.Duration
+	// ComplexityLimit and DepthLimit bound one operation.
+	ComplexityLimit int
+	DepthLimit      int
+}
+
+// DefaultConfig is what the service runs with unless told otherwise.
+func DefaultConfig() Config {
+	return Config{MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second, ComplexityLimit: 5000, DepthLimit: 12}
+}
+
+// CachePinger reports whether the cache answers; nil when there is no cache.
+type CachePinger interface {
+	CachePing(ctx context.Context) error
+}
+
+// Server serves the API over one store.
+type Server struct {
+	cfg     Config
+	store   intel.Store
+	cache   CachePinger
+	logger  zerolog.Logger
+	metrics *Metrics
+}
+
+// New builds a server. store should already be instrumented and cached as
+// wanted; cache may be nil.
+func New(cfg Config, store intel.Store, cache CachePinger, logger zerolog.Logger, metrics *Metrics) *Server {
+	return &Server{cfg: cfg, store: store, cache: cache, logger: logger, metrics: metrics}
+}
+
+// Handler returns the routes, wrapped in logging and request ids.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	gql := s.graphQL()
+	mux.Handle("/graphql", s.limits(loaders.Middleware(s.store, gql)))
+	mux.Handle("/graphiql", graphiQL())
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("/readyz", s.ready)
+	mux.Handle("/metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
+			return
+		}
+		http.Redirect(w, r, "/graphiql", http.StatusFound)
+	})
+	var h http.Handler = mux
+	h = hlog.AccessHandler(func(r *http.Request, status, size int, d time.Duration) {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+			return
+		}
+		hlog.FromRequest(r).Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", status).
+			Int("bytes", size).Dur("duration", d).Msg("request")
+	})(h)
+	h = hlog.RequestIDHandler("request_id", "X-Request-Id")(h)
+	h = hlog.NewHandler(s.logger)(h)
+	return h
+}
+
+// ready answers 200 when the store (and the cache, if any) answer, 503
+// otherwise, saying which part is down.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	status := map[string]string{"store": "ok"}
+	code := http.StatusOK
+	if err := s.store.Ping(ctx); err != nil {
+		status["store"] = err.Error()
+		code = http.StatusServiceUnavailable
+	}
+	if s.cache != nil {
+		status["cache"] = "ok"
+		if err := s.cache.CachePing(ctx); err != nil {
+			status["cache"] = err.Error()
+			code = http.StatusServiceUnavailable
+		}
+	}
+	writeJSON(w, code, status)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
