@@ -90,4 +90,3 @@ func requestID(ctx context.Context) string {
 func graphiQL() http.Handler {
 	return playground.Handler("ScamGraph", "/graphql")
 }
-

@@ -222,7 +222,7 @@ func TestMutationRejectsItemsOneByOneAndWritesOnlyGoodOnes(t *testing.T) {
 					"to": map[string]any{"kind": "PhoneNumber", "identifier": "0812345678"}, "eventKey": "cdr-1",
 					"agency": "KH-GDNP", "country": "KH", "observedAt": "2024-05-01T10:00:00Z", "confidence": 0.8},
 				map[string]any{"type": "CALLED", "from": map[string]any{"kind": "PhoneNumber", "identifier": "0899999999"},
-					"to": map[string]any{"kind": "PhoneNumber", "identifier": "0811111111"},
+					"to":     map[string]any{"kind": "PhoneNumber", "identifier": "0811111111"},
 					"agency": "TH-CIB", "country": "TH", "observedAt": "2024-05-01T10:00:00Z", "confidence": 0.8},
 			},
 		}})
