@@ -144,7 +144,7 @@ var _ = register("LinkRejectsBadProvenance", func(t *testing.T, h *Harness, s in
 	for field, mutate := range cases {
 		l := call("+66811111111", "+66822222222", 1, "cdr-1")
 		mutate(&l)
-		l.ID = intel.LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency)
+		l.ID = intel.LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency, l.ValidFrom)
 		_, err := s.Upsert(ctxFor(t), intel.Batch{Links: []intel.Link{l}})
 		wantCode(t, err, intel.EINVALID, field)
 	}
@@ -191,5 +191,26 @@ var _ = register("LinkConcurrentWritersEndInOneLink", func(t *testing.T, h *Harn
 	p := mustNeighbours(t, s, intel.NeighbourQuery{ID: l.From})
 	if p.TotalCount != 1 {
 		t.Errorf("%d links after concurrent identical writes, want 1", p.TotalCount)
+	}
+})
+
+var _ = register("LinkStatePeriodsAreSeparateFacts", func(t *testing.T, h *Harness, s intel.Store) {
+	a, n := voip("sip:a@x.example"), phone("+66811111111")
+	first := state(intel.LinkPresentedAs, a, n, "TH-NBTC", 0, 0)
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{first}})
+	// The same agency learns when that period ended: the same fact, updated.
+	ended := state(intel.LinkPresentedAs, a, n, "TH-NBTC", 0, 10)
+	if ended.ID != first.ID {
+		t.Fatal("the end of a period changed the fact's id")
+	}
+	// A second period is a second fact.
+	second := state(intel.LinkPresentedAs, a, n, "TH-NBTC", 20, 30)
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{ended, second}})
+	p := mustNeighbours(t, s, intel.NeighbourQuery{ID: a.ID})
+	if p.TotalCount != 2 {
+		t.Fatalf("%d PRESENTED_AS facts, want 2", p.TotalCount)
+	}
+	if got := mustLink(t, s, first.ID); !got.ValidUntil.Equal(at(10)) {
+		t.Errorf("ValidUntil = %v, want the reported end", got.ValidUntil)
 	}
 })

@@ -16,11 +16,10 @@ import (
 // generation.
 func (w *world) artefact(kind intel.Kind, key string, region intel.Region) intel.Entity {
 	id := intel.ParseIdentifier(key, region, kind)
+	attrs := make(map[string]string, len(id.Attrs)+3)
 	if !id.Valid || id.Key != key || id.Kind != kind {
 		w.fail(fmt.Errorf("demo: %s key %q is not canonical (parsed as %q: %s)", kind, key, id.Key, id.Error))
-		return intel.Entity{}
 	}
-	attrs := make(map[string]string, len(id.Attrs)+3)
 	for k, v := range id.Attrs {
 		attrs[k] = v
 	}
@@ -60,8 +59,8 @@ func (w *world) account(key string, rawForms ...string) intel.Entity {
 	return e
 }
 
-// sorted returns the strings sorted, or nil for none, in the form a store
-// keeps them, so that what is emitted equals what is read back.
+// sorted returns a sorted copy of s, or nil when s is empty: raw forms and
+// markers are sets, and a store keeps them sorted.
 func sorted(s []string) []string {
 	if len(s) == 0 {
 		return nil

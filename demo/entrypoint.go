@@ -8,9 +8,10 @@ import "github.com/scamgraph/scamgraph/intel"
 type EntryPoint struct {
 	// Name is a short handle for docs and benchmark names.
 	Name string
+	// Kind and Key name the entity; Key is canonical, and
+	// intel.EntityID(Kind, Key) is the node id.
 	Kind intel.Kind
-	// Key is the canonical key; intel.EntityID(Kind, Key) is the node id.
-	Key string
+	Key  string
 	// LocalForm is how an analyst in Region would type it; it parses to Key.
 	LocalForm string
 	Region    intel.Region
@@ -29,7 +30,7 @@ var (
 	SIMBoxHub = EntryPoint{
 		Name: "simbox-hub", Kind: intel.KindPhoneNumber, Key: "+66925550142",
 		LocalForm: "092-555-0142", Region: intel.RegionTH,
-		Why: "SIM-box hub: one Thai SIM calling over 1,000 distinct victims within three days, without a +697 marker",
+		Why: "SIM-box hub: one Thai SIM calling 1,150 distinct victims in 60 hours (at scale 1), with no +697 marker",
 	}
 	// VoipAccount is a call centre's VoIP account, registered from Poipet and
 	// presenting Thai numbers as its caller ID: the evidence the 2022
@@ -70,15 +71,16 @@ var (
 	FirstLayerMule = EntryPoint{
 		Name: "first-layer-mule", Kind: intel.KindBankAccount, Key: "TH:014:4071829305",
 		LocalForm: "SCB 407-1-82930-5", Region: intel.RegionTH,
-		Why: "first-layer mule: fan-in from hundreds of victims' accounts, forwarded onward within the hour",
+		Why: "first-layer mule: fan-in from well over a hundred victims' accounts, forwarded onward within the hour",
 	}
 	// CashOutAccount is the Cambodian account where the victim's money ends.
 	CashOutAccount = EntryPoint{
 		Name: "cash-out-account", Kind: intel.KindBankAccount, Key: "KH:HUIONE:00918273",
 		LocalForm: "Huione Pay 0091 8273", Region: intel.RegionKH,
-		Why: "Cambodian cash-out account at the end of the mule layers",
+		Why: "Cambodian cash-out account at the end of the mule layers, emptied weekly into a Huione wallet",
 	}
-	// SuspectBoss is the wanted Thai boss of the Poipet call centre.
+	// SuspectBoss is the Thai boss of the Poipet call centre, whose
+	// extradition Thailand has requested.
 	SuspectBoss = EntryPoint{
 		Name: "suspect", Kind: intel.KindSuspect, Key: "TH-CIB:S-0001",
 		LocalForm: "TH-CIB:S-0001", Region: intel.RegionTH,
@@ -94,7 +96,8 @@ func EntryPoints() []EntryPoint {
 
 // PathPair is two entry points and the length of the shortest path between
 // them over links of any type in either direction, for shortest-path demos
-// and tests.
+// and tests. The length is the same in every world, whatever the seed and
+// scale, because the parts that own the entry points build it on purpose.
 type PathPair struct {
 	From, To EntryPoint
 	// Links is the length of the shortest path, counted in links.

@@ -88,17 +88,20 @@ func thaiAccount(b thaiBank) func(dice) string {
 	return func(d dice) string { return "TH:" + b.code + ":" + d.digits(b.digits) }
 }
 
-// cambodianAccount is the shape of an account at a Cambodian bank, keyed by
-// its short name; Cambodian account numbers vary in length by bank.
-func cambodianAccount(bank string, digits int) func(dice) string {
-	return func(d dice) string { return "KH:" + bank + ":" + d.digits(digits) }
+// cambodianAccount is the shape of an account at a Cambodian bank, which
+// the key names by its short name.
+func cambodianAccount(bank string) func(dice) string {
+	return func(d dice) string { return "KH:" + bank + ":" + d.digits(cambodianAccountDigits[bank]) }
+}
+
+// cambodianAccountDigits is the account-number length the world uses at
+// each Cambodian bank; real lengths vary by bank, and the parser accepts 6-20.
+var cambodianAccountDigits = map[string]int{
+	"ABA": 9, "ACLEDA": 12, "WING": 8, "HUIONE": 8, "CANADIA": 10, "PRASAC": 12,
 }
 
 // cambodianBanks are the banks ordinary Cambodian accounts are drawn from.
-var cambodianBanks = []struct {
-	short  string
-	digits int
-}{{"ABA", 9}, {"ABA", 9}, {"ACLEDA", 12}, {"ACLEDA", 12}, {"WING", 8}, {"CANADIA", 10}, {"PRASAC", 12}}
+var cambodianBanks = []string{"ABA", "ABA", "ACLEDA", "ACLEDA", "WING", "CANADIA", "PRASAC"}
 
 // hostIn is the shape of one address in a /24 network written as its first
 // three octets; hosts 2-254 leave the gateway and broadcast alone.

@@ -84,10 +84,26 @@ type source struct {
 	evidence   string     // document family, e.g. "CDR"
 }
 
-// fact returns the provenance of one fact from src, observed (for an event)
-// at the given moment; the evidence reference names the monthly batch or
-// case file the record came in, so that an analyst can ask for it.
+// fact returns the provenance of one event reported by src at the given
+// moment.
 func (src source) fact(d dice, observed time.Time) intel.Provenance {
+	p := src.provenance(d, observed)
+	p.ObservedAt = observed
+	return p
+}
+
+// state returns the provenance of a state that held over [from, until);
+// a zero until means it still holds.
+func (src source) state(d dice, from, until time.Time) intel.Provenance {
+	p := src.provenance(d, from)
+	p.ValidFrom, p.ValidUntil = from, until
+	return p
+}
+
+// provenance fills in what every fact from src carries. The evidence
+// reference names the monthly batch or case file the record came in, so
+// that an analyst knows what to ask the contributing agency for.
+func (src source) provenance(d dice, month time.Time) intel.Provenance {
 	conf := src.confidence[0]
 	if src.confidence[1] > src.confidence[0] {
 		conf = d.uniform(src.confidence[0], src.confidence[1])
@@ -95,21 +111,11 @@ func (src source) fact(d dice, observed time.Time) intel.Provenance {
 	return intel.Provenance{
 		Agency:      src.agency.code,
 		Country:     src.agency.country,
-		ObservedAt:  observed,
-		EvidenceRef: fmt.Sprintf("%s/%s/%s", src.agency.code, src.evidence, observed.Format("2006-01")),
+		EvidenceRef: fmt.Sprintf("%s/%s/%s", src.agency.code, src.evidence, month.Format("2006-01")),
 		Confidence:  math.Round(conf*100) / 100,
 		LegalBasis:  src.basis,
 		Visibility:  src.mix.draw(d),
 	}
-}
-
-// state returns the provenance of a state that held over [from, until);
-// a zero until means it still holds.
-func (src source) state(d dice, from, until time.Time) intel.Provenance {
-	p := src.fact(d, time.Time{})
-	p.EvidenceRef = fmt.Sprintf("%s/%s/%s", src.agency.code, src.evidence, from.Format("2006-01"))
-	p.ValidFrom, p.ValidUntil = from, until
-	return p
 }
 
 // eventKey returns the next stable record id of a family ("CDR-TH", ...),

@@ -3,30 +3,31 @@ package demo
 import "github.com/scamgraph/scamgraph/intel"
 
 // Stats counts what a generation emitted, so that the CLI can print a
-// summary and tests can check the world's size against the store's.
+// summary and tests can check the world's size against the store's. Every
+// item is emitted once, so the counts are also what a store ends up holding.
 type Stats struct {
-	// Entities counts the emitted entities by kind; each entity is emitted once.
-	Entities map[intel.Kind]int
-	// Links counts the emitted links by type; each link is emitted once.
-	Links map[intel.LinkType]int
-	// Batches is how many batches were handed to emit.
+	// Entities and Links are the totals.
+	Entities, Links int
+	// EntitiesByKind and LinksByType break the totals down.
+	EntitiesByKind map[intel.Kind]int
+	LinksByType    map[intel.LinkType]int
+	// Batches is how many batches emit accepted.
 	Batches int
 }
 
-// EntityCount is the number of entities emitted, of every kind.
-func (s Stats) EntityCount() int {
-	n := 0
-	for _, c := range s.Entities {
-		n += c
-	}
-	return n
+func newStats() Stats {
+	return Stats{EntitiesByKind: map[intel.Kind]int{}, LinksByType: map[intel.LinkType]int{}}
 }
 
-// LinkCount is the number of links emitted, of every type.
-func (s Stats) LinkCount() int {
-	n := 0
-	for _, c := range s.Links {
-		n += c
+// count adds a batch that emit accepted.
+func (s *Stats) count(b intel.Batch) {
+	s.Batches++
+	s.Entities += len(b.Entities)
+	s.Links += len(b.Links)
+	for _, e := range b.Entities {
+		s.EntitiesByKind[e.Kind]++
 	}
-	return n
+	for _, l := range b.Links {
+		s.LinksByType[l.Type]++
+	}
 }

@@ -18,7 +18,7 @@ func newStream(emit func(intel.Batch) error, size int) *stream {
 	return &stream{
 		emit:  emit,
 		size:  size,
-		stats: Stats{Entities: map[intel.Kind]int{}, Links: map[intel.LinkType]int{}},
+		stats: newStats(),
 	}
 }
 
@@ -59,11 +59,5 @@ func (s *stream) flush() {
 	if s.err = s.emit(b); s.err != nil {
 		return
 	}
-	s.stats.Batches++
-	for _, e := range b.Entities {
-		s.stats.Entities[e.Kind]++
-	}
-	for _, l := range b.Links {
-		s.stats.Links[l.Type]++
-	}
+	s.stats.count(b)
 }

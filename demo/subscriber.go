@@ -17,12 +17,12 @@ type person struct {
 // Population sizes at scale 1. With the scam artefacts they make about
 // 25,000 entities, most of them innocent.
 const (
-	thaiSubscribers      = 13000
-	cambodianSubscribers = 3000
-	victimCount          = 3000
-	thaiAccountShare     = 0.60
+	thaiSubscribers       = 13000
+	cambodianSubscribers  = 3000
+	victimCount           = 3000
+	thaiAccountShare      = 0.60
 	cambodianAccountShare = 0.40
-	bangkokLineShare     = 0.06 // businesses and homes with a fixed line
+	bangkokLineShare      = 0.06 // businesses and homes with a fixed line
 )
 
 // populate draws the population, picks the victims among the Thai mobile
@@ -48,8 +48,7 @@ func (w *world) populate() {
 		case p.region == intel.RegionKH:
 			p.phone = intel.EntityID(intel.KindPhoneNumber, w.numbers.fresh(d, cambodianMobile))
 			if d.chance(cambodianAccountShare) {
-				b := pick(d, cambodianBanks)
-				p.account = intel.EntityID(intel.KindBankAccount, w.numbers.fresh(d, cambodianAccount(b.short, b.digits)))
+				p.account = intel.EntityID(intel.KindBankAccount, w.numbers.fresh(d, cambodianAccount(pick(d, cambodianBanks))))
 			}
 		default:
 			shape := thaiMobile

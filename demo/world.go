@@ -52,7 +52,7 @@ type Config struct {
 	Seed int64
 	// Scale multiplies every population and traffic volume; 0 means 1.0,
 	// the size the tests and the README describe (about 25,000 entities
-	// and 120,000 links). Small scales suit quick tests.
+	// and 130,000 links), and at most 100. Small scales suit quick tests.
 	Scale float64
 	// BatchSize caps the items (entities plus links) in one emitted batch;
 	// 0 means DefaultBatchSize. It may not exceed intel.MaxBatchItems.
@@ -82,8 +82,9 @@ func (c Config) normalized() (Config, error) {
 // Generate builds the world described by cfg and hands it to emit in
 // batches of at most cfg.BatchSize items, each entity before the links that
 // need it and each item exactly once, so that a caller can write the world
-// to any store without holding it in memory. It stops at the first error
-// emit returns and reports what was emitted so far.
+// to any store without holding it in memory. After the first error emit returns
+// it emits nothing more, and it returns that error with the counts of what
+// emit accepted.
 func Generate(cfg Config, emit func(intel.Batch) error) (Stats, error) {
 	cfg, err := cfg.normalized()
 	if err != nil {

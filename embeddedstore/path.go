@@ -15,9 +15,9 @@ func (s *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Pat
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for field, id := range map[string]string{"from": q.From, "to": q.To} {
-		if _, ok := s.entities[id]; !ok {
-			return nil, intel.Errorf(intel.ENOTFOUND, field, "no entity with id %q", id)
+	for _, end := range []struct{ field, id string }{{"from", q.From}, {"to", q.To}} {
+		if _, ok := s.entities[end.id]; !ok {
+			return nil, intel.Errorf(intel.ENOTFOUND, end.field, "no entity with id %q", end.id)
 		}
 	}
 	// via[n] is the link by which the search first reached n.

@@ -37,6 +37,7 @@ const (
 	MaxAttrs      = 64
 	MaxTextLength = 1024
 	maxAttrKey    = 64
+	maxMarkers    = 8
 )
 
 // Validate checks that e is fit to store: a known kind, a non-empty key, an ID
@@ -63,6 +64,14 @@ func (e *Entity) Validate(field string) error {
 	}
 	for _, r := range e.RawForms {
 		if err := checkText(field+".rawForms", r); err != nil {
+			return err
+		}
+	}
+	if len(e.Markers) > maxMarkers {
+		return Errorf(EINVALID, field+".markers", "has %d entries, at most %d allowed", len(e.Markers), maxMarkers)
+	}
+	for _, m := range e.Markers {
+		if err := checkText(field+".markers", m); err != nil {
 			return err
 		}
 	}

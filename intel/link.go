@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -67,11 +68,16 @@ type Link struct {
 
 // LinkIdentity computes the stable id of a link. Event links are identified
 // by their type, ends and event key, so a resent record lands on the same
-// link; state links by their type, ends and contributing agency, so each
-// agency's claim stays a separate fact with its own provenance.
-func LinkIdentity(t LinkType, from, to, eventKey, agency string) string {
+// link; state links by their type, ends, contributing agency and start of
+// validity, so each agency's claim stays a separate fact with its own
+// provenance, a later report of the same period (say, with its end now
+// known) updates it, and a report of another period adds one.
+func LinkIdentity(t LinkType, from, to, eventKey, agency string, validFrom time.Time) string {
 	h := sha256.New()
-	disc := "a\x00" + agency
+	disc := "a\x00" + agency + "\x00" + strconv.FormatInt(normTime(validFrom).UnixMilli(), 10)
+	if validFrom.IsZero() {
+		disc = "a\x00" + agency + "\x00"
+	}
 	if spec, ok := t.Spec(); ok && spec.Event {
 		disc = "e\x00" + eventKey
 	}
@@ -105,7 +111,7 @@ func (l *Link) Normalize() {
 		l.Attrs = map[string]string{}
 	}
 	if l.ID == "" {
-		l.ID = LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency)
+		l.ID = LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency, l.ValidFrom)
 	}
 }
 
@@ -133,7 +139,7 @@ func (l *Link) Validate(field string) error {
 	if l.From == l.To {
 		return Errorf(EINVALID, field+".to", "a link cannot join an entity to itself")
 	}
-	if l.ID != LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency) {
+	if l.ID != LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency, l.ValidFrom) {
 		return Errorf(EINVALID, field+".id", "does not match the link's type, ends and key")
 	}
 	if spec.Event {
@@ -158,8 +164,11 @@ func (l *Link) Validate(field string) error {
 	if !l.Visibility.Valid() {
 		return Errorf(EINVALID, field+".visibility", "unknown visibility %q (want DOMESTIC, SHAREABLE or RESTRICTED)", l.Visibility)
 	}
-	for name, s := range map[string]string{"agency": l.Agency, "eventKey": l.EventKey, "evidenceRef": l.EvidenceRef, "legalBasis": l.LegalBasis} {
-		if err := checkText(field+"."+name, s); err != nil {
+	// A fixed order, so that the first bad field reported never varies.
+	for _, f := range []struct{ name, value string }{
+		{"agency", l.Agency}, {"eventKey", l.EventKey}, {"evidenceRef", l.EvidenceRef}, {"legalBasis", l.LegalBasis},
+	} {
+		if err := checkText(field+"."+f.name, f.value); err != nil {
 			return err
 		}
 	}

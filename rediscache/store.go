@@ -76,9 +76,9 @@ func New(inner intel.Store, client redis.UniversalClient, opts Options) *Store {
 	case *redis.ClusterClient, *redis.Ring:
 		c.sharded = true
 	}
-	c.entities = table[intel.Entity]{letter: letterEntity, fetch: inner.GetEntities, clone: intel.Entity.Clone}
-	c.summaries = table[intel.Summary]{letter: letterSummary, fetch: inner.Summaries, clone: intel.Summary.Clone}
-	c.links = table[intel.Link]{letter: letterLink, fetch: inner.GetLinks, clone: intel.Link.Clone}
+	c.entities = table[intel.Entity]{letter: letterEntity, fetch: inner.GetEntities}
+	c.summaries = table[intel.Summary]{letter: letterSummary, fetch: inner.Summaries}
+	c.links = table[intel.Link]{letter: letterLink, fetch: inner.GetLinks}
 	return c
 }
 

@@ -97,16 +97,28 @@ func MustOpen(t testing.TB, dir string) *embeddedstore.Store {
 	return s
 }
 
+// cache is one cache under test with what tests look at around it.
+type cache struct {
+	*rediscache.Store
+	inner  *countingStore
+	client redis.UniversalClient
+	prefix string
+}
+
 // MustCache wraps a fresh embedded store with the cache under a fresh prefix.
-func MustCache(t testing.TB, opts rediscache.Options) (*rediscache.Store, *countingStore) {
+func MustCache(t testing.TB, opts rediscache.Options) cache {
 	t.Helper()
 	client := MustClient(t)
 	if opts.Prefix == "" {
 		opts.Prefix = MustPrefix(t, client)
 	}
 	inner := &countingStore{Store: MustOpen(t, t.TempDir())}
-	return rediscache.New(inner, client, opts), inner
+	return cache{Store: rediscache.New(inner, client, opts), inner: inner, client: client, prefix: opts.Prefix}
 }
+
+// Key returns the Redis key of a cached value: letter "e" for entities,
+// "s" for summaries, "l" for links.
+func (c cache) Key(letter, id string) string { return c.prefix + letter + ":" + id }
 
 func TestConformance(t *testing.T) {
 	client := MustClient(t)
@@ -168,8 +180,7 @@ func TestConformanceWithRedisDown(t *testing.T) {
 
 func BenchmarkStore(b *testing.B) {
 	conformance.Bench(b, func(b *testing.B) intel.Store {
-		c, _ := MustCache(b, rediscache.Options{})
-		return c
+		return MustCache(b, rediscache.Options{}).Store
 	})
 }
 
@@ -179,17 +190,19 @@ func BenchmarkStore(b *testing.B) {
 // can pause a reader that already has its answer.
 type countingStore struct {
 	intel.Store
-	mu    sync.Mutex
-	calls map[string]int
-	hold  func(op string)
+	mu      sync.Mutex
+	calls   map[string]int
+	lastIDs map[string][]string
+	hold    func(op string)
 }
 
-func (s *countingStore) count(op string) {
+func (s *countingStore) count(op string, ids []string) {
 	s.mu.Lock()
 	if s.calls == nil {
-		s.calls = map[string]int{}
+		s.calls, s.lastIDs = map[string]int{}, map[string][]string{}
 	}
 	s.calls[op]++
+	s.lastIDs[op] = append([]string(nil), ids...)
 	hold := s.hold
 	s.mu.Unlock()
 	if hold != nil {
@@ -204,6 +217,13 @@ func (s *countingStore) Calls(op string) int {
 	return s.calls[op]
 }
 
+// LastIDs returns the ids of the last op that reached the inner store.
+func (s *countingStore) LastIDs(op string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastIDs[op]
+}
+
 // Hold installs (or, with nil, removes) the hook that pauses reads.
 func (s *countingStore) Hold(fn func(op string)) {
 	s.mu.Lock()
@@ -213,24 +233,36 @@ func (s *countingStore) Hold(fn func(op string)) {
 
 func (s *countingStore) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
 	got, err := s.Store.GetEntities(ctx, ids)
-	s.count("GetEntities")
+	s.count("GetEntities", ids)
 	return got, err
 }
 
 func (s *countingStore) GetLinks(ctx context.Context, ids []string) (map[string]intel.Link, error) {
 	got, err := s.Store.GetLinks(ctx, ids)
-	s.count("GetLinks")
+	s.count("GetLinks", ids)
 	return got, err
 }
 
 func (s *countingStore) FindEntity(ctx context.Context, kind intel.Kind, key string) (intel.Entity, error) {
 	got, err := s.Store.FindEntity(ctx, kind, key)
-	s.count("FindEntity")
+	s.count("FindEntity", []string{intel.EntityID(kind, key)})
 	return got, err
 }
 
 func (s *countingStore) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
 	got, err := s.Store.Summaries(ctx, ids)
-	s.count("Summaries")
+	s.count("Summaries", ids)
 	return got, err
+}
+
+// quietRedisLog drops go-redis's own log lines. The fail-open tests make
+// its pool report every refused dial on stderr, which would bury the test
+// output; what matters there is what this package counts and logs.
+type quietRedisLog struct{}
+
+func (quietRedisLog) Printf(context.Context, string, ...any) {}
+
+func TestMain(m *testing.M) {
+	redis.SetLogger(quietRedisLog{})
+	os.Exit(m.Run())
 }

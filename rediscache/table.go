@@ -3,6 +3,7 @@ package rediscache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,16 +13,13 @@ import (
 
 // table is one kind of cached value, kept under its own key letter: entities
 // ("e"), summaries ("s") and links ("l"). Each is read the same way; only
-// where misses come from and how a value is copied differ.
+// where misses come from differs.
 type table[T any] struct {
 	// letter names the table in keys: Prefix + letter + ":" + id.
 	letter string
 	// fetch reads ids from the inner store; ids it does not return are
 	// not stored, and are never cached (see getMany).
 	fetch func(ctx context.Context, ids []string) (map[string]T, error)
-	// clone deep-copies a value, so that callers sharing one store read
-	// never share memory.
-	clone func(T) T
 }
 
 // key returns the Redis key of one id in table t.
@@ -34,6 +32,11 @@ func (c *Store) key(letter, id string) string {
 // pipeline. Ids the store does not hold are not cached ("not found" is never
 // cached), so a write that creates them needs nothing more than the delete
 // every write does. op names the Store method for the Observer.
+//
+// Every value handed out, hit or miss, is decoded from its cached encoding
+// for this caller alone. That makes each result a deep copy, and makes a
+// miss indistinguishable from the hit that follows it (down to nil versus
+// empty slices, which a field-by-field copy can blur).
 func getMany[T any](ctx context.Context, c *Store, op string, t *table[T], ids []string) (map[string]T, error) {
 	ids = distinct(ids)
 	out := make(map[string]T, len(ids))
@@ -73,22 +76,26 @@ func getMany[T any](ctx context.Context, c *Store, op string, t *table[T], ids [
 	if err != nil {
 		return nil, err
 	}
-	for id, v := range fetched {
-		out[id] = t.clone(v)
+	for id, s := range fetched {
+		var v T
+		if !decode(s, &v) {
+			return nil, fmt.Errorf("rediscache: %s: value of %q does not decode", op, id)
+		}
+		out[id] = v
 	}
 	return out, nil
 }
 
 // load reads missing ids from the inner store so that concurrent callers
 // asking for the same ids share one store read (singleflight), instead of
-// all stampeding to the store when a hot key expires.
+// all stampeding to the store when a hot key expires. The shared result is
+// the encoded values, which are immutable strings.
 //
 // The flight key carries the count of writes this process has finished, so
 // that a read which starts after an Upsert returned never joins a flight
 // that read the store before that write: read-after-write holds within the
-// process even though flights are shared. The result is shared read-only;
-// getMany copies what it hands out.
-func load[T any](ctx context.Context, c *Store, t *table[T], ids []string, useCache bool) (map[string]T, error) {
+// process even though flights are shared.
+func load[T any](ctx context.Context, c *Store, t *table[T], ids []string, useCache bool) (map[string]string, error) {
 	sorted := append([]string(nil), ids...)
 	sort.Strings(sorted)
 	flight := t.letter + "\x00" + strconv.FormatUint(c.writes.Load(), 10) + "\x00" + strings.Join(sorted, "\x00")
@@ -105,16 +112,17 @@ func load[T any](ctx context.Context, c *Store, t *table[T], ids []string, useCa
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return r.Val.(map[string]T), nil
+		return r.Val.(map[string]string), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 }
 
 // readThrough takes leases, reads the inner store and fills what it leased
-// (see lease.go for why in that order). Errors from the inner store are
-// returned as they are, so that the decorator stays invisible to callers.
-func readThrough[T any](ctx context.Context, c *Store, t *table[T], ids []string, useCache bool) (map[string]T, error) {
+// (see lease.go for why in that order), returning the encoded values of the
+// ids the store holds. Errors from the inner store are returned as they
+// are, so that the decorator stays invisible to callers.
+func readThrough[T any](ctx context.Context, c *Store, t *table[T], ids []string, useCache bool) (map[string]string, error) {
 	op := opOf(t.letter)
 	var l lease
 	if useCache {
@@ -126,25 +134,25 @@ func readThrough[T any](ctx context.Context, c *Store, t *table[T], ids []string
 	}
 	got, err := t.fetch(ctx, ids)
 	values := make([]string, len(ids))
+	encoded := make(map[string]string, len(got))
 	for i, id := range ids {
 		v, ok := got[id]
 		if !ok || err != nil {
 			continue
 		}
-		s, encErr := encode(v)
-		if encErr != nil {
-			// A value the cache cannot hold is served uncached; its
-			// lease is given back like that of an id not stored.
-			_ = c.cacheFailed(ctx, op, "encode", encErr)
-			continue
+		// Only a value JSON cannot represent fails here, which would be
+		// a bug in the inner store; the read fails rather than hide it.
+		if values[i], err = encode(v); err == nil {
+			encoded[id] = values[i]
 		}
-		values[i] = s
 	}
+	// Ids without a value (not stored, or the read failed) give their
+	// leases back, so that the next reader need not wait for them to expire.
 	c.fill(ctx, op, l, values)
 	if err != nil {
 		return nil, err
 	}
-	return got, nil
+	return encoded, nil
 }
 
 // mget reads keys in one round trip: MGET on a single Redis; on a Cluster

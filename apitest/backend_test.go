@@ -1,0 +1,109 @@
+package apitest
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore"
+	"github.com/scamgraph/scamgraph/rediscache"
+	"github.com/scamgraph/scamgraph/server"
+)
+
+// backend is one way of running the service: a store, maybe behind Redis.
+type backend struct {
+	name  string
+	store intel.Store
+	cache *rediscache.Store
+}
+
+// MustRedis connects to the Redis named by REDIS_URL. There is no skip: a
+// run without Redis fails.
+func MustRedis(t testing.TB) redis.UniversalClient {
+	t.Helper()
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		t.Fatal("REDIS_URL is not set: run `make test`, or `make services` and export what it prints")
+	}
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{opts.Addr}, DB: opts.DB})
+	if err := c.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("Redis at %s: %v", url, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// MustNeo4j opens the Neo4j named by NEO4J_URI, emptied. There is no skip.
+func MustNeo4j(t testing.TB) *neo4jstore.Store {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		t.Fatal("NEO4J_URI is not set: run `make test`, or `make services` and export what it prints")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri, Username: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.DeleteAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// mustBackends loads the demo world at the given scale into the embedded
+// store and into Neo4j, and returns each with and without the Redis cache.
+func mustBackends(t testing.TB, scale float64) []backend {
+	t.Helper()
+	ctx := context.Background()
+	emb, err := embeddedstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	neo := MustNeo4j(t)
+	for _, s := range []intel.Store{emb, neo} {
+		if _, err := demo.Load(ctx, s, demo.Config{Scale: scale}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := MustRedis(t)
+	prefix := fmt.Sprintf("apitest:%d:", time.Now().UnixNano())
+	cached := func(inner intel.Store, name string) *rediscache.Store {
+		return rediscache.New(inner, client, rediscache.Options{Prefix: prefix + name + ":", TTL: time.Minute})
+	}
+	ce, cn := cached(emb, "embedded"), cached(neo, "neo4j")
+	return []backend{
+		{name: "embedded", store: emb},
+		{name: "embedded+redis", store: ce, cache: ce},
+		{name: "neo4j", store: neo},
+		{name: "neo4j+redis", store: cn, cache: cn},
+	}
+}
+
+// serve runs the real handler over a backend on loopback.
+func serve(t testing.TB, b backend) *httptest.Server {
+	var cache server.CachePinger
+	if b.cache != nil {
+		cache = b.cache
+	}
+	srv := server.New(server.DefaultConfig(), b.store, cache, zerolog.Nop(), server.NewMetrics())
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts
+}

@@ -1,0 +1,70 @@
+package rediscache_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/rediscache"
+)
+
+// fillAndExpiries fills n entities and returns the remaining lifetime of
+// each cached value.
+func fillAndExpiries(t *testing.T, c cache, n int) []time.Duration {
+	t.Helper()
+	var b intel.Batch
+	ids := make([]string, n)
+	for i := range ids {
+		e := phone(fmt.Sprintf("+668100000%02d", i))
+		b.Entities = append(b.Entities, e)
+		ids[i] = e.ID
+	}
+	mustUpsert(t, c, b)
+	mustGet(t, c, ids...)
+	out := make([]time.Duration, n)
+	for i, id := range ids {
+		ttl, err := c.client.PTTL(ctxFor(t), c.Key("e", id)).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = ttl
+	}
+	return out
+}
+
+func TestTTLHasJitterWithinBounds(t *testing.T) {
+	// Reading the expiries back takes a moment; it can only lower them.
+	const slack = 10 * time.Second
+	t.Run("Jitter", func(t *testing.T) {
+		c := MustCache(t, rediscache.Options{TTL: time.Hour, Jitter: 0.5})
+		lo, hi := time.Hour, time.Duration(0)
+		for _, ttl := range fillAndExpiries(t, c, 40) {
+			if ttl < 30*time.Minute-slack || ttl > time.Hour {
+				t.Errorf("expiry %v outside [30m, 1h]", ttl)
+			}
+			lo, hi = min(lo, ttl), max(hi, ttl)
+		}
+		// 40 draws spread over 30 minutes are never all within a minute
+		// of each other, unless the expiry is not drawn at random.
+		if hi-lo < time.Minute {
+			t.Errorf("expiries span only %v: no jitter", hi-lo)
+		}
+	})
+	t.Run("NoJitter", func(t *testing.T) {
+		c := MustCache(t, rediscache.Options{TTL: time.Hour, Jitter: -1})
+		for _, ttl := range fillAndExpiries(t, c, 10) {
+			if ttl < time.Hour-slack || ttl > time.Hour {
+				t.Errorf("expiry %v, want 1h", ttl)
+			}
+		}
+	})
+	t.Run("Default", func(t *testing.T) {
+		c := MustCache(t, rediscache.Options{})
+		for _, ttl := range fillAndExpiries(t, c, 10) {
+			if ttl < 9*time.Minute-slack || ttl > rediscache.DefaultTTL {
+				t.Errorf("expiry %v outside [9m, 10m]", ttl)
+			}
+		}
+	})
+}
