@@ -39,3 +39,5 @@ func query(client *http.Client, url, q string, vars map[string]any) (gqlResult, 
 	}
 	return r, nil
 }
+
+func bytesContains(b, sub []byte) bool { return bytes.Contains(b, sub) }

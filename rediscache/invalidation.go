@@ -37,33 +37,31 @@ func (c *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 	return res, err
 }
 
-// touchedKeys lists, without repeats, the keys of every cached value the
-// batch may change.
+// touchedKeys lists the keys of every cached value the batch may change.
+// Entity ids are de-duplicated (a hub number is the end of many links);
+// a link id repeated within one batch just deletes its key twice.
 func (c *Store) touchedKeys(b intel.Batch) []string {
-	seen := map[string]bool{}
-	var keys []string
-	add := func(letter, id string) {
-		k := c.key(letter, id)
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	entity := func(id string) {
-		add(letterEntity, id)
-		add(letterSummary, id)
-	}
+	ids := make(map[string]struct{}, len(b.Entities)+2*len(b.Links))
 	for _, e := range b.Entities {
-		entity(e.ID)
+		ids[e.ID] = struct{}{}
 	}
 	for _, l := range b.Links {
-		entity(l.From)
-		entity(l.To)
-		// The store stores the link under the id Normalize gives it; a
-		// copy is normalised so that the caller's batch stays untouched.
-		n := l
-		n.Normalize()
-		add(letterLink, n.ID)
+		ids[l.From] = struct{}{}
+		ids[l.To] = struct{}{}
+	}
+	keys := make([]string, 0, 2*len(ids)+len(b.Links))
+	for id := range ids {
+		keys = append(keys, c.key(letterEntity, id), c.key(letterSummary, id))
+	}
+	for _, l := range b.Links {
+		// A link sent without an id is stored under the one Normalize
+		// gives it; a copy is normalised so the caller's batch stays
+		// untouched. A link with a wrong id fails validation and writes
+		// nothing.
+		if l.ID == "" {
+			l.Normalize()
+		}
+		keys = append(keys, c.key(letterLink, l.ID))
 	}
 	return keys
 }

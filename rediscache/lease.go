@@ -104,7 +104,11 @@ func (c *Store) acquire(ctx context.Context, op string, keys []string) lease {
 // fill writes the encoded values (by key index; "" gives the lease back)
 // over the keys this lease still holds. Failures are counted and otherwise
 // ignored: a value that was not cached will be read from the store again.
+// It runs even if the caller has just gone (bounded by Options.Timeout), so
+// that a finished store read is not wasted and leases are given back rather
+// than left to expire.
 func (c *Store) fill(ctx context.Context, op string, l lease, values []string) {
+	ctx = context.WithoutCancel(ctx)
 	var keys []string
 	var args [][]any
 	for i, held := range l.held {
