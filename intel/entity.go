@@ -182,11 +182,13 @@ func (e Entity) Clone() Entity {
 	return e
 }
 
+// cloneStrings keeps nil as nil and empty as empty, so a copy compares
+// equal to its original.
 func cloneStrings(s []string) []string {
 	if s == nil {
 		return nil
 	}
-	return append([]string(nil), s...)
+	return append(make([]string, 0, len(s)), s...)
 }
 
 func cloneMap(m map[string]string) map[string]string {

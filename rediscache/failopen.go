@@ -31,10 +31,13 @@ func callRedis[R any](ctx context.Context, timeout time.Duration, fn func(ctx co
 	if err := ctx.Err(); err != nil {
 		return zero, err
 	}
+	// The context is cancelled here, once the caller stops waiting, and
+	// never by fn's goroutine: were fn to cancel it on return, a finished
+	// call could race with its own cancellation in the select below.
 	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	done := make(chan result[R], 1)
 	go func() {
-		defer cancel()
 		v, err := fn(ctx)
 		done <- result[R]{v, err}
 	}()
@@ -42,7 +45,13 @@ func callRedis[R any](ctx context.Context, timeout time.Duration, fn func(ctx co
 	case r := <-done:
 		return r.val, r.err
 	case <-ctx.Done():
-		return zero, ctx.Err()
+		// A result that arrived together with the deadline still counts.
+		select {
+		case r := <-done:
+			return r.val, r.err
+		default:
+			return zero, ctx.Err()
+		}
 	}
 }
 
@@ -59,11 +68,13 @@ type errorLog struct {
 // the caller may go on without the cache. It returns nil when the caller
 // should carry on from the inner store (Redis is at fault), and the
 // caller's own context error when that context ended: then nothing is
-// counted, because a caller who gave up is not a Redis failure.
+// counted, because a caller who gave up is not a Redis failure. A Redis
+// failure also makes reads skip Redis for Options.RetryAfter.
 func (c *Store) cacheFailed(ctx context.Context, op, action string, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}
+	c.readsResume.Store(time.Now().Add(c.opts.RetryAfter).UnixNano())
 	c.opts.Observer.CacheError(op)
 	c.errLog.mu.Lock()
 	now := time.Now()
@@ -79,6 +90,13 @@ func (c *Store) cacheFailed(ctx context.Context, op, action string, err error) e
 		Int("suppressed", suppressed).Dur("interval", c.opts.LogInterval).
 		Msg("rediscache: Redis failed; serving from the store")
 	return nil
+}
+
+// readsUseRedis reports whether reads may try Redis, i.e. whether
+// Options.RetryAfter has passed since the last Redis failure. Reads that
+// may not are served from the inner store and counted as misses.
+func (c *Store) readsUseRedis() bool {
+	return time.Now().UnixNano() >= c.readsResume.Load()
 }
 
 // isNoScript reports whether Redis answered that it does not know a script

@@ -17,6 +17,7 @@ const (
 	DefaultTimeout             = 100 * time.Millisecond
 	DefaultInvalidationTimeout = time.Second
 	DefaultLeaseTTL            = 10 * time.Second
+	DefaultRetryAfter          = time.Second
 	DefaultLogInterval         = 30 * time.Second
 )
 
@@ -47,6 +48,11 @@ type Options struct {
 	// lease.go). It must exceed a slow store read: a fill whose lease has
 	// expired is dropped, which is safe but wastes the read.
 	LeaseTTL time.Duration
+	// RetryAfter is how long reads leave Redis alone after a Redis call
+	// failed, so that an outage costs one Timeout per interval instead of
+	// one per read. Writes never skip Redis: they always try to delete
+	// what they changed (see invalidation.go).
+	RetryAfter time.Duration
 	// LogInterval is the shortest time between two log lines about Redis
 	// errors, so that a Redis outage does not flood the log.
 	LogInterval time.Duration
@@ -104,6 +110,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.LeaseTTL <= 0 {
 		o.LeaseTTL = DefaultLeaseTTL
+	}
+	if o.RetryAfter <= 0 {
+		o.RetryAfter = DefaultRetryAfter
 	}
 	if o.LogInterval <= 0 {
 		o.LogInterval = DefaultLogInterval

@@ -58,6 +58,9 @@ type Store struct {
 	writes  atomic.Uint64
 	flights singleflight.Group
 	errLog  errorLog
+	// readsResume is when reads may use Redis again after a failure, in
+	// Unix nanoseconds (see readsUseRedis).
+	readsResume atomic.Int64
 
 	entities  table[intel.Entity]
 	summaries table[intel.Summary]

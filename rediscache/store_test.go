@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
 
 	"github.com/scamgraph/scamgraph/conformance"
 	"github.com/scamgraph/scamgraph/embeddedstore"
@@ -74,13 +75,14 @@ func MustPrefix(t testing.TB, client redis.UniversalClient) string {
 			t.Errorf("list test keys: %v", err)
 			return
 		}
-		for len(keys) > 0 {
-			n := min(len(keys), 1000)
-			if err := client.Del(ctx, keys[:n]...).Err(); err != nil {
-				t.Errorf("delete test keys: %v", err)
-				return
-			}
-			keys = keys[n:]
+		// One DEL per key, so that the clean-up also works where keys
+		// live in different cluster slots.
+		pipe := client.Pipeline()
+		for _, k := range keys {
+			pipe.Del(ctx, k)
+		}
+		if _, err := pipe.Exec(ctx); err != nil && len(keys) > 0 {
+			t.Errorf("delete test keys: %v", err)
 		}
 	})
 	return prefix
@@ -112,6 +114,9 @@ func MustCache(t testing.TB, opts rediscache.Options) cache {
 	if opts.Prefix == "" {
 		opts.Prefix = MustPrefix(t, client)
 	}
+	// A Redis failure in a test that expects a working Redis is worth
+	// seeing in the output. (Tests of the log itself call New directly.)
+	opts.Logger = zerolog.New(zerolog.NewTestWriter(t))
 	inner := &countingStore{Store: MustOpen(t, t.TempDir())}
 	return cache{Store: rediscache.New(inner, client, opts), inner: inner, client: client, prefix: opts.Prefix}
 }

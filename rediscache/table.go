@@ -43,17 +43,22 @@ func getMany[T any](ctx context.Context, c *Store, op string, t *table[T], ids [
 	if len(ids) == 0 {
 		return out, ctx.Err()
 	}
-	keys := make([]string, len(ids))
-	for i, id := range ids {
-		keys[i] = c.key(t.letter, id)
-	}
-	cached, err := callRedis(ctx, c.opts.Timeout, func(ctx context.Context) ([]any, error) {
-		return c.mget(ctx, keys)
-	})
-	useCache := err == nil
-	if err != nil {
-		if err := c.cacheFailed(ctx, op, "get", err); err != nil {
-			return nil, err
+	var cached []any
+	useCache := c.readsUseRedis()
+	if useCache {
+		keys := make([]string, len(ids))
+		for i, id := range ids {
+			keys[i] = c.key(t.letter, id)
+		}
+		var err error
+		cached, err = callRedis(ctx, c.opts.Timeout, func(ctx context.Context) ([]any, error) {
+			return c.mget(ctx, keys)
+		})
+		if err != nil {
+			useCache = false
+			if err := c.cacheFailed(ctx, op, "get", err); err != nil {
+				return nil, err
+			}
 		}
 	}
 	var missing []string

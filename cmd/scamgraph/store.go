@@ -60,6 +60,9 @@ func openStore(ctx context.Context, cfg Config, logger zerolog.Logger, metrics *
 		client := redis.NewUniversalClient(&redis.UniversalOptions{
 			Addrs: []string{opts.Addr}, DB: opts.DB, Username: opts.Username, Password: opts.Password,
 			TLSConfig: opts.TLSConfig,
+			// Lets go-redis honour context deadlines on reads, on top of the
+			// cache's own per-call timeout.
+			ContextTimeoutEnabled: true,
 		})
 		var observer rediscache.Observer
 		if metrics != nil {
