@@ -68,7 +68,7 @@ func BenchmarkAPI(b *testing.B) {
 		})
 		hub := demo.SIMBoxHub.ID()
 		b.Run(name+"/network/depth=2/hub=1000", func(b *testing.B) {
-			hammerQuery(b, plain, 1, `query($s: [ID!]!) { network(seeds: $s, depth: 2, limit: 5000) {
+			hammerQuery(b, plain, 1, `query($s: [ID!]!) { network(seeds: $s, depth: 2, limit: 2000) {
 				truncated nodeCount edgeCount nodes { id kind label } edges { id type source target } } }`,
 				func(int) map[string]any { return map[string]any{"s": []string{hub}} })
 		})
