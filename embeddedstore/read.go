@@ -56,15 +56,7 @@ func (s *Store) FindEntity(ctx context.Context, kind intel.Kind, key string) (in
 
 // Neighbours lists the links at one entity in the contract's order.
 func (s *Store) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
-	pages, err := s.NeighboursOf(ctx, []string{q.ID}, q)
-	if err != nil {
-		return intel.NeighbourPage{}, err
-	}
-	page, ok := pages[q.ID]
-	if !ok {
-		return intel.NeighbourPage{}, intel.Errorf(intel.ENOTFOUND, "id", "no entity with id %q", q.ID)
-	}
-	return page, nil
+	return intel.NeighboursOfOne(ctx, s, q)
 }
 
 // NeighboursOf lists one page of links for each stored entity among ids.

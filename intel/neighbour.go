@@ -1,6 +1,7 @@
 package intel
 
 import (
+	"context"
 	"encoding/base64"
 	"math"
 	"strconv"
@@ -185,4 +186,21 @@ func MergeLink(old *Link, in Link, now time.Time) Link {
 		out.IngestedAt = normTime(now)
 	}
 	return out
+}
+
+// NeighboursOfOne serves the single-entity Neighbours through a backend's
+// NeighboursOf, turning a missing entity into ENOTFOUND, so that both
+// methods share one code path in every backend.
+func NeighboursOfOne(ctx context.Context, s interface {
+	NeighboursOf(context.Context, []string, NeighbourQuery) (map[string]NeighbourPage, error)
+}, q NeighbourQuery) (NeighbourPage, error) {
+	pages, err := s.NeighboursOf(ctx, []string{q.ID}, q)
+	if err != nil {
+		return NeighbourPage{}, err
+	}
+	page, ok := pages[q.ID]
+	if !ok {
+		return NeighbourPage{}, Errorf(ENOTFOUND, "id", "no entity with id %q", q.ID)
+	}
+	return page, nil
 }

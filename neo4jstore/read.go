@@ -121,15 +121,7 @@ var neighbourStatements = map[intel.Direction]string{
 
 // Neighbours reads one entity's page.
 func (s *Store) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
-	pages, err := s.NeighboursOf(ctx, []string{q.ID}, q)
-	if err != nil {
-		return intel.NeighbourPage{}, err
-	}
-	page, ok := pages[q.ID]
-	if !ok {
-		return intel.NeighbourPage{}, intel.Errorf(intel.ENOTFOUND, "id", "no entity with id %q", q.ID)
-	}
-	return page, nil
+	return intel.NeighboursOfOne(ctx, s, q)
 }
 
 // NeighboursOf reads a page for each of many entities in one statement.
