@@ -246,3 +246,45 @@ var _ = register("BatchEmptyIsANoOp", func(t *testing.T, h *Harness, s intel.Sto
 		t.Errorf("empty batch result %+v", res)
 	}
 })
+
+var _ = register("EntitySensitiveKeptApartAndMerged", func(t *testing.T, h *Harness, s intel.Store) {
+	person := entity(intel.KindPerson, intel.PersonKey("TH", "NATIONAL_ID", "1-1037-00012-34-5"))
+	person.Sensitive = map[string]string{"name": "สมชาย ใจดี", "documentNumber": "1103700012345"}
+	person.Attrs = map[string]string{"documentType": "NATIONAL_ID"}
+	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{person}})
+	update := entity(intel.KindPerson, person.Key)
+	update.Sensitive = map[string]string{"address": "99/1 ถ.สุขุมวิท กรุงเทพฯ"}
+	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{update}})
+	got := mustFind(t, s, person)
+	want := map[string]string{"name": "สมชาย ใจดี", "documentNumber": "1103700012345", "address": "99/1 ถ.สุขุมวิท กรุงเทพฯ"}
+	if !reflect.DeepEqual(got.Sensitive, want) || !reflect.DeepEqual(got.Attrs, person.Attrs) {
+		t.Errorf("sensitive %v attrs %v", got.Sensitive, got.Attrs)
+	}
+	reg := state(intel.LinkRegisteredTo, phone("+66812345678"), person, "TH-NBTC", 0, 0)
+	reg.Sensitive = map[string]string{"name": "Somchai Jaidee", "address": "Bangkok"}
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{reg}})
+	if gl := mustLink(t, s, reg.ID); !reflect.DeepEqual(gl.Sensitive, reg.Sensitive) || len(gl.Attrs) != 0 {
+		t.Errorf("link sensitive %v attrs %v", gl.Sensitive, gl.Attrs)
+	}
+})
+
+var _ = register("EntityEveryKindRoundTrips", func(t *testing.T, h *Harness, s intel.Store) {
+	keys := map[intel.Kind]string{
+		intel.KindPhoneNumber: "+85512345678", intel.KindVoipAccount: "sip:a@b.example", intel.KindIPAddress: "2001:db8::1",
+		intel.KindBankAccount: "KH:ABA:000123456", intel.KindSuspect: "KH-GDNP:S-7", intel.KindMessagingAccount: "line:boss.888",
+		intel.KindCase: "TH-CCIB:2567-000123", intel.KindPerson: intel.PersonKey("KH", "PASSPORT", "N1234567"),
+	}
+	if len(keys) != len(intel.Kinds) {
+		t.Fatalf("the check covers %d kinds of %d: add the new kind here", len(keys), len(intel.Kinds))
+	}
+	var b intel.Batch
+	for k, key := range keys {
+		b.Entities = append(b.Entities, entity(k, key))
+	}
+	mustUpsert(t, s, b)
+	for k, key := range keys {
+		if got := mustFind(t, s, entity(k, key)); got.Kind != k || got.Key != key {
+			t.Errorf("%s: got %+v", k, got)
+		}
+	}
+})

@@ -30,9 +30,12 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	BankAccount() BankAccountResolver
+	Case() CaseResolver
 	IPAddress() IPAddressResolver
 	Link() LinkResolver
+	MessagingAccount() MessagingAccountResolver
 	Mutation() MutationResolver
+	Person() PersonResolver
 	PhoneNumber() PhoneNumberResolver
 	Query() QueryResolver
 	Suspect() SuspectResolver
@@ -60,6 +63,20 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Sensitive     func(childComplexity int) int
+		Summary       func(childComplexity int) int
+	}
+
+	Case struct {
+		Attrs         func(childComplexity int) int
+		FirstIngested func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Key           func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Label         func(childComplexity int) int
+		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
+		RawForms      func(childComplexity int) int
+		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 	}
 
@@ -81,6 +98,7 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -100,6 +118,7 @@ type ComplexityRoot struct {
 		From       func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Provenance func(childComplexity int) int
+		Sensitive  func(childComplexity int) int
 		To         func(childComplexity int) int
 		Type       func(childComplexity int) int
 	}
@@ -135,6 +154,20 @@ type ComplexityRoot struct {
 		NumberType func(childComplexity int) int
 		Region     func(childComplexity int) int
 		Valid      func(childComplexity int) int
+	}
+
+	MessagingAccount struct {
+		Attrs         func(childComplexity int) int
+		FirstIngested func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Key           func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Label         func(childComplexity int) int
+		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
+		RawForms      func(childComplexity int) int
+		Sensitive     func(childComplexity int) int
+		Service       func(childComplexity int) int
+		Summary       func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -176,6 +209,19 @@ type ComplexityRoot struct {
 		Nodes  func(childComplexity int) int
 	}
 
+	Person struct {
+		Attrs         func(childComplexity int) int
+		FirstIngested func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Key           func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Label         func(childComplexity int) int
+		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
+		RawForms      func(childComplexity int) int
+		Sensitive     func(childComplexity int) int
+		Summary       func(childComplexity int) int
+	}
+
 	PhoneNumber struct {
 		Attrs         func(childComplexity int) int
 		Carrier       func(childComplexity int) int
@@ -189,6 +235,7 @@ type ComplexityRoot struct {
 		Markers       func(childComplexity int) int
 		NumberType    func(childComplexity int) int
 		RawForms      func(childComplexity int) int
+		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 	}
 
@@ -222,6 +269,7 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 	}
 
@@ -244,6 +292,7 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 	}
 }
@@ -256,6 +305,10 @@ type BankAccountResolver interface {
 	Summary(ctx context.Context, obj *model.BankAccount) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.BankAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
 }
+type CaseResolver interface {
+	Summary(ctx context.Context, obj *model.Case) (*model.EntitySummary, error)
+	Links(ctx context.Context, obj *model.Case, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
+}
 type IPAddressResolver interface {
 	Summary(ctx context.Context, obj *model.IPAddress) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.IPAddress, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
@@ -264,8 +317,16 @@ type LinkResolver interface {
 	From(ctx context.Context, obj *model.Link) (model.Entity, error)
 	To(ctx context.Context, obj *model.Link) (model.Entity, error)
 }
+type MessagingAccountResolver interface {
+	Summary(ctx context.Context, obj *model.MessagingAccount) (*model.EntitySummary, error)
+	Links(ctx context.Context, obj *model.MessagingAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
+}
 type MutationResolver interface {
 	Upsert(ctx context.Context, input model.UpsertInput) (*model.UpsertPayload, error)
+}
+type PersonResolver interface {
+	Summary(ctx context.Context, obj *model.Person) (*model.EntitySummary, error)
+	Links(ctx context.Context, obj *model.Person, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
 }
 type PhoneNumberResolver interface {
 	Summary(ctx context.Context, obj *model.PhoneNumber) (*model.EntitySummary, error)
@@ -389,12 +450,84 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BankAccount.RawForms(childComplexity), true
+	case "BankAccount.sensitive":
+		if e.ComplexityRoot.BankAccount.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.Sensitive(childComplexity), true
 	case "BankAccount.summary":
 		if e.ComplexityRoot.BankAccount.Summary == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BankAccount.Summary(childComplexity), true
+
+	case "Case.attrs":
+		if e.ComplexityRoot.Case.Attrs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Attrs(childComplexity), true
+	case "Case.firstIngested":
+		if e.ComplexityRoot.Case.FirstIngested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.FirstIngested(childComplexity), true
+	case "Case.id":
+		if e.ComplexityRoot.Case.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.ID(childComplexity), true
+	case "Case.key":
+		if e.ComplexityRoot.Case.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Key(childComplexity), true
+	case "Case.kind":
+		if e.ComplexityRoot.Case.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Kind(childComplexity), true
+	case "Case.label":
+		if e.ComplexityRoot.Case.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Label(childComplexity), true
+	case "Case.links":
+		if e.ComplexityRoot.Case.Links == nil {
+			break
+		}
+
+		args, err := ec.field_Case_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Case.Links(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.LinkType), args["kinds"].([]model.EntityKind), args["since"].(*time.Time), args["until"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+	case "Case.rawForms":
+		if e.ComplexityRoot.Case.RawForms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.RawForms(childComplexity), true
+	case "Case.sensitive":
+		if e.ComplexityRoot.Case.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Sensitive(childComplexity), true
+	case "Case.summary":
+		if e.ComplexityRoot.Case.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Summary(childComplexity), true
 
 	case "EntitySummary.agencies":
 		if e.ComplexityRoot.EntitySummary.Agencies == nil {
@@ -486,6 +619,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IPAddress.RawForms(childComplexity), true
+	case "IPAddress.sensitive":
+		if e.ComplexityRoot.IPAddress.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IPAddress.Sensitive(childComplexity), true
 	case "IPAddress.summary":
 		if e.ComplexityRoot.IPAddress.Summary == nil {
 			break
@@ -566,6 +705,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Provenance(childComplexity), true
+	case "Link.sensitive":
+		if e.ComplexityRoot.Link.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.Sensitive(childComplexity), true
 	case "Link.to":
 		if e.ComplexityRoot.Link.To == nil {
 			break
@@ -709,6 +854,78 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Lookup.Valid(childComplexity), true
 
+	case "MessagingAccount.attrs":
+		if e.ComplexityRoot.MessagingAccount.Attrs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Attrs(childComplexity), true
+	case "MessagingAccount.firstIngested":
+		if e.ComplexityRoot.MessagingAccount.FirstIngested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.FirstIngested(childComplexity), true
+	case "MessagingAccount.id":
+		if e.ComplexityRoot.MessagingAccount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.ID(childComplexity), true
+	case "MessagingAccount.key":
+		if e.ComplexityRoot.MessagingAccount.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Key(childComplexity), true
+	case "MessagingAccount.kind":
+		if e.ComplexityRoot.MessagingAccount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Kind(childComplexity), true
+	case "MessagingAccount.label":
+		if e.ComplexityRoot.MessagingAccount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Label(childComplexity), true
+	case "MessagingAccount.links":
+		if e.ComplexityRoot.MessagingAccount.Links == nil {
+			break
+		}
+
+		args, err := ec.field_MessagingAccount_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Links(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.LinkType), args["kinds"].([]model.EntityKind), args["since"].(*time.Time), args["until"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+	case "MessagingAccount.rawForms":
+		if e.ComplexityRoot.MessagingAccount.RawForms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.RawForms(childComplexity), true
+	case "MessagingAccount.sensitive":
+		if e.ComplexityRoot.MessagingAccount.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Sensitive(childComplexity), true
+	case "MessagingAccount.service":
+		if e.ComplexityRoot.MessagingAccount.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Service(childComplexity), true
+	case "MessagingAccount.summary":
+		if e.ComplexityRoot.MessagingAccount.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Summary(childComplexity), true
+
 	case "Mutation.upsert":
 		if e.ComplexityRoot.Mutation.Upsert == nil {
 			break
@@ -846,6 +1063,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Path.Nodes(childComplexity), true
 
+	case "Person.attrs":
+		if e.ComplexityRoot.Person.Attrs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Attrs(childComplexity), true
+	case "Person.firstIngested":
+		if e.ComplexityRoot.Person.FirstIngested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.FirstIngested(childComplexity), true
+	case "Person.id":
+		if e.ComplexityRoot.Person.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ID(childComplexity), true
+	case "Person.key":
+		if e.ComplexityRoot.Person.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Key(childComplexity), true
+	case "Person.kind":
+		if e.ComplexityRoot.Person.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Kind(childComplexity), true
+	case "Person.label":
+		if e.ComplexityRoot.Person.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Label(childComplexity), true
+	case "Person.links":
+		if e.ComplexityRoot.Person.Links == nil {
+			break
+		}
+
+		args, err := ec.field_Person_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Links(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.LinkType), args["kinds"].([]model.EntityKind), args["since"].(*time.Time), args["until"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+	case "Person.rawForms":
+		if e.ComplexityRoot.Person.RawForms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.RawForms(childComplexity), true
+	case "Person.sensitive":
+		if e.ComplexityRoot.Person.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Sensitive(childComplexity), true
+	case "Person.summary":
+		if e.ComplexityRoot.Person.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Summary(childComplexity), true
+
 	case "PhoneNumber.attrs":
 		if e.ComplexityRoot.PhoneNumber.Attrs == nil {
 			break
@@ -923,6 +1206,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PhoneNumber.RawForms(childComplexity), true
+	case "PhoneNumber.sensitive":
+		if e.ComplexityRoot.PhoneNumber.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Sensitive(childComplexity), true
 	case "PhoneNumber.summary":
 		if e.ComplexityRoot.PhoneNumber.Summary == nil {
 			break
@@ -1100,6 +1389,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Suspect.RawForms(childComplexity), true
+	case "Suspect.sensitive":
+		if e.ComplexityRoot.Suspect.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspect.Sensitive(childComplexity), true
 	case "Suspect.summary":
 		if e.ComplexityRoot.Suspect.Summary == nil {
 			break
@@ -1203,6 +1498,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VoipAccount.RawForms(childComplexity), true
+	case "VoipAccount.sensitive":
+		if e.ComplexityRoot.VoipAccount.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoipAccount.Sensitive(childComplexity), true
 	case "VoipAccount.summary":
 		if e.ComplexityRoot.VoipAccount.Summary == nil {
 			break
@@ -1323,6 +1624,9 @@ enum EntityKind {
   IPAddress
   BankAccount
   Suspect
+  MessagingAccount
+  Case
+  Person
 }
 
 "Link types. CALLED, REGISTERED_FROM and TRANSFERRED are events; PRESENTED_AS and USES are states."
@@ -1332,6 +1636,8 @@ enum LinkType {
   PRESENTED_AS
   TRANSFERRED
   USES
+  REPORTED_IN
+  REGISTERED_TO
 }
 
 "The two countries of the agreement; also the default region for reading national numbers."
@@ -1396,6 +1702,8 @@ interface Entity implements Node {
   "Spellings under which the entity was reported."
   rawForms: [String!]!
   attrs: [Attr!]!
+  "Personal data (holder names, documents, addresses), kept apart from attrs."
+  sensitive: [Attr!]!
   firstIngested: Time!
   summary: EntitySummary!
   "Links at this entity, most recent first."
@@ -1418,6 +1726,7 @@ type PhoneNumber implements Node & Entity {
   label: String!
   rawForms: [String!]!
   attrs: [Attr!]!
+  sensitive: [Attr!]!
   firstIngested: Time!
   summary: EntitySummary! @goField(forceResolver: true)
   links(direction: Direction = BOTH, types: [LinkType!], kinds: [EntityKind!], since: Time, until: Time, first: Int = 50, after: String): LinkConnection! @goField(forceResolver: true)
@@ -1438,6 +1747,7 @@ type VoipAccount implements Node & Entity {
   label: String!
   rawForms: [String!]!
   attrs: [Attr!]!
+  sensitive: [Attr!]!
   firstIngested: Time!
   summary: EntitySummary! @goField(forceResolver: true)
   links(direction: Direction = BOTH, types: [LinkType!], kinds: [EntityKind!], since: Time, until: Time, first: Int = 50, after: String): LinkConnection! @goField(forceResolver: true)
@@ -1452,6 +1762,7 @@ type IPAddress implements Node & Entity {
   label: String!
   rawForms: [String!]!
   attrs: [Attr!]!
+  sensitive: [Attr!]!
   firstIngested: Time!
   summary: EntitySummary! @goField(forceResolver: true)
   links(direction: Direction = BOTH, types: [LinkType!], kinds: [EntityKind!], since: Time, until: Time, first: Int = 50, after: String): LinkConnection! @goField(forceResolver: true)
@@ -1466,6 +1777,7 @@ type BankAccount implements Node & Entity {
   label: String!
   rawForms: [String!]!
   attrs: [Attr!]!
+  sensitive: [Attr!]!
   firstIngested: Time!
   summary: EntitySummary! @goField(forceResolver: true)
   links(direction: Direction = BOTH, types: [LinkType!], kinds: [EntityKind!], since: Time, until: Time, first: Int = 50, after: String): LinkConnection! @goField(forceResolver: true)
@@ -1481,6 +1793,48 @@ type Suspect implements Node & Entity {
   label: String!
   rawForms: [String!]!
   attrs: [Attr!]!
+  sensitive: [Attr!]!
+  firstIngested: Time!
+  summary: EntitySummary! @goField(forceResolver: true)
+  links(direction: Direction = BOTH, types: [LinkType!], kinds: [EntityKind!], since: Time, until: Time, first: Int = 50, after: String): LinkConnection! @goField(forceResolver: true)
+}
+
+type MessagingAccount implements Node & Entity {
+  id: ID!
+  kind: EntityKind!
+  key: String!
+  label: String!
+  rawForms: [String!]!
+  attrs: [Attr!]!
+  sensitive: [Attr!]!
+  firstIngested: Time!
+  summary: EntitySummary! @goField(forceResolver: true)
+  links(direction: Direction = BOTH, types: [LinkType!], kinds: [EntityKind!], since: Time, until: Time, first: Int = 50, after: String): LinkConnection! @goField(forceResolver: true)
+  "line, telegram, facebook, whatsapp or wechat."
+  service: String
+}
+
+type Case implements Node & Entity {
+  id: ID!
+  kind: EntityKind!
+  key: String!
+  label: String!
+  rawForms: [String!]!
+  attrs: [Attr!]!
+  sensitive: [Attr!]!
+  firstIngested: Time!
+  summary: EntitySummary! @goField(forceResolver: true)
+  links(direction: Direction = BOTH, types: [LinkType!], kinds: [EntityKind!], since: Time, until: Time, first: Int = 50, after: String): LinkConnection! @goField(forceResolver: true)
+}
+
+type Person implements Node & Entity {
+  id: ID!
+  kind: EntityKind!
+  key: String!
+  label: String!
+  rawForms: [String!]!
+  attrs: [Attr!]!
+  sensitive: [Attr!]!
   firstIngested: Time!
   summary: EntitySummary! @goField(forceResolver: true)
   links(direction: Direction = BOTH, types: [LinkType!], kinds: [EntityKind!], since: Time, until: Time, first: Int = 50, after: String): LinkConnection! @goField(forceResolver: true)
@@ -1514,6 +1868,8 @@ type Link implements Node {
   eventKey: String
   provenance: Provenance!
   attrs: [Attr!]!
+  "Personal data carried by the fact (a subscriber's name, document, address)."
+  sensitive: [Attr!]!
 }
 
 type PageInfo {
@@ -1762,6 +2118,8 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_provenance(ctx, field)
 	case "attrs":
 		return ec.fieldContext_Link_attrs(ctx, field)
+	case "sensitive":
+		return ec.fieldContext_Link_sensitive(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
@@ -2124,7 +2482,131 @@ func (ec *executionContext) field_BankAccount_links_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Case_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*model.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.LinkType, error) {
+			return ec.unmarshalOLinkType2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.EntityKind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_IPAddress_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*model.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.LinkType, error) {
+			return ec.unmarshalOLinkType2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.EntityKind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_MessagingAccount_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
@@ -2197,6 +2679,68 @@ func (ec *executionContext) field_Mutation_upsert_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*model.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.LinkType, error) {
+			return ec.unmarshalOLinkType2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.EntityKind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -2841,6 +3385,38 @@ func (ec *executionContext) fieldContext_BankAccount_attrs(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _BankAccount_sensitive(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_sensitive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensitive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_sensitive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BankAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BankAccount_firstIngested(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3007,6 +3583,284 @@ func (ec *executionContext) _BankAccount_bankName(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_BankAccount_bankName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _Case_id(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Case_kind(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _Case_key(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
+}
+
+func (ec *executionContext) _Case_label(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
+}
+
+func (ec *executionContext) _Case_rawForms(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_rawForms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RawForms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_rawForms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
+}
+
+func (ec *executionContext) _Case_attrs(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_attrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attrs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_attrs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Case_sensitive(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_sensitive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensitive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_sensitive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Case_firstIngested(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_firstIngested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstIngested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_firstIngested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Case_summary(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Summary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntitySummary) graphql.Marshaler {
+			return ec.marshalNEntitySummary2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntitySummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntitySummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Case_links(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Case().Links(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.LinkType), fc.Args["kinds"].([]model.EntityKind), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LinkConnection) graphql.Marshaler {
+			return ec.marshalNLinkConnection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_links(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Case_links_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EntitySummary_linkCount(ctx context.Context, field graphql.CollectedField, obj *model.EntitySummary) (ret graphql.Marshaler) {
@@ -3291,6 +4145,38 @@ func (ec *executionContext) _IPAddress_attrs(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_IPAddress_attrs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IPAddress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IPAddress_sensitive(ctx context.Context, field graphql.CollectedField, obj *model.IPAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IPAddress_sensitive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensitive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IPAddress_sensitive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "IPAddress",
 		Field:      field,
@@ -3748,6 +4634,38 @@ func (ec *executionContext) _Link_attrs(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Link_attrs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Link",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Link_sensitive(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_sensitive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensitive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_sensitive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Link",
 		Field:      field,
@@ -4295,6 +5213,307 @@ func (ec *executionContext) fieldContext_Lookup_entity(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MessagingAccount_id(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MessagingAccount_kind(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _MessagingAccount_key(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessagingAccount_label(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessagingAccount_rawForms(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_rawForms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RawForms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_rawForms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessagingAccount_attrs(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_attrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attrs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_attrs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessagingAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MessagingAccount_sensitive(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_sensitive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensitive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_sensitive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessagingAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MessagingAccount_firstIngested(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_firstIngested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstIngested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_firstIngested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MessagingAccount_summary(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MessagingAccount().Summary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntitySummary) graphql.Marshaler {
+			return ec.marshalNEntitySummary2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntitySummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessagingAccount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntitySummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MessagingAccount_links(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MessagingAccount().Links(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.LinkType), fc.Args["kinds"].([]model.EntityKind), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LinkConnection) graphql.Marshaler {
+			return ec.marshalNLinkConnection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_links(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessagingAccount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MessagingAccount_links_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MessagingAccount_service(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_upsert(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4855,6 +6074,284 @@ func (ec *executionContext) fieldContext_Path_length(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _Person_key(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_label(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_rawForms(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_rawForms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RawForms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_rawForms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_attrs(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_attrs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attrs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_attrs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_sensitive(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_sensitive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensitive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_sensitive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_firstIngested(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_firstIngested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstIngested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_firstIngested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Person_summary(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Summary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntitySummary) graphql.Marshaler {
+			return ec.marshalNEntitySummary2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntitySummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntitySummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_links(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Links(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.LinkType), fc.Args["kinds"].([]model.EntityKind), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LinkConnection) graphql.Marshaler {
+			return ec.marshalNLinkConnection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_links(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_links_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PhoneNumber_id(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4990,6 +6487,38 @@ func (ec *executionContext) _PhoneNumber_attrs(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PhoneNumber_attrs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumber",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumber_sensitive(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_sensitive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensitive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_sensitive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PhoneNumber",
 		Field:      field,
@@ -5866,6 +7395,38 @@ func (ec *executionContext) fieldContext_Suspect_attrs(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Suspect_sensitive(ctx context.Context, field graphql.CollectedField, obj *model.Suspect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspect_sensitive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensitive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Suspect_sensitive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suspect",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Suspect_firstIngested(ctx context.Context, field graphql.CollectedField, obj *model.Suspect) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6256,6 +7817,38 @@ func (ec *executionContext) _VoipAccount_attrs(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_VoipAccount_attrs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VoipAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attr(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VoipAccount_sensitive(ctx context.Context, field graphql.CollectedField, obj *model.VoipAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoipAccount_sensitive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensitive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attr) graphql.Marshaler {
+			return ec.marshalNAttr2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAttrᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoipAccount_sensitive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "VoipAccount",
 		Field:      field,
@@ -7849,6 +9442,20 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			return graphql.Null
 		}
 		return ec._PhoneNumber(ctx, sel, obj)
+	case model.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *model.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
+	case model.MessagingAccount:
+		return ec._MessagingAccount(ctx, sel, &obj)
+	case *model.MessagingAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MessagingAccount(ctx, sel, obj)
 	case model.IPAddress:
 		return ec._IPAddress(ctx, sel, &obj)
 	case *model.IPAddress:
@@ -7856,6 +9463,13 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			return graphql.Null
 		}
 		return ec._IPAddress(ctx, sel, obj)
+	case model.Case:
+		return ec._Case(ctx, sel, &obj)
+	case *model.Case:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Case(ctx, sel, obj)
 	case model.BankAccount:
 		return ec._BankAccount(ctx, sel, &obj)
 	case *model.BankAccount:
@@ -7897,6 +9511,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._PhoneNumber(ctx, sel, obj)
+	case model.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *model.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
+	case model.MessagingAccount:
+		return ec._MessagingAccount(ctx, sel, &obj)
+	case *model.MessagingAccount:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MessagingAccount(ctx, sel, obj)
 	case model.IPAddress:
 		return ec._IPAddress(ctx, sel, &obj)
 	case *model.IPAddress:
@@ -7904,6 +9532,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._IPAddress(ctx, sel, obj)
+	case model.Case:
+		return ec._Case(ctx, sel, &obj)
+	case *model.Case:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Case(ctx, sel, obj)
 	case model.BankAccount:
 		return ec._BankAccount(ctx, sel, &obj)
 	case *model.BankAccount:
@@ -8015,6 +9650,11 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sensitive":
+			out.Values[i] = ec._BankAccount_sensitive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "firstIngested":
 			out.Values[i] = ec._BankAccount_firstIngested(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -8047,6 +9687,86 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var caseImplementors = []string{"Case", "Node", "Entity"}
+
+func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj *model.Case) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Case")
+		case "id":
+			out.Values[i] = ec._Case_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Case_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._Case_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._Case_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rawForms":
+			out.Values[i] = ec._Case_rawForms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attrs":
+			out.Values[i] = ec._Case_attrs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitive":
+			out.Values[i] = ec._Case_sensitive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstIngested":
+			out.Values[i] = ec._Case_firstIngested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_summary(ctx, field, obj)
+				})
+		case "links":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_links(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8160,6 +9880,11 @@ func (ec *executionContext) _IPAddress(ctx context.Context, sel ast.SelectionSet
 			}
 		case "attrs":
 			out.Values[i] = ec._IPAddress_attrs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitive":
+			out.Values[i] = ec._IPAddress_sensitive(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -8305,6 +10030,11 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "attrs":
 			out.Values[i] = ec._Link_attrs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitive":
+			out.Values[i] = ec._Link_sensitive(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -8524,6 +10254,91 @@ func (ec *executionContext) _Lookup(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Lookup_entity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var messagingAccountImplementors = []string{"MessagingAccount", "Node", "Entity"}
+
+func (ec *executionContext) _MessagingAccount(ctx context.Context, sel ast.SelectionSet, obj *model.MessagingAccount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, messagingAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MessagingAccount")
+		case "id":
+			out.Values[i] = ec._MessagingAccount_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._MessagingAccount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._MessagingAccount_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._MessagingAccount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rawForms":
+			out.Values[i] = ec._MessagingAccount_rawForms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attrs":
+			out.Values[i] = ec._MessagingAccount_attrs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitive":
+			out.Values[i] = ec._MessagingAccount_sensitive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstIngested":
+			out.Values[i] = ec._MessagingAccount_firstIngested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessagingAccount_summary(ctx, field, obj)
+				})
+		case "links":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessagingAccount_links(ctx, field, obj)
+				})
+		case "service":
+			out.Values[i] = ec._MessagingAccount_service(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8825,6 +10640,86 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var personImplementors = []string{"Person", "Node", "Entity"}
+
+func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Person")
+		case "id":
+			out.Values[i] = ec._Person_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Person_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._Person_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._Person_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rawForms":
+			out.Values[i] = ec._Person_rawForms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attrs":
+			out.Values[i] = ec._Person_attrs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitive":
+			out.Values[i] = ec._Person_sensitive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstIngested":
+			out.Values[i] = ec._Person_firstIngested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_summary(ctx, field, obj)
+				})
+		case "links":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_links(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var phoneNumberImplementors = []string{"PhoneNumber", "Node", "Entity"}
 
 func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionSet, obj *model.PhoneNumber) graphql.Marshaler {
@@ -8863,6 +10758,11 @@ func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionS
 			}
 		case "attrs":
 			out.Values[i] = ec._PhoneNumber_attrs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitive":
+			out.Values[i] = ec._PhoneNumber_sensitive(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -9119,6 +11019,11 @@ func (ec *executionContext) _Suspect(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sensitive":
+			out.Values[i] = ec._Suspect_sensitive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "firstIngested":
 			out.Values[i] = ec._Suspect_firstIngested(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9249,6 +11154,11 @@ func (ec *executionContext) _VoipAccount(ctx context.Context, sel ast.SelectionS
 			}
 		case "attrs":
 			out.Values[i] = ec._VoipAccount_attrs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitive":
+			out.Values[i] = ec._VoipAccount_sensitive(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

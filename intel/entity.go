@@ -26,6 +26,10 @@ type Entity struct {
 	Markers []string
 	// Attrs are descriptive attributes (number type, carrier, bank name, ...).
 	Attrs map[string]string
+	// Sensitive holds personal data (holder names, identity documents,
+	// addresses), kept apart from Attrs so that it can be masked as a whole
+	// for callers who may not see it. It merges like Attrs.
+	Sensitive map[string]string
 	// FirstIngested is when any agency first told us about the entity. The
 	// store sets it on creation and never changes it afterwards.
 	FirstIngested time.Time
@@ -74,6 +78,9 @@ func (e *Entity) Validate(field string) error {
 		if err := checkText(field+".markers", m); err != nil {
 			return err
 		}
+	}
+	if err := checkAttrs(field+".sensitive", e.Sensitive); err != nil {
+		return err
 	}
 	return checkAttrs(field+".attrs", e.Attrs)
 }
@@ -132,6 +139,9 @@ func MergeEntity(old *Entity, in Entity, now time.Time) Entity {
 		if out.Attrs == nil {
 			out.Attrs = map[string]string{}
 		}
+		if out.Sensitive == nil {
+			out.Sensitive = map[string]string{}
+		}
 		return out
 	}
 	out.FirstIngested = old.FirstIngested
@@ -140,14 +150,20 @@ func MergeEntity(old *Entity, in Entity, now time.Time) Entity {
 	}
 	out.RawForms = sortedSet(append(append([]string{}, old.RawForms...), in.RawForms...))
 	out.Markers = sortedSet(append(append([]string{}, old.Markers...), in.Markers...))
-	attrs := make(map[string]string, len(old.Attrs)+len(in.Attrs))
-	for k, v := range old.Attrs {
-		attrs[k] = v
+	out.Attrs = mergeMaps(old.Attrs, in.Attrs)
+	out.Sensitive = mergeMaps(old.Sensitive, in.Sensitive)
+	return out
+}
+
+// mergeMaps returns old overlaid with new, key by key, never nil.
+func mergeMaps(old, new map[string]string) map[string]string {
+	out := make(map[string]string, len(old)+len(new))
+	for k, v := range old {
+		out[k] = v
 	}
-	for k, v := range in.Attrs {
-		attrs[k] = v
+	for k, v := range new {
+		out[k] = v
 	}
-	out.Attrs = attrs
 	return out
 }
 
@@ -158,7 +174,7 @@ func StubEntity(id string) (Entity, error) {
 	if !ok {
 		return Entity{}, Errorf(EINVALID, "id", "%q is not an entity id (want Kind:key)", id)
 	}
-	return Entity{ID: id, Kind: kind, Key: key, Label: key, Attrs: map[string]string{}}, nil
+	return Entity{ID: id, Kind: kind, Key: key, Label: key, Attrs: map[string]string{}, Sensitive: map[string]string{}}, nil
 }
 
 // SplitEntityID is the inverse of EntityID.
@@ -179,6 +195,7 @@ func (e Entity) Clone() Entity {
 	e.RawForms = cloneStrings(e.RawForms)
 	e.Markers = cloneStrings(e.Markers)
 	e.Attrs = cloneMap(e.Attrs)
+	e.Sensitive = cloneMap(e.Sensitive)
 	return e
 }
 

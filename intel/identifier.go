@@ -58,6 +58,12 @@ func ParseIdentifier(input string, region Region, kind Kind) Identifier {
 		id, _ = NormalizeBankAccount(input, region)
 	case KindSuspect:
 		id, _ = NormalizeSuspectKey(input)
+	case KindMessagingAccount:
+		id, _ = NormalizeMessaging(input)
+	case KindCase:
+		id, _ = NormalizeCaseRef(input)
+	case KindPerson:
+		id, _ = NormalizePersonKey(input)
 	default:
 		id = newIdentifier(input, kind)
 		id.Kind = ""
@@ -81,6 +87,8 @@ func DetectKind(input string) Kind {
 	switch {
 	case strings.HasPrefix(lower, "tel:"):
 		return KindPhoneNumber
+	case isMessaging(s):
+		return KindMessagingAccount
 	case strings.HasPrefix(lower, "sip:"), strings.HasPrefix(lower, "sips:"),
 		strings.HasPrefix(lower, "<sip:"), strings.HasPrefix(lower, "<sips:"),
 		strings.Contains(s, "@"):
@@ -91,6 +99,11 @@ func DetectKind(input string) Kind {
 		return KindBankAccount
 	}
 	return KindPhoneNumber
+}
+
+func isMessaging(s string) bool {
+	_, _, ok := messagingPrefix(s)
+	return ok
 }
 
 // newIdentifier starts a result with the invariants every parser keeps:

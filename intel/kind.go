@@ -17,11 +17,22 @@ const (
 	KindIPAddress   Kind = "IPAddress"
 	KindBankAccount Kind = "BankAccount"
 	KindSuspect     Kind = "Suspect"
+	// KindMessagingAccount is a chat or social account (LINE, Telegram,
+	// Facebook, WhatsApp) used to approach victims: "line:somchai.inv".
+	KindMessagingAccount Kind = "MessagingAccount"
+	// KindCase is a victim report, keyed by the reporting agency's case
+	// reference: "TH-CCIB:2567-000123".
+	KindCase Kind = "Case"
+	// KindPerson is whoever a number, SIP account or bank account is
+	// registered to. Its key is a digest of the identity document, never the
+	// document itself, so that the key can be shown where the document may not.
+	KindPerson Kind = "Person"
 )
 
 // Kinds lists every kind in a fixed order; callers iterate it rather than
 // hard-coding the set, so that a new kind is picked up everywhere at once.
-var Kinds = []Kind{KindPhoneNumber, KindVoipAccount, KindIPAddress, KindBankAccount, KindSuspect}
+var Kinds = []Kind{KindPhoneNumber, KindVoipAccount, KindIPAddress, KindBankAccount, KindSuspect,
+	KindMessagingAccount, KindCase, KindPerson}
 
 // Valid reports whether k is one of the known kinds.
 func (k Kind) Valid() bool {

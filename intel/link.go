@@ -64,6 +64,10 @@ type Link struct {
 	Provenance
 	// Attrs are type-specific properties (durationSec, amount, currency, userAgent, ...).
 	Attrs map[string]string
+	// Sensitive holds personal data carried by the fact (a subscriber's
+	// name, document and address), kept apart from Attrs so that it can be
+	// masked as a whole.
+	Sensitive map[string]string
 }
 
 // LinkIdentity computes the stable id of a link. Event links are identified
@@ -109,6 +113,9 @@ func (l *Link) Normalize() {
 	}
 	if l.Attrs == nil {
 		l.Attrs = map[string]string{}
+	}
+	if l.Sensitive == nil {
+		l.Sensitive = map[string]string{}
 	}
 	if l.ID == "" {
 		l.ID = LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency, l.ValidFrom)
@@ -172,6 +179,9 @@ func (l *Link) Validate(field string) error {
 			return err
 		}
 	}
+	if err := checkAttrs(field+".sensitive", l.Sensitive); err != nil {
+		return err
+	}
 	return checkAttrs(field+".attrs", l.Attrs)
 }
 
@@ -197,6 +207,7 @@ func (l *Link) Span() (start, end int64) {
 // Clone returns a deep copy.
 func (l Link) Clone() Link {
 	l.Attrs = cloneMap(l.Attrs)
+	l.Sensitive = cloneMap(l.Sensitive)
 	return l
 }
 

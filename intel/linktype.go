@@ -12,6 +12,11 @@ const (
 	LinkPresentedAs    LinkType = "PRESENTED_AS"
 	LinkTransferred    LinkType = "TRANSFERRED"
 	LinkUses           LinkType = "USES"
+	// LinkReportedIn joins an artefact named in a victim report to the case.
+	LinkReportedIn LinkType = "REPORTED_IN"
+	// LinkRegisteredTo joins a number, SIP account or bank account to the
+	// person it is registered to, per subscriber record.
+	LinkRegisteredTo LinkType = "REGISTERED_TO"
 )
 
 // Category is the class of evidence a link belongs to. The agreement between
@@ -24,6 +29,8 @@ const (
 	CategoryVoipRegistration Category = "VOIP_REGISTRATION"
 	CategoryBankData         Category = "BANK_DATA"
 	CategorySuspectIdentity  Category = "SUSPECT_IDENTITY"
+	CategorySubscriberData   Category = "SUBSCRIBER_DATA"
+	CategoryVictimReports    Category = "VICTIM_REPORTS"
 )
 
 // LinkSpec describes what a link type joins and how it is keyed.
@@ -45,7 +52,9 @@ var LinkSpecs = []LinkSpec{
 	{Type: LinkRegisteredFrom, Event: true, From: []Kind{KindVoipAccount}, To: []Kind{KindIPAddress}, Category: CategoryVoipRegistration},
 	{Type: LinkPresentedAs, From: []Kind{KindVoipAccount}, To: []Kind{KindPhoneNumber}, Category: CategoryVoipRegistration},
 	{Type: LinkTransferred, Event: true, From: []Kind{KindBankAccount}, To: []Kind{KindBankAccount}, Category: CategoryBankData},
-	{Type: LinkUses, From: []Kind{KindSuspect}, To: []Kind{KindPhoneNumber, KindVoipAccount, KindIPAddress, KindBankAccount}, Category: CategorySuspectIdentity},
+	{Type: LinkUses, From: []Kind{KindSuspect}, To: []Kind{KindPhoneNumber, KindVoipAccount, KindIPAddress, KindBankAccount, KindMessagingAccount}, Category: CategorySuspectIdentity},
+	{Type: LinkReportedIn, Event: true, From: []Kind{KindPhoneNumber, KindVoipAccount, KindIPAddress, KindBankAccount, KindMessagingAccount}, To: []Kind{KindCase}, Category: CategoryVictimReports},
+	{Type: LinkRegisteredTo, From: []Kind{KindPhoneNumber, KindVoipAccount, KindBankAccount, KindMessagingAccount}, To: []Kind{KindPerson}, Category: CategorySubscriberData},
 }
 
 // Spec returns the registry entry of t.

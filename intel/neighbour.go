@@ -180,6 +180,9 @@ func MergeLink(old *Link, in Link, now time.Time) Link {
 	if out.Attrs == nil {
 		out.Attrs = map[string]string{}
 	}
+	if out.Sensitive == nil {
+		out.Sensitive = map[string]string{}
+	}
 	if old != nil {
 		out.IngestedAt = old.IngestedAt
 	} else {

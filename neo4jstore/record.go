@@ -12,6 +12,10 @@ import (
 // query them while they can never collide with the fixed properties.
 const attrPrefix = "attr_"
 
+// Sensitive fields get a prefix of their own, so that they stay apart from
+// attributes in the database as they are in the domain.
+const sensitivePrefix = "pii_"
+
 // Times are stored as Unix milliseconds: the precision the domain keeps, and
 // a type every Cypher comparison handles the same way as the embedded store.
 func msOrNil(t time.Time) any {
@@ -44,29 +48,39 @@ func strList(v any) []string {
 	return out
 }
 
-func attrsFrom(props map[string]any) map[string]string {
+func attrsFrom(props map[string]any) map[string]string { return withPrefix(props, attrPrefix) }
+
+func sensitiveFrom(props map[string]any) map[string]string { return withPrefix(props, sensitivePrefix) }
+
+func withPrefix(props map[string]any, prefix string) map[string]string {
 	out := map[string]string{}
 	for k, v := range props {
-		if name, ok := strings.CutPrefix(k, attrPrefix); ok {
+		if name, ok := strings.CutPrefix(k, prefix); ok {
 			out[name] = str(v)
 		}
 	}
 	return out
 }
 
-func prefixed(attrs map[string]string) map[string]any {
-	out := make(map[string]any, len(attrs))
-	for k, v := range attrs {
-		out[attrPrefix+k] = v
+func prefixed(attrs map[string]string) map[string]any { return addPrefixed(nil, attrPrefix, attrs) }
+
+// addPrefixed adds m to props under prefix, creating props if nil.
+func addPrefixed(props map[string]any, prefix string, m map[string]string) map[string]any {
+	if props == nil {
+		props = make(map[string]any, len(m))
 	}
-	return out
+	for k, v := range m {
+		props[prefix+k] = v
+	}
+	return props
 }
 
 // entityRow is the parameter row of one entity upsert.
 func entityRow(e intel.Entity) map[string]any {
 	return map[string]any{
 		"id": e.ID, "kind": string(e.Kind), "key": e.Key, "label": e.Label,
-		"rawForms": nonNil(e.RawForms), "markers": nonNil(e.Markers), "attrs": prefixed(e.Attrs),
+		"rawForms": nonNil(e.RawForms), "markers": nonNil(e.Markers),
+		"attrs": addPrefixed(prefixed(e.Attrs), sensitivePrefix, e.Sensitive),
 	}
 }
 
@@ -91,6 +105,7 @@ func entityFrom(v any) (intel.Entity, error) {
 		RawForms:      sortedStrings(strList(props["rawForms"])),
 		Markers:       sortedStrings(strList(props["markers"])),
 		Attrs:         attrsFrom(props),
+		Sensitive:     sensitiveFrom(props),
 		FirstIngested: timeFrom(props["firstIngested"]),
 	}, nil
 }
@@ -99,7 +114,7 @@ func entityFrom(v any) (intel.Entity, error) {
 // property map the relationship is set to.
 func linkRow(l intel.Link) map[string]any {
 	start, end := l.Span()
-	props := prefixed(l.Attrs)
+	props := addPrefixed(prefixed(l.Attrs), sensitivePrefix, l.Sensitive)
 	for k, v := range map[string]any{
 		"id": l.ID, "eventKey": l.EventKey, "agency": l.Agency, "country": string(l.Country),
 		"observedAt": msOrNil(l.ObservedAt), "validFrom": msOrNil(l.ValidFrom), "validUntil": msOrNil(l.ValidUntil),
@@ -137,7 +152,8 @@ func linkFrom(props map[string]any, typ, from, to string) intel.Link {
 			LegalBasis:  str(props["legalBasis"]),
 			Visibility:  intel.Visibility(str(props["visibility"])),
 		},
-		Attrs: attrsFrom(props),
+		Attrs:     attrsFrom(props),
+		Sensitive: sensitiveFrom(props),
 	}
 }
 

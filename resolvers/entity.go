@@ -11,12 +11,12 @@ import (
 
 // entityModel maps a stored entity onto its GraphQL type.
 func entityModel(e intel.Entity) model.Entity {
-	attrs := attrModels(e.Attrs)
+	attrs, sensitive := attrModels(e.Attrs), attrModels(e.Sensitive)
 	rawForms := nonNil(e.RawForms)
 	kind := model.EntityKind(e.Kind)
 	switch e.Kind {
 	case intel.KindPhoneNumber:
-		return &model.PhoneNumber{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+		return &model.PhoneNumber{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested, Markers: nonNil(e.Markers),
 			NumberType: optional(e.Attrs["numberType"]), Carrier: optional(e.Attrs["carrier"]), Country: optional(e.Attrs["country"])}
 	case intel.KindVoipAccount:
@@ -24,14 +24,14 @@ func entityModel(e intel.Entity) model.Entity {
 		if _, host, ok := strings.Cut(e.Key, "@"); ok {
 			domain = &host
 		}
-		return &model.VoipAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+		return &model.VoipAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested, Domain: domain}
 	case intel.KindIPAddress:
 		version := 4
 		if strings.Contains(e.Key, ":") {
 			version = 6
 		}
-		return &model.IPAddress{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+		return &model.IPAddress{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested, Version: &version}
 	case intel.KindBankAccount:
 		parts := strings.SplitN(e.Key, ":", 3)
@@ -39,10 +39,19 @@ func entityModel(e intel.Entity) model.Entity {
 		if len(parts) == 3 {
 			country, code = &parts[0], &parts[1]
 		}
-		return &model.BankAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+		return &model.BankAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested, Country: country, BankCode: code, BankName: optional(e.Attrs["bankName"])}
+	case intel.KindMessagingAccount:
+		return &model.MessagingAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+			Sensitive: sensitive, FirstIngested: e.FirstIngested, Service: optional(e.Attrs["service"])}
+	case intel.KindCase:
+		return &model.Case{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+			Sensitive: sensitive, FirstIngested: e.FirstIngested}
+	case intel.KindPerson:
+		return &model.Person{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+			Sensitive: sensitive, FirstIngested: e.FirstIngested}
 	default:
-		return &model.Suspect{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+		return &model.Suspect{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested}
 	}
 }
@@ -70,7 +79,7 @@ func summaryModel(s intel.Summary) *model.EntitySummary {
 func linkModel(l intel.Link) *model.Link {
 	out := &model.Link{
 		ID: globalLinkID(l.ID), Type: model.LinkType(l.Type), From: stubEntity(l.From), To: stubEntity(l.To),
-		EventKey: optional(l.EventKey), Attrs: attrModels(l.Attrs),
+		EventKey: optional(l.EventKey), Attrs: attrModels(l.Attrs), Sensitive: attrModels(l.Sensitive),
 		Provenance: &model.Provenance{
 			Agency: l.Agency, Country: model.Region(l.Country), ObservedAt: optionalTime(l.ObservedAt),
 			ValidFrom: optionalTime(l.ValidFrom), ValidUntil: optionalTime(l.ValidUntil), IngestedAt: l.IngestedAt,

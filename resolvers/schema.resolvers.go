@@ -22,6 +22,14 @@ func (r *bankAccountResolver) Links(ctx context.Context, obj *model.BankAccount,
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *caseResolver) Summary(ctx context.Context, obj *model.Case) (*model.EntitySummary, error) {
+	return entitySummary(ctx, obj.ID)
+}
+
+func (r *caseResolver) Links(ctx context.Context, obj *model.Case, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
+	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
 func (r *iPAddressResolver) Summary(ctx context.Context, obj *model.IPAddress) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -38,8 +46,24 @@ func (r *linkResolver) To(ctx context.Context, obj *model.Link) (model.Entity, e
 	return linkEnd(ctx, obj.To)
 }
 
+func (r *messagingAccountResolver) Summary(ctx context.Context, obj *model.MessagingAccount) (*model.EntitySummary, error) {
+	return entitySummary(ctx, obj.ID)
+}
+
+func (r *messagingAccountResolver) Links(ctx context.Context, obj *model.MessagingAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
+	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
 func (r *mutationResolver) Upsert(ctx context.Context, input model.UpsertInput) (*model.UpsertPayload, error) {
 	return upsert(ctx, r.Store, input)
+}
+
+func (r *personResolver) Summary(ctx context.Context, obj *model.Person) (*model.EntitySummary, error) {
+	return entitySummary(ctx, obj.ID)
+}
+
+func (r *personResolver) Links(ctx context.Context, obj *model.Person, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
+	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
 func (r *phoneNumberResolver) Summary(ctx context.Context, obj *model.PhoneNumber) (*model.EntitySummary, error) {
@@ -95,11 +119,19 @@ func (r *voipAccountResolver) Links(ctx context.Context, obj *model.VoipAccount,
 
 func (r *Resolver) BankAccount() graph.BankAccountResolver { return &bankAccountResolver{r} }
 
+func (r *Resolver) Case() graph.CaseResolver { return &caseResolver{r} }
+
 func (r *Resolver) IPAddress() graph.IPAddressResolver { return &iPAddressResolver{r} }
 
 func (r *Resolver) Link() graph.LinkResolver { return &linkResolver{r} }
 
+func (r *Resolver) MessagingAccount() graph.MessagingAccountResolver {
+	return &messagingAccountResolver{r}
+}
+
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
+
+func (r *Resolver) Person() graph.PersonResolver { return &personResolver{r} }
 
 func (r *Resolver) PhoneNumber() graph.PhoneNumberResolver { return &phoneNumberResolver{r} }
 
@@ -110,12 +142,15 @@ func (r *Resolver) Suspect() graph.SuspectResolver { return &suspectResolver{r} 
 func (r *Resolver) VoipAccount() graph.VoipAccountResolver { return &voipAccountResolver{r} }
 
 type (
-	bankAccountResolver struct{ *Resolver }
-	iPAddressResolver   struct{ *Resolver }
-	linkResolver        struct{ *Resolver }
-	mutationResolver    struct{ *Resolver }
-	phoneNumberResolver struct{ *Resolver }
-	queryResolver       struct{ *Resolver }
-	suspectResolver     struct{ *Resolver }
-	voipAccountResolver struct{ *Resolver }
+	bankAccountResolver      struct{ *Resolver }
+	caseResolver             struct{ *Resolver }
+	iPAddressResolver        struct{ *Resolver }
+	linkResolver             struct{ *Resolver }
+	messagingAccountResolver struct{ *Resolver }
+	mutationResolver         struct{ *Resolver }
+	personResolver           struct{ *Resolver }
+	phoneNumberResolver      struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	suspectResolver          struct{ *Resolver }
+	voipAccountResolver      struct{ *Resolver }
 )

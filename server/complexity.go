@@ -22,6 +22,9 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.IPAddress.Links = links
 	c.BankAccount.Links = links
 	c.Suspect.Links = links
+	c.MessagingAccount.Links = links
+	c.Case.Links = links
+	c.Person.Links = links
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + child*len(ids) }
 	c.Query.Network = func(child int, _ []string, _ *int, _ []model.LinkType, _ []model.EntityKind, _, _ *time.Time, limit *int) int {
 		// Node and edge selections are paid once per 50 nodes asked for.

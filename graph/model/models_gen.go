@@ -22,6 +22,8 @@ type Entity interface {
 	// Spellings under which the entity was reported.
 	GetRawForms() []string
 	GetAttrs() []*Attr
+	// Personal data (holder names, documents, addresses), kept apart from attrs.
+	GetSensitive() []*Attr
 	GetFirstIngested() time.Time
 	GetSummary() *EntitySummary
 	// Links at this entity, most recent first.
@@ -52,6 +54,7 @@ type BankAccount struct {
 	Label         string          `json:"label"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
+	Sensitive     []*Attr         `json:"sensitive"`
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
@@ -91,11 +94,85 @@ func (this BankAccount) GetAttrs() []*Attr {
 	}
 	return interfaceSlice
 }
+
+// Personal data (holder names, documents, addresses), kept apart from attrs.
+func (this BankAccount) GetSensitive() []*Attr {
+	if this.Sensitive == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Sensitive))
+	for _, concrete := range this.Sensitive {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
 func (this BankAccount) GetFirstIngested() time.Time { return this.FirstIngested }
 func (this BankAccount) GetSummary() *EntitySummary  { return this.Summary }
 
 // Links at this entity, most recent first.
 func (this BankAccount) GetLinks() *LinkConnection { return this.Links }
+
+type Case struct {
+	ID            string          `json:"id"`
+	Kind          EntityKind      `json:"kind"`
+	Key           string          `json:"key"`
+	Label         string          `json:"label"`
+	RawForms      []string        `json:"rawForms"`
+	Attrs         []*Attr         `json:"attrs"`
+	Sensitive     []*Attr         `json:"sensitive"`
+	FirstIngested time.Time       `json:"firstIngested"`
+	Summary       *EntitySummary  `json:"summary"`
+	Links         *LinkConnection `json:"links"`
+}
+
+func (Case) IsNode()            {}
+func (this Case) GetID() string { return this.ID }
+
+func (Case) IsEntity()                {}
+func (this Case) GetKind() EntityKind { return this.Kind }
+
+// The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
+func (this Case) GetKey() string   { return this.Key }
+func (this Case) GetLabel() string { return this.Label }
+
+// Spellings under which the entity was reported.
+func (this Case) GetRawForms() []string {
+	if this.RawForms == nil {
+		return nil
+	}
+	interfaceSlice := make([]string, 0, len(this.RawForms))
+	for _, concrete := range this.RawForms {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+func (this Case) GetAttrs() []*Attr {
+	if this.Attrs == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Attrs))
+	for _, concrete := range this.Attrs {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+
+// Personal data (holder names, documents, addresses), kept apart from attrs.
+func (this Case) GetSensitive() []*Attr {
+	if this.Sensitive == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Sensitive))
+	for _, concrete := range this.Sensitive {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+func (this Case) GetFirstIngested() time.Time { return this.FirstIngested }
+func (this Case) GetSummary() *EntitySummary  { return this.Summary }
+
+// Links at this entity, most recent first.
+func (this Case) GetLinks() *LinkConnection { return this.Links }
 
 // One end of a link.
 type EndpointInput struct {
@@ -134,6 +211,7 @@ type IPAddress struct {
 	Label         string          `json:"label"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
+	Sensitive     []*Attr         `json:"sensitive"`
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
@@ -172,6 +250,18 @@ func (this IPAddress) GetAttrs() []*Attr {
 	}
 	return interfaceSlice
 }
+
+// Personal data (holder names, documents, addresses), kept apart from attrs.
+func (this IPAddress) GetSensitive() []*Attr {
+	if this.Sensitive == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Sensitive))
+	for _, concrete := range this.Sensitive {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
 func (this IPAddress) GetFirstIngested() time.Time { return this.FirstIngested }
 func (this IPAddress) GetSummary() *EntitySummary  { return this.Summary }
 
@@ -201,6 +291,8 @@ type Link struct {
 	EventKey   *string     `json:"eventKey,omitempty"`
 	Provenance *Provenance `json:"provenance"`
 	Attrs      []*Attr     `json:"attrs"`
+	// Personal data carried by the fact (a subscriber's name, document, address).
+	Sensitive []*Attr `json:"sensitive"`
 }
 
 func (Link) IsNode()            {}
@@ -266,6 +358,70 @@ type Lookup struct {
 	Entity Entity `json:"entity,omitempty"`
 }
 
+type MessagingAccount struct {
+	ID            string          `json:"id"`
+	Kind          EntityKind      `json:"kind"`
+	Key           string          `json:"key"`
+	Label         string          `json:"label"`
+	RawForms      []string        `json:"rawForms"`
+	Attrs         []*Attr         `json:"attrs"`
+	Sensitive     []*Attr         `json:"sensitive"`
+	FirstIngested time.Time       `json:"firstIngested"`
+	Summary       *EntitySummary  `json:"summary"`
+	Links         *LinkConnection `json:"links"`
+	// line, telegram, facebook, whatsapp or wechat.
+	Service *string `json:"service,omitempty"`
+}
+
+func (MessagingAccount) IsNode()            {}
+func (this MessagingAccount) GetID() string { return this.ID }
+
+func (MessagingAccount) IsEntity()                {}
+func (this MessagingAccount) GetKind() EntityKind { return this.Kind }
+
+// The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
+func (this MessagingAccount) GetKey() string   { return this.Key }
+func (this MessagingAccount) GetLabel() string { return this.Label }
+
+// Spellings under which the entity was reported.
+func (this MessagingAccount) GetRawForms() []string {
+	if this.RawForms == nil {
+		return nil
+	}
+	interfaceSlice := make([]string, 0, len(this.RawForms))
+	for _, concrete := range this.RawForms {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+func (this MessagingAccount) GetAttrs() []*Attr {
+	if this.Attrs == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Attrs))
+	for _, concrete := range this.Attrs {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+
+// Personal data (holder names, documents, addresses), kept apart from attrs.
+func (this MessagingAccount) GetSensitive() []*Attr {
+	if this.Sensitive == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Sensitive))
+	for _, concrete := range this.Sensitive {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+func (this MessagingAccount) GetFirstIngested() time.Time { return this.FirstIngested }
+func (this MessagingAccount) GetSummary() *EntitySummary  { return this.Summary }
+
+// Links at this entity, most recent first.
+func (this MessagingAccount) GetLinks() *LinkConnection { return this.Links }
+
 type Mutation struct {
 }
 
@@ -309,6 +465,68 @@ type Path struct {
 	Length int      `json:"length"`
 }
 
+type Person struct {
+	ID            string          `json:"id"`
+	Kind          EntityKind      `json:"kind"`
+	Key           string          `json:"key"`
+	Label         string          `json:"label"`
+	RawForms      []string        `json:"rawForms"`
+	Attrs         []*Attr         `json:"attrs"`
+	Sensitive     []*Attr         `json:"sensitive"`
+	FirstIngested time.Time       `json:"firstIngested"`
+	Summary       *EntitySummary  `json:"summary"`
+	Links         *LinkConnection `json:"links"`
+}
+
+func (Person) IsNode()            {}
+func (this Person) GetID() string { return this.ID }
+
+func (Person) IsEntity()                {}
+func (this Person) GetKind() EntityKind { return this.Kind }
+
+// The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
+func (this Person) GetKey() string   { return this.Key }
+func (this Person) GetLabel() string { return this.Label }
+
+// Spellings under which the entity was reported.
+func (this Person) GetRawForms() []string {
+	if this.RawForms == nil {
+		return nil
+	}
+	interfaceSlice := make([]string, 0, len(this.RawForms))
+	for _, concrete := range this.RawForms {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+func (this Person) GetAttrs() []*Attr {
+	if this.Attrs == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Attrs))
+	for _, concrete := range this.Attrs {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+
+// Personal data (holder names, documents, addresses), kept apart from attrs.
+func (this Person) GetSensitive() []*Attr {
+	if this.Sensitive == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Sensitive))
+	for _, concrete := range this.Sensitive {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+func (this Person) GetFirstIngested() time.Time { return this.FirstIngested }
+func (this Person) GetSummary() *EntitySummary  { return this.Summary }
+
+// Links at this entity, most recent first.
+func (this Person) GetLinks() *LinkConnection { return this.Links }
+
 type PhoneNumber struct {
 	ID            string          `json:"id"`
 	Kind          EntityKind      `json:"kind"`
@@ -316,6 +534,7 @@ type PhoneNumber struct {
 	Label         string          `json:"label"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
+	Sensitive     []*Attr         `json:"sensitive"`
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
@@ -360,6 +579,18 @@ func (this PhoneNumber) GetAttrs() []*Attr {
 	}
 	return interfaceSlice
 }
+
+// Personal data (holder names, documents, addresses), kept apart from attrs.
+func (this PhoneNumber) GetSensitive() []*Attr {
+	if this.Sensitive == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Sensitive))
+	for _, concrete := range this.Sensitive {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
 func (this PhoneNumber) GetFirstIngested() time.Time { return this.FirstIngested }
 func (this PhoneNumber) GetSummary() *EntitySummary  { return this.Summary }
 
@@ -394,6 +625,7 @@ type Suspect struct {
 	Label         string          `json:"label"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
+	Sensitive     []*Attr         `json:"sensitive"`
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
@@ -430,6 +662,18 @@ func (this Suspect) GetAttrs() []*Attr {
 	}
 	return interfaceSlice
 }
+
+// Personal data (holder names, documents, addresses), kept apart from attrs.
+func (this Suspect) GetSensitive() []*Attr {
+	if this.Sensitive == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Sensitive))
+	for _, concrete := range this.Sensitive {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
 func (this Suspect) GetFirstIngested() time.Time { return this.FirstIngested }
 func (this Suspect) GetSummary() *EntitySummary  { return this.Summary }
 
@@ -457,6 +701,7 @@ type VoipAccount struct {
 	Label         string          `json:"label"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
+	Sensitive     []*Attr         `json:"sensitive"`
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
@@ -491,6 +736,18 @@ func (this VoipAccount) GetAttrs() []*Attr {
 	}
 	interfaceSlice := make([]*Attr, 0, len(this.Attrs))
 	for _, concrete := range this.Attrs {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+
+// Personal data (holder names, documents, addresses), kept apart from attrs.
+func (this VoipAccount) GetSensitive() []*Attr {
+	if this.Sensitive == nil {
+		return nil
+	}
+	interfaceSlice := make([]*Attr, 0, len(this.Sensitive))
+	for _, concrete := range this.Sensitive {
 		interfaceSlice = append(interfaceSlice, concrete)
 	}
 	return interfaceSlice
@@ -563,11 +820,14 @@ func (e Direction) MarshalJSON() ([]byte, error) {
 type EntityKind string
 
 const (
-	EntityKindPhoneNumber EntityKind = "PhoneNumber"
-	EntityKindVoipAccount EntityKind = "VoipAccount"
-	EntityKindIPAddress   EntityKind = "IPAddress"
-	EntityKindBankAccount EntityKind = "BankAccount"
-	EntityKindSuspect     EntityKind = "Suspect"
+	EntityKindPhoneNumber      EntityKind = "PhoneNumber"
+	EntityKindVoipAccount      EntityKind = "VoipAccount"
+	EntityKindIPAddress        EntityKind = "IPAddress"
+	EntityKindBankAccount      EntityKind = "BankAccount"
+	EntityKindSuspect          EntityKind = "Suspect"
+	EntityKindMessagingAccount EntityKind = "MessagingAccount"
+	EntityKindCase             EntityKind = "Case"
+	EntityKindPerson           EntityKind = "Person"
 )
 
 var AllEntityKind = []EntityKind{
@@ -576,11 +836,14 @@ var AllEntityKind = []EntityKind{
 	EntityKindIPAddress,
 	EntityKindBankAccount,
 	EntityKindSuspect,
+	EntityKindMessagingAccount,
+	EntityKindCase,
+	EntityKindPerson,
 }
 
 func (e EntityKind) IsValid() bool {
 	switch e {
-	case EntityKindPhoneNumber, EntityKindVoipAccount, EntityKindIPAddress, EntityKindBankAccount, EntityKindSuspect:
+	case EntityKindPhoneNumber, EntityKindVoipAccount, EntityKindIPAddress, EntityKindBankAccount, EntityKindSuspect, EntityKindMessagingAccount, EntityKindCase, EntityKindPerson:
 		return true
 	}
 	return false
@@ -685,6 +948,8 @@ const (
 	LinkTypePresentedAs    LinkType = "PRESENTED_AS"
 	LinkTypeTransferred    LinkType = "TRANSFERRED"
 	LinkTypeUses           LinkType = "USES"
+	LinkTypeReportedIn     LinkType = "REPORTED_IN"
+	LinkTypeRegisteredTo   LinkType = "REGISTERED_TO"
 )
 
 var AllLinkType = []LinkType{
@@ -693,11 +958,13 @@ var AllLinkType = []LinkType{
 	LinkTypePresentedAs,
 	LinkTypeTransferred,
 	LinkTypeUses,
+	LinkTypeReportedIn,
+	LinkTypeRegisteredTo,
 }
 
 func (e LinkType) IsValid() bool {
 	switch e {
-	case LinkTypeCalled, LinkTypeRegisteredFrom, LinkTypePresentedAs, LinkTypeTransferred, LinkTypeUses:
+	case LinkTypeCalled, LinkTypeRegisteredFrom, LinkTypePresentedAs, LinkTypeTransferred, LinkTypeUses, LinkTypeReportedIn, LinkTypeRegisteredTo:
 		return true
 	}
 	return false
