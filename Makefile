@@ -89,7 +89,7 @@ test: lint services
 	mkdir -p "$(STATE)"
 	log="$(STATE)/test.log"
 	status=0
-	$(GO) test -count=1 -race=false -v -timeout $(TEST_TIMEOUT) ./... 2>&1 | tee "$$log" || status=$$?
+	$(GO) test -p 1 -count=1 -race=false -v -timeout $(TEST_TIMEOUT) ./... 2>&1 | tee "$$log" || status=$$?
 	# grep -c prints 0 but exits 1 when nothing matches; that is not an error here.
 	passed=$$(grep -cE '^[[:space:]]*--- PASS' "$$log" || true)
 	failed=$$(grep -cE '^[[:space:]]*--- FAIL|^FAIL[[:space:]].*\[(build|setup) failed\]|^panic: test timed out' "$$log" || true)
@@ -140,7 +140,7 @@ bench: services
 	@eval "$$($(SERVICES) env)"
 	export SCAMGRAPH_REQUIRE_SERVICES=1
 	echo "benchmarking with NEO4J_URI=$$NEO4J_URI REDIS_URL=$$REDIS_URL"
-	$(GO) test -run='^$$' -bench='$(BENCH)' -benchmem -benchtime=$(BENCHTIME) \
+	$(GO) test -p 1 -run='^$$' -bench='$(BENCH)' -benchmem -benchtime=$(BENCHTIME) \
 		-count=$(BENCHCOUNT) -timeout 60m ./... 2>&1 | tee "$(STATE)/bench.txt"
 	echo "benchmark results saved in $(STATE)/bench.txt"
 

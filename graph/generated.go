@@ -103,6 +103,18 @@ type ComplexityRoot struct {
 		Version       func(childComplexity int) int
 	}
 
+	IngestPayload struct {
+		Results func(childComplexity int) int
+		Totals  func(childComplexity int) int
+	}
+
+	IngestTotals struct {
+		Accepted  func(childComplexity int) int
+		Duplicate func(childComplexity int) int
+		Records   func(childComplexity int) int
+		Rejected  func(childComplexity int) int
+	}
+
 	ItemResult struct {
 		Code   func(childComplexity int) int
 		Field  func(childComplexity int) int
@@ -171,6 +183,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		Ingest func(childComplexity int, records []*model.RecordInput) int
 		Upsert func(childComplexity int, input model.UpsertInput) int
 	}
 
@@ -260,6 +273,15 @@ type ComplexityRoot struct {
 		ShortestPath func(childComplexity int, from string, to string, maxDepth *int, linkTypes []model.LinkType, since *time.Time, until *time.Time) int
 	}
 
+	RecordResult struct {
+		Code   func(childComplexity int) int
+		Field  func(childComplexity int) int
+		Index  func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Status func(childComplexity int) int
+		Type   func(childComplexity int) int
+	}
+
 	Suspect struct {
 		Attrs         func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
@@ -322,6 +344,7 @@ type MessagingAccountResolver interface {
 	Links(ctx context.Context, obj *model.MessagingAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
 }
 type MutationResolver interface {
+	Ingest(ctx context.Context, records []*model.RecordInput) (*model.IngestPayload, error)
 	Upsert(ctx context.Context, input model.UpsertInput) (*model.UpsertPayload, error)
 }
 type PersonResolver interface {
@@ -638,6 +661,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IPAddress.Version(childComplexity), true
 
+	case "IngestPayload.results":
+		if e.ComplexityRoot.IngestPayload.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestPayload.Results(childComplexity), true
+	case "IngestPayload.totals":
+		if e.ComplexityRoot.IngestPayload.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestPayload.Totals(childComplexity), true
+
+	case "IngestTotals.accepted":
+		if e.ComplexityRoot.IngestTotals.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestTotals.Accepted(childComplexity), true
+	case "IngestTotals.duplicate":
+		if e.ComplexityRoot.IngestTotals.Duplicate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestTotals.Duplicate(childComplexity), true
+	case "IngestTotals.records":
+		if e.ComplexityRoot.IngestTotals.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestTotals.Records(childComplexity), true
+	case "IngestTotals.rejected":
+		if e.ComplexityRoot.IngestTotals.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestTotals.Rejected(childComplexity), true
+
 	case "ItemResult.code":
 		if e.ComplexityRoot.ItemResult.Code == nil {
 			break
@@ -926,6 +987,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MessagingAccount.Summary(childComplexity), true
 
+	case "Mutation.ingest":
+		if e.ComplexityRoot.Mutation.Ingest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ingest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Ingest(childComplexity, args["records"].([]*model.RecordInput)), true
 	case "Mutation.upsert":
 		if e.ComplexityRoot.Mutation.Upsert == nil {
 			break
@@ -1336,6 +1408,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["maxDepth"].(*int), args["linkTypes"].([]model.LinkType), args["since"].(*time.Time), args["until"].(*time.Time)), true
 
+	case "RecordResult.code":
+		if e.ComplexityRoot.RecordResult.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordResult.Code(childComplexity), true
+	case "RecordResult.field":
+		if e.ComplexityRoot.RecordResult.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordResult.Field(childComplexity), true
+	case "RecordResult.index":
+		if e.ComplexityRoot.RecordResult.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordResult.Index(childComplexity), true
+	case "RecordResult.reason":
+		if e.ComplexityRoot.RecordResult.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordResult.Reason(childComplexity), true
+	case "RecordResult.status":
+		if e.ComplexityRoot.RecordResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordResult.Status(childComplexity), true
+	case "RecordResult.type":
+		if e.ComplexityRoot.RecordResult.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordResult.Type(childComplexity), true
+
 	case "Suspect.attrs":
 		if e.ComplexityRoot.Suspect.Attrs == nil {
 			break
@@ -1523,7 +1632,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AttrInput", ec.unmarshalInputAttrInput),
 			graphql.NewInputUnmarshaler("EndpointInput", ec.unmarshalInputEndpointInput),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
+			graphql.NewInputUnmarshaler("InvolvedInput", ec.unmarshalInputInvolvedInput),
 			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
+			graphql.NewInputUnmarshaler("RecordInput", ec.unmarshalInputRecordInput),
 			graphql.NewInputUnmarshaler("UpsertInput", ec.unmarshalInputUpsertInput),
 		)
 	}
@@ -2044,7 +2155,114 @@ type UpsertPayload {
   linksCreated: Int!
 }
 
+"Source record types for ingest (see examples/README.md for every field)."
+enum RecordType {
+  call
+  voip_registration
+  voip_caller_id
+  subscriber
+  transfer
+  victim_report
+  suspect
+}
+
+"An artefact a victim report or suspect file names, with its role (caller, destination_account, line_id, …)."
+input InvolvedInput {
+  role: String
+  kind: EntityKind
+  identifier: String!
+}
+
+"""
+One source record. Only the fields of its type are read; identifiers are parsed with the record's
+country as default region. The field names are those of the NDJSON and CSV formats.
+"""
+input RecordInput {
+  type: RecordType!
+  agency: String!
+  country: Region!
+  evidenceRef: String
+  confidence: Float
+  legalBasis: String
+  visibility: Visibility
+  recordId: String
+  caller: String
+  callee: String
+  start: String
+  durationSec: Int
+  answered: Boolean
+  imei: String
+  imsi: String
+  cellId: String
+  callerIdMarker: String
+  account: String
+  sourceIp: String
+  port: Int
+  time: String
+  expirySec: Int
+  userAgent: String
+  presentedNumber: String
+  validFrom: String
+  validUntil: String
+  identifier: String
+  identifierKind: EntityKind
+  name: String
+  documentType: String
+  documentNumber: String
+  address: String
+  registeredAt: String
+  fromAccount: String
+  toAccount: String
+  amount: String
+  currency: String
+  channel: String
+  caseRef: String
+  reportedAt: String
+  scamType: String
+  loss: String
+  involved: [InvolvedInput!]
+  suspectRef: String
+  names: [String!]
+  nationality: String
+  documents: [String!]
+  legalStatus: String
+  legalStatusAt: String
+  uses: [InvolvedInput!]
+}
+
+enum RecordStatus {
+  ACCEPTED
+  DUPLICATE
+  REJECTED
+}
+
+"What happened to one record of an ingest."
+type RecordResult {
+  "Position of the record in the list."
+  index: Int!
+  status: RecordStatus!
+  type: RecordType
+  code: String
+  "The record field at fault."
+  field: String
+  reason: String
+}
+
+type IngestTotals {
+  records: Int!
+  accepted: Int!
+  duplicate: Int!
+  rejected: Int!
+}
+
+type IngestPayload {
+  results: [RecordResult!]!
+  totals: IngestTotals!
+}
+
 type Mutation {
+  "Import a batch of mixed source records (at most 5,000; stream larger loads to POST /ingest). Accepted records are durable when this returns; a rejected record writes nothing and does not stop the others; a resent record is a DUPLICATE and changes nothing."
+  ingest(records: [RecordInput!]!): IngestPayload!
   "Write entities and links in one batch. Each item is accepted or rejected on its own; a rejected item writes nothing; accepted items land together and are durable when this returns."
   upsert(input: UpsertInput!): UpsertPayload!
 }
@@ -2082,6 +2300,30 @@ func (ec *executionContext) childFields_EntitySummary(ctx context.Context, field
 		return ec.fieldContext_EntitySummary_lastSeen(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EntitySummary", field.Name)
+}
+
+func (ec *executionContext) childFields_IngestPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "results":
+		return ec.fieldContext_IngestPayload_results(ctx, field)
+	case "totals":
+		return ec.fieldContext_IngestPayload_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IngestPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_IngestTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "records":
+		return ec.fieldContext_IngestTotals_records(ctx, field)
+	case "accepted":
+		return ec.fieldContext_IngestTotals_accepted(ctx, field)
+	case "duplicate":
+		return ec.fieldContext_IngestTotals_duplicate(ctx, field)
+	case "rejected":
+		return ec.fieldContext_IngestTotals_rejected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IngestTotals", field.Name)
 }
 
 func (ec *executionContext) childFields_ItemResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2284,6 +2526,24 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 		return ec.fieldContext_Provenance_visibility(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_RecordResult_index(ctx, field)
+	case "status":
+		return ec.fieldContext_RecordResult_status(ctx, field)
+	case "type":
+		return ec.fieldContext_RecordResult_type(ctx, field)
+	case "code":
+		return ec.fieldContext_RecordResult_code(ctx, field)
+	case "field":
+		return ec.fieldContext_RecordResult_field(ctx, field)
+	case "reason":
+		return ec.fieldContext_RecordResult_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordResult", field.Name)
 }
 
 func (ec *executionContext) childFields_UpsertPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2665,6 +2925,20 @@ func (ec *executionContext) field_MessagingAccount_links_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_ingest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
+		func(ctx context.Context, v any) ([]*model.RecordInput, error) {
+			return ec.unmarshalNRecordInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["records"] = arg0
 	return args, nil
 }
 
@@ -4311,6 +4585,162 @@ func (ec *executionContext) fieldContext_IPAddress_version(_ context.Context, fi
 	return graphql.NewScalarFieldContext("IPAddress", field, false, false, "Int")
 }
 
+func (ec *executionContext) _IngestPayload_results(ctx context.Context, field graphql.CollectedField, obj *model.IngestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestPayload_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Results, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RecordResult) graphql.Marshaler {
+			return ec.marshalNRecordResult2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestPayload_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IngestPayload_totals(ctx context.Context, field graphql.CollectedField, obj *model.IngestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestPayload_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestTotals) graphql.Marshaler {
+			return ec.marshalNIngestTotals2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐIngestTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestPayload_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IngestTotals_records(ctx context.Context, field graphql.CollectedField, obj *model.IngestTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestTotals_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestTotals_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IngestTotals_accepted(ctx context.Context, field graphql.CollectedField, obj *model.IngestTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestTotals_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestTotals_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IngestTotals_duplicate(ctx context.Context, field graphql.CollectedField, obj *model.IngestTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestTotals_duplicate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestTotals_duplicate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IngestTotals_rejected(ctx context.Context, field graphql.CollectedField, obj *model.IngestTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestTotals_rejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestTotals_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestTotals", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ItemResult_index(ctx context.Context, field graphql.CollectedField, obj *model.ItemResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5514,6 +5944,50 @@ func (ec *executionContext) _MessagingAccount_service(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_MessagingAccount_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mutation_ingest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ingest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Ingest(ctx, fc.Args["records"].([]*model.RecordInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ingest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ingest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_upsert(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7246,6 +7720,144 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RecordResult_index(ctx context.Context, field graphql.CollectedField, obj *model.RecordResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordResult_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordResult_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordResult_status(ctx context.Context, field graphql.CollectedField, obj *model.RecordResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RecordStatus) graphql.Marshaler {
+			return ec.marshalNRecordStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordResult", field, false, false, "RecordStatus")
+}
+
+func (ec *executionContext) _RecordResult_type(ctx context.Context, field graphql.CollectedField, obj *model.RecordResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordResult_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordType) graphql.Marshaler {
+			return ec.marshalORecordType2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordResult_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordResult", field, false, false, "RecordType")
+}
+
+func (ec *executionContext) _RecordResult_code(ctx context.Context, field graphql.CollectedField, obj *model.RecordResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordResult_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordResult_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordResult_field(ctx context.Context, field graphql.CollectedField, obj *model.RecordResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordResult_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordResult_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordResult_reason(ctx context.Context, field graphql.CollectedField, obj *model.RecordResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordResult_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordResult_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _Suspect_id(ctx context.Context, field graphql.CollectedField, obj *model.Suspect) (ret graphql.Marshaler) {
@@ -9231,6 +9843,62 @@ func UnmarshalEntityInput(ctx context.Context, raw any) (model.EntityInput, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInvolvedInput(ctx context.Context, obj any) (model.InvolvedInput, error) {
+	var it model.InvolvedInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "kind", "identifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEntityKind2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvolvedInput unmarshals raw into the InvolvedInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvolvedInput(ctx context.Context, raw any) (model.InvolvedInput, error) {
+	var out model.InvolvedInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvolvedInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any) (model.LinkInput, error) {
 	var it model.LinkInput
 	if obj == nil {
@@ -9361,6 +10029,391 @@ func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any
 func UnmarshalLinkInput(ctx context.Context, raw any) (model.LinkInput, error) {
 	var out model.LinkInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordInput(ctx context.Context, obj any) (model.RecordInput, error) {
+	var it model.RecordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "agency", "country", "evidenceRef", "confidence", "legalBasis", "visibility", "recordId", "caller", "callee", "start", "durationSec", "answered", "imei", "imsi", "cellId", "callerIdMarker", "account", "sourceIp", "port", "time", "expirySec", "userAgent", "presentedNumber", "validFrom", "validUntil", "identifier", "identifierKind", "name", "documentType", "documentNumber", "address", "registeredAt", "fromAccount", "toAccount", "amount", "currency", "channel", "caseRef", "reportedAt", "scamType", "loss", "involved", "suspectRef", "names", "nationality", "documents", "legalStatus", "legalStatusAt", "uses"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRecordType2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "agency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agency = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalNRegion2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "evidenceRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceRef = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		case "legalBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalBasis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalBasis = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalOVisibility2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		case "recordId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordID = data
+		case "caller":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caller"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Caller = data
+		case "callee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callee"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Callee = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "durationSec":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSec"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSec = data
+		case "answered":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answered"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answered = data
+		case "imei":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imei"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Imei = data
+		case "imsi":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imsi"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Imsi = data
+		case "cellId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cellId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CellID = data
+		case "callerIdMarker":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerIdMarker"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerIDMarker = data
+		case "account":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("account"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Account = data
+		case "sourceIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIp"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIP = data
+		case "port":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("port"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Port = data
+		case "time":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("time"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Time = data
+		case "expirySec":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expirySec"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpirySec = data
+		case "userAgent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgent"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserAgent = data
+		case "presentedNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("presentedNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PresentedNumber = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "identifierKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifierKind"))
+			data, err := ec.unmarshalOEntityKind2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentifierKind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "documentType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentType = data
+		case "documentNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumber = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "registeredAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredAt = data
+		case "fromAccount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromAccount"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromAccount = data
+		case "toAccount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toAccount"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToAccount = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "caseRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseRef = data
+		case "reportedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedAt = data
+		case "scamType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scamType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScamType = data
+		case "loss":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loss"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Loss = data
+		case "involved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("involved"))
+			data, err := ec.unmarshalOInvolvedInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐInvolvedInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Involved = data
+		case "suspectRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("suspectRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuspectRef = data
+		case "names":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("names"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Names = data
+		case "nationality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nationality = data
+		case "documents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Documents = data
+		case "legalStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalStatus"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalStatus = data
+		case "legalStatusAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalStatusAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalStatusAt = data
+		case "uses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uses"))
+			data, err := ec.unmarshalOInvolvedInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐInvolvedInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uses = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordInput unmarshals raw into the RecordInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordInput(ctx context.Context, raw any) (model.RecordInput, error) {
+	var out model.RecordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordInput", raw, &out)
 	return out, err
 }
 
@@ -9927,6 +10980,92 @@ func (ec *executionContext) _IPAddress(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var ingestPayloadImplementors = []string{"IngestPayload"}
+
+func (ec *executionContext) _IngestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.IngestPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ingestPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IngestPayload")
+		case "results":
+			out.Values[i] = ec._IngestPayload_results(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._IngestPayload_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ingestTotalsImplementors = []string{"IngestTotals"}
+
+func (ec *executionContext) _IngestTotals(ctx context.Context, sel ast.SelectionSet, obj *model.IngestTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ingestTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IngestTotals")
+		case "records":
+			out.Values[i] = ec._IngestTotals_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accepted":
+			out.Values[i] = ec._IngestTotals_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicate":
+			out.Values[i] = ec._IngestTotals_duplicate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejected":
+			out.Values[i] = ec._IngestTotals_rejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var itemResultImplementors = []string{"ItemResult"}
 
 func (ec *executionContext) _ItemResult(ctx context.Context, sel ast.SelectionSet, obj *model.ItemResult) graphql.Marshaler {
@@ -10376,6 +11515,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "ingest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ingest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "upsert":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsert(ctx, field)
@@ -10960,6 +12106,64 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordResultImplementors = []string{"RecordResult"}
+
+func (ec *executionContext) _RecordResult(ctx context.Context, sel ast.SelectionSet, obj *model.RecordResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordResult")
+		case "index":
+			out.Values[i] = ec._RecordResult_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._RecordResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._RecordResult_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._RecordResult_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._RecordResult_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._RecordResult_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11725,6 +12929,22 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNIngestPayload2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐIngestPayload(ctx context.Context, sel ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IngestPayload!")
+		return graphql.Null
+	}
+	return ec._IngestPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIngestTotals2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐIngestTotals(ctx context.Context, sel ast.SelectionSet, v *model.IngestTotals) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IngestTotals!")
+		return graphql.Null
+	}
+	return ec._IngestTotals(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11737,6 +12957,11 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInvolvedInput2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐInvolvedInput(ctx context.Context, v any) (*model.InvolvedInput, error) {
+	res, err := ec.unmarshalInputInvolvedInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNItemResult2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐItemResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ItemResult) graphql.Marshaler {
@@ -11956,6 +13181,69 @@ func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋscamgraphᚋsca
 		return graphql.Null
 	}
 	return ec._Provenance(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordInputᚄ(ctx context.Context, v any) ([]*model.RecordInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RecordInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecordInput2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNRecordInput2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordInput(ctx context.Context, v any) (*model.RecordInput, error) {
+	res, err := ec.unmarshalInputRecordInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordResult2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RecordResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordResult2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecordResult2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordResult(ctx context.Context, sel ast.SelectionSet, v *model.RecordResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordResult!")
+		return graphql.Null
+	}
+	return ec._RecordResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordStatus(ctx context.Context, v any) (model.RecordStatus, error) {
+	var res model.RecordStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordStatus(ctx context.Context, sel ast.SelectionSet, v model.RecordStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRecordType2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordType(ctx context.Context, v any) (model.RecordType, error) {
+	var res model.RecordType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordType2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordType(ctx context.Context, sel ast.SelectionSet, v model.RecordType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNRegion2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegion(ctx context.Context, v any) (model.Region, error) {
@@ -12329,6 +13617,23 @@ func (ec *executionContext) marshalOEntityKind2ᚖgithubᚗcomᚋscamgraphᚋsca
 	return v
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -12363,6 +13668,23 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInvolvedInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐInvolvedInputᚄ(ctx context.Context, v any) ([]*model.InvolvedInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InvolvedInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInvolvedInput2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐInvolvedInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOLinkInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkInputᚄ(ctx context.Context, v any) ([]*model.LinkInput, error) {
@@ -12432,6 +13754,22 @@ func (ec *executionContext) marshalOPath2ᚖgithubᚗcomᚋscamgraphᚋscamgraph
 	return ec._Path(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORecordType2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordType(ctx context.Context, v any) (*model.RecordType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RecordType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecordType2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordType(ctx context.Context, sel ast.SelectionSet, v *model.RecordType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalORegion2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegion(ctx context.Context, v any) (*model.Region, error) {
 	if v == nil {
 		return nil, nil
@@ -12446,6 +13784,41 @@ func (ec *executionContext) marshalORegion2ᚖgithubᚗcomᚋscamgraphᚋscamgra
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

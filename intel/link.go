@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -89,7 +90,19 @@ func LinkIdentity(t LinkType, from, to, eventKey, agency string, validFrom time.
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	return "L" + hex.EncodeToString(h.Sum(nil)[:12])
+	return strings.ToLower(string(t)) + "-" + hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// LinkTypeOfID reads the type back out of a link id. Ids start with their
+// type so that a backend can look a link up by id through its type's index
+// (Neo4j indexes relationship properties per type).
+func LinkTypeOfID(id string) (LinkType, bool) {
+	prefix, _, ok := strings.Cut(id, "-")
+	if !ok {
+		return "", false
+	}
+	t := LinkType(strings.ToUpper(prefix))
+	return t, t.Valid()
 }
 
 // Times are kept to the millisecond in UTC on every backend, so that a value

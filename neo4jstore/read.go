@@ -46,30 +46,54 @@ func (t txSource) GetEntities(ctx context.Context, ids []string) (map[string]int
 	return out, res.Err()
 }
 
-const getLinks = `
+// getLinksTemplate finds links of one type by id through that type's
+// uniqueness index; a lookup by id across all types would scan every
+// relationship. %s is a type from intel.LinkSpecs, never input.
+const getLinksTemplate = `
 UNWIND $ids AS id
-MATCH (a:Entity)-[r {id: id}]->(b:Entity)
+MATCH (a:Entity)-[r:%s {id: id}]->(b:Entity)
 RETURN properties(r) AS link, type(r) AS type, a.id AS from, b.id AS to`
 
-// GetLinks fetches many links in one round trip.
+var getLinksByType = func() map[intel.LinkType]string {
+	m := map[intel.LinkType]string{}
+	for _, spec := range intel.LinkSpecs {
+		m[spec.Type] = fmt.Sprintf(getLinksTemplate, spec.Type)
+	}
+	return m
+}()
+
+// GetLinks fetches many links in one transaction, one statement per type
+// among the ids. Ids that name no link type cannot be stored and are skipped.
 func (s *Store) GetLinks(ctx context.Context, ids []string) (map[string]intel.Link, error) {
+	byType := map[intel.LinkType][]string{}
+	for _, id := range ids {
+		if t, ok := intel.LinkTypeOfID(id); ok {
+			byType[t] = append(byType[t], id)
+		}
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.Link, error) {
 		out := make(map[string]intel.Link, len(ids))
-		if len(ids) == 0 {
-			return out, nil
-		}
-		res, err := tx.Run(ctx, getLinks, map[string]any{"ids": ids})
-		if err != nil {
-			return nil, err
-		}
-		for res.Next(ctx) {
-			l, err := linkFromRecord(res.Record().Get)
+		for _, spec := range intel.LinkSpecs {
+			typed := byType[spec.Type]
+			if len(typed) == 0 {
+				continue
+			}
+			res, err := tx.Run(ctx, getLinksByType[spec.Type], map[string]any{"ids": typed})
 			if err != nil {
 				return nil, err
 			}
-			out[l.ID] = l
+			for res.Next(ctx) {
+				l, err := linkFromRecord(res.Record().Get)
+				if err != nil {
+					return nil, err
+				}
+				out[l.ID] = l
+			}
+			if err := res.Err(); err != nil {
+				return nil, err
+			}
 		}
-		return out, res.Err()
+		return out, nil
 	})
 }
 

@@ -64,3 +64,46 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 	}
 	return nil
 }
+
+const countAll = `
+CALL { MATCH (n:Entity) RETURN count(n) AS entities }
+CALL { MATCH ()-[r]->() RETURN count(r) AS links }
+RETURN entities, links`
+
+const countLinksOfType = `MATCH ()-[r]->() WHERE type(r) = $type RETURN count(r) AS n`
+
+// Counts returns how many entities and links are stored, and how many
+// links of the given type (0 when typ is ""); tests and the import command
+// use it to check that every record landed exactly once.
+func (s *Store) Counts(ctx context.Context, typ intel.LinkType) (entities, links, ofType int, err error) {
+	type counts struct{ e, l, t int }
+	c, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (counts, error) {
+		var c counts
+		res, err := tx.Run(ctx, countAll, nil)
+		if err != nil {
+			return c, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return c, err
+		}
+		e, _ := rec.Get("entities")
+		l, _ := rec.Get("links")
+		c.e, c.l = int(e.(int64)), int(l.(int64))
+		if typ == "" {
+			return c, nil
+		}
+		res, err = tx.Run(ctx, countLinksOfType, map[string]any{"type": string(typ)})
+		if err != nil {
+			return c, err
+		}
+		rec, err = res.Single(ctx)
+		if err != nil {
+			return c, err
+		}
+		n, _ := rec.Get("n")
+		c.t = int(n.(int64))
+		return c, nil
+	})
+	return c.e, c.l, c.t, err
+}

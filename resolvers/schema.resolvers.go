@@ -54,6 +54,10 @@ func (r *messagingAccountResolver) Links(ctx context.Context, obj *model.Messagi
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *mutationResolver) Ingest(ctx context.Context, records []*model.RecordInput) (*model.IngestPayload, error) {
+	return ingestRecords(ctx, r.Store, records)
+}
+
 func (r *mutationResolver) Upsert(ctx context.Context, input model.UpsertInput) (*model.UpsertPayload, error) {
 	return upsert(ctx, r.Store, input)
 }

@@ -33,6 +33,9 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.ShortestPath = func(child int, _, _ string, maxDepth *int, _ []model.LinkType, _, _ *time.Time) int {
 		return 5 + child*orDefault(maxDepth, intel.DefaultPathDepth)
 	}
+	c.Mutation.Ingest = func(child int, records []*model.RecordInput) int {
+		return child + len(records)/10
+	}
 	c.Mutation.Upsert = func(child int, in model.UpsertInput) int {
 		return child + (len(in.Entities)+len(in.Links))/10
 	}

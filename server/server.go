@@ -27,11 +27,15 @@ type Config struct {
 	// ComplexityLimit and DepthLimit bound one operation.
 	ComplexityLimit int
 	DepthLimit      int
+	// MaxIngestBytes bounds one streaming import (POST /ingest), which has
+	// no request timeout: large loads take as long as they take.
+	MaxIngestBytes int64
 }
 
 // DefaultConfig is what the service runs with unless told otherwise.
 func DefaultConfig() Config {
-	return Config{MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second, ComplexityLimit: 5000, DepthLimit: 12}
+	return Config{MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second, ComplexityLimit: 5000, DepthLimit: 12,
+		MaxIngestBytes: 8 << 30}
 }
 
 // CachePinger reports whether the cache answers; nil when there is no cache.
@@ -59,6 +63,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	gql := s.graphQL()
 	mux.Handle("/graphql", s.limits(loaders.Middleware(s.store, gql)))
+	mux.HandleFunc("/ingest", s.ingestStream)
 	mux.Handle("/graphiql", graphiQL())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

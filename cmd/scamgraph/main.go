@@ -14,6 +14,7 @@ const usage = `scamgraph — scam-number intelligence graph
 usage:
   scamgraph serve [--demo] [--store embedded|neo4j] [--addr ADDR] ...   the GraphQL API (serve -h lists every setting)
   scamgraph seed [--store embedded|neo4j] ...                          load the demo world into the store
+  scamgraph import --format ndjson|csv [--type TYPE] [--server URL] FILE...   load record files (- for stdin)
   scamgraph parse [--region TH|KH] [--kind KIND] IDENTIFIER...         canonical keys, one JSON object per input
   scamgraph help                                                this text
 `
@@ -34,6 +35,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runServe(args[1:], stdout, stderr)
 	case "seed":
 		return runSeed(args[1:], stdout, stderr)
+	case "import":
+		return runImport(args[1:], stdout, stderr)
 	case "parse":
 		return runParse(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -268,6 +268,25 @@ func (this IPAddress) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this IPAddress) GetLinks() *LinkConnection { return this.Links }
 
+type IngestPayload struct {
+	Results []*RecordResult `json:"results"`
+	Totals  *IngestTotals   `json:"totals"`
+}
+
+type IngestTotals struct {
+	Records   int `json:"records"`
+	Accepted  int `json:"accepted"`
+	Duplicate int `json:"duplicate"`
+	Rejected  int `json:"rejected"`
+}
+
+// An artefact a victim report or suspect file names, with its role (caller, destination_account, line_id, …).
+type InvolvedInput struct {
+	Role       *string     `json:"role,omitempty"`
+	Kind       *EntityKind `json:"kind,omitempty"`
+	Identifier string      `json:"identifier"`
+}
+
 // What happened to one item of a batch.
 type ItemResult struct {
 	// Position of the item in its list.
@@ -616,6 +635,73 @@ type Provenance struct {
 }
 
 type Query struct {
+}
+
+// One source record. Only the fields of its type are read; identifiers are parsed with the record's
+// country as default region. The field names are those of the NDJSON and CSV formats.
+type RecordInput struct {
+	Type            RecordType       `json:"type"`
+	Agency          string           `json:"agency"`
+	Country         Region           `json:"country"`
+	EvidenceRef     *string          `json:"evidenceRef,omitempty"`
+	Confidence      *float64         `json:"confidence,omitempty"`
+	LegalBasis      *string          `json:"legalBasis,omitempty"`
+	Visibility      *Visibility      `json:"visibility,omitempty"`
+	RecordID        *string          `json:"recordId,omitempty"`
+	Caller          *string          `json:"caller,omitempty"`
+	Callee          *string          `json:"callee,omitempty"`
+	Start           *string          `json:"start,omitempty"`
+	DurationSec     *int             `json:"durationSec,omitempty"`
+	Answered        *bool            `json:"answered,omitempty"`
+	Imei            *string          `json:"imei,omitempty"`
+	Imsi            *string          `json:"imsi,omitempty"`
+	CellID          *string          `json:"cellId,omitempty"`
+	CallerIDMarker  *string          `json:"callerIdMarker,omitempty"`
+	Account         *string          `json:"account,omitempty"`
+	SourceIP        *string          `json:"sourceIp,omitempty"`
+	Port            *int             `json:"port,omitempty"`
+	Time            *string          `json:"time,omitempty"`
+	ExpirySec       *int             `json:"expirySec,omitempty"`
+	UserAgent       *string          `json:"userAgent,omitempty"`
+	PresentedNumber *string          `json:"presentedNumber,omitempty"`
+	ValidFrom       *string          `json:"validFrom,omitempty"`
+	ValidUntil      *string          `json:"validUntil,omitempty"`
+	Identifier      *string          `json:"identifier,omitempty"`
+	IdentifierKind  *EntityKind      `json:"identifierKind,omitempty"`
+	Name            *string          `json:"name,omitempty"`
+	DocumentType    *string          `json:"documentType,omitempty"`
+	DocumentNumber  *string          `json:"documentNumber,omitempty"`
+	Address         *string          `json:"address,omitempty"`
+	RegisteredAt    *string          `json:"registeredAt,omitempty"`
+	FromAccount     *string          `json:"fromAccount,omitempty"`
+	ToAccount       *string          `json:"toAccount,omitempty"`
+	Amount          *string          `json:"amount,omitempty"`
+	Currency        *string          `json:"currency,omitempty"`
+	Channel         *string          `json:"channel,omitempty"`
+	CaseRef         *string          `json:"caseRef,omitempty"`
+	ReportedAt      *string          `json:"reportedAt,omitempty"`
+	ScamType        *string          `json:"scamType,omitempty"`
+	Loss            *string          `json:"loss,omitempty"`
+	Involved        []*InvolvedInput `json:"involved,omitempty"`
+	SuspectRef      *string          `json:"suspectRef,omitempty"`
+	Names           []string         `json:"names,omitempty"`
+	Nationality     *string          `json:"nationality,omitempty"`
+	Documents       []string         `json:"documents,omitempty"`
+	LegalStatus     *string          `json:"legalStatus,omitempty"`
+	LegalStatusAt   *string          `json:"legalStatusAt,omitempty"`
+	Uses            []*InvolvedInput `json:"uses,omitempty"`
+}
+
+// What happened to one record of an ingest.
+type RecordResult struct {
+	// Position of the record in the list.
+	Index  int          `json:"index"`
+	Status RecordStatus `json:"status"`
+	Type   *RecordType  `json:"type,omitempty"`
+	Code   *string      `json:"code,omitempty"`
+	// The record field at fault.
+	Field  *string `json:"field,omitempty"`
+	Reason *string `json:"reason,omitempty"`
 }
 
 type Suspect struct {
@@ -1000,6 +1086,129 @@ func (e *LinkType) UnmarshalJSON(b []byte) error {
 }
 
 func (e LinkType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RecordStatus string
+
+const (
+	RecordStatusAccepted  RecordStatus = "ACCEPTED"
+	RecordStatusDuplicate RecordStatus = "DUPLICATE"
+	RecordStatusRejected  RecordStatus = "REJECTED"
+)
+
+var AllRecordStatus = []RecordStatus{
+	RecordStatusAccepted,
+	RecordStatusDuplicate,
+	RecordStatusRejected,
+}
+
+func (e RecordStatus) IsValid() bool {
+	switch e {
+	case RecordStatusAccepted, RecordStatusDuplicate, RecordStatusRejected:
+		return true
+	}
+	return false
+}
+
+func (e RecordStatus) String() string {
+	return string(e)
+}
+
+func (e *RecordStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecordStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecordStatus", str)
+	}
+	return nil
+}
+
+func (e RecordStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecordStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecordStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Source record types for ingest (see examples/README.md for every field).
+type RecordType string
+
+const (
+	RecordTypeCall             RecordType = "call"
+	RecordTypeVoipRegistration RecordType = "voip_registration"
+	RecordTypeVoipCallerID     RecordType = "voip_caller_id"
+	RecordTypeSubscriber       RecordType = "subscriber"
+	RecordTypeTransfer         RecordType = "transfer"
+	RecordTypeVictimReport     RecordType = "victim_report"
+	RecordTypeSuspect          RecordType = "suspect"
+)
+
+var AllRecordType = []RecordType{
+	RecordTypeCall,
+	RecordTypeVoipRegistration,
+	RecordTypeVoipCallerID,
+	RecordTypeSubscriber,
+	RecordTypeTransfer,
+	RecordTypeVictimReport,
+	RecordTypeSuspect,
+}
+
+func (e RecordType) IsValid() bool {
+	switch e {
+	case RecordTypeCall, RecordTypeVoipRegistration, RecordTypeVoipCallerID, RecordTypeSubscriber, RecordTypeTransfer, RecordTypeVictimReport, RecordTypeSuspect:
+		return true
+	}
+	return false
+}
+
+func (e RecordType) String() string {
+	return string(e)
+}
+
+func (e *RecordType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecordType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecordType", str)
+	}
+	return nil
+}
+
+func (e RecordType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecordType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecordType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

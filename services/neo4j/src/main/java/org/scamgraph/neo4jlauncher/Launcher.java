@@ -35,6 +35,7 @@ public final class Launcher {
             System.exit(2);
         }
         Files.createDirectories(home);
+        Files.createDirectories(home.resolve("import"));
         Path ready = home.resolve("ready");
         Files.deleteIfExists(ready);
 
@@ -49,6 +50,10 @@ public final class Launcher {
         // Keep transaction logs small: this is a development and test server.
         cfg.put("db.tx_log.rotation.retention_policy", "2 files");
         cfg.put("server.directories.logs", home.resolve("logs").toString());
+        // LOAD CSV reads file:/// URLs from here only; the ingest benchmark
+        // puts its reference file here to compare with Neo4j's own loader.
+        cfg.put("server.directories.import", home.resolve("import").toString());
+        cfg.put("dbms.security.allow_csv_import_from_file_urls", "true");
         // Bolt's two Netty event loop groups each wait a 5 s quiet period on
         // shutdown, after the databases have already been checkpointed and
         // closed; 1 s cuts a clean shutdown (and so restart-neo4j) from ~11 s to ~3 s.

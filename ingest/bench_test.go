@@ -1,0 +1,185 @@
+package ingest_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/scamgraph/scamgraph/ingest"
+)
+
+// benchRecords is how many call records the import benchmarks load; set
+// SCAMGRAPH_BENCH_CALLS to change it (1000000 for the figure in the issue).
+func benchRecords() int {
+	if n, err := strconv.Atoi(os.Getenv("SCAMGRAPH_BENCH_CALLS")); err == nil && n > 0 {
+		return n
+	}
+	return 200_000
+}
+
+// BenchmarkImport measures call records per second through the real
+// `scamgraph import` command into the embedded store and into Neo4j, the
+// replay of an already imported file, the command's peak memory, and, as
+// the reference, Neo4j's own LOAD CSV with CALL { … } IN TRANSACTIONS over
+// the same rows already normalised. Each import runs once per iteration.
+func BenchmarkImport(b *testing.B) {
+	n := benchRecords()
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "scamgraph")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/scamgraph").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	file := filepath.Join(dir, "calls.csv")
+	writeCallsCSV(b, file, n)
+	neo := MustNeo4j(b)
+	uri := os.Getenv("NEO4J_URI")
+
+	rates := map[string]float64{}
+	cli := func(name string, fresh func(), args ...string) {
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if fresh != nil {
+					b.StopTimer()
+					fresh()
+					b.StartTimer()
+				}
+				cmd := exec.Command(bin, append([]string{"import", "--format", "csv", "--type", "call", "--progress", "never",
+					"--resume=false", "--log-format", "json"}, append(args, file)...)...)
+				start := time.Now()
+				out, err := cmd.CombinedOutput()
+				elapsed := time.Since(start)
+				if err != nil {
+					b.Fatalf("import: %v\n%s", err, out)
+				}
+				rate := float64(n) / elapsed.Seconds()
+				rates[name] = rate
+				b.ReportMetric(rate, "records/s")
+				b.ReportMetric(float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)/1024, "peak-MB")
+			}
+		})
+	}
+	embeddedDir := filepath.Join(dir, "embedded")
+	cli("cli/embedded", func() { os.RemoveAll(embeddedDir) }, "--store", "embedded", "--data-dir", embeddedDir)
+	cli("cli/embedded/replay", nil, "--store", "embedded", "--data-dir", embeddedDir)
+	wipe := func() {
+		if err := neo.DeleteAll(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cli("cli/neo4j", wipe, "--store", "neo4j", "--neo4j-uri", uri)
+	cli("cli/neo4j/replay", nil, "--store", "neo4j", "--neo4j-uri", uri)
+	b.Run("neo4j/load-csv-reference", func(b *testing.B) {
+		importDir := filepath.Join(os.Getenv("SCAMGRAPH_STATE_DIR"), "neo4j", "dbms", "import")
+		if err := writeNormalisedCSV(filepath.Join(importDir, "bench_calls.csv"), n); err != nil {
+			b.Fatalf("writing the reference file into Neo4j's import directory %s (set SCAMGRAPH_STATE_DIR as make bench does): %v", importDir, err)
+		}
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			wipe()
+			b.StartTimer()
+			start := time.Now()
+			loadCSV(b, uri)
+			rate := float64(n) / time.Since(start).Seconds()
+			rates["load-csv"] = rate
+			b.ReportMetric(rate, "records/s")
+		}
+	})
+	if rates["load-csv"] > 0 {
+		b.Logf("import through the CLI into Neo4j: %.0f records/s = %.2f× LOAD CSV's %.0f records/s (%d records)",
+			rates["cli/neo4j"], rates["cli/neo4j"]/rates["load-csv"], rates["load-csv"], n)
+		fmt.Printf("ingest-ratio: cli/neo4j %.0f records/s vs LOAD CSV %.0f records/s = %.2fx (%d records)\n",
+			rates["cli/neo4j"], rates["load-csv"], rates["cli/neo4j"]/rates["load-csv"], n)
+	}
+}
+
+// writeCallsCSV writes n synthetic call records as the import command reads them.
+func writeCallsCSV(b *testing.B, path string, n int) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	w := csv.NewWriter(f)
+	w.Write([]string{"agency", "country", "evidenceRef", "legalBasis", "visibility", "recordId", "caller", "callee", "start", "durationSec", "answered"})
+	for i := 0; i < n; i++ {
+		r := ingest.SyntheticCall(i)
+		w.Write([]string{r.Agency, r.Country, r.EvidenceRef, r.LegalBasis, r.Visibility, r.RecordID, r.Caller, r.Callee, r.Start,
+			strconv.Itoa(*r.DurationSec), strconv.FormatBool(*r.Answered)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// writeNormalisedCSV writes the same calls already mapped (canonical ids,
+// link ids, times in milliseconds), so that LOAD CSV does only the database's
+// share of the work: the reference for "the speed of the database".
+func writeNormalisedCSV(path string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := csv.NewWriter(f)
+	w.Write([]string{"id", "eventKey", "fromId", "fromKey", "toId", "toKey", "t", "agency", "dur", "ans"})
+	for i := 0; i < n; i++ {
+		batch, err := ingest.Map(ingest.SyntheticCall(i))
+		if err != nil {
+			return err
+		}
+		l := batch.Links[0]
+		from, to := batch.Entities[0], batch.Entities[1]
+		if from.ID != l.From {
+			from, to = to, from
+		}
+		w.Write([]string{l.ID, l.EventKey, from.ID, from.Key, to.ID, to.Key, strconv.FormatInt(l.ObservedAt.UnixMilli(), 10),
+			l.Agency, l.Attrs["durationSec"], l.Attrs["answered"]})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+const loadCSVReference = `
+LOAD CSV WITH HEADERS FROM 'file:///bench_calls.csv' AS row
+CALL {
+  WITH row
+  MERGE (a:Entity {id: row.fromId})
+    ON CREATE SET a.kind = 'PhoneNumber', a.key = row.fromKey, a.label = row.fromKey,
+                  a.firstIngested = timestamp(), a.rawForms = [], a.markers = []
+  MERGE (b:Entity {id: row.toId})
+    ON CREATE SET b.kind = 'PhoneNumber', b.key = row.toKey, b.label = row.toKey,
+                  b.firstIngested = timestamp(), b.rawForms = [], b.markers = []
+  MERGE (a)-[r:CALLED {id: row.id}]->(b)
+    ON CREATE SET r.ingestedAt = timestamp()
+  SET r.eventKey = row.eventKey, r.agency = row.agency, r.country = 'TH',
+      r.observedAt = toInteger(row.t), r.tStart = toInteger(row.t), r.tEnd = toInteger(row.t),
+      r.confidence = 1.0, r.visibility = 'SHAREABLE', r.attr_durationSec = row.dur, r.attr_answered = row.ans
+} IN TRANSACTIONS OF 1000 ROWS`
+
+func loadCSV(b *testing.B, uri string) {
+	ctx := context.Background()
+	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer driver.Close(ctx)
+	sess := driver.NewSession(ctx, neo4j.SessionConfig{})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, loadCSVReference, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+}

@@ -1,0 +1,155 @@
+package ingest
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// legalStatuses is the path a suspect's case takes under the 2022
+// agreement and the extradition treaty, from wanted to handed over.
+var legalStatuses = []string{"WANTED", "LOCATED", "ARRESTED", "DEPORTATION_REQUESTED", "EXTRADITION_REQUESTED",
+	"DEPORTED", "EXTRADITED"}
+
+// maxDocumentNumber bounds the number part of a suspect's document.
+const maxDocumentNumber = 64
+
+// mapSuspect maps a suspect file: a Suspect keyed by the agency's own
+// reference (a suspect has no natural key), labelled with the names the
+// file gives in every script, and one USES state link to each artefact the
+// suspect is known to use, valid from the date of the legal status when
+// there is one. Identity documents are personal data and go into the
+// entity's Sensitive map only.
+func mapSuspect(b *builder, r *Record) error {
+	if strings.TrimSpace(r.SuspectRef) == "" {
+		return missingErr("suspectRef", "the agency's own reference for the suspect, e.g. a warrant number")
+	}
+	s, err := b.artefact("suspectRef", r.SuspectRef, intel.KindSuspect)
+	if err != nil {
+		return err
+	}
+	names, err := suspectNames(r.Names)
+	if err != nil {
+		return err
+	}
+	s.Label = strings.Join(names, " / ")
+	s.RawForms = names
+	keys := map[string]string{"label": "names", "rawForms": "names",
+		"nationality": "nationality", "legalStatus": "legalStatus", "legalStatusAt": "legalStatusAt"}
+	since, err := suspectStatus(r, &s, b.prov.Country)
+	if err != nil {
+		return err
+	}
+	if err := suspectDocuments(r.Documents, &s, keys); err != nil {
+		return err
+	}
+	if n := len(r.Uses); n > maxListItems {
+		return fieldErr("uses", "names %d artefacts, at most %d allowed in one record", n, maxListItems)
+	}
+	suspectID := b.addEntity(s, origin{field: "suspectRef", keys: keys})
+	for i, u := range r.Uses {
+		e, role, err := b.involved("uses", i, u, intel.LinkUses, false)
+		if err != nil {
+			return err
+		}
+		l := intel.Link{Type: intel.LinkUses, From: suspectID, Attrs: map[string]string{}}
+		l.ValidFrom = since
+		if role != "" {
+			l.Attrs["role"] = role
+		}
+		l.To = b.addEntity(e, origin{field: indexed("uses", i, "identifier")})
+		b.addLink(l, origin{field: "legalStatusAt", keys: map[string]string{"role": indexed("uses", i, "role")}})
+	}
+	return nil
+}
+
+// suspectNames trims the names and puts them in Unicode NFC, since Thai and
+// Khmer typed on different keyboards can order the same marks differently,
+// and drops repeats.
+func suspectNames(in []string) ([]string, error) {
+	if len(in) > maxNames {
+		return nil, fieldErr("names", "has %d names, at most %d allowed", len(in), maxNames)
+	}
+	var names []string
+	seen := map[string]bool{}
+	for i, n := range in {
+		n = norm.NFC.String(strings.TrimSpace(n))
+		if n == "" {
+			return nil, fieldErr(listItem("names", i), "is empty")
+		}
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
+
+// suspectStatus reads nationality and legal status into the entity's
+// attributes, and returns the status date from which the suspect's uses
+// are stated.
+func suspectStatus(r *Record, s *intel.Entity, region intel.Region) (time.Time, error) {
+	if n := strings.ToUpper(strings.TrimSpace(r.Nationality)); n != "" {
+		if (len(n) != 2 && len(n) != 3) || strings.Trim(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			return time.Time{}, fieldErr("nationality", "%q is not a country code: write ISO 3166 alpha-2 or alpha-3, e.g. TH, KHM, CN", r.Nationality)
+		}
+		s.Attrs["nationality"] = n
+	}
+	status := normCode(r.LegalStatus, true)
+	if status != "" && !slices.Contains(legalStatuses, status) {
+		return time.Time{}, fieldErr("legalStatus", "unknown legal status %q (want one of %s)", r.LegalStatus, strings.Join(legalStatuses, ", "))
+	}
+	since, err := parseDay("legalStatusAt", r.LegalStatusAt, region)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !since.IsZero() && status == "" {
+		return time.Time{}, fieldErr("legalStatusAt", "is given without legalStatus: say which status it dates")
+	}
+	if status != "" {
+		s.Attrs["legalStatus"] = status
+	}
+	if !since.IsZero() {
+		s.Attrs["legalStatusAt"] = formatTime(since)
+	}
+	return since, nil
+}
+
+// suspectDocuments keeps each identity document as "TYPE:NUMBER" under
+// document1, document2, ... in the entity's Sensitive map, recording in
+// keys which list item each came from.
+func suspectDocuments(docs []string, s *intel.Entity, keys map[string]string) error {
+	if len(docs) > maxDocuments {
+		return fieldErr("documents", "has %d documents, at most %d allowed", len(docs), maxDocuments)
+	}
+	n := 0
+	seen := map[string]bool{}
+	for i, d := range docs {
+		field := listItem("documents", i)
+		typ, number, ok := strings.Cut(d, ":")
+		typ, number = normCode(typ, true), documentNumber(number)
+		switch {
+		case !ok || number == "":
+			return fieldErr(field, "%q is not a document: write TYPE:NUMBER, e.g. PASSPORT:N1234567", d)
+		case !isCode(typ, maxDocumentType):
+			return fieldErr(field, "%q does not start with a document type: letters, digits and '_' only, e.g. PASSPORT", d)
+		case len(number) > maxDocumentNumber:
+			return fieldErr(field, "the document number is %d bytes long, at most %d allowed", len(number), maxDocumentNumber)
+		}
+		doc := typ + ":" + number
+		if seen[doc] {
+			continue
+		}
+		seen[doc] = true
+		n++
+		key := "document" + strconv.Itoa(n)
+		s.Sensitive[key] = doc
+		keys[key] = field
+	}
+	return nil
+}

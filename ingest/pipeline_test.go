@@ -1,0 +1,123 @@
+package ingest_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/ingest"
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+func MustEmbedded(t testing.TB) *embeddedstore.Store {
+	t.Helper()
+	s, err := embeddedstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// MustRun imports from dec and returns the totals and every result.
+func MustRun(t testing.TB, s intel.Store, dec ingest.Decoder, opts ingest.Options) (ingest.Totals, []ingest.Result) {
+	t.Helper()
+	var results []ingest.Result
+	totals, err := ingest.Run(context.Background(), s, dec, opts, func(r ingest.Result) error {
+		results = append(results, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return totals, results
+}
+
+func TestRunStoresEveryRecordOnceAndReplayIsDuplicate(t *testing.T) {
+	s := MustEmbedded(t)
+	const n = 5000
+	totals, results := MustRun(t, s, &ingest.SyntheticCalls{N: n}, ingest.Options{BatchSize: 700})
+	if totals.Accepted != n || totals.Records != n || totals.Batches != 8 {
+		t.Fatalf("first run %+v", totals)
+	}
+	for i, r := range results {
+		if r.Line != i+1 {
+			t.Fatalf("result %d is for line %d: results must keep input order", i, r.Line)
+		}
+	}
+	_, links := s.Counts()
+	if links != n {
+		t.Fatalf("%d links stored, want %d", links, n)
+	}
+	again, _ := MustRun(t, s, &ingest.SyntheticCalls{N: n}, ingest.Options{BatchSize: 1000})
+	if again.Duplicate != n || again.Accepted != 0 {
+		t.Errorf("replay %+v, want all %d duplicate", again, n)
+	}
+	if _, links := s.Counts(); links != n {
+		t.Errorf("replay changed the link count to %d", links)
+	}
+}
+
+func TestRunRejectsBadRecordsAndWritesTheRest(t *testing.T) {
+	s := MustEmbedded(t)
+	good := ingest.SyntheticCall(1)
+	badNumber := ingest.SyntheticCall(2)
+	badNumber.Callee = "not a number"
+	badConfidence := ingest.SyntheticCall(3)
+	two := 2.0
+	badConfidence.Confidence = &two
+	resent := ingest.SyntheticCall(1)
+	totals, results := MustRun(t, s, ingest.NewSliceDecoder([]ingest.Record{good, badNumber, badConfidence, resent}), ingest.Options{})
+	want := []ingest.Status{ingest.StatusAccepted, ingest.StatusRejected, ingest.StatusRejected, ingest.StatusDuplicate}
+	for i, r := range results {
+		if r.Status != want[i] {
+			t.Errorf("record %d: %s (%s %s), want %s", i, r.Status, r.Field, r.Reason, want[i])
+		}
+	}
+	if results[1].Field != "callee" || results[2].Field != "confidence" || results[1].Code != "BAD_USER_INPUT" {
+		t.Errorf("rejections name %q and %q", results[1].Field, results[2].Field)
+	}
+	if totals.Accepted != 1 || totals.Rejected != 2 || totals.Duplicate != 1 {
+		t.Errorf("totals %+v", totals)
+	}
+	if _, links := s.Counts(); links != 1 {
+		t.Errorf("%d links stored, want only the good record's", links)
+	}
+}
+
+// flakyStore fails the first few writes the way a restarting database does.
+type flakyStore struct {
+	intel.Store
+	failures atomic.Int32
+}
+
+func (f *flakyStore) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, error) {
+	if f.failures.Add(-1) >= 0 {
+		return intel.UpsertResult{}, context.DeadlineExceeded
+	}
+	return f.Store.Upsert(ctx, b)
+}
+
+func TestRunRetriesWritesUntilTheStoreIsBack(t *testing.T) {
+	inner := MustEmbedded(t)
+	s := &flakyStore{Store: inner}
+	s.failures.Store(3)
+	totals, _ := MustRun(t, s, &ingest.SyntheticCalls{N: 2500}, ingest.Options{BatchSize: 1000})
+	if totals.Accepted != 2500 {
+		t.Fatalf("totals %+v", totals)
+	}
+	if _, links := inner.Counts(); links != 2500 {
+		t.Errorf("%d links after retries, want 2500", links)
+	}
+}
+
+func TestRunCheckpointsEveryDurableBatch(t *testing.T) {
+	s := MustEmbedded(t)
+	var lines []int
+	MustRun(t, s, &ingest.SyntheticCalls{N: 2500}, ingest.Options{BatchSize: 1000,
+		Checkpoint: func(line int, _ int64, _ ingest.Totals) error { lines = append(lines, line); return nil }})
+	if len(lines) != 3 || lines[0] != 1000 || lines[1] != 2000 || lines[2] != 2500 {
+		t.Errorf("checkpoints at %v, want [1000 2000 2500]", lines)
+	}
+}

@@ -1,0 +1,51 @@
+package ingest
+
+// Status says what happened to one record.
+type Status string
+
+// The statuses.
+const (
+	// StatusAccepted records were written (and are durable once their
+	// batch is reported).
+	StatusAccepted Status = "ACCEPTED"
+	// StatusDuplicate records were already stored exactly as sent: a
+	// resent record, which changes nothing.
+	StatusDuplicate Status = "DUPLICATE"
+	// StatusRejected records were not written; Field and Reason say why.
+	StatusRejected Status = "REJECTED"
+)
+
+// Result is the outcome of one record, in the order of the input.
+type Result struct {
+	// Line is the record's line in its file (1-based), or its index in a
+	// GraphQL list (0-based).
+	Line   int        `json:"line"`
+	Status Status     `json:"status"`
+	Type   RecordType `json:"type,omitempty"`
+	// Code, Field and Reason explain a rejection: the API's error code, the
+	// record field at fault and why.
+	Code   string `json:"code,omitempty"`
+	Field  string `json:"field,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Totals count the outcomes of a run.
+type Totals struct {
+	Records   int `json:"records"`
+	Accepted  int `json:"accepted"`
+	Duplicate int `json:"duplicate"`
+	Rejected  int `json:"rejected"`
+	Batches   int `json:"batches"`
+}
+
+func (t *Totals) add(r Result) {
+	t.Records++
+	switch r.Status {
+	case StatusAccepted:
+		t.Accepted++
+	case StatusDuplicate:
+		t.Duplicate++
+	default:
+		t.Rejected++
+	}
+}

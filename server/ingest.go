@@ -1,0 +1,90 @@
+package server
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/rs/zerolog/hlog"
+
+	"github.com/scamgraph/scamgraph/ingest"
+)
+
+// ingestResultsAll and ingestResultsProblems choose which per-record results
+// the streaming endpoint sends back: every one (the default), or only the
+// duplicates and rejections, for large loads whose client needs only those.
+const (
+	ingestResultsAll      = "all"
+	ingestResultsProblems = "problems"
+)
+
+// ingestStream is POST /ingest: a body of records (NDJSON, or CSV with
+// ?format=csv&type=call) is imported as it arrives, and the answer streams
+// back one JSON result per record, in input order, then one totals line.
+// Results of a batch are sent only once the batch is durable.
+func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeGraphQLError(w, http.StatusMethodNotAllowed, "BAD_USER_INPUT", "method", "POST records to /ingest")
+		return
+	}
+	q := r.URL.Query()
+	format := q.Get("format")
+	if format == "" {
+		format = "ndjson"
+		if strings.Contains(r.Header.Get("Content-Type"), "csv") {
+			format = "csv"
+		}
+	}
+	which := q.Get("results")
+	if which == "" {
+		which = ingestResultsAll
+	}
+	if which != ingestResultsAll && which != ingestResultsProblems {
+		writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", "results", "must be all or problems")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxIngestBytes)
+	dec, err := ingest.NewDecoder(r.Body, format, ingest.RecordType(q.Get("type")))
+	if err != nil {
+		writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", "format", err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	out := bufio.NewWriter(w)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	flusher, _ := w.(http.Flusher)
+	batchDone := func(int, int64, ingest.Totals) error {
+		if err := out.Flush(); err != nil {
+			return err
+		}
+		if flusher != nil {
+			flusher.Flush()
+		}
+		return nil
+	}
+	totals, err := ingest.Run(r.Context(), s.store, dec, ingest.Options{Logger: *hlog.FromRequest(r), Checkpoint: batchDone},
+		func(res ingest.Result) error {
+			if which == ingestResultsProblems && res.Status == ingest.StatusAccepted {
+				return nil
+			}
+			return enc.Encode(res)
+		})
+	final := map[string]any{"totals": totals}
+	if err != nil {
+		hlog.FromRequest(r).Error().Err(err).Msg("ingest stopped")
+		final["error"] = "ingest stopped: " + publicError(err)
+	}
+	enc.Encode(final)
+	out.Flush()
+}
+
+// publicError says what a client may know of an error that stopped a run.
+func publicError(err error) string {
+	if strings.Contains(err.Error(), "request body too large") {
+		return "request body too large"
+	}
+	return "internal error (see the server log)"
+}
