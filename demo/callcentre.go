@@ -32,12 +32,14 @@ var sites = []site{
 // centre is one call centre and the artefacts it runs (entity ids).
 type centre struct {
 	site
+	index       int     // position in world.centres
 	from, until float64 // days after Epoch it operated
 	ips         []string
 	voip        []string
 	presented   []string // Thai numbers its VoIP accounts show (+697)
 	roaming     []string // Thai SIMs carried over the border (+698)
 	staff       []string // Cambodian mobiles of its staff
+	chats       []*chat  // LINE and Telegram accounts its callers move victims to
 	// windows holds, per presented number, the days it was being shown.
 	windows map[string][][2]float64
 }
@@ -74,7 +76,7 @@ func (w *world) buildCallCentres() {
 	victimDraw := w.victimSkew()
 	for i, s := range sites {
 		d := w.dice("centre/" + s.town)
-		c := &centre{site: s, windows: map[string][][2]float64{}}
+		c := &centre{site: s, index: i, windows: map[string][][2]float64{}}
 		c.from = d.uniform(2, 50)
 		c.until = math.Min(c.from+d.uniform(100, 170), HistoryDays-0.5)
 		w.centres = append(w.centres, c)
@@ -225,7 +227,7 @@ func (w *world) centrePresentations(d dice, c *centre, entry bool) {
 // behind the +697 marker, roaming Thai SIMs behind +698, staff calling
 // victims from Cambodian numbers, and staff calling each other.
 func (w *world) centreCalls(d dice, c *centre, victimDraw weighted, entry bool) {
-	victim := func() string { return w.people[w.victims[victimDraw.draw(d)]].phone }
+	victim := func() int { return w.victims[victimDraw.draw(d)] }
 	for p, number := range c.presented {
 		if entry && p == 0 {
 			// The entry victim's grooming: four long answered calls.
@@ -233,22 +235,23 @@ func (w *world) centreCalls(d dice, c *centre, victimDraw weighted, entry bool) 
 				prov := srcMarkedCalls.fact(d, at(day))
 				prov.Visibility = intel.VisibilityShareable
 				w.call(number, w.people[0].phone, prov, 900+300*k, true, intel.MarkerVoipFromAbroad)
+				w.approached(0, approach{caller: number, centre: c.index, day: day, answered: true})
 			}
 		}
 		wins := c.windows[number]
 		for k := d.between(50, 90); k > 0; k-- {
 			win := pick(d, wins)
-			w.scamCall(d, number, victim(), srcMarkedCalls, d.uniform(win[0], win[1]), intel.MarkerVoipFromAbroad)
+			w.scamCall(d, c.index, number, victim(), srcMarkedCalls, d.uniform(win[0], win[1]), intel.MarkerVoipFromAbroad)
 		}
 	}
 	for _, number := range c.roaming {
 		for k := d.between(40, 70); k > 0; k-- {
-			w.scamCall(d, number, victim(), srcMarkedCalls, d.uniform(c.from, c.until), intel.MarkerRoamingAbroad)
+			w.scamCall(d, c.index, number, victim(), srcMarkedCalls, d.uniform(c.from, c.until), intel.MarkerRoamingAbroad)
 		}
 	}
 	for _, number := range c.staff {
 		for k := d.between(5, 15); k > 0; k-- {
-			w.scamCall(d, number, victim(), srcStaffCalls, d.uniform(c.from, c.until), "")
+			w.scamCall(d, c.index, number, victim(), srcStaffCalls, d.uniform(c.from, c.until), "")
 		}
 		for k := d.between(10, 30); k > 0; k-- {
 			other := pick(d, c.staff)
@@ -262,11 +265,30 @@ func (w *world) centreCalls(d dice, c *centre, victimDraw weighted, entry bool) 
 	}
 }
 
-// scamCall records one call to a victim: often unanswered, and when
-// answered, long enough to talk someone into a transfer.
-func (w *world) scamCall(d dice, from, to string, src source, day float64, marker string) {
+// scamCall records one call from a centre's number to a victim (an index
+// into people): often unanswered, and when answered, long enough to talk
+// someone into a transfer.
+func (w *world) scamCall(d dice, centre int, from string, victim int, src source, day float64, marker string) {
 	answered := d.chance(0.45)
-	w.call(from, to, src.fact(d, at(day)), duration(d, answered, 240), answered, marker)
+	w.call(from, w.people[victim].phone, src.fact(d, at(day)), duration(d, answered, 240), answered, marker)
+	w.approached(victim, approach{caller: from, centre: centre, day: day, answered: answered})
+}
+
+// approach is one scam call a victim received, remembered so that the
+// victim's report can name the number that called and the gang behind it.
+type approach struct {
+	caller   string // entity id of the calling number
+	centre   int    // index into world.centres of the gang behind the call
+	day      float64
+	answered bool
+}
+
+// approached remembers that a scam call reached person p.
+func (w *world) approached(p int, a approach) {
+	if w.approaches == nil {
+		w.approaches = make([][]approach, len(w.people))
+	}
+	w.approaches[p] = append(w.approaches[p], a)
 }
 
 // call records one call with its duration, whether it was answered and the

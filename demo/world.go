@@ -4,13 +4,21 @@
 // accounts from Cambodian IP addresses and present Thai numbers to Thai
 // victims; SIM boxes in Thailand fan out local-looking calls; victims' money
 // runs through layers of Thai mule accounts into Cambodian ones; suspects use
-// the artefacts; and ordinary subscribers calling and paying each other make
-// up most of the graph, as they do in real call records.
+// the artefacts and the gangs' LINE and Telegram accounts; some victims report
+// to the police, naming the number that called, the account they paid and the
+// chat account they were moved to; subscriber records say whom the numbers,
+// SIP accounts and bank accounts are registered to, nominees holding many of
+// them among ordinary people holding their own; and ordinary subscribers
+// calling and paying each other make up most of the graph, as they do in real
+// call records.
 //
 // Every artefact is invented. The keys are valid and canonical (the phone
 // numbers lie in allocated ranges, the IP addresses look public), so any of
 // them may happen to belong to somebody real: the world says nothing about
-// them. VoIP providers use the reserved .example domain.
+// them. VoIP providers use the reserved .example domain. The people are
+// invented too: names are drawn from short lists, addresses from a few
+// districts, and every Thai national ID number carries a wrong check digit,
+// so that no document number in the world can be a real Thai citizen's.
 //
 // The same Config gives the same world, item for item and in the same order,
 // on every run and every backend: randomness comes from seeded PCG
@@ -51,8 +59,8 @@ type Config struct {
 	// in every world; everything else depends on the seed.
 	Seed int64
 	// Scale multiplies every population and traffic volume; 0 means 1.0,
-	// the size the tests and the README describe (about 25,000 entities
-	// and 130,000 links), and at most 100. Small scales suit quick tests.
+	// the size the tests and the README describe (about 28,000 entities
+	// and 135,000 links), and at most 100. Small scales suit quick tests.
 	Scale float64
 	// BatchSize caps the items (entities plus links) in one emitted batch;
 	// 0 means DefaultBatchSize. It may not exceed intel.MaxBatchItems.
@@ -100,7 +108,10 @@ func Generate(cfg Config, emit func(intel.Batch) error) (Stats, error) {
 		w.buildCallCentres,
 		w.buildSIMBoxes,
 		w.buildMules,
+		w.buildChats,
 		w.buildSuspects,
+		w.buildVictimReports,
+		w.buildSubscriberRecords,
 		w.buildInnocentTraffic,
 	}
 	for _, step := range steps {
@@ -138,7 +149,16 @@ type world struct {
 
 	centres []*centre
 	hubs    []string // SIM-box hub numbers (entity ids), the first being SIMBoxHub
+	boxes   []*simBox
 	mules   muleNet
+	chats   []*chat
+	// suspects are every suspect in the order they were made.
+	suspects []*suspect
+	// approaches holds, per person (an index into people), the scam calls
+	// they received, so that a victim's report can name who called.
+	approaches [][]approach
+	// reporters are the people (indexes into people) who filed a victim report.
+	reporters []int
 }
 
 func newWorld(cfg Config, emit func(intel.Batch) error) *world {

@@ -19,6 +19,7 @@ type csvDecoder struct {
 	setters []cellSetter // one per column, in header order
 	typ     RecordType
 	bom     int64
+	err     error // the fatal error, returned again by every later call
 }
 
 // cellSetter stores one cell's text in its Record field.
@@ -96,6 +97,9 @@ func (d *csvDecoder) readHeader(header []string) error {
 
 // Next returns the next row's record.
 func (d *csvDecoder) Next() (Raw, error) {
+	if d.err != nil {
+		return Raw{}, d.err
+	}
 	row, err := d.cr.Read()
 	var pe *csv.ParseError
 	switch {
@@ -105,6 +109,7 @@ func (d *csvDecoder) Next() (Raw, error) {
 		return Raw{Line: pe.StartLine, Offset: d.offset(),
 			Err: lineErr("not valid CSV at line %d, column %d: %v", pe.Line, pe.Column, pe.Err)}, nil
 	case err != nil:
+		d.err = err
 		return Raw{}, err
 	}
 	line, _ := d.cr.FieldPos(0)

@@ -16,6 +16,7 @@ type ndjsonDecoder struct {
 	line   int
 	offset int64
 	buf    []byte
+	err    error // the fatal error, returned again by every later call
 }
 
 // NewNDJSONDecoder reads newline-delimited JSON: one Record object per line,
@@ -29,9 +30,13 @@ func NewNDJSONDecoder(r io.Reader) Decoder {
 
 // Next returns the next non-blank line's record.
 func (d *ndjsonDecoder) Next() (Raw, error) {
+	if d.err != nil {
+		return Raw{}, d.err
+	}
 	for {
 		line, n, tooLong, err := d.readLine()
 		if err != nil && !errors.Is(err, io.EOF) {
+			d.err = err
 			return Raw{}, err
 		}
 		if n == 0 {
@@ -55,9 +60,9 @@ func (d *ndjsonDecoder) Next() (Raw, error) {
 	}
 }
 
-// readLine returns the next line without its newline, the number of bytes
-// it took in the input, and whether it was cut for being too long; the
-// rest of a long line is skipped without being kept.
+// readLine returns the next line with its line end, the number of bytes it
+// took in the input, and whether it was cut for being too long; the rest
+// of a long line is skipped without being kept.
 func (d *ndjsonDecoder) readLine() (line []byte, n int64, tooLong bool, err error) {
 	d.buf = d.buf[:0]
 	for {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -115,8 +116,10 @@ func TestNDJSONReadErrorIsFatal(t *testing.T) {
 	if raw, err := dec.Next(); err != nil || raw.Record.RecordID != "a" {
 		t.Fatalf("first record: %+v, %v", raw, err)
 	}
-	if _, err := dec.Next(); !errors.Is(err, broken) {
-		t.Fatalf("got %v; want the read error", err)
+	for i := 0; i < 2; i++ {
+		if _, err := dec.Next(); !errors.Is(err, broken) {
+			t.Fatalf("call %d: got %v; want the read error", i, err)
+		}
 	}
 }
 
@@ -176,4 +179,33 @@ func mustJSON(tb testing.TB, r Record) string {
 		tb.Fatal(err)
 	}
 	return string(b) + "\n"
+}
+
+// BenchmarkDecodeNDJSON measures decoding call records from NDJSON (without
+// mapping), for comparison with BenchmarkDecodeCSV.
+func BenchmarkDecodeNDJSON(b *testing.B) {
+	var buf strings.Builder
+	r := callRecord()
+	for i := 0; i < 10000; i++ {
+		r.RecordID = "CDR-" + strconv.Itoa(i)
+		buf.WriteString(mustJSON(b, r))
+	}
+	input := buf.String()
+	b.SetBytes(int64(len(input)))
+	b.ReportAllocs()
+	records := 0
+	for b.Loop() {
+		dec := NewNDJSONDecoder(strings.NewReader(input))
+		for {
+			raw, err := dec.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil || raw.Err != nil {
+				b.Fatal(err, raw.Err)
+			}
+			records++
+		}
+	}
+	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
 }

@@ -64,12 +64,12 @@ func typeList() string {
 	return strings.Join(names, ", ")
 }
 
-// invalid builds the error every rejection is made of.
+// fieldErr builds the error every rejection is made of.
 func fieldErr(field, format string, args ...any) error {
 	return intel.Errorf(intel.EINVALID, field, format, args...)
 }
 
-// required rejects a missing field, saying what it should have held.
+// missingErr rejects a missing field, saying what it should have held.
 func missingErr(field, what string) error {
 	return fieldErr(field, "is required: %s", what)
 }
@@ -223,6 +223,7 @@ type origin struct {
 	keys  map[string]string
 }
 
+// newBuilder starts the batch of one record with its provenance.
 func newBuilder(typ RecordType, r *Record) (*builder, error) {
 	p, err := provenance(r)
 	if err != nil {
@@ -381,7 +382,7 @@ func sortedUnion(a, b []string) []string {
 	return slices.Compact(out)
 }
 
-// item names one item of a list field: "names[2]".
+// listItem names one item of a list field: "names[2]".
 func listItem(list string, i int) string {
 	return list + "[" + strconv.Itoa(i) + "]"
 }

@@ -8,8 +8,12 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-// maxDocumentType bounds a document type code (NATIONAL_ID, PASSPORT, ...).
-const maxDocumentType = 32
+// Bounds on an identity document, of a subscriber or a suspect: a type
+// code (NATIONAL_ID, PASSPORT, ...) and a number, both far shorter in life.
+const (
+	maxDocumentType   = 32
+	maxDocumentNumber = 64
+)
 
 // mapSubscriber maps subscriber data: the number, SIP account, bank or chat
 // account REGISTERED_TO the person whose identity document opened it.

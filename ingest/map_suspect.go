@@ -16,9 +16,6 @@ import (
 var legalStatuses = []string{"WANTED", "LOCATED", "ARRESTED", "DEPORTATION_REQUESTED", "EXTRADITION_REQUESTED",
 	"DEPORTED", "EXTRADITED"}
 
-// maxDocumentNumber bounds the number part of a suspect's document.
-const maxDocumentNumber = 64
-
 // mapSuspect maps a suspect file: a Suspect keyed by the agency's own
 // reference (a suspect has no natural key), labelled with the names the
 // file gives in every script, and one USES state link to each artefact the
