@@ -25,6 +25,9 @@ type Raw struct {
 	// ("" when the line as a whole is unreadable). The record is rejected;
 	// the stream goes on.
 	Err error
+	// Text is the record as it stood in the input (a CSV row re-quoted),
+	// so that a rejects file can show exactly what was refused.
+	Text string
 }
 
 // Decoder reads records one at a time, so that input of any size streams

@@ -113,7 +113,7 @@ func (d *csvDecoder) Next() (Raw, error) {
 		return Raw{}, err
 	}
 	line, _ := d.cr.FieldPos(0)
-	raw := Raw{Line: line, Offset: d.offset()}
+	raw := Raw{Line: line, Offset: d.offset(), Text: csvText(row)}
 	if len(row) != len(d.setters) {
 		raw.Err = lineErr("has %d columns, but the header has %d", len(row), len(d.setters))
 		return raw, nil
@@ -277,4 +277,13 @@ func (g *lineGuard) Read(p []byte) (int, error) {
 	}
 	g.offset += int64(n)
 	return n, err
+}
+
+// csvText writes a row back as one CSV line, for rejects files.
+func csvText(row []string) string {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write(row)
+	w.Flush()
+	return strings.TrimRight(b.String(), "\r\n")
 }

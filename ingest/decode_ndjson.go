@@ -56,6 +56,7 @@ func (d *ndjsonDecoder) Next() (Raw, error) {
 			continue
 		}
 		raw.Record, raw.Err = decodeJSONRecord(line)
+		raw.Text = string(line)
 		return raw, nil
 	}
 }

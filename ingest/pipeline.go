@@ -182,6 +182,7 @@ func mapItem(it *item) {
 		it.result.Code = codeOf(err)
 		it.result.Field = intel.ErrorField(err)
 		it.result.Reason = intel.ErrorMessage(err)
+		it.result.Record = it.raw.Text
 	}
 }
 

@@ -27,6 +27,8 @@ type Result struct {
 	Code   string `json:"code,omitempty"`
 	Field  string `json:"field,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// Record is the rejected record's text as it stood in the input.
+	Record string `json:"record,omitempty"`
 }
 
 // Totals count the outcomes of a run.

@@ -40,13 +40,27 @@ WITH r, row, r.ingestedAt AS ingestedAt
 SET r = row.props
 SET r.ingestedAt = ingestedAt`
 
-// upsertLinks holds the statement of each link type.
-var upsertLinks = func() map[intel.LinkType]string {
-	m := map[intel.LinkType]string{}
+// upsertLinksBetweenTemplate is upsertLinksTemplate for links whose ends
+// the same transaction has just upserted: it finds them by index instead of
+// merging them again, which halves the work of a typical ingest batch.
+const upsertLinksBetweenTemplate = `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+MERGE (a)-[r:%s {id: row.id}]->(b)
+  ON CREATE SET r.ingestedAt = $now
+WITH r, row, r.ingestedAt AS ingestedAt
+SET r = row.props
+SET r.ingestedAt = ingestedAt`
+
+// upsertLinks and upsertLinksBetween hold the statements of each link type.
+var upsertLinks, upsertLinksBetween = func() (map[intel.LinkType]string, map[intel.LinkType]string) {
+	merge, match := map[intel.LinkType]string{}, map[intel.LinkType]string{}
 	for _, spec := range intel.LinkSpecs {
-		m[spec.Type] = fmt.Sprintf(upsertLinksTemplate, spec.Type)
+		merge[spec.Type] = fmt.Sprintf(upsertLinksTemplate, spec.Type)
+		match[spec.Type] = fmt.Sprintf(upsertLinksBetweenTemplate, spec.Type)
 	}
-	return m
+	return merge, match
 }()
 
 // Upsert writes the batch in one managed transaction: entities with one
@@ -64,10 +78,19 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 	for _, e := range b.Entities {
 		entityRows = append(entityRows, entityRow(e))
 	}
-	linkRows := map[intel.LinkType][]map[string]any{}
+	inBatch := make(map[string]bool, len(b.Entities))
+	for _, e := range b.Entities {
+		inBatch[e.ID] = true
+	}
+	linkRows := map[intel.LinkType][]map[string]any{}    // ends may be missing
+	betweenRows := map[intel.LinkType][]map[string]any{} // both ends in this batch
 	sort.SliceStable(b.Links, func(i, j int) bool { return b.Links[i].ID < b.Links[j].ID })
 	for _, l := range b.Links {
-		linkRows[l.Type] = append(linkRows[l.Type], linkRow(l))
+		if inBatch[l.From] && inBatch[l.To] {
+			betweenRows[l.Type] = append(betweenRows[l.Type], linkRow(l))
+		} else {
+			linkRows[l.Type] = append(linkRows[l.Type], linkRow(l))
+		}
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (intel.UpsertResult, error) {
 		var res intel.UpsertResult
@@ -92,6 +115,9 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 		}
 		for _, spec := range intel.LinkSpecs {
 			if err := run(upsertLinks[spec.Type], linkRows[spec.Type]); err != nil {
+				return res, err
+			}
+			if err := run(upsertLinksBetween[spec.Type], betweenRows[spec.Type]); err != nil {
 				return res, err
 			}
 		}

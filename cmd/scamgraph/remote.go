@@ -50,7 +50,7 @@ func (s *serverSink) run(ctx context.Context, dec ingest.Decoder, batchSize int,
 			last = raw
 			if raw.Err != nil {
 				local = append(local, ingest.Result{Line: raw.Line, Status: ingest.StatusRejected, Type: raw.Record.Type,
-					Code: "BAD_USER_INPUT", Field: intel.ErrorField(raw.Err), Reason: intel.ErrorMessage(raw.Err)})
+					Code: "BAD_USER_INPUT", Field: intel.ErrorField(raw.Err), Reason: intel.ErrorMessage(raw.Err), Record: raw.Text})
 				continue
 			}
 			if err := enc.Encode(raw.Record); err != nil {
