@@ -86,12 +86,35 @@ var (
 		LocalForm: "TH-CIB:S-0001", Region: intel.RegionTH,
 		Why: "boss of the Poipet call centre, extradition requested; uses its VoIP account, IP and phones",
 	}
+	// VictimReport is the victim's report to the Thai cyber police, filed
+	// after the last payment: it names the presented number that called,
+	// the first-layer mule the money went to and the LINE account of the
+	// Poipet centre the victim was moved to.
+	VictimReport = EntryPoint{
+		Name: "victim-report", Kind: intel.KindCase, Key: "TH-CCIB:2567-081997",
+		LocalForm: "TH-CCIB:2567-081997", Region: intel.RegionTH,
+		Why: "the victim's report to the Thai cyber police: names the presented number, the first-layer mule and the LINE account the victim was moved to",
+	}
+	// SIMFarmHolder is the person the entry SIM box's whole rack, hub
+	// included, is registered to. A Person key is a digest of the identity
+	// document, so it is typed as it is shown.
+	SIMFarmHolder = EntryPoint{
+		Name: "sim-farm-holder", Kind: intel.KindPerson, Key: simFarmHolderKey,
+		LocalForm: simFarmHolderKey, Region: intel.RegionTH,
+		Why: "one Thai ID card behind all 32 SIMs of the SIM box, hub included; Thailand makes anyone with more than five SIMs verify again",
+	}
 )
 
-// EntryPoints lists every entry point in the order the README presents them.
+// simFarmHolderKey is SIMFarmHolder's key, from its ID card as a Thai
+// operator's record gives it.
+var simFarmHolderKey = intel.PersonKey(string(intel.RegionTH), docNationalID, simFarmDocument)
+
+// EntryPoints lists every entry point in the order the README presents them;
+// new ones are appended, so that an index into the list keeps its meaning.
 func EntryPoints() []EntryPoint {
 	return []EntryPoint{SIMBoxHub, VoipAccount, PresentedNumber, RegistrationIP,
-		VictimNumber, VictimAccount, FirstLayerMule, CashOutAccount, SuspectBoss}
+		VictimNumber, VictimAccount, FirstLayerMule, CashOutAccount, SuspectBoss,
+		VictimReport, SIMFarmHolder}
 }
 
 // PathPair is two entry points and the length of the shortest path between

@@ -16,6 +16,16 @@ type muleNet struct {
 	collectors             []string // Cambodian e-wallets the cash-out accounts empty into
 	// next lists, per account, where it forwards money.
 	next map[string][]string
+	// paid lists, per victim (in the order of world.victims), the payments
+	// they made, so that their report can name the accounts and the loss.
+	paid [][]payment
+}
+
+// payment is one transfer of a victim into a first-layer mule.
+type payment struct {
+	mule string // entity id
+	day  float64
+	thb  float64 // as the transfer records it, to the satang
 }
 
 // Mule-network sizes at scale 1.
@@ -133,6 +143,7 @@ func (w *world) victimPayments(d dice) {
 	weights[0] = 6 // the entry mule takes a large share of the victims
 	l1 := newWeighted(weights)
 	flow := newFlow()
+	m.paid = make([][]payment, len(w.victims))
 	for n, v := range w.victims {
 		payer := w.people[v].account
 		if n > 0 && !d.chance(payingShare) {
@@ -153,6 +164,7 @@ func (w *world) victimPayments(d dice) {
 				prov.Visibility = intel.VisibilityShareable
 			}
 			w.transfer(payer, mule, prov, amount, "THB", pick(d, []string{"MOBILE_BANKING", "MOBILE_BANKING", "PROMPTPAY", "ATM"}))
+			m.paid[n] = append(m.paid[n], payment{mule: mule, day: day, thb: math.Round(amount*100) / 100})
 			w.forward(d, mule, day, amount, flow)
 			if n > 0 && d.chance(0.25) {
 				mule = m.layer1[l1.draw(d)]

@@ -14,8 +14,9 @@ type person struct {
 	activity float64 // relative share of the calls and payments they make
 }
 
-// Population sizes at scale 1. With the scam artefacts they make about
-// 25,000 entities, most of them innocent.
+// Population sizes at scale 1. With the scam artefacts, the victims'
+// reports and the subscriber records they make about 28,000 entities, most
+// of them innocent.
 const (
 	thaiSubscribers       = 13000
 	cambodianSubscribers  = 3000

@@ -23,6 +23,9 @@ type suspect struct {
 	status    string
 	caughtDay float64 // when an arrest ended their use of artefacts; 0 if never
 	uses      map[string]bool
+	role      string
+	centre    *centre // the call centre they work in, nil for the others
+	from      float64 // when they started using the centre's artefacts
 }
 
 // Mule herders and money handlers at scale 1; call-centre and SIM-box
@@ -59,13 +62,16 @@ func (w *world) buildSuspects() {
 			boss = newSuspect(nationality(0.3, 0.2), "call-centre boss", c.town)
 		}
 		from := c.from
+		boss.centre, boss.from = c, from
 		w.uses(d, boss, from, c.voip[0], c.ips[0], pick(d, c.ips), c.staff[0], pick(d, w.mules.cashOut))
 		for k := 0; k < centreManagers; k++ {
 			s := newSuspect(nationality(0.5, 0.4), "call-centre manager", c.town)
+			s.centre, s.from = c, from
 			w.uses(d, s, from, pick(d, c.voip), pick(d, c.voip), pick(d, c.voip), pick(d, c.ips), pick(d, c.presented), pick(d, c.staff))
 		}
 		for k := 0; k < centreCallers; k++ {
 			s := newSuspect(nationality(0.8, 0.15), "caller", c.town)
+			s.centre, s.from = c, from
 			w.uses(d, s, from, pick(d, c.voip), pick(d, c.voip), pick(d, c.roaming), pick(d, c.staff))
 		}
 	}
@@ -90,13 +96,15 @@ func (w *world) buildSuspects() {
 		s := newSuspect(nationality(0.3, 0.4), "money handler", "")
 		w.uses(d, s, d.uniform(5, 40), pick(d, w.mules.layer3), pick(d, w.mules.cashOut), pick(d, w.mules.cashOut), pick(d, w.mules.collectors))
 	}
+	w.useChats(w.dice("suspects/chats"))
 }
 
 // entrySuspect emits SuspectBoss: a Thai national running the Poipet centre,
 // whose extradition Thailand has requested.
 func (w *world) entrySuspect(d dice) *suspect {
 	name := personName{"Kittisak Wongsawat", "กิตติศักดิ์ วงศ์สวัสดิ์"}
-	s := &suspect{id: SuspectBoss.ID(), agency: agencyCIB, status: statusExtraditionRequested, uses: map[string]bool{}}
+	s := &suspect{id: SuspectBoss.ID(), agency: agencyCIB, status: statusExtraditionRequested, uses: map[string]bool{}, role: "call-centre boss"}
+	w.suspects = append(w.suspects, s)
 	w.out.entity(suspectEntity(SuspectBoss.Key, name, thaiNames.script, "TH", s.status, "call-centre boss", "Poipet", "Boss Tong"))
 	return s
 }
@@ -114,7 +122,8 @@ func (w *world) newSuspect(d dice, seq map[string]int, nationality, role, town s
 	}
 	seq[ag.code]++
 	key := fmt.Sprintf("%s:S-%04d", ag.code, seq[ag.code])
-	s := &suspect{id: intel.EntityID(intel.KindSuspect, key), agency: ag, uses: map[string]bool{}}
+	s := &suspect{id: intel.EntityID(intel.KindSuspect, key), agency: ag, uses: map[string]bool{}, role: role}
+	w.suspects = append(w.suspects, s)
 	switch x := d.Float64(); {
 	case x < 0.4:
 		s.status = statusWanted

@@ -110,9 +110,14 @@ func Generate(cfg Config, emit func(intel.Batch) error) (Stats, error) {
 		w.buildMules,
 		w.buildChats,
 		w.buildSuspects,
+		w.buildInnocentTraffic,
+		// The parts below, like the chat accounts above, came later. They
+		// roll their own dice and number their records after the older
+		// parts have numbered theirs, so that every item of a world loaded
+		// before them comes out unchanged and loading over it only adds.
+		w.buildSIMRacks,
 		w.buildVictimReports,
 		w.buildSubscriberRecords,
-		w.buildInnocentTraffic,
 	}
 	for _, step := range steps {
 		if step(); w.out.err != nil {
@@ -150,8 +155,10 @@ type world struct {
 	centres []*centre
 	hubs    []string // SIM-box hub numbers (entity ids), the first being SIMBoxHub
 	boxes   []*simBox
-	mules   muleNet
-	chats   []*chat
+	// simBoxSIMs holds every SIM-box number (entity ids), hubs included.
+	simBoxSIMs map[string]bool
+	mules      muleNet
+	chats      []*chat
 	// suspects are every suspect in the order they were made.
 	suspects []*suspect
 	// approaches holds, per person (an index into people), the scam calls
