@@ -6,6 +6,8 @@ package embeddedstore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +24,8 @@ import (
 var (
 	bucketEntities = []byte("entities")
 	bucketLinks    = []byte("links")
+	bucketMeta     = []byte("meta")
+	keyInstance    = []byte("instance")
 )
 
 // FileName is the database file inside the data directory.
@@ -40,6 +44,8 @@ type Store struct {
 	links    map[string]*intel.Link
 	// adjacency maps an entity id to the ids of every link at it, both directions.
 	adjacency map[string][]string
+	// instance names this data directory's contents (see InstanceID).
+	instance string
 }
 
 var _ intel.Store = (*Store)(nil)
@@ -77,6 +83,22 @@ func (s *Store) load() error {
 		lb, err := tx.CreateBucketIfNotExists(bucketLinks)
 		if err != nil {
 			return err
+		}
+		mb, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		if id := mb.Get(keyInstance); id != nil {
+			s.instance = string(id)
+		} else {
+			buf := make([]byte, 16)
+			if _, err := rand.Read(buf); err != nil {
+				return err
+			}
+			s.instance = hex.EncodeToString(buf)
+			if err := mb.Put(keyInstance, []byte(s.instance)); err != nil {
+				return err
+			}
 		}
 		if err := eb.ForEach(func(k, v []byte) error {
 			var e intel.Entity
@@ -120,6 +142,11 @@ func (s *Store) Close() error {
 	s.db = nil
 	return err
 }
+
+// InstanceID is a random id made when the data directory was created. A
+// cache keys its entries with it, so that a new or replaced data directory
+// never sees entries cached for another.
+func (s *Store) InstanceID(ctx context.Context) (string, error) { return s.instance, nil }
 
 // Counts returns how many entities and links are stored; benchmarks and the
 // CLI use it to report sizes.

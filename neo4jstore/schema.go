@@ -45,6 +45,30 @@ func (s *Store) applySchema(ctx context.Context) error {
 	return nil
 }
 
+// instanceID reads, creating on first use, the random id of this graph.
+const instanceID = `
+MERGE (m:ScamGraphInstance {singleton: true})
+  ON CREATE SET m.id = randomUUID()
+RETURN m.id AS id`
+
+// InstanceID is a random id stored in the graph when it was first used (and
+// made anew after DeleteAll). A cache keys its entries with it, so that a
+// different or wiped database never sees entries cached for another.
+func (s *Store) InstanceID(ctx context.Context) (string, error) {
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (string, error) {
+		res, err := tx.Run(ctx, instanceID, nil)
+		if err != nil {
+			return "", err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return "", err
+		}
+		id, _ := rec.Get("id")
+		return str(id), nil
+	})
+}
+
 // deleteAll removes every node and relationship in batches, each its own
 // transaction, so that wiping a large graph never needs one huge transaction.
 const deleteAll = `MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`

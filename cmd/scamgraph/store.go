@@ -68,7 +68,17 @@ func openStore(ctx context.Context, cfg Config, logger zerolog.Logger, metrics *
 		if metrics != nil {
 			observer = metrics
 		}
-		out.cache = rediscache.New(base, client, rediscache.Options{TTL: cfg.CacheTTL, Logger: logger, Observer: observer})
+		// Entries are keyed by the store's instance id, so that a cache
+		// shared with another (or a wiped) store never answers for it.
+		instance, err := base.(interface {
+			InstanceID(context.Context) (string, error)
+		}).InstanceID(ctx)
+		if err != nil {
+			base.Close()
+			return nil, fmt.Errorf("reading the store's instance id: %w", err)
+		}
+		prefix := rediscache.DefaultPrefix + instance + ":"
+		out.cache = rediscache.New(base, client, rediscache.Options{Prefix: prefix, TTL: cfg.CacheTTL, Logger: logger, Observer: observer})
 		out.store = out.cache
 		out.close = func() error {
 			err := base.Close()
