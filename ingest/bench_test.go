@@ -52,8 +52,11 @@ func BenchmarkImport(b *testing.B) {
 					fresh()
 					b.StartTimer()
 				}
-				cmd := exec.Command(bin, append([]string{"import", "--format", "csv", "--type", "call", "--progress", "never",
-					"--resume=false", "--log-format", "json"}, append(args, file)...)...)
+				base := []string{"import", "--format", "csv", "--type", "call", "--progress", "never", "--resume=false", "--log-format", "json"}
+				if size := os.Getenv("SCAMGRAPH_BENCH_BATCH"); size != "" {
+					base = append(base, "--batch-size", size) // for sizing batches by measurement
+				}
+				cmd := exec.Command(bin, append(base, append(args, file)...)...)
 				start := time.Now()
 				out, err := cmd.CombinedOutput()
 				elapsed := time.Since(start)

@@ -121,3 +121,15 @@ func TestRunCheckpointsEveryDurableBatch(t *testing.T) {
 		t.Errorf("checkpoints at %v, want [1000 2000 2500]", lines)
 	}
 }
+
+func TestRunSplitsBatchesLargerThanTheStoreTakes(t *testing.T) {
+	s := MustEmbedded(t)
+	// 4,000 calls make 12,000 items, over intel.MaxBatchItems.
+	totals, _ := MustRun(t, s, &ingest.SyntheticCalls{N: 4000}, ingest.Options{BatchSize: 4000})
+	if totals.Accepted != 4000 || totals.Batches != 1 {
+		t.Fatalf("totals %+v", totals)
+	}
+	if _, links := s.Counts(); links != 4000 {
+		t.Errorf("%d links stored, want 4000", links)
+	}
+}

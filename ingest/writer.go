@@ -86,10 +86,15 @@ func (w *writer) write(ctx context.Context, items []item) error {
 	if len(batch.Entities)+len(batch.Links) == 0 {
 		return nil
 	}
-	err = w.retry(ctx, func() error {
-		_, err := w.store.Upsert(ctx, batch)
-		return err
-	})
+	for _, part := range splitBatch(batch, intel.MaxBatchItems) {
+		err = w.retry(ctx, func() error {
+			_, err := w.store.Upsert(ctx, part)
+			return err
+		})
+		if err != nil {
+			break
+		}
+	}
 	if intel.ErrorCode(err) == intel.EINVALID {
 		// Records were validated one by one, so this should not happen;
 		// if it does, find the culprits by writing record by record.
@@ -163,4 +168,35 @@ func (w *writer) retry(ctx context.Context, op func() error) error {
 		}
 		wait = min(wait*2, 5*time.Second)
 	}
+}
+
+// splitBatch cuts a batch that exceeds the store's limit into parts: all
+// entities first, so that every link's ends are written before it (or in
+// its own part), then the links.
+func splitBatch(b intel.Batch, max int) []intel.Batch {
+	if len(b.Entities)+len(b.Links) <= max {
+		return []intel.Batch{b}
+	}
+	var parts []intel.Batch
+	var cur intel.Batch
+	flush := func() {
+		if len(cur.Entities)+len(cur.Links) > 0 {
+			parts = append(parts, cur)
+			cur = intel.Batch{}
+		}
+	}
+	for _, e := range b.Entities {
+		if len(cur.Entities)+len(cur.Links) == max {
+			flush()
+		}
+		cur.Entities = append(cur.Entities, e)
+	}
+	for _, l := range b.Links {
+		if len(cur.Entities)+len(cur.Links) == max {
+			flush()
+		}
+		cur.Links = append(cur.Links, l)
+	}
+	flush()
+	return parts
 }

@@ -14,7 +14,8 @@ import (
 // variable-length pattern must be a literal, so there is one statement per
 // allowed depth, built from constants at start-up.
 const shortestPathTemplate = `
-MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+MATCH (a:Entity {id: $from}) USING INDEX a:Entity(id)
+MATCH (b:Entity {id: $to}) USING INDEX b:Entity(id)
 MATCH p = shortestPath((a)-[rels*1..%d]-(b))
 WHERE all(r IN rels WHERE (size($types) = 0 OR type(r) IN $types)
                       AND r.tStart < $until AND r.tEnd >= $since)

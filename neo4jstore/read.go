@@ -12,7 +12,7 @@ import (
 
 const getEntities = `
 UNWIND $ids AS id
-MATCH (n:Entity {id: id})
+MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
 RETURN properties(n) AS n`
 
 // GetEntities fetches many entities in one round trip.
@@ -51,7 +51,7 @@ func (t txSource) GetEntities(ctx context.Context, ids []string) (map[string]int
 // relationship. %s is a type from intel.LinkSpecs, never input.
 const getLinksTemplate = `
 UNWIND $ids AS id
-MATCH (a:Entity)-[r:%s {id: id}]->(b:Entity)
+MATCH (a:Entity)-[r:%s {id: id}]->(b:Entity) USING INDEX r:%[1]s(id)
 RETURN properties(r) AS link, type(r) AS type, a.id AS from, b.id AS to`
 
 var getLinksByType = func() map[intel.LinkType]string {
@@ -115,7 +115,7 @@ func (s *Store) FindEntity(ctx context.Context, kind intel.Kind, key string) (in
 // direction, because relationship direction cannot be a parameter.
 const neighboursTemplate = `
 UNWIND $ids AS id
-MATCH (a:Entity {id: id})
+MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
 CALL {
   WITH a
   OPTIONAL MATCH %[1]s
@@ -204,7 +204,7 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 // are folded together in Go by intel.SummaryBuilder.
 const summaries = `
 UNWIND $ids AS id
-MATCH (a:Entity {id: id})
+MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
 OPTIONAL MATCH (a)-[r]-()
 WITH a, type(r) AS type, count(r) AS n,
      min(CASE WHEN r.tStart > $unknown THEN r.tStart END) AS first,
@@ -266,7 +266,7 @@ func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph
 
 const linksAround = `
 UNWIND $frontier AS fid
-MATCH (a:Entity {id: fid})-[r]-(b:Entity)
+MATCH (a:Entity {id: fid})-[r]-(b:Entity) USING INDEX a:Entity(id)
 WHERE NOT b.id IN $done
   AND (size($types) = 0 OR type(r) IN $types)
   AND r.tStart < $until AND r.tEnd >= $since

@@ -76,11 +76,21 @@ func addPrefixed(props map[string]any, prefix string, m map[string]string) map[s
 }
 
 // entityRow is the parameter row of one entity upsert.
-func entityRow(e intel.Entity) map[string]any {
+// entityRow carries what an existing node merges in, and under "created"
+// the whole state of a node seen for the first time (see upsertEntities).
+func entityRow(e intel.Entity, now time.Time) map[string]any {
+	attrs := addPrefixed(prefixed(e.Attrs), sensitivePrefix, e.Sensitive)
+	first := intel.MergeEntity(nil, e, now)
+	created := addPrefixed(prefixed(first.Attrs), sensitivePrefix, first.Sensitive)
+	for k, v := range map[string]any{
+		"id": first.ID, "kind": string(first.Kind), "key": first.Key, "label": first.Label,
+		"rawForms": nonNil(first.RawForms), "markers": nonNil(first.Markers), "firstIngested": first.FirstIngested.UnixMilli(),
+	} {
+		created[k] = v
+	}
 	return map[string]any{
-		"id": e.ID, "kind": string(e.Kind), "key": e.Key, "label": e.Label,
-		"rawForms": nonNil(e.RawForms), "markers": nonNil(e.Markers),
-		"attrs": addPrefixed(prefixed(e.Attrs), sensitivePrefix, e.Sensitive),
+		"id": e.ID, "label": e.Label, "rawForms": nonNil(e.RawForms), "markers": nonNil(e.Markers),
+		"attrs": attrs, "created": created,
 	}
 }
 
