@@ -15,6 +15,12 @@ import (
 	"github.com/scamgraph/scamgraph/server"
 )
 
+// instanceIdentified is a store that can name its contents, which the
+// cache needs to keep entries of different stores apart.
+type instanceIdentified interface {
+	InstanceID(context.Context) (string, error)
+}
+
 // openedStore is the store the service runs on, with what must be closed.
 type openedStore struct {
 	store intel.Store
@@ -70,9 +76,12 @@ func openStore(ctx context.Context, cfg Config, logger zerolog.Logger, metrics *
 		}
 		// Entries are keyed by the store's instance id, so that a cache
 		// shared with another (or a wiped) store never answers for it.
-		instance, err := base.(interface {
-			InstanceID(context.Context) (string, error)
-		}).InstanceID(ctx)
+		identified, ok := base.(instanceIdentified)
+		if !ok {
+			base.Close()
+			return nil, fmt.Errorf("the %s store has no instance id to key the cache with", cfg.Store)
+		}
+		instance, err := identified.InstanceID(ctx)
 		if err != nil {
 			base.Close()
 			return nil, fmt.Errorf("reading the store's instance id: %w", err)
