@@ -186,7 +186,8 @@ func mapItem(it *item) {
 	}
 }
 
-// codeOf names a rejection the way the API does.
+// codeOf names a rejection the way the API does (resolvers.ClientCode, which
+// this package cannot import, applies the same rule).
 func codeOf(err error) string {
 	if intel.ErrorCode(err) == intel.EINVALID {
 		return "BAD_USER_INPUT"

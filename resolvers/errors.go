@@ -16,9 +16,10 @@ const (
 	CodeInternal     = "INTERNAL"
 )
 
-// ClientCode maps an error onto the code a client sees. It is the one
-// translation from domain codes to API codes; the error presenter and the
-// per-item results of mutations both use it.
+// ClientCode maps an error onto the code a client sees: the error presenter
+// and the per-item results of mutations both use it. (Ingest results, which
+// can only be BAD_USER_INPUT or INTERNAL, are named by ingest.codeOf with the
+// same rule, since ingest sits below this package.)
 func ClientCode(err error) string {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return CodeTimeout
