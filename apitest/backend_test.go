@@ -11,6 +11,8 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
@@ -96,14 +98,24 @@ func mustBackends(t testing.TB, scale float64) []backend {
 	}
 }
 
-// serve runs the real handler over a backend on loopback.
+// serve runs the real handler over a backend on loopback, with a fresh
+// registry of the demo agencies and keys. Requests that carry no key of
+// their own are sent with the Thai demo analyst's.
 func serve(t testing.TB, b backend) *httptest.Server {
+	ts, _, _ := serveWithKeys(t, b, server.Options{})
+	return ts
+}
+
+// serveWithKeys is serve that also returns the registry and the demo keys.
+func serveWithKeys(t testing.TB, b backend, opts server.Options) (*httptest.Server, *access.Registry, []demo.Key) {
+	t.Helper()
 	var cache server.CachePinger
 	if b.cache != nil {
 		cache = b.cache
 	}
-	srv := server.New(server.DefaultConfig(), b.store, cache, zerolog.Nop(), server.NewMetrics())
-	ts := httptest.NewServer(srv.Handler())
+	reg, keys := accesstest.Registry(t)
+	srv := server.New(server.DefaultConfig(), b.store, cache, reg, zerolog.Nop(), server.NewMetrics()).WithOptions(opts)
+	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst)))
 	t.Cleanup(ts.Close)
-	return ts
+	return ts, reg, keys
 }

@@ -57,6 +57,16 @@ var _ = register("SummaryCountsAndSightings", func(t *testing.T, h *Harness, s i
 		Agencies:    []string{"KH-GDNP", "TH-CIB", "TH-NBTC"},
 		FirstSeen:   at(0), // the PRESENTED_AS fact's start of validity
 		LastSeen:    at(40),
+		// One group per class of fact, in a fixed order, for readers'
+		// views (intel.Summary.For).
+		Groups: []intel.SummaryGroup{
+			{Type: intel.LinkCalled, Country: intel.RegionKH, Visibility: intel.VisibilityShareable, Agency: "KH-GDNP",
+				Count: 1, First: at(40).UnixMilli(), Last: at(40).UnixMilli(), EvidenceRefs: []string{"GDNP-77"}},
+			{Type: intel.LinkCalled, Country: intel.RegionTH, Visibility: intel.VisibilityShareable, Agency: "TH-CIB",
+				Count: 7, First: at(1).UnixMilli(), Last: at(7).UnixMilli(), EvidenceRefs: []string{"CASE-1"}},
+			{Type: intel.LinkPresentedAs, Country: intel.RegionTH, Visibility: intel.VisibilityShareable, Agency: "TH-NBTC",
+				Count: 1, First: at(0).UnixMilli(), Last: at(0).UnixMilli(), EvidenceRefs: []string{"CASE-1"}},
+		},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("summary\n got %+v\nwant %+v", got, want)
@@ -70,7 +80,7 @@ var _ = register("SummaryOfIsolatedEntity", func(t *testing.T, h *Harness, s int
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := intel.Summary{LinkCounts: map[intel.LinkType]int{}, Agencies: []string{}}
+	want := intel.Summary{LinkCounts: map[intel.LinkType]int{}, Agencies: []string{}, Groups: []intel.SummaryGroup{}}
 	if got := sums[e.ID]; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}

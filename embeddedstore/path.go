@@ -74,7 +74,7 @@ func (s *Store) matchingLinks(id string, q intel.PathQuery) []*intel.Link {
 	var out []*intel.Link
 	for _, lid := range s.adjacency[id] {
 		l := s.links[lid]
-		if intel.ContainsLinkType(q.LinkTypes, l.Type) && q.Window.Matches(l) {
+		if intel.ContainsLinkType(q.LinkTypes, l.Type) && q.Window.Matches(l) && q.Access.Allows(l) {
 			out = append(out, l)
 		}
 	}

@@ -101,7 +101,8 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 			far = l.From
 		}
 		kind, _, _ := intel.SplitEntityID(far)
-		if !intel.ContainsLinkType(q.LinkTypes, l.Type) || !intel.ContainsKind(q.Kinds, kind) || !q.Window.Matches(l) {
+		if !intel.ContainsLinkType(q.LinkTypes, l.Type) || !intel.ContainsKind(q.Kinds, kind) || !q.Window.Matches(l) ||
+			!q.Access.Allows(l) {
 			continue
 		}
 		start, _ := l.Span()

@@ -12,6 +12,12 @@ const (
 	ENOTFOUND = "not_found" // the thing asked for does not exist
 	ECONFLICT = "conflict"  // the input contradicts what is stored
 	EINTERNAL = "internal"  // our fault; details are logged, never shown
+	// EUNAUTHENTICATED: the request carries no key, or one that is unknown,
+	// revoked or expired.
+	EUNAUTHENTICATED = "unauthenticated"
+	// EFORBIDDEN: the caller is known but its role, agency or the agreements
+	// in force do not allow the operation.
+	EFORBIDDEN = "forbidden"
 )
 
 // Error is a domain error with a code, the input field it concerns (if any)

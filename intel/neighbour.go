@@ -37,6 +37,9 @@ type NeighbourQuery struct {
 	// of the last item already seen.
 	First int
 	After string
+	// Access limits the links to those the reader may see (nil: all);
+	// TotalCount counts only those.
+	Access *Access
 }
 
 // Neighbour is one link at an entity and the entity at its other end.

@@ -24,6 +24,9 @@ type ExpandQuery struct {
 	Window TimeWindow
 	// MaxNodes and MaxLinks cap the answer (defaults apply when 0).
 	MaxNodes, MaxLinks int
+	// Access limits the links followed to those the reader may see (nil:
+	// all). Seeds are taken as given: the caller checks the reader may see them.
+	Access *Access
 }
 
 // Subgraph is a set of entities and the links among them, in the order the
@@ -82,6 +85,8 @@ type LevelRequest struct {
 	Window    TimeWindow
 	// Limit is the most links to return.
 	Limit int
+	// Access limits the links to those the reader may see (nil: all).
+	Access *Access
 }
 
 // Wants reports whether a link qualifies for r, for backends that filter in
@@ -94,7 +99,7 @@ func (r *LevelRequest) Wants(l *Link, inFrontier, inDone func(string) bool) bool
 	if inDone(l.From) || inDone(l.To) {
 		return false
 	}
-	if !ContainsLinkType(r.LinkTypes, l.Type) || !r.Window.Matches(l) {
+	if !ContainsLinkType(r.LinkTypes, l.Type) || !r.Window.Matches(l) || !r.Access.Allows(l) {
 		return false
 	}
 	for _, end := range []string{l.From, l.To} {
@@ -155,7 +160,7 @@ func ExpandNetwork(ctx context.Context, src NetworkSource, q ExpandQuery) (Subgr
 		}
 		links, err := src.LinksAround(ctx, LevelRequest{
 			Frontier: frontier, Done: done, LinkTypes: q.LinkTypes, Kinds: q.Kinds,
-			Window: q.Window, Limit: q.MaxLinks - len(g.Links) + 1,
+			Window: q.Window, Limit: q.MaxLinks - len(g.Links) + 1, Access: q.Access,
 		})
 		if err != nil {
 			return Subgraph{}, err
@@ -219,6 +224,9 @@ type PathQuery struct {
 	MaxDepth  int
 	LinkTypes []LinkType
 	Window    TimeWindow
+	// Access limits the path to links the reader may see (nil: all), so
+	// that no path runs through a hidden fact. The ends are taken as given.
+	Access *Access
 }
 
 // Path alternates entities and links: Nodes[i] and Nodes[i+1] are joined by

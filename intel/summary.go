@@ -22,70 +22,163 @@ type Summary struct {
 	// FirstSeen and LastSeen are the earliest and latest link start (event
 	// time or start of validity); zero when no link has a known start.
 	FirstSeen, LastSeen time.Time
+	// Groups break the counts down by class of fact, for Summary.For.
+	Groups []SummaryGroup
 }
 
-// SummaryBuilder accumulates a Summary link by link, so that both stores
-// compute it with the same rules.
+// SummaryGroup counts the links at an entity of one class: one type,
+// contributing country, marking and agency. Whether a reader may see a link
+// depends on nothing else (see Access.AllowsClass), so a store returns the
+// groups and the API folds those the reader may see into the reader's
+// Summary: counts never include a hidden fact, and a cached summary serves
+// every reader.
+type SummaryGroup struct {
+	Type       LinkType
+	Country    Region
+	Visibility Visibility
+	Agency     string
+	Count      int
+	// First and Last are the earliest and latest link start in Unix
+	// milliseconds, math.MinInt64 when no link of the group has one.
+	First, Last int64
+	// EvidenceRefs are the group's distinct evidence references, sorted.
+	EvidenceRefs []string
+}
+
+type groupKey struct {
+	t       LinkType
+	country Region
+	v       Visibility
+	agency  string
+}
+
+// SummaryBuilder accumulates a Summary group by group or link by link, so
+// that every backend computes it with the same rules.
 type SummaryBuilder struct {
-	counts   map[LinkType]int
-	reports  map[string]bool
-	agencies map[string]bool
-	first    int64
-	last     int64
+	groups map[groupKey]*groupAcc
+}
+
+type groupAcc struct {
+	count       int
+	first, last int64
+	refs        map[string]bool
 }
 
 // NewSummaryBuilder starts an empty summary.
 func NewSummaryBuilder() *SummaryBuilder {
-	return &SummaryBuilder{counts: map[LinkType]int{}, reports: map[string]bool{}, agencies: map[string]bool{},
-		first: math.MaxInt64, last: math.MinInt64}
+	return &SummaryBuilder{groups: map[groupKey]*groupAcc{}}
 }
 
-// AddCount adds n links of type t whose starts range over [first, last]
-// (math.MinInt64 for unknown) from the given agencies and reports (each
-// report as agency + "\x00" + evidence reference).
-func (b *SummaryBuilder) AddCount(t LinkType, n int, first, last int64, agencies, reports []string) {
-	b.counts[t] += n
-	for _, a := range agencies {
-		b.agencies[a] = true
+// AddGroup adds a group of links.
+func (b *SummaryBuilder) AddGroup(g SummaryGroup) {
+	if g.Count <= 0 {
+		return
 	}
-	for _, r := range reports {
-		b.reports[r] = true
+	k := groupKey{g.Type, g.Country, g.Visibility, g.Agency}
+	acc, ok := b.groups[k]
+	if !ok {
+		acc = &groupAcc{first: math.MinInt64, last: math.MinInt64, refs: map[string]bool{}}
+		b.groups[k] = acc
 	}
-	if first != math.MinInt64 && first < b.first {
-		b.first = first
+	acc.count += g.Count
+	if g.First != math.MinInt64 && (acc.first == math.MinInt64 || g.First < acc.first) {
+		acc.first = g.First
 	}
-	if last != math.MinInt64 && last > b.last {
-		b.last = last
+	if g.Last != math.MinInt64 && (acc.last == math.MinInt64 || g.Last > acc.last) {
+		acc.last = g.Last
+	}
+	for _, r := range g.EvidenceRefs {
+		acc.refs[r] = true
 	}
 }
 
 // Add adds one link.
 func (b *SummaryBuilder) Add(l *Link) {
 	start, _ := l.Span()
-	b.AddCount(l.Type, 1, start, start, []string{l.Agency}, []string{ReportKey(l.Agency, l.EvidenceRef)})
+	b.AddGroup(SummaryGroup{Type: l.Type, Country: l.Country, Visibility: l.Visibility, Agency: l.Agency,
+		Count: 1, First: start, Last: start, EvidenceRefs: []string{l.EvidenceRef}})
 }
 
-// ReportKey names one report for ReportCount.
-func ReportKey(agency, evidenceRef string) string { return agency + "\x00" + evidenceRef }
-
-// Summary returns the accumulated summary.
+// Summary returns the accumulated summary, with its groups in a fixed order.
 func (b *SummaryBuilder) Summary() Summary {
-	s := Summary{LinkCounts: map[LinkType]int{}, ReportCount: len(b.reports), Agencies: []string{}}
-	for t, n := range b.counts {
-		if n > 0 {
-			s.LinkCounts[t] = n
-			s.LinkCount += n
+	s := Summary{LinkCounts: map[LinkType]int{}, Agencies: []string{}, Groups: []SummaryGroup{}}
+	reports := map[[2]string]bool{}
+	agencies := map[string]bool{}
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
+	for k, acc := range b.groups {
+		g := SummaryGroup{Type: k.t, Country: k.country, Visibility: k.v, Agency: k.agency,
+			Count: acc.count, First: acc.first, Last: acc.last, EvidenceRefs: []string{}}
+		for r := range acc.refs {
+			g.EvidenceRefs = append(g.EvidenceRefs, r)
+			reports[[2]string{k.agency, r}] = true
+		}
+		sort.Strings(g.EvidenceRefs)
+		s.Groups = append(s.Groups, g)
+		s.LinkCounts[k.t] += acc.count
+		s.LinkCount += acc.count
+		agencies[k.agency] = true
+		if acc.first != math.MinInt64 && acc.first < first {
+			first = acc.first
+		}
+		if acc.last != math.MinInt64 && acc.last > last {
+			last = acc.last
 		}
 	}
-	for a := range b.agencies {
+	sort.Slice(s.Groups, func(i, j int) bool {
+		a, b := s.Groups[i], s.Groups[j]
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		if a.Country != b.Country {
+			return a.Country < b.Country
+		}
+		if a.Visibility != b.Visibility {
+			return a.Visibility < b.Visibility
+		}
+		return a.Agency < b.Agency
+	})
+	s.ReportCount = len(reports)
+	for a := range agencies {
 		s.Agencies = append(s.Agencies, a)
 	}
 	sort.Strings(s.Agencies)
-	if b.first != math.MaxInt64 {
-		s.FirstSeen = time.UnixMilli(b.first).UTC()
-		s.LastSeen = time.UnixMilli(b.last).UTC()
+	if first != math.MaxInt64 {
+		s.FirstSeen = time.UnixMilli(first).UTC()
+		s.LastSeen = time.UnixMilli(last).UTC()
 	}
 	return s
+}
+
+// For folds the groups a reader may see, plus granted, the links at the
+// entity an evidence request opened to the reader (links the class rule
+// already allows are not counted twice), into the reader's Summary.
+func (s Summary) For(a *Access, granted []Link) Summary {
+	if a.Unrestricted() {
+		return s.Clone()
+	}
+	b := NewSummaryBuilder()
+	for _, g := range s.Groups {
+		if a.AllowsClass(g.Type, g.Country, g.Visibility, g.Agency) {
+			b.AddGroup(g)
+		}
+	}
+	for i := range granted {
+		l := &granted[i]
+		if !a.AllowsClass(l.Type, l.Country, l.Visibility, l.Agency) {
+			b.Add(l)
+		}
+	}
+	return b.Summary()
+}
+
+// Seen reports whether the reader may see at least one link of the summary.
+func (s Summary) Seen(a *Access) bool {
+	for _, g := range s.Groups {
+		if a.AllowsClass(g.Type, g.Country, g.Visibility, g.Agency) {
+			return true
+		}
+	}
+	return false
 }
 
 // Clone returns a deep copy.
@@ -96,5 +189,13 @@ func (s Summary) Clone() Summary {
 	}
 	s.LinkCounts = counts
 	s.Agencies = cloneStrings(s.Agencies)
+	if s.Groups != nil {
+		groups := make([]SummaryGroup, len(s.Groups))
+		for i, g := range s.Groups {
+			g.EvidenceRefs = cloneStrings(g.EvidenceRefs)
+			groups[i] = g
+		}
+		s.Groups = groups
+	}
 	return s
 }

@@ -18,7 +18,8 @@ MATCH (a:Entity {id: $from}) USING INDEX a:Entity(id)
 MATCH (b:Entity {id: $to}) USING INDEX b:Entity(id)
 MATCH p = shortestPath((a)-[rels*1..%d]-(b))
 WHERE all(r IN rels WHERE (size($types) = 0 OR type(r) IN $types)
-                      AND r.tStart < $until AND r.tEnd >= $since)
+                      AND r.tStart < $until AND r.tEnd >= $since
+                      AND ` + accessPredicate + `)
 RETURN [n IN nodes(p) | properties(n)] AS nodes,
        [r IN rels | {link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id}] AS links`
 
@@ -49,10 +50,12 @@ func (s *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Pat
 		if q.From == q.To {
 			return &intel.Path{Nodes: []intel.Entity{found[q.From]}}, nil
 		}
-		res, err := tx.Run(ctx, shortestPathByDepth[q.MaxDepth], map[string]any{
+		params := map[string]any{
 			"from": q.From, "to": q.To, "types": intel.LinkTypeStrings(q.LinkTypes),
 			"since": since, "until": until,
-		})
+		}
+		addAccessParams(params, q.Access)
+		res, err := tx.Run(ctx, shortestPathByDepth[q.MaxDepth], params)
 		if err != nil {
 			return nil, err
 		}

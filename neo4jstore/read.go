@@ -122,6 +122,7 @@ CALL {
   WHERE (size($types) = 0 OR type(r) IN $types)
     AND (size($kinds) = 0 OR b.kind IN $kinds)
     AND r.tStart < $until AND r.tEnd >= $since
+    AND ` + accessPredicate + `
   RETURN count(r) AS total
 }
 CALL {
@@ -131,6 +132,7 @@ CALL {
     AND (size($kinds) = 0 OR b.kind IN $kinds)
     AND r.tStart < $until AND r.tEnd >= $since
     AND (r.tStart < $afterAt OR (r.tStart = $afterAt AND r.id > $afterID))
+    AND ` + accessPredicate + `
   WITH r, b ORDER BY r.tStart DESC, r.id ASC LIMIT $limit
   RETURN collect({link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id,
                   far: properties(b)}) AS items
@@ -163,6 +165,7 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 		"ids": ids, "types": intel.LinkTypeStrings(q.LinkTypes), "kinds": intel.KindStrings(q.Kinds),
 		"since": since, "until": until, "afterAt": afterAt, "afterID": afterID, "limit": q.First + 1,
 	}
+	addAccessParams(params, q.Access)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.NeighbourPage, error) {
 		res, err := tx.Run(ctx, neighbourStatements[q.Direction], params)
 		if err != nil {
@@ -200,18 +203,18 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 	})
 }
 
-// summaries groups each entity's links by type; the reports and agencies
-// are folded together in Go by intel.SummaryBuilder.
+// summaries groups each entity's links by class (type, country, marking,
+// agency: see intel.SummaryGroup); intel.SummaryBuilder folds them.
 const summaries = `
 UNWIND $ids AS id
 MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
 OPTIONAL MATCH (a)-[r]-()
-WITH a, type(r) AS type, count(r) AS n,
+WITH a, type(r) AS type, r.country AS country, r.visibility AS visibility, r.agency AS agency, count(r) AS n,
      min(CASE WHEN r.tStart > $unknown THEN r.tStart END) AS first,
      max(CASE WHEN r.tStart > $unknown THEN r.tStart END) AS last,
-     collect(DISTINCT r.agency) AS agencies,
-     collect(DISTINCT r.agency + $sep + r.evidenceRef) AS reports
-RETURN a.id AS id, collect({type: type, n: n, first: first, last: last, agencies: agencies, reports: reports}) AS groups`
+     collect(DISTINCT r.evidenceRef) AS refs
+RETURN a.id AS id, collect({type: type, country: country, visibility: visibility, agency: agency,
+                            n: n, first: first, last: last, refs: refs}) AS groups`
 
 // Summaries reads every entity's summary in one statement.
 func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
@@ -221,7 +224,7 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 			return out, nil
 		}
 		res, err := tx.Run(ctx, summaries, map[string]any{
-			"ids": ids, "unknown": int64(math.MinInt64), "sep": intel.ReportKey("", ""),
+			"ids": ids, "unknown": int64(math.MinInt64),
 		})
 		if err != nil {
 			return nil, err
@@ -245,7 +248,9 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 				if !ok {
 					last = math.MinInt64
 				}
-				b.AddCount(intel.LinkType(str(m["type"])), int(n), first, last, strList(m["agencies"]), strList(m["reports"]))
+				b.AddGroup(intel.SummaryGroup{Type: intel.LinkType(str(m["type"])), Country: intel.Region(str(m["country"])),
+					Visibility: intel.Visibility(str(m["visibility"])), Agency: str(m["agency"]),
+					Count: int(n), First: first, Last: last, EvidenceRefs: strList(m["refs"])})
 			}
 			out[str(id)] = b.Summary()
 		}
@@ -271,6 +276,7 @@ WHERE NOT b.id IN $done
   AND (size($types) = 0 OR type(r) IN $types)
   AND r.tStart < $until AND r.tEnd >= $since
   AND (size($kinds) = 0 OR b.kind IN $kinds OR b.id IN $frontier)
+  AND ` + accessPredicate + `
 WITH DISTINCT r
 ORDER BY r.id
 LIMIT $limit
@@ -283,6 +289,7 @@ func (t txSource) LinksAround(ctx context.Context, r intel.LevelRequest) ([]inte
 		"frontier": r.Frontier, "done": nonNil(r.Done), "types": intel.LinkTypeStrings(r.LinkTypes),
 		"kinds": intel.KindStrings(r.Kinds), "since": since, "until": until, "limit": r.Limit,
 	}
+	addAccessParams(params, r.Access)
 	res, err := t.tx.Run(ctx, linksAround, params)
 	if err != nil {
 		return nil, err

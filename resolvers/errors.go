@@ -12,8 +12,12 @@ const (
 	CodeBadUserInput = "BAD_USER_INPUT"
 	CodeNotFound     = "NOT_FOUND"
 	CodeConflict     = "CONFLICT"
-	CodeTimeout      = "TIMEOUT"
-	CodeInternal     = "INTERNAL"
+	// CodeUnauthenticated: no key, or one unknown, revoked or expired.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	// CodeForbidden: a known caller not allowed the operation.
+	CodeForbidden = "FORBIDDEN"
+	CodeTimeout   = "TIMEOUT"
+	CodeInternal  = "INTERNAL"
 )
 
 // ClientCode maps an error onto the code a client sees: the error presenter
@@ -31,6 +35,10 @@ func ClientCode(err error) string {
 		return CodeNotFound
 	case intel.ECONFLICT:
 		return CodeConflict
+	case intel.EUNAUTHENTICATED:
+		return CodeUnauthenticated
+	case intel.EFORBIDDEN:
+		return CodeForbidden
 	}
 	return CodeInternal
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/scamgraph/scamgraph/graph/model"
+	"github.com/scamgraph/scamgraph/guard"
 	"github.com/scamgraph/scamgraph/intel"
 )
 
@@ -13,7 +14,7 @@ import (
 // ends think in nodes, and a network has a few times more edges than nodes.
 const linksPerNode = 4
 
-func network(ctx context.Context, store intel.Store, seeds []string, depth *int, types []model.LinkType,
+func network(ctx context.Context, seeds []string, depth *int, types []model.LinkType,
 	ks []model.EntityKind, since, until *time.Time, limit *int) (*model.Network, error) {
 	q := intel.ExpandQuery{Depth: intOr(depth, 2), LinkTypes: linkTypes(types), Kinds: kinds(ks),
 		Window: window(since, until), MaxNodes: intOr(limit, intel.DefaultMaxNodes)}
@@ -28,8 +29,15 @@ func network(ctx context.Context, store intel.Store, seeds []string, depth *int,
 		}
 		q.Seeds = append(q.Seeds, id)
 	}
-	g, err := store.Expand(ctx, q)
+	req, err := caller(ctx)
 	if err != nil {
+		return nil, err
+	}
+	g, err := req.Store.Expand(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if err := needPurpose(req, g.Links); err != nil {
 		return nil, err
 	}
 	out := &model.Network{Nodes: []*model.NetworkNode{}, Edges: []*model.NetworkEdge{}, Truncated: g.Truncated,
@@ -45,7 +53,7 @@ func network(ctx context.Context, store intel.Store, seeds []string, depth *int,
 	return out, nil
 }
 
-func shortestPath(ctx context.Context, store intel.Store, from, to string, maxDepth *int, types []model.LinkType,
+func shortestPath(ctx context.Context, from, to string, maxDepth *int, types []model.LinkType,
 	since, until *time.Time) (*model.Path, error) {
 	fromID, err := entityIDArg("from", from)
 	if err != nil {
@@ -55,7 +63,11 @@ func shortestPath(ctx context.Context, store intel.Store, from, to string, maxDe
 	if err != nil {
 		return nil, err
 	}
-	p, err := store.ShortestPath(ctx, intel.PathQuery{From: fromID, To: toID, MaxDepth: intOr(maxDepth, intel.DefaultPathDepth),
+	req, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := req.Store.ShortestPath(ctx, intel.PathQuery{From: fromID, To: toID, MaxDepth: intOr(maxDepth, intel.DefaultPathDepth),
 		LinkTypes: linkTypes(types), Window: window(since, until)})
 	if err != nil || p == nil {
 		return nil, err
@@ -68,4 +80,21 @@ func shortestPath(ctx context.Context, store intel.Store, from, to string, maxDe
 		out.Links = append(out.Links, linkModel(l))
 	}
 	return out, nil
+}
+
+// needPurpose refuses a network that crosses the border when the caller
+// gave no purpose: the agreement shares evidence for investigations, and
+// the audit log must say which one a bulk read of the other country's
+// facts served.
+func needPurpose(req *guard.Request, links []intel.Link) error {
+	if req.Purpose != "" || req.Access.Unrestricted() {
+		return nil
+	}
+	for _, l := range links {
+		if l.Country != req.Access.Country {
+			return intel.Errorf(intel.EFORBIDDEN, "X-Purpose",
+				"this network includes %s facts; a network across the border needs a purpose: send the X-Purpose header with the case reference it serves", l.Country)
+		}
+	}
+	return nil
 }

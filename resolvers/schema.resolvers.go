@@ -62,6 +62,50 @@ func (r *mutationResolver) Upsert(ctx context.Context, input model.UpsertInput) 
 	return upsert(ctx, r.Store, input)
 }
 
+func (r *mutationResolver) CreateAgency(ctx context.Context, code string, name string, country model.Region) (*model.Agency, error) {
+	return r.createAgency(ctx, code, name, country)
+}
+
+func (r *mutationResolver) CreateAPIKey(ctx context.Context, agency string, role model.Role, label *string, ttlHours *int) (*model.CreatedAPIKey, error) {
+	return r.createAPIKey(ctx, agency, role, label, ttlHours)
+}
+
+func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string, reason string) (*model.APIKey, error) {
+	return r.revokeAPIKey(ctx, id, reason)
+}
+
+func (r *mutationResolver) CreateAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error) {
+	return r.createAgreement(ctx, input)
+}
+
+func (r *mutationResolver) SetAgreementStatus(ctx context.Context, id string, status model.AgreementStatus, reason *string) (*model.Agreement, error) {
+	return r.setAgreementStatus(ctx, id, status, reason)
+}
+
+func (r *mutationResolver) ExtendAgreement(ctx context.Context, id string, validUntil time.Time) (*model.Agreement, error) {
+	return r.extendAgreement(ctx, id, validUntil)
+}
+
+func (r *mutationResolver) RequestEvidence(ctx context.Context, input model.EvidenceRequestInput) (*model.EvidenceRequest, error) {
+	return r.requestEvidence(ctx, input)
+}
+
+func (r *mutationResolver) AcknowledgeEvidenceRequest(ctx context.Context, id string) (*model.EvidenceRequest, error) {
+	return r.acknowledgeEvidenceRequest(ctx, id)
+}
+
+func (r *mutationResolver) FulfilEvidenceRequest(ctx context.Context, id string, records []*model.RecordInput, fields []string) (*model.EvidenceRequest, error) {
+	return r.fulfilEvidenceRequest(ctx, id, records, fields)
+}
+
+func (r *mutationResolver) DeclineEvidenceRequest(ctx context.Context, id string, reason string) (*model.EvidenceRequest, error) {
+	return r.declineEvidenceRequest(ctx, id, reason)
+}
+
+func (r *mutationResolver) RecordLegalStatus(ctx context.Context, input model.LegalStatusInput) (*model.LegalStatusStep, error) {
+	return r.Resolver.recordLegalStatus(ctx, input)
+}
+
 func (r *personResolver) Summary(ctx context.Context, obj *model.Person) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -98,11 +142,43 @@ func (r *queryResolver) Lookup(ctx context.Context, identifier string, kind *mod
 }
 
 func (r *queryResolver) Network(ctx context.Context, seeds []string, depth *int, linkTypes []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, limit *int) (*model.Network, error) {
-	return network(ctx, r.Store, seeds, depth, linkTypes, kinds, since, until, limit)
+	return network(ctx, seeds, depth, linkTypes, kinds, since, until, limit)
 }
 
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxDepth *int, linkTypes []model.LinkType, since *time.Time, until *time.Time) (*model.Path, error) {
-	return shortestPath(ctx, r.Store, from, to, maxDepth, linkTypes, since, until)
+	return shortestPath(ctx, from, to, maxDepth, linkTypes, since, until)
+}
+
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	return r.viewer(ctx)
+}
+
+func (r *queryResolver) Agencies(ctx context.Context) ([]*model.Agency, error) {
+	return r.agencies(ctx)
+}
+
+func (r *queryResolver) Agreements(ctx context.Context) ([]*model.Agreement, error) {
+	return r.agreements(ctx)
+}
+
+func (r *queryResolver) Agreement(ctx context.Context, id string) (*model.Agreement, error) {
+	return r.agreement(ctx, id)
+}
+
+func (r *queryResolver) APIKeys(ctx context.Context, agency *string) ([]*model.APIKey, error) {
+	return r.apiKeys(ctx, agency)
+}
+
+func (r *queryResolver) EvidenceRequests(ctx context.Context, status []model.RequestStatus, side *model.RequestSide, overdue *bool) ([]*model.EvidenceRequest, error) {
+	return r.evidenceRequests(ctx, status, side, overdue)
+}
+
+func (r *queryResolver) EvidenceRequest(ctx context.Context, id string) (*model.EvidenceRequest, error) {
+	return r.evidenceRequest(ctx, id)
+}
+
+func (r *queryResolver) AuditLog(ctx context.Context, agency *string, actorCountry *model.Region, dataCountry *model.Region, operation *string, since *time.Time, until *time.Time, after *int, first *int) ([]*model.AuditEntry, error) {
+	return r.auditLog(ctx, agency, actorCountry, dataCountry, operation, since, until, after, first)
 }
 
 func (r *suspectResolver) Summary(ctx context.Context, obj *model.Suspect) (*model.EntitySummary, error) {
@@ -111,6 +187,10 @@ func (r *suspectResolver) Summary(ctx context.Context, obj *model.Suspect) (*mod
 
 func (r *suspectResolver) Links(ctx context.Context, obj *model.Suspect, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *suspectResolver) LegalStatus(ctx context.Context, obj *model.Suspect) ([]*model.LegalStatusStep, error) {
+	return r.Resolver.legalStatus(ctx, obj.ID)
 }
 
 func (r *voipAccountResolver) Summary(ctx context.Context, obj *model.VoipAccount) (*model.EntitySummary, error) {

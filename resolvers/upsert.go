@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/scamgraph/scamgraph/graph/model"
+	"github.com/scamgraph/scamgraph/guard"
 	"github.com/scamgraph/scamgraph/intel"
 )
 
@@ -14,7 +15,14 @@ const MaxUpsertItems = 5000
 // upsert checks every item on its own, writes the accepted ones in one
 // batch, and reports each item. A rejected item contributes nothing to the
 // batch, so it never half-writes.
+//
+// A key writes facts for its own agency only: a link naming another agency
+// or country is rejected, since a fact's provenance decides who may see it.
 func upsert(ctx context.Context, store intel.Store, in model.UpsertInput) (*model.UpsertPayload, error) {
+	req, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if n := len(in.Entities) + len(in.Links); n > MaxUpsertItems {
 		return nil, intel.Errorf(intel.EINVALID, "input", "has %d items, at most %d allowed in one mutation", n, MaxUpsertItems)
 	}
@@ -28,7 +36,11 @@ func upsert(ctx context.Context, store intel.Store, in model.UpsertInput) (*mode
 		}
 	}
 	for i, li := range in.Links {
-		l, ends, err := linkFromInput(li, "links["+strconv.Itoa(i)+"]")
+		field := "links[" + strconv.Itoa(i) + "]"
+		l, ends, err := linkFromInput(li, field)
+		if err == nil {
+			err = ownFact(req, field, &l)
+		}
 		out.Links = append(out.Links, itemResult(i, globalLinkID(l.ID), err))
 		if err == nil {
 			batch.Links = append(batch.Links, l)
@@ -48,6 +60,12 @@ func upsert(ctx context.Context, store intel.Store, in model.UpsertInput) (*mode
 	res, err := store.Upsert(ctx, batch)
 	if err != nil {
 		return nil, err
+	}
+	for _, e := range batch.Entities {
+		req.Wrote(e.ID)
+	}
+	for _, l := range batch.Links {
+		req.Wrote(l.From, l.To)
 	}
 	out.EntitiesCreated, out.LinksCreated = res.EntitiesCreated, res.LinksCreated
 	return out, nil
@@ -131,4 +149,16 @@ func linkFromInput(in *model.LinkInput, prefix string) (intel.Link, []intel.Enti
 		return l, nil, err
 	}
 	return l, []intel.Entity{from, to}, nil
+}
+
+// ownFact rejects a link the caller's agency did not contribute.
+func ownFact(req *guard.Request, field string, l *intel.Link) error {
+	p := req.Principal.Agency
+	if l.Agency != p.Code {
+		return intel.Errorf(intel.EFORBIDDEN, field+".agency", "is %q, but this key writes for %s only", l.Agency, p.Code)
+	}
+	if l.Country != p.Country {
+		return intel.Errorf(intel.EFORBIDDEN, field+".country", "is %q, but %s is an agency of %s", l.Country, p.Code, p.Country)
+	}
+	return nil
 }

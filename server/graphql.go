@@ -26,7 +26,8 @@ import (
 // as the GraphQL-over-HTTP spec has them), a parsed-query cache, automatic
 // persisted queries and the limits.
 func (s *Server) graphQL() http.Handler {
-	cfg := graph.Config{Resolvers: &resolvers.Resolver{Store: s.store, Logger: s.logger}}
+	cfg := graph.Config{Resolvers: &resolvers.Resolver{Store: s.store, Registry: s.registry, Logger: s.logger}}
+	cfg.Directives.HasRole = hasRole
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
@@ -38,6 +39,7 @@ func (s *Server) graphQL() http.Handler {
 	srv.Use(extension.FixedComplexityLimit(s.cfg.ComplexityLimit))
 	srv.Use(depthLimit{Max: s.cfg.DepthLimit})
 	srv.Use(requestMetrics{m: s.metrics})
+	srv.Use(auditTrail{s: s})
 	srv.SetErrorPresenter(s.presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		s.logger.Error().Str("request_id", requestID(ctx)).Interface("panic", p).

@@ -3,12 +3,16 @@ package server
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/rs/zerolog/hlog"
 
+	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/guard"
 	"github.com/scamgraph/scamgraph/ingest"
+	"github.com/scamgraph/scamgraph/resolvers"
 )
 
 // ingestResultsAll and ingestResultsProblems choose which per-record results
@@ -45,12 +49,22 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 		writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", "results", "must be all or problems")
 		return
 	}
+	req := guard.RequestFrom(r.Context())
+	if role := req.Principal.Key.Role; role != access.RoleEnricher && role != access.RoleAdmin {
+		writeGraphQLError(w, http.StatusForbidden, resolvers.CodeForbidden, "Authorization",
+			"importing needs the role ENRICHER or ADMIN; this key ("+req.Principal.Key.ID+") holds "+string(role))
+		s.audit(r.Context(), req, access.AuditEntry{RequestID: requestID(r.Context()), Operation: "ingest stream",
+			Kind: access.KindWrite, Purpose: req.Purpose, Outcome: access.OutcomeDenied, Detail: "role " + string(role)})
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxIngestBytes)
 	dec, err := ingest.NewDecoder(r.Body, format, ingest.RecordType(q.Get("type")))
 	if err != nil {
 		writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", "format", err.Error())
 		return
 	}
+	p := req.Principal
+	dec = ingest.AsContributor(dec, p.Agency.Code, p.Agency.Country)
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	out := bufio.NewWriter(w)
 	enc := json.NewEncoder(out)
@@ -73,9 +87,17 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 			return enc.Encode(res)
 		})
 	final := map[string]any{"totals": totals}
+	entry := access.AuditEntry{RequestID: requestID(r.Context()), Operation: "ingest stream", Kind: access.KindWrite,
+		Purpose: req.Purpose, Outcome: access.OutcomeOK,
+		Detail: fmt.Sprintf("%d records: %d accepted, %d duplicate, %d rejected", totals.Records, totals.Accepted, totals.Duplicate, totals.Rejected)}
 	if err != nil {
 		hlog.FromRequest(r).Error().Err(err).Msg("ingest stopped")
 		final["error"] = "ingest stopped: " + publicError(err)
+		entry.Outcome = access.OutcomeError
+	}
+	if err := s.audit(r.Context(), req, entry); err != nil {
+		hlog.FromRequest(r).Error().Err(err).Msg("audit append failed")
+		final["error"] = "internal error: the import could not be audited"
 	}
 	enc.Encode(final)
 	out.Flush()

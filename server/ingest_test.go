@@ -10,14 +10,14 @@ import (
 	"github.com/scamgraph/scamgraph/server"
 )
 
-const goodCall = `{"type":"call","agency":"TH-NBTC","country":"TH","recordId":"CDR-1","caller":"081-234-5678","callee":"+855 12 345 678","start":"2024-05-01T10:00:00+07:00","durationSec":95}`
+const goodCall = `{"type":"call","agency":"TH-CCIB","country":"TH","recordId":"CDR-1","caller":"081-234-5678","callee":"+855 12 345 678","start":"2024-05-01T10:00:00+07:00","durationSec":95}`
 
 func TestIngestStreamAnswersEveryRecordInOrder(t *testing.T) {
 	s := MustEmbedded(t)
 	ts := MustServer(t, s, server.DefaultConfig())
 	body := strings.Join([]string{
 		goodCall,
-		`{"type":"call","agency":"TH-NBTC","country":"TH","recordId":"CDR-2","caller":"hello","callee":"0812345678","start":"2024-05-01T10:00:00Z"}`,
+		`{"type":"call","agency":"TH-CCIB","country":"TH","recordId":"CDR-2","caller":"hello","callee":"0812345678","start":"2024-05-01T10:00:00Z"}`,
 		`{not json`,
 		goodCall,
 	}, "\n")
@@ -64,9 +64,9 @@ func TestIngestMutationReportsEachRecord(t *testing.T) {
 	ts := MustServer(t, s, server.DefaultConfig())
 	r := post(t, ts, `mutation($r: [RecordInput!]!) { ingest(records: $r) { totals { records accepted duplicate rejected }
 		results { index status type code field reason } } }`, map[string]any{"r": []any{
-		map[string]any{"type": "transfer", "agency": "TH-AMLO", "country": "TH", "fromAccount": "KBANK 123-4-56789-0",
+		map[string]any{"type": "transfer", "agency": "TH-CCIB", "country": "TH", "fromAccount": "KBANK 123-4-56789-0",
 			"toAccount": "SCB 409-2-71234-5", "amount": "49999.50", "currency": "THB", "time": "2024-05-01T10:00:00Z"},
-		map[string]any{"type": "transfer", "agency": "TH-AMLO", "country": "TH", "fromAccount": "KBANK 123-4-56789-0",
+		map[string]any{"type": "transfer", "agency": "TH-CCIB", "country": "TH", "fromAccount": "KBANK 123-4-56789-0",
 			"toAccount": "SCB 409-2-71234-5", "amount": "-5", "currency": "THB", "time": "2024-05-01T10:00:00Z"},
 		map[string]any{"type": "victim_report", "agency": "TH-CCIB", "country": "TH", "caseRef": "TH-CCIB:2567-000123",
 			"reportedAt": "2024-05-02T09:00:00+07:00", "scamType": "hybrid_investment", "loss": "49999.50", "currency": "THB",

@@ -14,8 +14,8 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
 
+	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/intel"
-	"github.com/scamgraph/scamgraph/loaders"
 )
 
 // Config holds the HTTP-level settings; cmd fills it from flags and env.
@@ -43,27 +43,44 @@ type CachePinger interface {
 	CachePing(ctx context.Context) error
 }
 
+// Options are settings no deployment sets: they exist for benchmarks.
+type Options struct {
+	// BenchmarkBypassAccess lifts every access rule (every caller sees
+	// everything, nothing is masked or audited as cross-border), so that a
+	// benchmark can measure what the rules cost. cmd never sets it.
+	BenchmarkBypassAccess bool
+}
+
 // Server serves the API over one store.
 type Server struct {
-	cfg     Config
-	store   intel.Store
-	cache   CachePinger
-	logger  zerolog.Logger
-	metrics *Metrics
+	cfg      Config
+	store    intel.Store
+	cache    CachePinger
+	registry *access.Registry
+	logger   zerolog.Logger
+	metrics  *Metrics
+	opts     Options
 }
 
 // New builds a server. store should already be instrumented and cached as
-// wanted; cache may be nil.
-func New(cfg Config, store intel.Store, cache CachePinger, logger zerolog.Logger, metrics *Metrics) *Server {
-	return &Server{cfg: cfg, store: store, cache: cache, logger: logger, metrics: metrics}
+// wanted; cache may be nil. registry holds the agencies, keys, agreements
+// and audit log every request is checked against.
+func New(cfg Config, store intel.Store, cache CachePinger, registry *access.Registry, logger zerolog.Logger, metrics *Metrics) *Server {
+	return &Server{cfg: cfg, store: store, cache: cache, registry: registry, logger: logger, metrics: metrics}
+}
+
+// WithOptions returns s with benchmark-only options set.
+func (s *Server) WithOptions(o Options) *Server {
+	s.opts = o
+	return s
 }
 
 // Handler returns the routes, wrapped in logging and request ids.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	gql := s.graphQL()
-	mux.Handle("/graphql", s.limits(loaders.Middleware(s.store, gql)))
-	mux.HandleFunc("/ingest", s.ingestStream)
+	mux.Handle("/graphql", s.limits(s.authenticate(gql)))
+	mux.Handle("/ingest", s.authenticate(http.HandlerFunc(s.ingestStream)))
 	mux.Handle("/graphiql", graphiQL())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

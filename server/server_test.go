@@ -14,16 +14,22 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/access/accesstest"
+	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
 )
 
 // MustServer starts the real handler over store on a loopback test server.
+// Requests without a key of their own are sent with the Thai demo admin's
+// key, which may read and write.
 func MustServer(t testing.TB, store intel.Store, cfg server.Config) *httptest.Server {
 	t.Helper()
-	srv := server.New(cfg, store, nil, zerolog.Nop(), server.NewMetrics())
-	ts := httptest.NewServer(srv.Handler())
+	reg, keys := accesstest.Registry(t)
+	srv := server.New(cfg, store, nil, reg, zerolog.Nop(), server.NewMetrics())
+	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, "TH-CCIB", access.RoleAdmin)))
 	t.Cleanup(ts.Close)
 	return ts
 }
@@ -220,10 +226,10 @@ func TestMutationRejectsItemsOneByOneAndWritesOnlyGoodOnes(t *testing.T) {
 			"links": []any{
 				map[string]any{"type": "CALLED", "from": map[string]any{"kind": "PhoneNumber", "identifier": "+855 12 345 678"},
 					"to": map[string]any{"kind": "PhoneNumber", "identifier": "0812345678"}, "eventKey": "cdr-1",
-					"agency": "KH-GDNP", "country": "KH", "observedAt": "2024-05-01T10:00:00Z", "confidence": 0.8},
+					"agency": "TH-CCIB", "country": "TH", "observedAt": "2024-05-01T10:00:00Z", "confidence": 0.8},
 				map[string]any{"type": "CALLED", "from": map[string]any{"kind": "PhoneNumber", "identifier": "0899999999"},
 					"to":     map[string]any{"kind": "PhoneNumber", "identifier": "0811111111"},
-					"agency": "TH-CIB", "country": "TH", "observedAt": "2024-05-01T10:00:00Z", "confidence": 0.8},
+					"agency": "TH-CCIB", "country": "TH", "observedAt": "2024-05-01T10:00:00Z", "confidence": 0.8},
 			},
 		}})
 	if len(r.Errors) > 0 {

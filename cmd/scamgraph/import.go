@@ -23,6 +23,7 @@ type importConfig struct {
 	Format    string
 	Type      string
 	Server    string
+	Key       string
 	Rejects   string
 	Resume    bool
 	BatchSize int
@@ -54,6 +55,7 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&ic.Format, "format", ic.Format, "input format: ndjson or csv")
 	fs.StringVar(&ic.Type, "type", "", "record type of every row (csv files without a type column): call, voip_registration, voip_caller_id, subscriber, transfer, victim_report, suspect")
 	fs.StringVar(&ic.Server, "server", "", "import through a running server (e.g. http://127.0.0.1:8080) instead of opening the store")
+	fs.StringVar(&ic.Key, "key", os.Getenv("SCAMGRAPH_API_KEY"), "API key sent to --server: an ENRICHER or ADMIN key of the agency the records are from (env SCAMGRAPH_API_KEY)")
 	fs.StringVar(&ic.Rejects, "rejects", "", "where rejected records go, with their reasons (default FILE.rejects.ndjson; stdin: rejects.ndjson)")
 	fs.BoolVar(&ic.Resume, "resume", ic.Resume, "continue after the last durable batch of an interrupted import of the same file")
 	fs.IntVar(&ic.BatchSize, "batch-size", ingest.DefaultBatchSize, "records per write")
@@ -72,7 +74,11 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	logger := newLogger(cfg.LogFormat, "warn", stderr)
 	var sink recordSink
 	if ic.Server != "" {
-		sink = &serverSink{base: ic.Server}
+		if ic.Key == "" {
+			fmt.Fprintln(stderr, "scamgraph import: --server needs an API key: --key or SCAMGRAPH_API_KEY")
+			return 2
+		}
+		sink = &serverSink{base: ic.Server, key: ic.Key}
 	} else {
 		opened, err := openStore(ctx, cfg, logger, nil)
 		if err != nil {

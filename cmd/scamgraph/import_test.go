@@ -15,6 +15,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/server"
@@ -141,17 +143,38 @@ func TestImportThroughARunningServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	ts := httptest.NewServer(server.New(server.DefaultConfig(), store, nil, zerolog.Nop(), server.NewMetrics()).Handler())
+	reg, _ := accesstest.Registry(t)
+	ts := httptest.NewServer(server.New(server.DefaultConfig(), store, nil, reg, zerolog.Nop(), server.NewMetrics()).Handler())
 	defer ts.Close()
+	// A key speaks for one agency: each file goes with its agency's key.
+	keyOf := func(agency string) string {
+		_, tok, err := reg.CreateKey(context.Background(), "test", agency, access.RoleEnricher, "import test", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
 	dir := t.TempDir()
 	var out, errOut bytes.Buffer
-	for _, args := range [][]string{
-		{"--format", "csv", "--type", "call", "../../examples/calls.csv"},
-		{"--format", "ndjson", "../../examples/transfers.ndjson"},
+	for _, c := range []struct {
+		args     []string
+		accepted string
+	}{
+		// calls.csv also holds KH-MPTC and TH-CCIB rows, transfers.ndjson
+		// KH-CAFIU ones: another agency's key must send those.
+		{[]string{"--key", keyOf("TH-NBTC"), "--format", "csv", "--type", "call", "../../examples/calls.csv"}, "6 accepted, 0 duplicate, 6 rejected"},
+		{[]string{"--key", keyOf("TH-AMLO"), "--format", "ndjson", "../../examples/transfers.ndjson"}, "8 accepted, 0 duplicate, 2 rejected"},
 	} {
-		args = append([]string{"--server", ts.URL, "--progress", "never", "--rejects", filepath.Join(dir, "rejects.ndjson")}, args...)
-		if code := importMain(context.Background(), args, &out, &errOut); code != 0 {
-			t.Fatalf("exit %d: %s", code, errOut.String())
+		errOut.Reset()
+		rejects := filepath.Join(dir, "rejects.ndjson")
+		args := append([]string{"--server", ts.URL, "--progress", "never", "--rejects", rejects}, c.args...)
+		importMain(context.Background(), args, &out, &errOut)
+		if !strings.Contains(errOut.String()+out.String(), c.accepted) {
+			t.Fatalf("want %q: %s %s", c.accepted, out.String(), errOut.String())
+		}
+		raw, _ := os.ReadFile(rejects)
+		if !strings.Contains(string(raw), "this key writes for") {
+			t.Errorf("rejects do not say why: %s", raw)
 		}
 	}
 	if _, links := store.Counts(); links == 0 {

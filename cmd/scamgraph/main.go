@@ -16,6 +16,7 @@ usage:
   scamgraph seed [--store embedded|neo4j] ...                          load the demo world into the store
   scamgraph import --format ndjson|csv [--type TYPE] [--server URL] FILE...   load record files (- for stdin)
   scamgraph parse [--region TH|KH] [--kind KIND] IDENTIFIER...         canonical keys, one JSON object per input
+  scamgraph keys agency|create|list|revoke ...                        agencies and API keys (keys -h for details)
   scamgraph help                                                this text
 `
 
@@ -39,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runImport(args[1:], stdout, stderr)
 	case "parse":
 		return runParse(args[1:], stdout, stderr)
+	case "keys":
+		return runKeys(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -22,6 +22,7 @@ import (
 // once it is durable, which is when the checkpoint moves on.
 type serverSink struct {
 	base   string
+	key    string
 	client http.Client
 }
 
@@ -131,6 +132,7 @@ func (s *serverSink) postOnce(ctx context.Context, payload []byte, each func(ing
 		return err
 	}
 	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Authorization", "Bearer "+s.key)
 	res, err := s.client.Do(req)
 	if err != nil {
 		return err

@@ -12,8 +12,23 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/server"
 )
+
+// demoKeyTTL is how long the demo keys printed at start-up stay valid.
+const demoKeyTTL = 7 * 24 * time.Hour
+
+// printDemoKeys shows the demo keys once: they are stored hashed, and the
+// next start revokes them and prints a new set.
+func printDemoKeys(w io.Writer, keys []demo.Key) {
+	fmt.Fprintf(w, "\nDemo API keys (valid %s; a restart issues new ones). In GraphiQL, open Headers and paste\n"+
+		"  {\"Authorization\": \"Bearer <token>\", \"X-Purpose\": \"CASE-2026-0001\"}\n\n", demoKeyTTL)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %-8s %-12s %s\n", k.Agency, k.Role, k.Token)
+	}
+	fmt.Fprintln(w)
+}
 
 // runServe starts the API and blocks until SIGINT or SIGTERM, then lets
 // requests in flight finish (up to --shutdown-grace) and closes the store.
@@ -48,17 +63,33 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 			logger.Error().Err(err).Msg("closing the store")
 		}
 	}()
+	reg, closeRegistry, err := openRegistry(ctx, cfg)
+	if err != nil {
+		logger.Error().Err(err).Msg("cannot open the registry of agencies, keys and agreements")
+		return 1
+	}
+	defer func() {
+		if err := closeRegistry(); err != nil {
+			logger.Error().Err(err).Msg("closing the registry")
+		}
+	}()
 	if cfg.Demo {
 		if err := ensureDemo(ctx, opened.store, logger); err != nil {
 			logger.Error().Err(err).Msg("cannot load the demo world")
 			return 1
 		}
+		keys, err := demo.SetUpAccess(ctx, reg, demoKeyTTL)
+		if err != nil {
+			logger.Error().Err(err).Msg("cannot set up the demo agencies and keys")
+			return 1
+		}
+		printDemoKeys(stderr, keys)
 	}
 	var cache server.CachePinger
 	if opened.cache != nil {
 		cache = opened.cache
 	}
-	srv := server.New(cfg.HTTP, opened.store, cache, logger, metrics)
+	srv := server.New(cfg.HTTP, opened.store, cache, reg, logger, metrics)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		logger.Error().Err(err).Str("addr", cfg.Addr).Msg("cannot listen")

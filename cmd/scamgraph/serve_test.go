@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -34,7 +35,15 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	}
 	body, _ := json.Marshal(map[string]any{"query": `{ lookup(identifier: "086-904-1377") { key kind entity { id
 		... on PhoneNumber { links(first: 3) { totalCount edges { node { type } } } } } } }`})
-	res, err := http.Post("http://"+addr+"/graphql", "application/json", bytes.NewReader(body))
+	// The demo keys are printed at start-up, as the README says.
+	m := regexp.MustCompile(`TH-CCIB\s+ANALYST\s+(\S+)`).FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no demo analyst key printed: %s", logs.String())
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+m[1])
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,63 @@ type Node interface {
 	GetID() string
 }
 
+type Agency struct {
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	Country Region `json:"country"`
+}
+
+// A sharing agreement between the two countries: what crosses the border, why, until when, through whom.
+type Agreement struct {
+	ID         string             `json:"id"`
+	Title      string             `json:"title"`
+	Parties    []*Party           `json:"parties"`
+	Categories []EvidenceCategory `json:"categories"`
+	Purpose    string             `json:"purpose"`
+	LegalBasis string             `json:"legalBasis"`
+	ValidFrom  time.Time          `json:"validFrom"`
+	ValidUntil time.Time          `json:"validUntil"`
+	Status     AgreementStatus    `json:"status"`
+	// Active now: status ACTIVE and now inside the validity window.
+	ActiveNow bool `json:"activeNow"`
+	// Agency codes of the designated coordinators.
+	Coordinators []string          `json:"coordinators"`
+	Extensions   int               `json:"extensions"`
+	History      []*AgreementEvent `json:"history"`
+}
+
+type AgreementEvent struct {
+	At time.Time `json:"at"`
+	// The key that made the change.
+	By     string  `json:"by"`
+	Action string  `json:"action"`
+	Reason *string `json:"reason,omitempty"`
+}
+
+type AgreementInput struct {
+	Title      string             `json:"title"`
+	Parties    []*PartyInput      `json:"parties"`
+	Categories []EvidenceCategory `json:"categories"`
+	Purpose    string             `json:"purpose"`
+	LegalBasis string             `json:"legalBasis"`
+	ValidFrom  time.Time          `json:"validFrom"`
+	// At most three years after validFrom; extendable once by up to three more.
+	ValidUntil   time.Time `json:"validUntil"`
+	Coordinators []string  `json:"coordinators"`
+}
+
+type APIKey struct {
+	ID           string     `json:"id"`
+	Agency       string     `json:"agency"`
+	Role         Role       `json:"role"`
+	Label        string     `json:"label"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	ExpiresAt    time.Time  `json:"expiresAt"`
+	RevokedAt    *time.Time `json:"revokedAt,omitempty"`
+	RevokeReason *string    `json:"revokeReason,omitempty"`
+	Active       bool       `json:"active"`
+}
+
 // A key/value attribute (number type, carrier, bank name, call duration, …).
 type Attr struct {
 	Key   string `json:"key"`
@@ -45,6 +102,26 @@ type Attr struct {
 type AttrInput struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
+}
+
+type AuditEntry struct {
+	Seq       int       `json:"seq"`
+	At        time.Time `json:"at"`
+	RequestID string    `json:"requestId"`
+	Agency    string    `json:"agency"`
+	Country   Region    `json:"country"`
+	KeyID     string    `json:"keyId"`
+	Role      Role      `json:"role"`
+	Operation string    `json:"operation"`
+	// READ, WRITE or ADMIN.
+	Kind     string   `json:"kind"`
+	Purpose  *string  `json:"purpose,omitempty"`
+	Entities []string `json:"entities"`
+	// Whose data the operation returned.
+	DataCountries []Region `json:"dataCountries"`
+	// OK, DENIED or ERROR.
+	Outcome string  `json:"outcome"`
+	Detail  *string `json:"detail,omitempty"`
 }
 
 type BankAccount struct {
@@ -174,6 +251,12 @@ func (this Case) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this Case) GetLinks() *LinkConnection { return this.Links }
 
+type CreatedAPIKey struct {
+	Key *APIKey `json:"key"`
+	// The bearer token. It is shown once and cannot be recovered.
+	Token string `json:"token"`
+}
+
 // One end of a link.
 type EndpointInput struct {
 	Kind       EntityKind `json:"kind"`
@@ -202,6 +285,54 @@ type EntitySummary struct {
 	Agencies  []string   `json:"agencies"`
 	FirstSeen *time.Time `json:"firstSeen,omitempty"`
 	LastSeen  *time.Time `json:"lastSeen,omitempty"`
+}
+
+// A coordinator's request to the other country for evidence about one entity.
+type EvidenceRequest struct {
+	ID                string             `json:"id"`
+	AgreementID       string             `json:"agreementId"`
+	RequestingAgency  string             `json:"requestingAgency"`
+	RequestingCountry Region             `json:"requestingCountry"`
+	RespondingCountry Region             `json:"respondingCountry"`
+	EntityID          string             `json:"entityId"`
+	Categories        []EvidenceCategory `json:"categories"`
+	Fields            []string           `json:"fields"`
+	Since             *time.Time         `json:"since,omitempty"`
+	Until             *time.Time         `json:"until,omitempty"`
+	Description       string             `json:"description"`
+	LegalBasis        string             `json:"legalBasis"`
+	DueAt             time.Time          `json:"dueAt"`
+	Status            RequestStatus      `json:"status"`
+	Overdue           bool               `json:"overdue"`
+	CreatedAt         time.Time          `json:"createdAt"`
+	CreatedBy         string             `json:"createdBy"`
+	AcknowledgedAt    *time.Time         `json:"acknowledgedAt,omitempty"`
+	AnsweredAt        *time.Time         `json:"answeredAt,omitempty"`
+	AnsweredBy        *string            `json:"answeredBy,omitempty"`
+	DeclineReason     *string            `json:"declineReason,omitempty"`
+	Grant             *Grant             `json:"grant,omitempty"`
+}
+
+type EvidenceRequestInput struct {
+	AgreementID string `json:"agreementId"`
+	// The entity the request is about (global id).
+	EntityID   string             `json:"entityId"`
+	Categories []EvidenceCategory `json:"categories"`
+	// Personal-data fields asked for, e.g. name, documentNumber, address.
+	Fields      []string   `json:"fields,omitempty"`
+	Since       *time.Time `json:"since,omitempty"`
+	Until       *time.Time `json:"until,omitempty"`
+	Description string     `json:"description"`
+	LegalBasis  string     `json:"legalBasis"`
+	DueAt       time.Time  `json:"dueAt"`
+}
+
+// What an answered evidence request opened to the requesting agency.
+type Grant struct {
+	LinkIds   []string `json:"linkIds"`
+	EntityIds []string `json:"entityIds"`
+	// Personal-data fields unmasked on those entities and links.
+	Fields []string `json:"fields"`
 }
 
 type IPAddress struct {
@@ -298,6 +429,27 @@ type ItemResult struct {
 	Code   *string `json:"code,omitempty"`
 	Field  *string `json:"field,omitempty"`
 	Reason *string `json:"reason,omitempty"`
+}
+
+type LegalStatusInput struct {
+	SuspectID  string      `json:"suspectId"`
+	Status     LegalStatus `json:"status"`
+	At         time.Time   `json:"at"`
+	Visibility *Visibility `json:"visibility,omitempty"`
+	LegalBasis *string     `json:"legalBasis,omitempty"`
+	Note       *string     `json:"note,omitempty"`
+}
+
+// One step of a suspect's legal status, set by one agency; seen under the same rules as the facts.
+type LegalStatusStep struct {
+	ID         string      `json:"id"`
+	Status     LegalStatus `json:"status"`
+	At         time.Time   `json:"at"`
+	Agency     string      `json:"agency"`
+	Country    Region      `json:"country"`
+	Visibility Visibility  `json:"visibility"`
+	LegalBasis *string     `json:"legalBasis,omitempty"`
+	Note       *string     `json:"note,omitempty"`
 }
 
 // A typed, directed fact between two entities.
@@ -475,6 +627,16 @@ type NetworkNode struct {
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`
+}
+
+type Party struct {
+	Country   Region `json:"country"`
+	Authority string `json:"authority"`
+}
+
+type PartyInput struct {
+	Country   Region `json:"country"`
+	Authority string `json:"authority"`
 }
 
 // Alternating nodes and links: links[i] joins nodes[i] and nodes[i+1], in either direction.
@@ -715,6 +877,8 @@ type Suspect struct {
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
+	// The steps of the suspect's legal status the caller may see, oldest first.
+	LegalStatus []*LegalStatusStep `json:"legalStatus"`
 }
 
 func (Suspect) IsNode()            {}
@@ -780,6 +944,17 @@ type UpsertPayload struct {
 	LinksCreated    int           `json:"linksCreated"`
 }
 
+type Viewer struct {
+	Agency       *Agency   `json:"agency"`
+	Role         Role      `json:"role"`
+	KeyID        string    `json:"keyId"`
+	KeyExpiresAt time.Time `json:"keyExpiresAt"`
+	// Categories of the other country's shareable facts opened by an agreement active now.
+	SharedCategories []EvidenceCategory `json:"sharedCategories"`
+	// How many facts answered evidence requests granted the caller's agency.
+	GrantedFacts int `json:"grantedFacts"`
+}
+
 type VoipAccount struct {
 	ID            string          `json:"id"`
 	Kind          EntityKind      `json:"kind"`
@@ -843,6 +1018,63 @@ func (this VoipAccount) GetSummary() *EntitySummary  { return this.Summary }
 
 // Links at this entity, most recent first.
 func (this VoipAccount) GetLinks() *LinkConnection { return this.Links }
+
+type AgreementStatus string
+
+const (
+	AgreementStatusActive    AgreementStatus = "ACTIVE"
+	AgreementStatusSuspended AgreementStatus = "SUSPENDED"
+	AgreementStatusRevoked   AgreementStatus = "REVOKED"
+)
+
+var AllAgreementStatus = []AgreementStatus{
+	AgreementStatusActive,
+	AgreementStatusSuspended,
+	AgreementStatusRevoked,
+}
+
+func (e AgreementStatus) IsValid() bool {
+	switch e {
+	case AgreementStatusActive, AgreementStatusSuspended, AgreementStatusRevoked:
+		return true
+	}
+	return false
+}
+
+func (e AgreementStatus) String() string {
+	return string(e)
+}
+
+func (e *AgreementStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AgreementStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AgreementStatus", str)
+	}
+	return nil
+}
+
+func (e AgreementStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AgreementStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AgreementStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
 
 // Which links at an entity to follow.
 type Direction string
@@ -970,6 +1202,70 @@ func (e EntityKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The classes of evidence an agreement can cover.
+type EvidenceCategory string
+
+const (
+	EvidenceCategoryCallRecords      EvidenceCategory = "CALL_RECORDS"
+	EvidenceCategoryVoipRegistration EvidenceCategory = "VOIP_REGISTRATION"
+	EvidenceCategoryBankData         EvidenceCategory = "BANK_DATA"
+	EvidenceCategorySuspectIdentity  EvidenceCategory = "SUSPECT_IDENTITY"
+	EvidenceCategorySubscriberData   EvidenceCategory = "SUBSCRIBER_DATA"
+	EvidenceCategoryVictimReports    EvidenceCategory = "VICTIM_REPORTS"
+)
+
+var AllEvidenceCategory = []EvidenceCategory{
+	EvidenceCategoryCallRecords,
+	EvidenceCategoryVoipRegistration,
+	EvidenceCategoryBankData,
+	EvidenceCategorySuspectIdentity,
+	EvidenceCategorySubscriberData,
+	EvidenceCategoryVictimReports,
+}
+
+func (e EvidenceCategory) IsValid() bool {
+	switch e {
+	case EvidenceCategoryCallRecords, EvidenceCategoryVoipRegistration, EvidenceCategoryBankData, EvidenceCategorySuspectIdentity, EvidenceCategorySubscriberData, EvidenceCategoryVictimReports:
+		return true
+	}
+	return false
+}
+
+func (e EvidenceCategory) String() string {
+	return string(e)
+}
+
+func (e *EvidenceCategory) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EvidenceCategory(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EvidenceCategory", str)
+	}
+	return nil
+}
+
+func (e EvidenceCategory) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EvidenceCategory) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EvidenceCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type ItemStatus string
 
 const (
@@ -1020,6 +1316,71 @@ func (e *ItemStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ItemStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type LegalStatus string
+
+const (
+	LegalStatusWanted               LegalStatus = "WANTED"
+	LegalStatusLocated              LegalStatus = "LOCATED"
+	LegalStatusArrested             LegalStatus = "ARRESTED"
+	LegalStatusDeportationRequested LegalStatus = "DEPORTATION_REQUESTED"
+	LegalStatusExtraditionRequested LegalStatus = "EXTRADITION_REQUESTED"
+	LegalStatusDeported             LegalStatus = "DEPORTED"
+	LegalStatusExtradited           LegalStatus = "EXTRADITED"
+)
+
+var AllLegalStatus = []LegalStatus{
+	LegalStatusWanted,
+	LegalStatusLocated,
+	LegalStatusArrested,
+	LegalStatusDeportationRequested,
+	LegalStatusExtraditionRequested,
+	LegalStatusDeported,
+	LegalStatusExtradited,
+}
+
+func (e LegalStatus) IsValid() bool {
+	switch e {
+	case LegalStatusWanted, LegalStatusLocated, LegalStatusArrested, LegalStatusDeportationRequested, LegalStatusExtraditionRequested, LegalStatusDeported, LegalStatusExtradited:
+		return true
+	}
+	return false
+}
+
+func (e LegalStatus) String() string {
+	return string(e)
+}
+
+func (e *LegalStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LegalStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LegalStatus", str)
+	}
+	return nil
+}
+
+func (e LegalStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LegalStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LegalStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1265,6 +1626,184 @@ func (e *Region) UnmarshalJSON(b []byte) error {
 }
 
 func (e Region) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RequestSide string
+
+const (
+	RequestSideSent     RequestSide = "SENT"
+	RequestSideReceived RequestSide = "RECEIVED"
+)
+
+var AllRequestSide = []RequestSide{
+	RequestSideSent,
+	RequestSideReceived,
+}
+
+func (e RequestSide) IsValid() bool {
+	switch e {
+	case RequestSideSent, RequestSideReceived:
+		return true
+	}
+	return false
+}
+
+func (e RequestSide) String() string {
+	return string(e)
+}
+
+func (e *RequestSide) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RequestSide(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RequestSide", str)
+	}
+	return nil
+}
+
+func (e RequestSide) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RequestSide) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RequestSide) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RequestStatus string
+
+const (
+	RequestStatusOpen         RequestStatus = "OPEN"
+	RequestStatusAcknowledged RequestStatus = "ACKNOWLEDGED"
+	RequestStatusFulfilled    RequestStatus = "FULFILLED"
+	RequestStatusDeclined     RequestStatus = "DECLINED"
+)
+
+var AllRequestStatus = []RequestStatus{
+	RequestStatusOpen,
+	RequestStatusAcknowledged,
+	RequestStatusFulfilled,
+	RequestStatusDeclined,
+}
+
+func (e RequestStatus) IsValid() bool {
+	switch e {
+	case RequestStatusOpen, RequestStatusAcknowledged, RequestStatusFulfilled, RequestStatusDeclined:
+		return true
+	}
+	return false
+}
+
+func (e RequestStatus) String() string {
+	return string(e)
+}
+
+func (e *RequestStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RequestStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RequestStatus", str)
+	}
+	return nil
+}
+
+func (e RequestStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RequestStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RequestStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The roles an API key can hold.
+type Role string
+
+const (
+	// Reads the graph.
+	RoleAnalyst Role = "ANALYST"
+	// Writes records (ingest, upsert) and reads the answers.
+	RoleEnricher Role = "ENRICHER"
+	// Reads, and sends and answers evidence requests under an agreement.
+	RoleCoordinator Role = "COORDINATOR"
+	// Manages agencies, keys and agreements, and reads the audit log.
+	RoleAdmin Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleAnalyst,
+	RoleEnricher,
+	RoleCoordinator,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleAnalyst, RoleEnricher, RoleCoordinator, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,101 @@
+package access
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Agency is a law-enforcement or regulatory body of one of the two
+// countries. Keys, coordinators, requests, grants and audit entries all
+// name an agency by its Code.
+type Agency struct {
+	// Code is the agency's stable short name, e.g. "TH-CCIB": 2 to 32
+	// upper-case letters, digits or '-'. It never changes once created,
+	// because other records refer to it.
+	Code string
+	// Name is the agency's full name, for people.
+	Name string
+	// Country is TH or KH.
+	Country intel.Region
+}
+
+// validAgencyCode reports whether code has the shape of an agency code.
+func validAgencyCode(code string) bool {
+	if len(code) < 2 || len(code) > 32 {
+		return false
+	}
+	for _, c := range code {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func checkAgencyCode(field, code string) error {
+	if code == "" {
+		return intel.Errorf(intel.EINVALID, field, "is required")
+	}
+	if !validAgencyCode(code) {
+		return intel.Errorf(intel.EINVALID, field, "%q is not an agency code (2-32 upper-case letters, digits or '-', e.g. TH-CCIB)", code)
+	}
+	return nil
+}
+
+// Validate checks that a is fit to create.
+func (a Agency) Validate() error {
+	if err := checkAgencyCode("code", a.Code); err != nil {
+		return err
+	}
+	if err := checkText("name", a.Name, maxShortText, true); err != nil {
+		return err
+	}
+	return checkRegion("country", a.Country)
+}
+
+// CreateAgency registers an agency. by names who does it (a key id, or a
+// tool such as "cli") for the audit log. An agency is never changed or
+// deleted afterwards: keys and grants keep referring to it.
+func (r *Registry) CreateAgency(ctx context.Context, by string, a Agency) (Agency, error) {
+	if err := a.Validate(); err != nil {
+		return Agency{}, err
+	}
+	who, err := r.byActor(ctx, by)
+	if err != nil {
+		return Agency{}, err
+	}
+	p, err := put(collAgencies, a.Code, 0, a)
+	if err != nil {
+		return Agency{}, err
+	}
+	audit := r.auditFor(ctx, who, "createAgency", KindAdmin, nil,
+		fmt.Sprintf("agency %s (%s, %s)", a.Code, a.Name, a.Country))
+	if _, err := r.rec.Commit(ctx, []Put{p}, audit); err != nil {
+		if errors.Is(err, ErrVersionMismatch) {
+			return Agency{}, intel.Errorf(intel.ECONFLICT, "code", "agency %s already exists", a.Code)
+		}
+		return Agency{}, err
+	}
+	return a, nil
+}
+
+// GetAgency returns the agency with the given code, or ENOTFOUND.
+func (r *Registry) GetAgency(ctx context.Context, code string) (Agency, error) {
+	if err := checkAgencyCode("code", code); err != nil {
+		return Agency{}, err
+	}
+	var a Agency
+	if _, err := r.getDoc(ctx, collAgencies, code, "code", "agency", &a); err != nil {
+		return Agency{}, err
+	}
+	return a, nil
+}
+
+// ListAgencies returns every agency, ordered by code.
+func (r *Registry) ListAgencies(ctx context.Context) ([]Agency, error) {
+	// Backends list documents by id, and an agency's id is its code.
+	return listDocs[Agency](ctx, r.rec, collAgencies)
+}

@@ -1,0 +1,126 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// maxExtensions is how often a term may be extended: the MOU allows one
+// extension, agreed in writing.
+const maxExtensions = 1
+
+// ExtendAgreement moves the end of agreement id's term to newUntil: later
+// than the current end, by at most three years, once in the agreement's
+// life, and never for a revoked agreement. by names who records it.
+func (r *Registry) ExtendAgreement(ctx context.Context, id string, newUntil time.Time, by string) (Agreement, error) {
+	newUntil = normTime(newUntil)
+	if newUntil.IsZero() {
+		return Agreement{}, intel.Errorf(intel.EINVALID, "validUntil", "is required")
+	}
+	return r.changeAgreement(ctx, by, id, "extendAgreement", func(a *Agreement) (AgreementEvent, error) {
+		if a.Status == AgreementRevoked {
+			return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "agreement %s is revoked; a revoked agreement cannot be extended", a.ID)
+		}
+		if a.Extensions >= maxExtensions {
+			return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "agreement %s was already extended; the term may be extended only once", a.ID)
+		}
+		if !newUntil.After(a.ValidUntil) {
+			return AgreementEvent{}, intel.Errorf(intel.EINVALID, "validUntil", "must be after the current end of term, %s", a.ValidUntil.Format(time.RFC3339))
+		}
+		if limit := a.ValidUntil.AddDate(maxTermYears, 0, 0); newUntil.After(limit) {
+			return AgreementEvent{}, intel.Errorf(intel.EINVALID, "validUntil", "extends the term by more than %d years (at most to %s)", maxTermYears, limit.Format(time.RFC3339))
+		}
+		old := a.ValidUntil
+		a.ValidUntil = newUntil
+		a.Extensions++
+		return AgreementEvent{Action: ActionExtended,
+			Reason: fmt.Sprintf("term extended from %s to %s", old.Format(time.RFC3339), newUntil.Format(time.RFC3339))}, nil
+	})
+}
+
+// SuspendAgreement stops sharing under an ACTIVE agreement until it is
+// resumed; the reason is required and kept in the history.
+func (r *Registry) SuspendAgreement(ctx context.Context, by, id, reason string) (Agreement, error) {
+	return r.setAgreementStatus(ctx, by, id, AgreementSuspended, reason)
+}
+
+// ResumeAgreement makes a SUSPENDED agreement ACTIVE again; the reason is
+// optional.
+func (r *Registry) ResumeAgreement(ctx context.Context, by, id, reason string) (Agreement, error) {
+	return r.setAgreementStatus(ctx, by, id, AgreementActive, reason)
+}
+
+// RevokeAgreement ends an ACTIVE or SUSPENDED agreement for good; the
+// reason is required. Grants already fulfilled under it stay recorded.
+func (r *Registry) RevokeAgreement(ctx context.Context, by, id, reason string) (Agreement, error) {
+	return r.setAgreementStatus(ctx, by, id, AgreementRevoked, reason)
+}
+
+// setAgreementStatus applies one transition: ACTIVE to SUSPENDED and back,
+// and ACTIVE or SUSPENDED to REVOKED.
+func (r *Registry) setAgreementStatus(ctx context.Context, by, id string, to AgreementStatus, reason string) (Agreement, error) {
+	if to != AgreementActive && strings.TrimSpace(reason) == "" {
+		return Agreement{}, intel.Errorf(intel.EINVALID, "reason", "is required to suspend or revoke an agreement")
+	}
+	if err := checkText("reason", reason, maxLongText, false); err != nil {
+		return Agreement{}, err
+	}
+	op := map[AgreementStatus]string{AgreementActive: "resumeAgreement", AgreementSuspended: "suspendAgreement",
+		AgreementRevoked: "revokeAgreement"}[to]
+	return r.changeAgreement(ctx, by, id, op, func(a *Agreement) (AgreementEvent, error) {
+		from := a.Status
+		allowed := from == AgreementActive && (to == AgreementSuspended || to == AgreementRevoked) ||
+			from == AgreementSuspended && (to == AgreementActive || to == AgreementRevoked)
+		if !allowed {
+			return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "agreement %s is %s and cannot become %s", a.ID, from, to)
+		}
+		a.Status = to
+		action := map[AgreementStatus]string{AgreementActive: ActionResumed, AgreementSuspended: ActionSuspended,
+			AgreementRevoked: ActionRevoked}[to]
+		return AgreementEvent{Action: action, Reason: reason}, nil
+	})
+}
+
+// changeAgreement is the read-modify-write of one agreement: change edits
+// it and returns the history event to add; the agreement and an ADMIN audit
+// entry are committed together.
+func (r *Registry) changeAgreement(ctx context.Context, by, id, op string, change func(*Agreement) (AgreementEvent, error)) (Agreement, error) {
+	if !validAgreementID(id) {
+		return Agreement{}, intel.Errorf(intel.EINVALID, "id", "%q is not an agreement id", id)
+	}
+	who, err := r.byActor(ctx, by)
+	if err != nil {
+		return Agreement{}, err
+	}
+	return retry(ctx, func() (Agreement, error) {
+		var a Agreement
+		version, err := r.getDoc(ctx, collAgreements, id, "id", "agreement", &a)
+		if err != nil {
+			return Agreement{}, err
+		}
+		ev, err := change(&a)
+		if err != nil {
+			return Agreement{}, err
+		}
+		now := r.clock()
+		ev.At, ev.By = now, by
+		a.History = append(a.History, ev)
+		a.UpdatedAt = now
+		p, err := put(collAgreements, id, version, a)
+		if err != nil {
+			return Agreement{}, err
+		}
+		detail := fmt.Sprintf("agreement %s %s", id, ev.Action)
+		if ev.Reason != "" {
+			detail += ": " + ev.Reason
+		}
+		if _, err := r.rec.Commit(ctx, []Put{p}, r.auditFor(ctx, who, op, KindAdmin, nil, detail)); err != nil {
+			return Agreement{}, err
+		}
+		return a, nil
+	})
+}

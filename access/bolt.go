@@ -1,0 +1,208 @@
+package access
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// BoltRecords keeps the registry in one bbolt file: the embedded
+// deployment's backend, beside the embedded graph store's own file.
+//
+// Layout: bucket "docs" holds one nested bucket per collection, whose
+// values are the 8-byte big-endian version followed by the JSON document;
+// bucket "audit" holds entries keyed by their 8-byte big-endian Seq, so a
+// cursor walks them in order and AfterSeq is one seek.
+type BoltRecords struct {
+	db *bolt.DB
+}
+
+var _ Records = (*BoltRecords)(nil)
+
+var (
+	bucketDocs  = []byte("docs")
+	bucketAudit = []byte("audit")
+)
+
+// OpenBolt opens (creating if needed) the registry file at path. bbolt
+// allows one process per file: a second opener waits two seconds, then
+// fails saying so.
+func OpenBolt(path string) (*BoltRecords, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("access: create directory for %s: %w", path, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("access: %s is in use by another process (is the service running on this data directory?)", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("access: open %s: %w", path, err)
+	}
+	// Every commit is fsynced before Commit returns, so an acknowledged
+	// change (and its audit entry) survives a crash. That is bbolt's
+	// default; it is set here so that nobody turns it off by accident.
+	db.NoSync = false
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketDocs); err != nil {
+			return err
+		}
+		_, err := tx.CreateBucketIfNotExists(bucketAudit)
+		return err
+	}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("access: initialise %s: %w", path, err)
+	}
+	return &BoltRecords{db: db}, nil
+}
+
+// Close closes the file.
+func (b *BoltRecords) Close() error { return b.db.Close() }
+
+// Get reads the documents of collection with the given ids.
+func (b *BoltRecords) Get(ctx context.Context, collection string, ids []string) ([]Doc, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []Doc{}
+	err := b.db.View(func(tx *bolt.Tx) error {
+		cb := tx.Bucket(bucketDocs).Bucket([]byte(collection))
+		if cb == nil {
+			return nil
+		}
+		for _, id := range ids {
+			if v := cb.Get([]byte(id)); v != nil {
+				d, err := decodeBoltDoc(id, v)
+				if err != nil {
+					return err
+				}
+				out = append(out, d)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// List reads every document of collection, in id order (bbolt keeps keys sorted).
+func (b *BoltRecords) List(ctx context.Context, collection string) ([]Doc, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []Doc{}
+	err := b.db.View(func(tx *bolt.Tx) error {
+		cb := tx.Bucket(bucketDocs).Bucket([]byte(collection))
+		if cb == nil {
+			return nil
+		}
+		return cb.ForEach(func(k, v []byte) error {
+			d, err := decodeBoltDoc(string(k), v)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Commit checks every version, writes every document and appends the
+// audit entry in one bbolt transaction. bbolt runs one writer at a time,
+// which is what makes the version checks and the sequence race-free.
+func (b *BoltRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry) (AuditEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return AuditEntry{}, err
+	}
+	var stored AuditEntry
+	err := b.db.Update(func(tx *bolt.Tx) error {
+		docs := tx.Bucket(bucketDocs)
+		for _, p := range puts {
+			cb, err := docs.CreateBucketIfNotExists([]byte(p.Collection))
+			if err != nil {
+				return err
+			}
+			var current int64
+			if v := cb.Get([]byte(p.ID)); v != nil {
+				current = int64(binary.BigEndian.Uint64(v[:8]))
+			}
+			if current != p.Version {
+				return fmt.Errorf("%w: %s %s is at version %d, not %d", ErrVersionMismatch, p.Collection, p.ID, current, p.Version)
+			}
+			val := make([]byte, 8+len(p.Data))
+			binary.BigEndian.PutUint64(val, uint64(p.Version+1))
+			copy(val[8:], p.Data)
+			if err := cb.Put([]byte(p.ID), val); err != nil {
+				return err
+			}
+		}
+		if audit == nil {
+			return nil
+		}
+		ab := tx.Bucket(bucketAudit)
+		// NextSequence is part of the transaction: a rollback returns the
+		// number, so sequences have no gaps.
+		seq, err := ab.NextSequence()
+		if err != nil {
+			return err
+		}
+		stored = *audit
+		stored.Seq = int64(seq)
+		data, err := json.Marshal(stored)
+		if err != nil {
+			return err
+		}
+		return ab.Put(seqKey(stored.Seq), data)
+	})
+	if err != nil {
+		if errors.Is(err, ErrVersionMismatch) {
+			return AuditEntry{}, err
+		}
+		return AuditEntry{}, fmt.Errorf("access: commit: %w", err)
+	}
+	return stored, nil
+}
+
+// QueryAudit walks the log from AfterSeq, filtering as it goes, until it
+// has Limit entries.
+func (b *BoltRecords) QueryAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []AuditEntry{}
+	err := b.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketAudit).Cursor()
+		for k, v := c.Seek(seqKey(f.AfterSeq + 1)); k != nil && len(out) < f.Limit; k, v = c.Next() {
+			var e AuditEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("access: decode audit entry %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if f.Matches(e) {
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func seqKey(seq int64) []byte {
+	k := make([]byte, 8)
+	binary.BigEndian.PutUint64(k, uint64(seq))
+	return k
+}
+
+// decodeBoltDoc splits a stored value into version and document. bbolt's
+// values are valid only inside the transaction, so the document is copied.
+func decodeBoltDoc(id string, v []byte) (Doc, error) {
+	if len(v) < 8 {
+		return Doc{}, fmt.Errorf("access: stored document %s is truncated", id)
+	}
+	return Doc{ID: id, Version: int64(binary.BigEndian.Uint64(v[:8])), Data: append([]byte(nil), v[8:]...)}, nil
+}

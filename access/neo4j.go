@@ -1,0 +1,306 @@
+package access
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Neo4jRecords keeps the registry in the production Neo4j, beside the
+// graph but apart from it: documents are (:AccessDoc) nodes, audit entries
+// (:AuditEntry) nodes and the audit sequence one (:AccessCounter) node.
+// None of them is an :Entity, so no graph query ever meets them. Every
+// method is one managed transaction, retried by the driver on transient
+// failures; Cypher is static and parameterised and sits beside its method.
+//
+// Audit entries keep the fields queries filter on as properties (with
+// times as Unix milliseconds, as the graph store keeps them) and the whole
+// entry as JSON in doc, so that the entry read back is the entry written.
+type Neo4jRecords struct {
+	driver neo4j.DriverWithContext
+	db     string
+}
+
+var _ Records = (*Neo4jRecords)(nil)
+
+// The schema. The composite uniqueness constraint gives MERGE the lock
+// that makes concurrent creators of one document end in one node, and the
+// one on seq makes a duplicate sequence number impossible even if the
+// counter were tampered with. IF NOT EXISTS makes them safe to apply at
+// every start-up, from every replica.
+var neo4jSchema = []string{
+	`CREATE CONSTRAINT access_doc_key IF NOT EXISTS FOR (d:AccessDoc) REQUIRE (d.collection, d.id) IS UNIQUE`,
+	`CREATE CONSTRAINT audit_entry_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE`,
+	`CREATE CONSTRAINT access_counter_name IF NOT EXISTS FOR (c:AccessCounter) REQUIRE c.name IS UNIQUE`,
+	`CREATE INDEX access_doc_collection IF NOT EXISTS FOR (d:AccessDoc) ON (d.collection)`,
+	`CREATE INDEX audit_entry_at IF NOT EXISTS FOR (e:AuditEntry) ON (e.at)`,
+	`CREATE INDEX audit_entry_agency IF NOT EXISTS FOR (e:AuditEntry) ON (e.agency)`,
+}
+
+// NewNeo4jRecords applies the registry's schema to database (empty: the
+// server's default) and returns a backend over driver. The driver stays
+// the caller's: one per process, shared with the graph store, and Close
+// leaves it open.
+func NewNeo4jRecords(ctx context.Context, driver neo4j.DriverWithContext, database string) (*Neo4jRecords, error) {
+	for _, stmt := range neo4jSchema {
+		if _, err := neo4j.ExecuteQuery(ctx, driver, stmt, nil, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(database)); err != nil {
+			return nil, fmt.Errorf("access: schema %q: %w", stmt, err)
+		}
+	}
+	if _, err := neo4j.ExecuteQuery(ctx, driver, `CALL db.awaitIndexes(60)`, nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(database)); err != nil {
+		return nil, fmt.Errorf("access: await indexes: %w", err)
+	}
+	return &Neo4jRecords{driver: driver, db: database}, nil
+}
+
+// Close does nothing: the driver belongs to the caller.
+func (n *Neo4jRecords) Close() error { return nil }
+
+// getDocs reads documents by id in one statement, in the order of ids.
+const getDocs = `
+UNWIND range(0, size($ids) - 1) AS i
+MATCH (d:AccessDoc {collection: $collection, id: $ids[i]})
+RETURN d.id AS id, d.version AS version, d.doc AS doc
+ORDER BY i`
+
+// Get reads the documents of collection with the given ids.
+func (n *Neo4jRecords) Get(ctx context.Context, collection string, ids []string) ([]Doc, error) {
+	if len(ids) == 0 {
+		return []Doc{}, nil
+	}
+	return neo4jRead(ctx, n, func(tx neo4j.ManagedTransaction) ([]Doc, error) {
+		return collectDocs(ctx, tx, getDocs, map[string]any{"collection": collection, "ids": ids})
+	})
+}
+
+const listDocsCypher = `
+MATCH (d:AccessDoc {collection: $collection})
+RETURN d.id AS id, d.version AS version, d.doc AS doc`
+
+// List reads every document of collection, in id order.
+func (n *Neo4jRecords) List(ctx context.Context, collection string) ([]Doc, error) {
+	docs, err := neo4jRead(ctx, n, func(tx neo4j.ManagedTransaction) ([]Doc, error) {
+		return collectDocs(ctx, tx, listDocsCypher, map[string]any{"collection": collection})
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Sorted here, byte-wise, because Cypher orders strings by UTF-16 code
+	// units, which differs from Go (and bbolt) outside the BMP.
+	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
+	return docs, nil
+}
+
+func collectDocs(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]Doc, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Doc, 0, len(recs))
+	for _, rec := range recs {
+		id, _, err := neo4j.GetRecordValue[string](rec, "id")
+		if err != nil {
+			return nil, err
+		}
+		version, _, err := neo4j.GetRecordValue[int64](rec, "version")
+		if err != nil {
+			return nil, err
+		}
+		doc, _, err := neo4j.GetRecordValue[string](rec, "doc")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Doc{ID: id, Version: version, Data: []byte(doc)})
+	}
+	return out, nil
+}
+
+// putDoc writes one document and returns its new version. Reading
+// d.version on the right-hand side of SET makes Cypher take the node's
+// write lock before the read, so concurrent writers cannot both see the
+// same version; the caller compares the result with the version it read.
+const putDoc = `
+MERGE (d:AccessDoc {collection: $collection, id: $id})
+  ON CREATE SET d.version = 0
+SET d.version = d.version + 1, d.doc = $doc
+RETURN d.version AS version`
+
+// appendAudit allocates the next sequence number by incrementing the
+// counter node (locked the same way) and creates the entry, in the
+// caller's transaction, so a rolled-back commit leaves no gap.
+const appendAudit = `
+MERGE (c:AccessCounter {name: 'audit'})
+  ON CREATE SET c.seq = 0
+SET c.seq = c.seq + 1
+WITH c.seq AS seq
+CREATE (e:AuditEntry {seq: seq, at: $at, requestId: $requestId, agency: $agency, actorCountry: $actorCountry,
+  keyId: $keyId, role: $role, operation: $operation, kind: $kind, outcome: $outcome,
+  dataCountries: $dataCountries, doc: $doc})
+RETURN seq`
+
+// Commit writes every document, checking its version, and appends the
+// audit entry in one write transaction; a version mismatch returns an
+// error from the transaction function, which rolls it all back.
+func (n *Neo4jRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry) (AuditEntry, error) {
+	var params map[string]any
+	if audit != nil {
+		e := *audit
+		e.Seq = 0 // the node's seq property is the truth; see QueryAudit
+		doc, err := json.Marshal(e)
+		if err != nil {
+			return AuditEntry{}, fmt.Errorf("access: encode audit entry: %w", err)
+		}
+		countries := make([]string, len(e.DataCountries))
+		for i, c := range e.DataCountries {
+			countries[i] = string(c)
+		}
+		params = map[string]any{"at": e.At.UnixMilli(), "requestId": e.RequestID, "agency": e.Agency,
+			"actorCountry": string(e.Country), "keyId": e.KeyID, "role": string(e.Role), "operation": e.Operation,
+			"kind": e.Kind, "outcome": e.Outcome, "dataCountries": countries, "doc": string(doc)}
+	}
+	return neo4jWrite(ctx, n, func(tx neo4j.ManagedTransaction) (AuditEntry, error) {
+		for _, p := range puts {
+			res, err := tx.Run(ctx, putDoc, map[string]any{"collection": p.Collection, "id": p.ID, "doc": string(p.Data)})
+			if err != nil {
+				return AuditEntry{}, err
+			}
+			rec, err := res.Single(ctx)
+			if err != nil {
+				return AuditEntry{}, err
+			}
+			v, _, err := neo4j.GetRecordValue[int64](rec, "version")
+			if err != nil {
+				return AuditEntry{}, err
+			}
+			if v != p.Version+1 {
+				return AuditEntry{}, fmt.Errorf("%w: %s %s is at version %d, not %d", ErrVersionMismatch, p.Collection, p.ID, v-1, p.Version)
+			}
+		}
+		if audit == nil {
+			return AuditEntry{}, nil
+		}
+		res, err := tx.Run(ctx, appendAudit, params)
+		if err != nil {
+			return AuditEntry{}, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return AuditEntry{}, err
+		}
+		seq, _, err := neo4j.GetRecordValue[int64](rec, "seq")
+		if err != nil {
+			return AuditEntry{}, err
+		}
+		stored := *audit
+		stored.Seq = seq
+		return stored, nil
+	})
+}
+
+// queryAudit filters on the properties; a null parameter matches all.
+const queryAudit = `
+MATCH (e:AuditEntry)
+WHERE e.seq > $afterSeq
+  AND ($agency IS NULL OR e.agency = $agency)
+  AND ($actorCountry IS NULL OR e.actorCountry = $actorCountry)
+  AND ($dataCountry IS NULL OR $dataCountry IN e.dataCountries)
+  AND ($operation IS NULL OR e.operation = $operation)
+  AND ($since IS NULL OR e.at >= $since)
+  AND ($until IS NULL OR e.at < $until)
+RETURN e.seq AS seq, e.doc AS doc
+ORDER BY e.seq
+LIMIT $limit`
+
+// QueryAudit returns the matching entries in Seq order.
+func (n *Neo4jRecords) QueryAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	orNil := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	msOrNil := func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return t.UnixMilli()
+	}
+	params := map[string]any{"afterSeq": f.AfterSeq, "agency": orNil(f.Agency), "actorCountry": orNil(string(f.ActorCountry)),
+		"dataCountry": orNil(string(f.DataCountry)), "operation": orNil(f.Operation),
+		"since": msOrNil(f.Since), "until": msOrNil(f.Until), "limit": int64(f.Limit)}
+	return neo4jRead(ctx, n, func(tx neo4j.ManagedTransaction) ([]AuditEntry, error) {
+		res, err := tx.Run(ctx, queryAudit, params)
+		if err != nil {
+			return nil, err
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]AuditEntry, 0, len(recs))
+		for _, rec := range recs {
+			seq, _, err := neo4j.GetRecordValue[int64](rec, "seq")
+			if err != nil {
+				return nil, err
+			}
+			doc, _, err := neo4j.GetRecordValue[string](rec, "doc")
+			if err != nil {
+				return nil, err
+			}
+			var e AuditEntry
+			if err := json.Unmarshal([]byte(doc), &e); err != nil {
+				return nil, fmt.Errorf("access: decode audit entry %d: %w", seq, err)
+			}
+			e.Seq = seq
+			out = append(out, e)
+		}
+		return out, nil
+	})
+}
+
+// neo4jRead runs fn in one managed read transaction with the driver's retries.
+func neo4jRead[T any](ctx context.Context, n *Neo4jRecords, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	sess := n.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: n.db, AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(ctx)
+	v, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
+	if err != nil {
+		var zero T
+		return zero, translateNeo4j(err)
+	}
+	return v.(T), nil
+}
+
+// neo4jWrite runs fn in one managed write transaction with the driver's retries.
+func neo4jWrite[T any](ctx context.Context, n *Neo4jRecords, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	sess := n.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: n.db, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	v, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
+	if err != nil {
+		var zero T
+		return zero, translateNeo4j(err)
+	}
+	return v.(T), nil
+}
+
+// translateNeo4j keeps domain errors, version mismatches and context
+// errors as they are and wraps the rest as internal.
+func translateNeo4j(err error) error {
+	if intel.ErrorCode(err) != intel.EINTERNAL || errors.Is(err, ErrVersionMismatch) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("access: neo4j: %w", err)
+}

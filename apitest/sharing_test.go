@@ -1,0 +1,281 @@
+package apitest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/rediscache"
+	"github.com/scamgraph/scamgraph/server"
+)
+
+// sharingBackends are an embedded store and Neo4j behind Redis: the two
+// ends of what a deployment runs.
+func sharingBackends(t *testing.T) []backend {
+	t.Helper()
+	emb, err := embeddedstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	neo := rediscache.New(MustNeo4j(t), MustRedis(t), rediscache.Options{Prefix: "sharing:" + time.Now().Format(time.RFC3339Nano) + ":"})
+	return []backend{{name: "embedded", store: emb}, {name: "neo4j+redis", store: neo, cache: neo}}
+}
+
+const thaiSubscriberRecords = `mutation($records: [RecordInput!]!) { ingest(records: $records) { totals { accepted rejected } results { status field reason } } }`
+
+// thaiRecords are a Thai number's subscriber record and one call, both
+// shareable under the agreement.
+func thaiRecords() []map[string]any {
+	return []map[string]any{
+		{"type": "subscriber", "agency": "TH-CCIB", "country": "TH", "visibility": "SHAREABLE", "evidenceRef": "CCIB-SUB-1",
+			"identifier": "081-555-0199", "name": "Somchai Jaidee", "documentType": "NATIONAL_ID",
+			"documentNumber": "3-1012-00456-78-9", "address": "99 Sukhumvit Rd, Bangkok", "registeredAt": "2024-01-05"},
+		{"type": "call", "agency": "TH-CCIB", "country": "TH", "visibility": "SHAREABLE", "evidenceRef": "CCIB-CDR-1",
+			"recordId": "CDR-SHARE-1", "caller": "081-555-0199", "callee": "+855 12 345 678", "start": "2024-05-01T10:00:00+07:00", "durationSec": 40},
+	}
+}
+
+const kaLookup = `query($id: String!) { lookup(identifier: $id) { entity { id
+  links(first: 50) { totalCount edges { node { type sensitive { key value } } neighbour { kind sensitive { key value } } } } } } }`
+
+func TestCambodianLookupOfThaiNumberMaskedThenGoneWhenAgreementRevoked(t *testing.T) {
+	for _, b := range sharingBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ts, _, keys := serveWithKeys(t, b, server.Options{})
+			thEnricher, thAdmin := demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher), demo.KeyFor(keys, "TH-CCIB", access.RoleAdmin)
+			khAnalyst := demo.KeyFor(keys, "KH-GDNP", access.RoleAnalyst)
+			if c := gql(t, ts, thEnricher, "", thaiSubscriberRecords, map[string]any{"records": thaiRecords()}); dig(c.Data, "ingest", "totals", "accepted") != 2.0 {
+				t.Fatalf("ingest: %s", c.Raw)
+			}
+
+			before := gql(t, ts, khAnalyst, "", kaLookup, map[string]any{"id": "+66815550199"})
+			if n := dig(before.Data, "lookup", "entity", "links", "totalCount"); n != 2.0 {
+				t.Fatalf("a Cambodian analyst sees %v shared facts, want 2: %s", n, before.Raw)
+			}
+			for i := 0; i < 2; i++ {
+				edge := dig(before.Data, "lookup", "entity", "links", "edges", i)
+				if dig(edge, "node", "type") != "REGISTERED_TO" {
+					continue
+				}
+				if s := dig(edge, "node", "sensitive").([]any); len(s) != 0 {
+					t.Errorf("subscriber fields on the fact not masked: %v", s)
+				}
+				if s := dig(edge, "neighbour", "sensitive").([]any); len(s) != 0 {
+					t.Errorf("subscriber fields on the person not masked: %v", s)
+				}
+			}
+			red, _ := before.Extensions["redactions"].([]any)
+			fields := map[string]bool{}
+			for _, x := range red {
+				fields[dig(x, "field").(string)] = true
+				if !strings.Contains(dig(x, "reason").(string), "TH") {
+					t.Errorf("reason does not say whose data: %v", x)
+				}
+			}
+			for _, f := range []string{"name", "documentNumber", "address"} {
+				if !fields[f] {
+					t.Errorf("extensions.redactions does not list %s: %v", f, red)
+				}
+			}
+			// The Thai side sees its own subscriber in full.
+			own := gql(t, ts, thAdmin, "", kaLookup, map[string]any{"id": "+66815550199"})
+			if !strings.Contains(own.Raw, "Somchai Jaidee") || own.Extensions["redactions"] != nil {
+				t.Errorf("Thai admin's own data masked: %s", own.Raw)
+			}
+
+			agreements := gql(t, ts, thAdmin, "", `{ agreements { id title activeNow } }`, nil)
+			id := ""
+			for _, a := range dig(agreements.Data, "agreements").([]any) {
+				if dig(a, "title") == demo.AgreementTitle && dig(a, "activeNow") == true {
+					id = dig(a, "id").(string)
+				}
+			}
+			if id == "" {
+				t.Fatalf("no active demo agreement: %s", agreements.Raw)
+			}
+			revoke := gql(t, ts, thAdmin, "", `mutation($id: ID!) { setAgreementStatus(id: $id, status: REVOKED, reason: "test") { status activeNow } }`,
+				map[string]any{"id": id})
+			if dig(revoke.Data, "setAgreementStatus", "status") != "REVOKED" {
+				t.Fatalf("revoke: %s", revoke.Raw)
+			}
+			after := gql(t, ts, khAnalyst, "", kaLookup, map[string]any{"id": "+66815550199"})
+			if e := dig(after.Data, "lookup", "entity"); e != nil || len(after.Errors) > 0 {
+				t.Errorf("after revocation the Cambodian analyst still sees %s", after.Raw)
+			}
+		})
+	}
+}
+
+func TestEvidenceRequestFromOpenToFulfilledGrantsExactlyTheFields(t *testing.T) {
+	for _, b := range sharingBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			ts, reg, keys := serveWithKeys(t, b, server.Options{})
+			khCoord, thCoord := demo.KeyFor(keys, "KH-GDNP", access.RoleCoordinator), demo.KeyFor(keys, "TH-CCIB", access.RoleCoordinator)
+			khAnalyst, thAdmin, khAdmin := demo.KeyFor(keys, "KH-GDNP", access.RoleAnalyst), demo.KeyFor(keys, "TH-CCIB", access.RoleAdmin), demo.KeyFor(keys, "KH-GDNP", access.RoleAdmin)
+			agreements, err := reg.ListAgreements(ctx)
+			if err != nil || len(agreements) != 1 {
+				t.Fatalf("agreements %v, %v", agreements, err)
+			}
+			const account = "sip:th5501@voip.example"
+			accountID := "VoipAccount:" + account
+
+			// KH asks TH for the account's subscriber and registration IPs.
+			created := gql(t, ts, khCoord, "CASE-KH-2026-77", `mutation($in: EvidenceRequestInput!) { requestEvidence(input: $in) { id status respondingCountry } }`,
+				map[string]any{"in": map[string]any{"agreementId": agreements[0].ID, "entityId": accountID,
+					"categories": []string{"SUBSCRIBER_DATA", "VOIP_REGISTRATION"}, "fields": []string{"name", "documentNumber"},
+					"description": "Who registered the account calling victims in Svay Rieng", "legalBasis": "MOU art. 3; KH criminal procedure",
+					"dueAt": time.Now().Add(7 * 24 * time.Hour).Format(time.RFC3339)}})
+			reqID, _ := dig(created.Data, "requestEvidence", "id").(string)
+			if reqID == "" || dig(created.Data, "requestEvidence", "status") != "OPEN" {
+				t.Fatalf("request: %s", created.Raw)
+			}
+			// An analyst may not answer, nor may the requesting side.
+			if c := gql(t, ts, khAnalyst, "", `mutation($id: ID!) { acknowledgeEvidenceRequest(id: $id) { id } }`, map[string]any{"id": reqID}); c.code() != "FORBIDDEN" {
+				t.Errorf("analyst acknowledged: %s", c.Raw)
+			}
+			if c := gql(t, ts, khCoord, "", `mutation($id: ID!) { acknowledgeEvidenceRequest(id: $id) { id } }`, map[string]any{"id": reqID}); c.code() != "FORBIDDEN" {
+				t.Errorf("the requesting side acknowledged its own request: %s", c.Raw)
+			}
+			received := gql(t, ts, thCoord, "", `{ evidenceRequests(side: RECEIVED, status: [OPEN]) { id } }`, nil)
+			if !strings.Contains(received.Raw, reqID) {
+				t.Fatalf("TH does not see the open request: %s", received.Raw)
+			}
+			if c := gql(t, ts, thCoord, "", `mutation($id: ID!) { acknowledgeEvidenceRequest(id: $id) { status } }`, map[string]any{"id": reqID}); dig(c.Data, "acknowledgeEvidenceRequest", "status") != "ACKNOWLEDGED" {
+				t.Fatalf("acknowledge: %s", c.Raw)
+			}
+			// TH holds other facts about the account that are not part of the answer.
+			other := map[string]any{"type": "voip_registration", "agency": "TH-CCIB", "country": "TH", "visibility": "DOMESTIC",
+				"recordId": "REG-NOT-GRANTED", "account": account, "sourceIp": "198.51.100.9", "time": "2024-02-01T10:00:00+07:00"}
+			thEnricher := demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher)
+			if c := gql(t, ts, thEnricher, "", thaiSubscriberRecords, map[string]any{"records": []any{other}}); dig(c.Data, "ingest", "totals", "accepted") != 1.0 {
+				t.Fatalf("ingest: %s", c.Raw)
+			}
+			answer := []map[string]any{
+				{"type": "subscriber", "agency": "TH-CCIB", "country": "TH", "visibility": "DOMESTIC", "evidenceRef": "CCIB-EVR-1",
+					"identifier": account, "identifierKind": "VoipAccount", "name": "Anan Srisuk", "documentType": "NATIONAL_ID",
+					"documentNumber": "1-2345-67890-12-3", "address": "12 Moo 4, Aranyaprathet", "registeredAt": "2025-11-02"},
+				{"type": "voip_registration", "agency": "TH-CCIB", "country": "TH", "visibility": "DOMESTIC", "evidenceRef": "CCIB-EVR-1",
+					"recordId": "REG-GRANTED-1", "account": account, "sourceIp": "203.0.113.77", "port": 5060, "time": "2026-03-01T22:10:00+07:00"},
+			}
+			fulfil := gql(t, ts, thCoord, "", `mutation($id: ID!, $records: [RecordInput!]!) { fulfilEvidenceRequest(id: $id, records: $records, fields: ["name"]) { status grant { linkIds entityIds fields } } }`,
+				map[string]any{"id": reqID, "records": answer})
+			if dig(fulfil.Data, "fulfilEvidenceRequest", "status") != "FULFILLED" {
+				t.Fatalf("fulfil: %s", fulfil.Raw)
+			}
+			if n := len(dig(fulfil.Data, "fulfilEvidenceRequest", "grant", "linkIds").([]any)); n != 2 {
+				t.Errorf("grant names %d facts, want 2: %s", n, fulfil.Raw)
+			}
+
+			// The requester now sees exactly the granted facts, and on them the name only.
+			seen := gql(t, ts, khAnalyst, "CASE-KH-2026-77", `query($id: String!) { lookup(identifier: $id, kind: VoipAccount) { entity {
+				links(first: 20) { totalCount edges { node { type sensitive { key value } } neighbour { kind key sensitive { key value } } } } } } }`,
+				map[string]any{"id": account})
+			if n := dig(seen.Data, "lookup", "entity", "links", "totalCount"); n != 2.0 {
+				t.Fatalf("requester sees %v facts, want the 2 granted: %s", n, seen.Raw)
+			}
+			if strings.Contains(seen.Raw, "198.51.100.9") {
+				t.Errorf("a fact outside the grant is shown: %s", seen.Raw)
+			}
+			if !strings.Contains(seen.Raw, "Anan Srisuk") || strings.Contains(seen.Raw, "1234567890123") || strings.Contains(seen.Raw, "Aranyaprathet") {
+				t.Errorf("want the name only among the subscriber fields: %s", seen.Raw)
+			}
+			// Another Cambodian agency was granted nothing.
+			_, mptc, err := reg.CreateKey(ctx, "test", "KH-MPTC", access.RoleAnalyst, "test", time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := gql(t, ts, mptc, "", `query($id: String!) { lookup(identifier: $id, kind: VoipAccount) { entity { id } } }`, map[string]any{"id": account}); dig(c.Data, "lookup", "entity") != nil {
+				t.Errorf("KH-MPTC sees the account: %s", c.Raw)
+			}
+
+			// Both sides' audit: TH sees KH's request, its own answer and KH's read of TH data.
+			thAudit := gql(t, ts, thAdmin, "", `{ auditLog(dataCountry: TH, first: 1000) { agency operation entities purpose } mine: auditLog(first: 1000) { agency operation } }`, nil)
+			if !strings.Contains(thAudit.Raw, `"agency":"KH-GDNP"`) || !strings.Contains(thAudit.Raw, accountID) || !strings.Contains(thAudit.Raw, "CASE-KH-2026-77") {
+				t.Errorf("TH audit lacks KH's read of the granted facts: %s", thAudit.Raw)
+			}
+			if !strings.Contains(dig(thAudit.Data, "mine").([]any)[0].(map[string]any)["agency"].(string), "TH-") || !strings.Contains(thAudit.Raw, "fulfil") {
+				t.Errorf("TH audit lacks its own fulfilment: %s", thAudit.Raw)
+			}
+			khAudit := gql(t, ts, khAdmin, "", `{ auditLog(first: 1000) { agency operation } }`, nil)
+			if !strings.Contains(strings.ToLower(khAudit.Raw), "request") {
+				t.Errorf("KH audit lacks its request: %s", khAudit.Raw)
+			}
+			if c := gql(t, ts, khAdmin, "", `{ auditLog(actorCountry: TH) { seq } }`, nil); c.code() != "FORBIDDEN" {
+				t.Errorf("KH admin reads TH's own log: %s", c.Raw)
+			}
+		})
+	}
+}
+
+func TestRequestsWithoutAValidKeyOrRoleAreRefusedAndWriteNothing(t *testing.T) {
+	ctx := context.Background()
+	emb, err := embeddedstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	ts, reg, keys := serveWithKeys(t, backend{name: "embedded", store: emb}, server.Options{})
+	revokedKey, revoked, _ := reg.CreateKey(ctx, "test", "TH-CCIB", access.RoleEnricher, "test", time.Hour)
+	if _, err := reg.RevokeKey(ctx, "test", revokedKey.ID, "leaked"); err != nil {
+		t.Fatal(err)
+	}
+	_, expiring, _ := reg.CreateKey(ctx, "test", "TH-CCIB", access.RoleEnricher, "test", time.Millisecond)
+	time.Sleep(5 * time.Millisecond)
+	write := `mutation($records: [RecordInput!]!) { ingest(records: $records) { totals { accepted } } }`
+	vars := map[string]any{"records": thaiRecords()}
+	for _, c := range []struct {
+		name, token, code string
+		status            int
+	}{
+		{"no key", "", "UNAUTHENTICATED", http.StatusUnauthorized},
+		{"malformed key", "not-a-key", "UNAUTHENTICATED", http.StatusUnauthorized},
+		{"unknown key", "sgk_AAAAAAAAAAAAAAAAAAAAAA_" + strings.Repeat("x", 43), "UNAUTHENTICATED", http.StatusUnauthorized},
+		{"revoked key", revoked, "UNAUTHENTICATED", http.StatusUnauthorized},
+		{"expired key", expiring, "UNAUTHENTICATED", http.StatusUnauthorized},
+		{"analyst writing", demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst), "FORBIDDEN", http.StatusOK},
+		{"coordinator writing", demo.KeyFor(keys, "TH-CCIB", access.RoleCoordinator), "FORBIDDEN", http.StatusOK},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := gql(t, ts, c.token, "", write, vars)
+			if got.code() != c.code || got.Status != c.status {
+				t.Fatalf("status %d code %q, want %d %q: %s", got.Status, got.code(), c.status, c.code, got.Raw)
+			}
+			if msg := got.Errors[0].Message; len(msg) < 20 {
+				t.Errorf("message too vague: %q", msg)
+			}
+		})
+	}
+	// A Cambodian enricher may not write Thai facts, record by record.
+	c := gql(t, ts, demo.KeyFor(keys, "KH-GDNP", access.RoleEnricher), "", write+"", vars)
+	if dig(c.Data, "ingest", "totals", "accepted") != 0.0 {
+		t.Errorf("KH enricher wrote TH facts: %s", c.Raw)
+	}
+	// An admin manages its own country's keys only.
+	if c := gql(t, ts, demo.KeyFor(keys, "KH-GDNP", access.RoleAdmin), "", `mutation { createApiKey(agency: "TH-CCIB", role: ADMIN) { token } }`, nil); c.code() != "FORBIDDEN" {
+		t.Errorf("KH admin issued a TH key: %s", c.Raw)
+	}
+	if entities, links := emb.Counts(); entities != 0 || links != 0 {
+		t.Errorf("refused requests wrote %d entities and %d links", entities, links)
+	}
+	// Every refusal by a known key is audited.
+	entries, err := reg.QueryAudit(ctx, access.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := 0
+	for _, e := range entries {
+		if e.Outcome == access.OutcomeDenied {
+			denied++
+		}
+	}
+	if denied < 3 {
+		t.Errorf("%d denied entries in the audit log, want at least 3 (two roles, one admin): %+v", denied, entries)
+	}
+}

@@ -1,0 +1,356 @@
+// Package guard applies one reader's Access to a Store: it is the single
+// place where the agreements' rules meet the data on the way to the API.
+//
+// A guard.Store is made per request, over the shared (possibly cached)
+// store, and itself satisfies intel.Store so that the request's loaders
+// batch through it unchanged. Facts are filtered inside the stores'
+// queries (the Access travels in every traversal query), so pages, counts,
+// expansions and paths never include a hidden fact; entities, summaries
+// and links read by id are filtered here, from values that are the same for
+// every reader and therefore safe to cache. Personal data the reader may
+// not see is masked here too, and every mask and every fact of the other
+// country handed out is noted in the request's Report for the response's
+// extensions and the audit log.
+package guard
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Store is one reader's view of an inner store.
+type Store struct {
+	inner  intel.Store
+	access *intel.Access
+	report *Report
+
+	mu        sync.Mutex
+	summaries map[string]intel.Summary // raw, per request: visibility and summary share one read
+	absent    map[string]bool          // ids the inner store does not hold
+	granted   []intel.Link             // links evidence requests granted, loaded once
+	grantedOK bool
+}
+
+// New returns the view of inner that access allows. A nil or unrestricted
+// access still masks nothing and hides nothing, but is reported the same.
+func New(inner intel.Store, access *intel.Access, report *Report) *Store {
+	if report == nil {
+		report = &Report{}
+	}
+	access.Normalize()
+	return &Store{inner: inner, access: access, report: report,
+		summaries: map[string]intel.Summary{}, absent: map[string]bool{}}
+}
+
+// Access returns the rules the view applies.
+func (s *Store) Access() *intel.Access { return s.access }
+
+// Report returns the request's record of masks and cross-border facts.
+func (s *Store) Report() *Report { return s.report }
+
+// Upsert writes through: who may write what is decided before a write
+// reaches the store (see the resolvers), not by reading rules.
+func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, error) {
+	return s.inner.Upsert(ctx, b)
+}
+
+// Ping and Close concern the inner store.
+func (s *Store) Ping(ctx context.Context) error { return s.inner.Ping(ctx) }
+
+// Close does nothing: the view does not own the inner store.
+func (s *Store) Close() error { return nil }
+
+// rawSummaries returns the inner store's summaries of ids, reading each id
+// at most once per request.
+func (s *Store) rawSummaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
+	out := make(map[string]intel.Summary, len(ids))
+	var missing []string
+	s.mu.Lock()
+	for _, id := range ids {
+		if sum, ok := s.summaries[id]; ok {
+			out[id] = sum
+		} else if !s.absent[id] {
+			missing = append(missing, id)
+		}
+	}
+	s.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := s.inner.Summaries(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range missing {
+		if sum, ok := read[id]; ok {
+			s.summaries[id] = sum
+			out[id] = sum
+		} else {
+			s.absent[id] = true
+		}
+	}
+	return out, nil
+}
+
+// grantedLinks returns the links the reader's evidence grants name, read
+// once per request; grants are few, so they are kept whole.
+func (s *Store) grantedLinks(ctx context.Context) ([]intel.Link, error) {
+	if s.access.Unrestricted() || len(s.access.Granted) == 0 {
+		return nil, nil
+	}
+	s.mu.Lock()
+	if s.grantedOK {
+		defer s.mu.Unlock()
+		return s.granted, nil
+	}
+	s.mu.Unlock()
+	found, err := s.inner.GetLinks(ctx, s.access.Granted)
+	if err != nil {
+		return nil, err
+	}
+	links := make([]intel.Link, 0, len(found))
+	for _, l := range found {
+		links = append(links, l)
+	}
+	sort.Slice(links, func(i, j int) bool { return links[i].ID < links[j].ID })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.granted, s.grantedOK = links, true
+	return links, nil
+}
+
+// grantedAt returns the granted links with id at one end.
+func grantedAt(links []intel.Link, id string) []intel.Link {
+	var out []intel.Link
+	for _, l := range links {
+		if l.From == id || l.To == id {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// visible works out which of ids the reader may know about: an entity is
+// visible when the reader may see a fact about it, or when it belongs to
+// the reader's own country (a Thai analyst may look up any Thai number the
+// graph holds, and learns only what the rules allow about it).
+func (s *Store) visible(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
+	sums, err := s.rawSummaries(ctx, ids)
+	if err != nil || s.access.Unrestricted() {
+		return sums, err
+	}
+	granted, err := s.grantedLinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]intel.Summary, len(sums))
+	for id, sum := range sums {
+		if sum.Seen(s.access) || len(grantedAt(granted, id)) > 0 || s.homeIsReaders(id) {
+			out[id] = sum
+		}
+	}
+	return out, nil
+}
+
+// homeIsReaders reports whether an entity's key alone places it in the
+// reader's country. Kinds whose home is only known from attributes are
+// decided by facts alone, so that attributes nobody may see never decide
+// what exists.
+func (s *Store) homeIsReaders(id string) bool {
+	kind, key, ok := intel.SplitEntityID(id)
+	if !ok || (kind != intel.KindPhoneNumber && kind != intel.KindBankAccount) {
+		return false
+	}
+	home := intel.HomeCountry(&intel.Entity{Kind: kind, Key: key})
+	return home != "" && home == s.access.Country
+}
+
+// GetEntities returns the entities among ids the reader may see, with
+// personal data masked as the rules say.
+func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
+	found, err := s.inner.GetEntities(ctx, ids)
+	if err != nil || len(found) == 0 {
+		return found, err
+	}
+	keep, err := s.visible(ctx, slices.Collect(maps.Keys(found)))
+	if err != nil {
+		return nil, err
+	}
+	for id, e := range found {
+		if _, ok := keep[id]; !ok {
+			delete(found, id)
+			continue
+		}
+		found[id] = s.maskEntity(e)
+	}
+	return found, nil
+}
+
+// FindEntity is GetEntities for one kind and key; an entity the reader may
+// not see is as unknown as one never stored.
+func (s *Store) FindEntity(ctx context.Context, kind intel.Kind, key string) (intel.Entity, error) {
+	id := intel.EntityID(kind, key)
+	found, err := s.GetEntities(ctx, []string{id})
+	if err != nil {
+		return intel.Entity{}, err
+	}
+	e, ok := found[id]
+	if !ok {
+		return intel.Entity{}, intel.Errorf(intel.ENOTFOUND, "key", "no %s with key %q", kind, key)
+	}
+	return e, nil
+}
+
+// GetLinks returns the links among ids the reader may see, masked.
+func (s *Store) GetLinks(ctx context.Context, ids []string) (map[string]intel.Link, error) {
+	found, err := s.inner.GetLinks(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, l := range found {
+		if !s.access.Allows(&l) {
+			delete(found, id)
+			continue
+		}
+		found[id] = s.maskLink(l)
+	}
+	return found, nil
+}
+
+// Summaries counts, for each visible entity among ids, only the facts the
+// reader may see.
+func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
+	sums, err := s.visible(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	granted, err := s.grantedLinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]intel.Summary, len(sums))
+	for id, sum := range sums {
+		v := sum.For(s.access, grantedAt(granted, id))
+		if !s.access.Unrestricted() {
+			for _, g := range v.Groups {
+				s.report.read(g.Country, s.access.Country, id)
+			}
+		}
+		v.Groups = nil // which classes exist is for the rules, not the reader
+		out[id] = v
+	}
+	return out, nil
+}
+
+// Neighbours serves one entity's page through NeighboursOf.
+func (s *Store) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
+	return intel.NeighboursOfOne(ctx, s, q)
+}
+
+// NeighboursOf pages through the links the reader may see at each visible
+// entity among ids.
+func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error) {
+	keep, err := s.visible(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var shown []string
+	for _, id := range ids {
+		if _, ok := keep[id]; ok {
+			shown = append(shown, id)
+		}
+	}
+	if len(shown) == 0 {
+		return map[string]intel.NeighbourPage{}, nil
+	}
+	q.Access = s.access
+	pages, err := s.inner.NeighboursOf(ctx, shown, q)
+	if err != nil {
+		return nil, err
+	}
+	for id, p := range pages {
+		for i := range p.Items {
+			p.Items[i].Link = s.maskLink(p.Items[i].Link)
+			p.Items[i].Entity = s.maskEntity(p.Items[i].Entity)
+		}
+		pages[id] = p
+	}
+	return pages, nil
+}
+
+// Expand grows the network from the visible seeds over facts the reader
+// may see; seeds the reader may not see are reported missing, exactly as
+// seeds never stored.
+func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
+	if err := q.Normalize(); err != nil {
+		return intel.Subgraph{}, err
+	}
+	keep, err := s.visible(ctx, q.Seeds)
+	if err != nil {
+		return intel.Subgraph{}, err
+	}
+	var seeds, hidden []string
+	for _, id := range q.Seeds {
+		if _, ok := keep[id]; ok {
+			seeds = append(seeds, id)
+		} else {
+			hidden = append(hidden, id)
+		}
+	}
+	if len(seeds) == 0 {
+		slices.Sort(hidden)
+		return intel.Subgraph{Nodes: []intel.Entity{}, Links: []intel.Link{}, MissingSeeds: slices.Compact(hidden)}, nil
+	}
+	q.Seeds, q.Access = seeds, s.access
+	g, err := s.inner.Expand(ctx, q)
+	if err != nil {
+		return intel.Subgraph{}, err
+	}
+	g.MissingSeeds = append(g.MissingSeeds, hidden...)
+	slices.Sort(g.MissingSeeds)
+	g.MissingSeeds = slices.Compact(g.MissingSeeds)
+	for i := range g.Nodes {
+		g.Nodes[i] = s.maskEntity(g.Nodes[i])
+	}
+	for i := range g.Links {
+		g.Links[i] = s.maskLink(g.Links[i])
+	}
+	return g, nil
+}
+
+// ShortestPath looks for a path over facts the reader may see only, so a
+// path never runs through a hidden fact; an end the reader may not see is
+// unknown.
+func (s *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Path, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	keep, err := s.visible(ctx, []string{q.From, q.To})
+	if err != nil {
+		return nil, err
+	}
+	for _, end := range []struct{ field, id string }{{"from", q.From}, {"to", q.To}} {
+		if _, ok := keep[end.id]; !ok {
+			return nil, intel.Errorf(intel.ENOTFOUND, end.field, "no entity with id %q", end.id)
+		}
+	}
+	q.Access = s.access
+	p, err := s.inner.ShortestPath(ctx, q)
+	if err != nil || p == nil {
+		return p, err
+	}
+	for i := range p.Nodes {
+		p.Nodes[i] = s.maskEntity(p.Nodes[i])
+	}
+	for i := range p.Links {
+		p.Links[i] = s.maskLink(p.Links[i])
+	}
+	return p, nil
+}

@@ -1,0 +1,65 @@
+package guard
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// maskEntity removes the personal data the reader may not see: all of it
+// when the entity's home country is not the reader's, except the fields an
+// answered evidence request granted for this entity.
+func (s *Store) maskEntity(e intel.Entity) intel.Entity {
+	if len(e.Sensitive) == 0 || s.access.Unrestricted() {
+		return e
+	}
+	home := intel.HomeCountry(&e)
+	if home != "" && home == s.access.Country {
+		return e
+	}
+	e.Sensitive = s.mask(e.ID, e.Sensitive, func() string {
+		if home == "" {
+			return "personal data of an entity whose home country is unknown is shown to no other agency"
+		}
+		return fmt.Sprintf("personal data of %s is masked for %s readers unless an answered evidence request grants the field", home, s.access.Country)
+	})
+	return e
+}
+
+// maskLink does the same for the personal data a fact carries (a
+// subscriber record's name, document and address), whose home is the
+// contributing country.
+func (s *Store) maskLink(l intel.Link) intel.Link {
+	if !s.access.Unrestricted() && l.Country != s.access.Country {
+		s.report.read(l.Country, s.access.Country, l.From, l.To)
+	}
+	if len(l.Sensitive) == 0 || s.access.Unrestricted() || l.Country == s.access.Country {
+		return l
+	}
+	l.Sensitive = s.mask(l.ID, l.Sensitive, func() string {
+		return fmt.Sprintf("personal data of %s is masked for %s readers unless an answered evidence request grants the field", l.Country, s.access.Country)
+	})
+	return l
+}
+
+// mask keeps the granted fields of id and reports every other one.
+func (s *Store) mask(id string, fields map[string]string, reason func() string) map[string]string {
+	kept := map[string]string{}
+	var masked []string
+	for k, v := range fields {
+		if s.access.FieldGranted(id, k) {
+			kept[k] = v
+		} else {
+			masked = append(masked, k)
+		}
+	}
+	sort.Strings(masked)
+	if len(masked) > 0 {
+		why := reason()
+		for _, f := range masked {
+			s.report.masked(Redaction{ID: id, Field: f, Reason: why})
+		}
+	}
+	return kept
+}

@@ -1,0 +1,90 @@
+package guard
+
+import (
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Redaction is one masked field: which entity or link, which field, why.
+type Redaction struct {
+	ID     string `json:"id"`
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// Report records, for one request, what the rules masked and which of the
+// other country's facts were handed out: the response lists the first, the
+// audit log the second.
+type Report struct {
+	mu         sync.Mutex
+	redactions map[Redaction]bool
+	foreign    map[string]map[intel.Region]bool // entity id → countries whose facts about it were read
+}
+
+func (r *Report) masked(x Redaction) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.redactions == nil {
+		r.redactions = map[Redaction]bool{}
+	}
+	r.redactions[x] = true
+}
+
+// Redactions lists the masked fields, sorted by id and field.
+func (r *Report) Redactions() []Redaction {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Redaction, 0, len(r.redactions))
+	for x := range r.redactions {
+		out = append(out, x)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].Field < out[j].Field
+	})
+	return out
+}
+
+// read notes that facts of country about the entities ids were handed to
+// a reader of another country.
+func (r *Report) read(country, reader intel.Region, ids ...string) {
+	if country == reader {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.foreign == nil {
+		r.foreign = map[string]map[intel.Region]bool{}
+	}
+	for _, id := range ids {
+		if r.foreign[id] == nil {
+			r.foreign[id] = map[intel.Region]bool{}
+		}
+		r.foreign[id][country] = true
+	}
+}
+
+// CrossBorder returns the entities about which the other country's facts
+// were read, and those countries, both sorted.
+func (r *Report) CrossBorder() (entities []string, countries []intel.Region) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	seen := map[intel.Region]bool{}
+	for id, cs := range r.foreign {
+		entities = append(entities, id)
+		for c := range cs {
+			seen[c] = true
+		}
+	}
+	for c := range seen {
+		countries = append(countries, c)
+	}
+	sort.Strings(entities)
+	slices.Sort(countries)
+	return entities, countries
+}

@@ -1,0 +1,166 @@
+package intel
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strings"
+)
+
+// Access is what one reader may see of the graph, worked out for each
+// request from the reader's agency and the agreements and evidence grants
+// in force at that moment. Stores apply it inside their queries (a page,
+// a count, an expansion or a path only ever contains facts it allows), and
+// the API layer applies it to entities, summaries and personal data.
+//
+// The rule for one fact (a link), in the words of the 2022 agreement:
+//   - a RESTRICTED fact is seen by its contributing agency alone;
+//   - any other fact is seen by every agency of its contributing country;
+//   - a SHAREABLE fact is also seen across the border while an agreement
+//     covering its evidence category is active (Shared);
+//   - a fact an evidence request was answered with is seen by the agency
+//     that asked for it (Granted), whatever its marking.
+//
+// A nil *Access means no restriction. Only the service's own machinery
+// (ingest's duplicate checks, the conformance suite, benchmarks that
+// measure the rules' cost) reads that way; every API request carries one.
+type Access struct {
+	// All lifts every restriction.
+	All bool
+	// Agency and Country are the reader's.
+	Agency  string
+	Country Region
+	// Shared are the evidence categories of the other country's SHAREABLE
+	// facts opened to the reader by an agreement active now.
+	Shared []Category
+	// Granted are the ids of facts evidence requests granted the reader.
+	Granted []string
+	// GrantedFields are, per entity or link id, the personal-data fields an
+	// answered evidence request unmasked for the reader.
+	GrantedFields map[string][]string
+}
+
+// Unrestricted reports whether a sees everything.
+func (a *Access) Unrestricted() bool { return a == nil || a.All }
+
+// AllowsClass applies the rule to a class of facts: all facts of one type,
+// contributing country, marking and agency are seen or hidden together,
+// which is what lets a store count them without reading each one.
+func (a *Access) AllowsClass(t LinkType, country Region, v Visibility, agency string) bool {
+	spec, _ := t.Spec()
+	return a.AllowsCategory(spec.Category, country, v, agency)
+}
+
+// AllowsCategory applies the rule to a fact of an evidence category that
+// is not a link, such as a step of a suspect's legal status.
+func (a *Access) AllowsCategory(c Category, country Region, v Visibility, agency string) bool {
+	switch {
+	case a.Unrestricted():
+		return true
+	case agency == a.Agency:
+		return true
+	case v == VisibilityRestricted:
+		return false
+	case country == a.Country:
+		return true
+	case v == VisibilityShareable:
+		return c != "" && slices.Contains(a.Shared, c)
+	}
+	return false
+}
+
+// Allows applies the rule to one fact.
+func (a *Access) Allows(l *Link) bool {
+	return a.AllowsClass(l.Type, l.Country, l.Visibility, l.Agency) || a.granted(l.ID)
+}
+
+func (a *Access) granted(id string) bool {
+	if a.Unrestricted() || len(a.Granted) == 0 {
+		return false
+	}
+	_, ok := slices.BinarySearch(a.Granted, id)
+	return ok
+}
+
+// Normalize sorts and de-duplicates the lists, so that equal accesses
+// compare (and fingerprint) equal and Granted can be binary-searched.
+func (a *Access) Normalize() {
+	if a == nil {
+		return
+	}
+	slices.Sort(a.Shared)
+	a.Shared = slices.Compact(a.Shared)
+	slices.Sort(a.Granted)
+	a.Granted = slices.Compact(a.Granted)
+	for id, fs := range a.GrantedFields {
+		slices.Sort(fs)
+		a.GrantedFields[id] = slices.Compact(fs)
+	}
+}
+
+// SharedTypes lists the link types whose category is shared, for backends
+// that filter by relationship type.
+func (a *Access) SharedTypes() []string {
+	out := []string{}
+	if a == nil {
+		return out
+	}
+	for _, s := range LinkSpecs {
+		if slices.Contains(a.Shared, s.Category) {
+			out = append(out, string(s.Type))
+		}
+	}
+	return out
+}
+
+// Fingerprint identifies what a sees: two accesses with one fingerprint
+// see exactly the same facts. Anything cached per reader is keyed by it,
+// so that an agreement suspended or a grant made changes the key and no
+// cached answer outlives the rule it was computed under.
+func (a *Access) Fingerprint() string {
+	if a.Unrestricted() {
+		return "all"
+	}
+	h := sha256.New()
+	parts := []string{a.Agency, string(a.Country)}
+	for _, c := range a.Shared {
+		parts = append(parts, string(c))
+	}
+	parts = append(parts, "|")
+	parts = append(parts, a.Granted...)
+	h.Write([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// FieldGranted reports whether an evidence request unmasked field of the
+// entity or link with the given id for the reader.
+func (a *Access) FieldGranted(id, field string) bool {
+	if a == nil {
+		return false
+	}
+	return slices.Contains(a.GrantedFields[id], field)
+}
+
+// HomeCountry is the country whose law governs an entity's personal data:
+// the country that issued a person's document, holds a bank account or
+// numbered a phone line, or whose agency filed a suspect's record. Personal
+// data of an entity without one is masked for every restricted reader.
+func HomeCountry(e *Entity) Region {
+	switch e.Kind {
+	case KindPerson:
+		return Region(e.Attrs["documentCountry"])
+	case KindSuspect:
+		return Region(e.Attrs["recordCountry"])
+	case KindBankAccount:
+		country, _, _ := strings.Cut(e.Key, ":")
+		return Region(country)
+	case KindPhoneNumber:
+		switch {
+		case strings.HasPrefix(e.Key, "+66"):
+			return RegionTH
+		case strings.HasPrefix(e.Key, "+855"):
+			return RegionKH
+		}
+	}
+	return ""
+}
