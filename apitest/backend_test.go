@@ -108,6 +108,11 @@ func serve(t testing.TB, b backend) *httptest.Server {
 
 // serveWithKeys is serve that also returns the registry and the demo keys.
 func serveWithKeys(t testing.TB, b backend, opts server.Options) (*httptest.Server, *access.Registry, []demo.Key) {
+	return serveAs(t, b, "TH-CCIB", access.RoleAnalyst, opts)
+}
+
+// serveAs is serveWithKeys whose default key is the demo key of agency and role.
+func serveAs(t testing.TB, b backend, agency string, role access.Role, opts server.Options) (*httptest.Server, *access.Registry, []demo.Key) {
 	t.Helper()
 	var cache server.CachePinger
 	if b.cache != nil {
@@ -115,7 +120,7 @@ func serveWithKeys(t testing.TB, b backend, opts server.Options) (*httptest.Serv
 	}
 	reg, keys := accesstest.Registry(t)
 	srv := server.New(server.DefaultConfig(), b.store, cache, reg, zerolog.Nop(), server.NewMetrics()).WithOptions(opts)
-	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst)))
+	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, agency, role)))
 	t.Cleanup(ts.Close)
 	return ts, reg, keys
 }

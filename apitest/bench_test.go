@@ -15,10 +15,12 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/rediscache"
+	"github.com/scamgraph/scamgraph/server"
 )
 
 // concurrency is the fixed number of clients of the lookup benchmarks.
@@ -77,6 +79,64 @@ func BenchmarkAPI(b *testing.B) {
 			hammerQuery(b, plain, 1, `query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b, maxDepth: 4) { length nodes { id } } }`,
 				func(int) map[string]any { return map[string]any{"a": pair.From.ID(), "b": pair.To.ID()} })
 		})
+	}
+}
+
+// accessLookupQuery is what an analyst asks of a number: the entity, its
+// summary and its first facts.
+const accessLookupQuery = `query($q: String!) { lookup(identifier: $q) { key entity { id
+	summary { linkCount reportCount } links(first: 10) { totalCount edges { node { id type provenance { agency country } } } } } } }`
+
+// BenchmarkAccessRules measures what the sharing rules cost, side by side
+// in one run: a Cambodian analyst's lookups of Thai numbers and a two-link
+// network around the SIM-box hub, with the rules applied (visibility in
+// every query, masking, the audit entry of each cross-border read) and with
+// them lifted by the benchmark-only switch (server.Options).
+func BenchmarkAccessRules(b *testing.B) {
+	numbers := demoPhoneInputs(b)
+	var thai []string
+	for _, n := range numbers {
+		if strings.HasPrefix(n, "0") {
+			thai = append(thai, n)
+		}
+	}
+	hot := thai[:200]
+	for _, name := range []string{"embedded", "neo4j"} {
+		var inner intel.Store
+		if name == "embedded" {
+			s, err := embeddedstore.Open(b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			inner = s
+		} else {
+			inner = MustNeo4j(b)
+		}
+		if _, err := demo.Load(context.Background(), inner, demo.Config{}); err != nil {
+			b.Fatal(err)
+		}
+		for _, mode := range []struct {
+			name string
+			opts server.Options
+		}{{"rules=on", server.Options{}}, {"rules=bypass", server.Options{BenchmarkBypassAccess: true}}} {
+			ts, _, _ := serveAs(b, backend{name: name, store: inner}, "KH-GDNP", access.RoleAnalyst, mode.opts)
+			b.Run(name+"/lookup/"+mode.name, func(b *testing.B) {
+				hammerQuery(b, ts, concurrency, accessLookupQuery, func(i int) map[string]any { return map[string]any{"q": hot[i%len(hot)]} })
+			})
+		}
+		for _, mode := range []struct {
+			name string
+			opts server.Options
+		}{{"rules=on", server.Options{}}, {"rules=bypass", server.Options{BenchmarkBypassAccess: true}}} {
+			ts, _, _ := serveAs(b, backend{name: name, store: inner}, "KH-GDNP", access.RoleAnalyst, mode.opts)
+			hub := demo.SIMBoxHub.ID()
+			b.Run(name+"/network/depth=2/"+mode.name, func(b *testing.B) {
+				hammerQuery(b, ts, 1, `query($s: [ID!]!) { network(seeds: $s, depth: 2, limit: 2000) {
+					truncated nodeCount edgeCount nodes { id kind label } edges { id type source target } } }`,
+					func(int) map[string]any { return map[string]any{"s": []string{hub}} })
+			})
+		}
 	}
 }
 

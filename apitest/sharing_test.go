@@ -279,3 +279,44 @@ func TestRequestsWithoutAValidKeyOrRoleAreRefusedAndWriteNothing(t *testing.T) {
 		t.Errorf("%d denied entries in the audit log, want at least 3 (two roles, one admin): %+v", denied, entries)
 	}
 }
+
+func TestSuspectLegalStatusStepsFollowTheSharingRules(t *testing.T) {
+	for _, b := range sharingBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ts, _, keys := serveWithKeys(t, b, server.Options{})
+			thCoord, khAnalyst := demo.KeyFor(keys, "TH-CCIB", access.RoleCoordinator), demo.KeyFor(keys, "KH-GDNP", access.RoleAnalyst)
+			thAnalyst, thEnricher := demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst), demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher)
+			suspect := map[string]any{"type": "suspect", "agency": "TH-CCIB", "country": "TH", "visibility": "SHAREABLE",
+				"suspectRef": "CCIB-W-2026-014", "names": []string{"สมชาย ใจร้าย", "Somchai Jairai"}, "nationality": "TH",
+				"uses": []map[string]any{{"identifier": "081-555-0123"}}}
+			if c := gql(t, ts, thEnricher, "", thaiSubscriberRecords, map[string]any{"records": []any{suspect}}); dig(c.Data, "ingest", "totals", "accepted") != 1.0 {
+				t.Fatalf("ingest: %s", c.Raw)
+			}
+			id := "Suspect:CCIB-W-2026-014"
+			record := `mutation($in: LegalStatusInput!) { recordLegalStatus(input: $in) { id status agency country } }`
+			for _, step := range []map[string]any{
+				{"suspectId": id, "status": "WANTED", "at": "2026-01-05T00:00:00Z", "visibility": "SHAREABLE", "legalBasis": "Criminal Court warrant 123/2569"},
+				{"suspectId": id, "status": "LOCATED", "at": "2026-02-01T00:00:00Z", "visibility": "DOMESTIC"},
+			} {
+				if c := gql(t, ts, thCoord, "", record, map[string]any{"in": step}); dig(c.Data, "recordLegalStatus", "agency") != "TH-CCIB" {
+					t.Fatalf("record %v: %s", step["status"], c.Raw)
+				}
+			}
+			if c := gql(t, ts, khAnalyst, "", record, map[string]any{"in": map[string]any{"suspectId": id, "status": "ARRESTED", "at": "2026-03-01T00:00:00Z"}}); c.code() != "FORBIDDEN" {
+				t.Errorf("an analyst recorded a step: %s", c.Raw)
+			}
+			read := `query($id: ID!) { node(id: $id) { ... on Suspect { legalStatus { status agency } } } }`
+			steps := func(token string) []any {
+				c := gql(t, ts, token, "", read, map[string]any{"id": id})
+				l, _ := dig(c.Data, "node", "legalStatus").([]any)
+				return l
+			}
+			if got := steps(thAnalyst); len(got) != 2 {
+				t.Errorf("Thai analyst sees %d steps, want 2: %v", len(got), got)
+			}
+			if got := steps(khAnalyst); len(got) != 1 || dig(got[0], "status") != "WANTED" {
+				t.Errorf("Cambodian analyst sees %v, want only the shareable WANTED step", got)
+			}
+		})
+	}
+}
