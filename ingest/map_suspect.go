@@ -48,6 +48,11 @@ func mapSuspect(b *builder, r *Record) error {
 	if n := len(r.Uses); n > maxListItems {
 		return fieldErr("uses", "names %d artefacts, at most %d allowed in one record", n, maxListItems)
 	}
+	// The filing country is the home of the suspect's personal data
+	// (intel.HomeCountry): its agencies see the documents, the other
+	// country's only through an answered evidence request.
+	s.Attrs["recordCountry"] = string(b.prov.Country)
+	keys["recordCountry"] = "country"
 	suspectID := b.addEntity(s, origin{field: "suspectRef", keys: keys})
 	for i, u := range r.Uses {
 		e, role, err := b.involved("uses", i, u, intel.LinkUses, false)

@@ -22,7 +22,7 @@ func TestMapSuspect(t *testing.T) {
 		if s.Label != "Zhang Wei / 张伟 / ចាង វ៉ី" || len(s.RawForms) != 3 {
 			t.Fatalf("label %q, raw forms %v", s.Label, s.RawForms)
 		}
-		wantAttrs := map[string]string{"nationality": "CN", "legalStatus": "WANTED", "legalStatusAt": "2024-03-19T17:00:00Z"}
+		wantAttrs := map[string]string{"nationality": "CN", "legalStatus": "WANTED", "legalStatusAt": "2024-03-19T17:00:00Z", "recordCountry": "KH"}
 		if !reflect.DeepEqual(s.Attrs, wantAttrs) {
 			t.Fatalf("attrs %v; want %v", s.Attrs, wantAttrs)
 		}
