@@ -1,0 +1,89 @@
+package intel
+
+import (
+	"testing"
+)
+
+func TestAccessRule(t *testing.T) {
+	th := &Access{Agency: "TH-CCIB", Country: RegionTH}
+	kh := &Access{Agency: "KH-GDNP", Country: RegionKH, Shared: []Category{CategoryCallRecords}}
+	khNone := &Access{Agency: "KH-GDNP", Country: RegionKH}
+	cases := []struct {
+		name    string
+		a       *Access
+		t       LinkType
+		country Region
+		v       Visibility
+		agency  string
+		want    bool
+	}{
+		{"nil sees all", nil, LinkCalled, RegionKH, VisibilityRestricted, "KH-GDNP", true},
+		{"all sees all", &Access{All: true}, LinkCalled, RegionKH, VisibilityRestricted, "KH-GDNP", true},
+		{"own restricted", th, LinkCalled, RegionTH, VisibilityRestricted, "TH-CCIB", true},
+		{"same country, other agency's restricted", th, LinkCalled, RegionTH, VisibilityRestricted, "TH-DSI", false},
+		{"same country domestic", th, LinkCalled, RegionTH, VisibilityDomestic, "TH-DSI", true},
+		{"same country shareable", th, LinkTransferred, RegionTH, VisibilityShareable, "TH-AMLO", true},
+		{"other country domestic", kh, LinkCalled, RegionTH, VisibilityDomestic, "TH-CCIB", false},
+		{"other country restricted, category shared", kh, LinkCalled, RegionTH, VisibilityRestricted, "TH-CCIB", false},
+		{"other country shareable, category shared", kh, LinkCalled, RegionTH, VisibilityShareable, "TH-CCIB", true},
+		{"other country shareable, other category", kh, LinkRegisteredTo, RegionTH, VisibilityShareable, "TH-CCIB", false},
+		{"other country shareable, no agreement", khNone, LinkCalled, RegionTH, VisibilityShareable, "TH-CCIB", false},
+	}
+	for _, c := range cases {
+		if got := c.a.AllowsClass(c.t, c.country, c.v, c.agency); got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+	granted := &Access{Agency: "KH-GDNP", Country: RegionKH, Granted: []string{"called-b", "called-a"}}
+	granted.Normalize()
+	hidden := Link{ID: "called-a", Type: LinkCalled, Provenance: Provenance{Agency: "TH-CCIB", Country: RegionTH, Visibility: VisibilityRestricted}}
+	if !granted.Allows(&hidden) {
+		t.Error("a granted fact is hidden")
+	}
+	hidden.ID = "called-c"
+	if granted.Allows(&hidden) {
+		t.Error("a fact outside the grant is shown")
+	}
+	if granted.SharedTypes() == nil || len(kh.SharedTypes()) != 1 || kh.SharedTypes()[0] != string(LinkCalled) {
+		t.Errorf("shared types %v", kh.SharedTypes())
+	}
+}
+
+func TestAccessFingerprintChangesWithWhatIsSeen(t *testing.T) {
+	a := &Access{Agency: "KH-GDNP", Country: RegionKH, Shared: []Category{CategoryCallRecords, CategoryBankData}}
+	b := &Access{Agency: "KH-GDNP", Country: RegionKH, Shared: []Category{CategoryBankData, CategoryCallRecords, CategoryBankData}}
+	a.Normalize()
+	b.Normalize()
+	if a.Fingerprint() != b.Fingerprint() {
+		t.Error("equal accesses fingerprint differently")
+	}
+	for _, other := range []*Access{
+		{Agency: "KH-GDNP", Country: RegionKH, Shared: []Category{CategoryCallRecords}},
+		{Agency: "KH-NPA", Country: RegionKH, Shared: []Category{CategoryCallRecords, CategoryBankData}},
+		{Agency: "KH-GDNP", Country: RegionKH, Shared: []Category{CategoryCallRecords, CategoryBankData}, Granted: []string{"called-x"}},
+		nil,
+	} {
+		if other.Fingerprint() == a.Fingerprint() {
+			t.Errorf("%+v fingerprints like %+v", other, a)
+		}
+	}
+}
+
+func TestHomeCountry(t *testing.T) {
+	for _, c := range []struct {
+		e    Entity
+		want Region
+	}{
+		{Entity{Kind: KindPhoneNumber, Key: "+66812345678"}, RegionTH},
+		{Entity{Kind: KindPhoneNumber, Key: "+85512345678"}, RegionKH},
+		{Entity{Kind: KindPhoneNumber, Key: "+8613800000000"}, ""},
+		{Entity{Kind: KindBankAccount, Key: "KH:ABA:000123"}, RegionKH},
+		{Entity{Kind: KindPerson, Key: "doc-x", Attrs: map[string]string{"documentCountry": "TH"}}, RegionTH},
+		{Entity{Kind: KindSuspect, Key: "W-1", Attrs: map[string]string{"recordCountry": "KH"}}, RegionKH},
+		{Entity{Kind: KindVoipAccount, Key: "sip:a@b"}, ""},
+	} {
+		if got := HomeCountry(&c.e); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.e.Kind, c.e.Key, got, c.want)
+		}
+	}
+}
