@@ -127,7 +127,7 @@ func (r *Registry) AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, e
 	if err != nil {
 		return AuditEntry{}, err
 	}
-	return r.rec.Commit(ctx, nil, &e)
+	return r.audit.append(ctx, e)
 }
 
 func (r *Registry) normalizeAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {

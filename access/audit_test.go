@@ -137,6 +137,10 @@ func testAuditConcurrentAppenders(t *testing.T, e *env) {
 	const writers, each = 8, 25
 	var wg sync.WaitGroup
 	errs := make(chan error, writers*each)
+	// Concurrent appends share commits: each caller must still get back
+	// its own entry with the Seq it was stored under.
+	var mu sync.Mutex
+	returned := map[int64]string{}
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
 		go func() {
@@ -144,9 +148,14 @@ func testAuditConcurrentAppenders(t *testing.T, e *env) {
 			for i := 0; i < each; i++ {
 				en := readEntry()
 				en.Detail = fmt.Sprintf("writer %d entry %d", w, i)
-				if _, err := e.reg.AppendAudit(e.ctx, en); err != nil {
+				stored, err := e.reg.AppendAudit(e.ctx, en)
+				if err != nil {
 					errs <- err
+					continue
 				}
+				mu.Lock()
+				returned[stored.Seq] = stored.Detail
+				mu.Unlock()
 			}
 		}()
 	}
@@ -173,6 +182,9 @@ func testAuditConcurrentAppenders(t *testing.T, e *env) {
 			t.Fatalf("seq %d follows %d: not strictly increasing without gaps", en.Seq, all[i-1].Seq)
 		}
 		seen[en.Detail] = true
+		if returned[en.Seq] != en.Detail {
+			t.Errorf("seq %d stores %q but its caller was told %q", en.Seq, en.Detail, returned[en.Seq])
+		}
 	}
 	if all[0].Seq != 1 {
 		t.Errorf("the first entry of an empty log has seq %d, want 1", all[0].Seq)

@@ -56,3 +56,56 @@ func benchAuthenticate(b *testing.B, rec access.Records) {
 		}
 	}
 }
+
+// BenchmarkAccessRequestCosts measures what the rules add to one request
+// besides authentication, on each backend: reading the terms in force (the
+// agreements and the reader's grants) and appending the audit entry of a
+// cross-border read, the latter from 16 concurrent requests as a loaded
+// server makes them.
+func BenchmarkAccessRequestCosts(b *testing.B) {
+	for _, backend := range []string{"Bolt", "Neo4j"} {
+		var rec access.Records
+		if backend == "Bolt" {
+			r, err := access.OpenBolt(filepath.Join(b.TempDir(), "access.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			rec = r
+		} else {
+			d := mustDriver(b)
+			mustWipe(b, d)
+			r, err := access.NewNeo4jRecords(context.Background(), d, os.Getenv("NEO4J_DATABASE"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			rec = r
+		}
+		ctx := context.Background()
+		reg := access.New(rec, nil)
+		b.Run(backend+"/terms", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := reg.SharedCategories(ctx, intel.RegionKH, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := reg.GrantsFor(ctx, "KH-GDNP"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(backend+"/audit-append/parallel=16", func(b *testing.B) {
+			b.SetParallelism(8) // 8 × GOMAXPROCS(2) = 16 appenders
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					e := access.AuditEntry{Agency: "KH-GDNP", Country: intel.RegionKH, Role: access.RoleAnalyst, KeyID: "k",
+						Operation: "query lookup", Kind: access.KindRead, Outcome: access.OutcomeOK,
+						Entities: []string{"PhoneNumber:+66812345678"}, DataCountries: []intel.Region{intel.RegionTH}}
+					if _, err := reg.AppendAudit(ctx, e); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}

@@ -31,10 +31,6 @@ var (
 	bucketAudit = []byte("audit")
 )
 
-// auditBatchDelay bounds how long an audit append waits to share its
-// commit with others.
-const auditBatchDelay = 500 * time.Microsecond
-
 // OpenBolt opens (creating if needed) the registry file at path. bbolt
 // allows one process per file: a second opener waits two seconds, then
 // fails saying so.
@@ -53,9 +49,6 @@ func OpenBolt(path string) (*BoltRecords, error) {
 	// change (and its audit entry) survives a crash. That is bbolt's
 	// default; it is set here so that nobody turns it off by accident.
 	db.NoSync = false
-	// Audit appends of concurrent requests share one transaction and one
-	// fsync (see Commit); a lone append waits at most this long for company.
-	db.MaxBatchDelay = auditBatchDelay
 	if err := db.Update(func(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(bucketDocs); err != nil {
 			return err
@@ -128,17 +121,7 @@ func (b *BoltRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry)
 		return AuditEntry{}, err
 	}
 	var stored AuditEntry
-	// A bare audit append (every cross-border read makes one) goes through
-	// bbolt's Batch: concurrent appends commit together, one fsync for all,
-	// so the log costs readers a share of a disk flush rather than a whole
-	// one each, and each is still durable before Commit returns. Document
-	// changes keep a transaction of their own, since Batch may rerun a
-	// function and a version conflict must fail only its own change.
-	write := b.db.Update
-	if len(puts) == 0 {
-		write = b.db.Batch
-	}
-	err := write(func(tx *bolt.Tx) error {
+	err := b.db.Update(func(tx *bolt.Tx) error {
 		docs := tx.Bucket(bucketDocs)
 		for _, p := range puts {
 			cb, err := docs.CreateBucketIfNotExists([]byte(p.Collection))
@@ -162,20 +145,9 @@ func (b *BoltRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry)
 		if audit == nil {
 			return nil
 		}
-		ab := tx.Bucket(bucketAudit)
-		// NextSequence is part of the transaction: a rollback returns the
-		// number, so sequences have no gaps.
-		seq, err := ab.NextSequence()
-		if err != nil {
-			return err
-		}
-		stored = *audit
-		stored.Seq = int64(seq)
-		data, err := json.Marshal(stored)
-		if err != nil {
-			return err
-		}
-		return ab.Put(seqKey(stored.Seq), data)
+		var err error
+		stored, err = appendAuditTx(tx, *audit)
+		return err
 	})
 	if err != nil {
 		if errors.Is(err, ErrVersionMismatch) {
@@ -184,6 +156,44 @@ func (b *BoltRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry)
 		return AuditEntry{}, fmt.Errorf("access: commit: %w", err)
 	}
 	return stored, nil
+}
+
+// appendAuditTx appends one entry inside tx. NextSequence is part of the
+// transaction: a rollback returns the number, so sequences have no gaps.
+func appendAuditTx(tx *bolt.Tx, e AuditEntry) (AuditEntry, error) {
+	ab := tx.Bucket(bucketAudit)
+	seq, err := ab.NextSequence()
+	if err != nil {
+		return AuditEntry{}, err
+	}
+	e.Seq = int64(seq)
+	data, err := json.Marshal(e)
+	if err != nil {
+		return AuditEntry{}, err
+	}
+	return e, ab.Put(seqKey(e.Seq), data)
+}
+
+// AppendAudits appends every entry in one transaction: one fsync for all.
+func (b *BoltRecords) AppendAudits(ctx context.Context, entries []AuditEntry) ([]AuditEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]AuditEntry, len(entries))
+	err := b.db.Update(func(tx *bolt.Tx) error {
+		for i, e := range entries {
+			stored, err := appendAuditTx(tx, e)
+			if err != nil {
+				return err
+			}
+			out[i] = stored
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("access: append audit: %w", err)
+	}
+	return out, nil
 }
 
 // QueryAudit walks the log from AfterSeq, filtering as it goes, until it

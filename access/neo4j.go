@@ -151,25 +151,83 @@ CREATE (e:AuditEntry {seq: seq, at: $at, requestId: $requestId, agency: $agency,
   dataCountries: $dataCountries, doc: $doc})
 RETURN seq`
 
+// appendAudits allocates a run of sequence numbers with one increment of
+// the counter and creates the entries, so that a group of appends takes
+// the counter's lock once.
+const appendAudits = `
+MERGE (c:AccessCounter {name: 'audit'})
+  ON CREATE SET c.seq = 0
+WITH c, c.seq AS base
+SET c.seq = base + size($entries)
+WITH base
+UNWIND range(0, size($entries) - 1) AS i
+WITH base + i + 1 AS seq, $entries[i] AS e
+CREATE (x:AuditEntry {seq: seq, at: e.at, requestId: e.requestId, agency: e.agency, actorCountry: e.actorCountry,
+  keyId: e.keyId, role: e.role, operation: e.operation, kind: e.kind, outcome: e.outcome,
+  dataCountries: e.dataCountries, doc: e.doc})
+RETURN seq ORDER BY seq`
+
+// auditParams are the properties of one entry's node.
+func auditParams(e AuditEntry) (map[string]any, error) {
+	e.Seq = 0 // the node's seq property is the truth; see QueryAudit
+	doc, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("access: encode audit entry: %w", err)
+	}
+	countries := make([]string, len(e.DataCountries))
+	for i, c := range e.DataCountries {
+		countries[i] = string(c)
+	}
+	return map[string]any{"at": e.At.UnixMilli(), "requestId": e.RequestID, "agency": e.Agency,
+		"actorCountry": string(e.Country), "keyId": e.KeyID, "role": string(e.Role), "operation": e.Operation,
+		"kind": e.Kind, "outcome": e.Outcome, "dataCountries": countries, "doc": string(doc)}, nil
+}
+
+// AppendAudits appends every entry in one write transaction.
+func (n *Neo4jRecords) AppendAudits(ctx context.Context, entries []AuditEntry) ([]AuditEntry, error) {
+	rows := make([]map[string]any, len(entries))
+	for i, e := range entries {
+		p, err := auditParams(e)
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = p
+	}
+	return neo4jWrite(ctx, n, func(tx neo4j.ManagedTransaction) ([]AuditEntry, error) {
+		res, err := tx.Run(ctx, appendAudits, map[string]any{"entries": rows})
+		if err != nil {
+			return nil, err
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) != len(entries) {
+			return nil, fmt.Errorf("access: appended %d audit entries, want %d", len(recs), len(entries))
+		}
+		out := make([]AuditEntry, len(entries))
+		for i, rec := range recs {
+			seq, _, err := neo4j.GetRecordValue[int64](rec, "seq")
+			if err != nil {
+				return nil, err
+			}
+			out[i] = entries[i]
+			out[i].Seq = seq
+		}
+		return out, nil
+	})
+}
+
 // Commit writes every document, checking its version, and appends the
 // audit entry in one write transaction; a version mismatch returns an
 // error from the transaction function, which rolls it all back.
 func (n *Neo4jRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry) (AuditEntry, error) {
 	var params map[string]any
 	if audit != nil {
-		e := *audit
-		e.Seq = 0 // the node's seq property is the truth; see QueryAudit
-		doc, err := json.Marshal(e)
-		if err != nil {
-			return AuditEntry{}, fmt.Errorf("access: encode audit entry: %w", err)
+		var err error
+		if params, err = auditParams(*audit); err != nil {
+			return AuditEntry{}, err
 		}
-		countries := make([]string, len(e.DataCountries))
-		for i, c := range e.DataCountries {
-			countries[i] = string(c)
-		}
-		params = map[string]any{"at": e.At.UnixMilli(), "requestId": e.RequestID, "agency": e.Agency,
-			"actorCountry": string(e.Country), "keyId": e.KeyID, "role": string(e.Role), "operation": e.Operation,
-			"kind": e.Kind, "outcome": e.Outcome, "dataCountries": countries, "doc": string(doc)}
 	}
 	return neo4jWrite(ctx, n, func(tx neo4j.ManagedTransaction) (AuditEntry, error) {
 		for _, p := range puts {

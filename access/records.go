@@ -32,6 +32,11 @@ type Records interface {
 	// Commit returns the entry as stored (zero when audit is nil). When
 	// Commit returns nil the write MUST survive a crash of the process.
 	Commit(ctx context.Context, puts []Put, audit *AuditEntry) (AuditEntry, error)
+	// AppendAudits appends entries in one transaction, allocating their
+	// Seq values consecutively in the order given, and returns them as
+	// stored. It is how concurrent requests share one commit (see
+	// auditBatcher). When it returns nil every entry MUST survive a crash.
+	AppendAudits(ctx context.Context, entries []AuditEntry) ([]AuditEntry, error)
 	// QueryAudit returns the entries matching f (already validated, Limit
 	// between 1 and MaxAuditLimit) in increasing Seq order. There is no
 	// method to change or delete an entry, and there MUST NOT be one.

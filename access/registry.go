@@ -20,8 +20,9 @@ import (
 // checked by version and retried, never locked in memory, so that several
 // replicas may share one Neo4j backend.
 type Registry struct {
-	rec Records
-	now func() time.Time
+	rec   Records
+	now   func() time.Time
+	audit *auditBatcher
 }
 
 // New returns a Registry over r. now is the clock for every time the
@@ -30,7 +31,7 @@ func New(r Records, now func() time.Time) *Registry {
 	if now == nil {
 		now = time.Now
 	}
-	return &Registry{rec: r, now: now}
+	return &Registry{rec: r, now: now, audit: &auditBatcher{rec: r}}
 }
 
 // Close closes the backend.

@@ -113,12 +113,17 @@ func serveWithKeys(t testing.TB, b backend, opts server.Options) (*httptest.Serv
 
 // serveAs is serveWithKeys whose default key is the demo key of agency and role.
 func serveAs(t testing.TB, b backend, agency string, role access.Role, opts server.Options) (*httptest.Server, *access.Registry, []demo.Key) {
+	reg, keys := accesstest.Registry(t)
+	return serveWith(t, b, reg, keys, agency, role, opts)
+}
+
+// serveWith is serveAs over a given registry.
+func serveWith(t testing.TB, b backend, reg *access.Registry, keys []demo.Key, agency string, role access.Role, opts server.Options) (*httptest.Server, *access.Registry, []demo.Key) {
 	t.Helper()
 	var cache server.CachePinger
 	if b.cache != nil {
 		cache = b.cache
 	}
-	reg, keys := accesstest.Registry(t)
 	srv := server.New(server.DefaultConfig(), b.store, cache, reg, zerolog.Nop(), server.NewMetrics()).WithOptions(opts)
 	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, agency, role)))
 	t.Cleanup(ts.Close)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
@@ -116,11 +118,17 @@ func BenchmarkAccessRules(b *testing.B) {
 		if _, err := demo.Load(context.Background(), inner, demo.Config{}); err != nil {
 			b.Fatal(err)
 		}
+		// Each deployment keeps its registry where it keeps its graph: a
+		// bbolt file beside the embedded store, or the same Neo4j.
+		reg, keys := accesstest.Registry(b)
+		if name == "neo4j" {
+			reg, keys = accesstest.Neo4jRegistry(b, os.Getenv("NEO4J_URI"))
+		}
 		for _, mode := range []struct {
 			name string
 			opts server.Options
 		}{{"rules=on", server.Options{}}, {"rules=bypass", server.Options{BenchmarkBypassAccess: true}}} {
-			ts, _, _ := serveAs(b, backend{name: name, store: inner}, "KH-GDNP", access.RoleAnalyst, mode.opts)
+			ts, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, mode.opts)
 			b.Run(name+"/lookup/"+mode.name, func(b *testing.B) {
 				hammerQuery(b, ts, concurrency, accessLookupQuery, func(i int) map[string]any { return map[string]any{"q": hot[i%len(hot)]} })
 			})
@@ -129,7 +137,7 @@ func BenchmarkAccessRules(b *testing.B) {
 			name string
 			opts server.Options
 		}{{"rules=on", server.Options{}}, {"rules=bypass", server.Options{BenchmarkBypassAccess: true}}} {
-			ts, _, _ := serveAs(b, backend{name: name, store: inner}, "KH-GDNP", access.RoleAnalyst, mode.opts)
+			ts, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, mode.opts)
 			hub := demo.SIMBoxHub.ID()
 			b.Run(name+"/network/depth=2/"+mode.name, func(b *testing.B) {
 				hammerQuery(b, ts, 1, `query($s: [ID!]!) { network(seeds: $s, depth: 2, limit: 2000) {

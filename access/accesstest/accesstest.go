@@ -10,18 +10,41 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/demo"
 )
 
 // Registry opens a registry with the demo agencies, the 2022 MOU (active)
-// and one demo key per agency and role.
+// and one demo key per agency and role, on bbolt as the embedded store
+// keeps it.
 func Registry(t testing.TB) (*access.Registry, []demo.Key) {
 	t.Helper()
 	rec, err := access.OpenBolt(filepath.Join(t.TempDir(), "access.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return setUp(t, rec)
+}
+
+// Neo4jRegistry is Registry kept in the Neo4j at uri, as a deployment on
+// Neo4j keeps it. The access records already there are left in place.
+func Neo4jRegistry(t testing.TB, uri string) (*access.Registry, []demo.Key) {
+	t.Helper()
+	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { driver.Close(context.Background()) })
+	rec, err := access.NewNeo4jRecords(context.Background(), driver, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return setUp(t, rec)
+}
+
+func setUp(t testing.TB, rec access.Records) (*access.Registry, []demo.Key) {
 	reg := access.New(rec, time.Now)
 	t.Cleanup(func() { reg.Close() })
 	keys, err := demo.SetUpAccess(context.Background(), reg, 24*time.Hour)
