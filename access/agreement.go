@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -50,6 +51,7 @@ const (
 	ActionResumed   = "RESUMED"
 	ActionRevoked   = "REVOKED"
 	ActionExtended  = "EXTENDED"
+	ActionApproved  = "APPROVED"
 )
 
 // Agreement is a bilateral arrangement under which evidence of the listed
@@ -73,14 +75,32 @@ type Agreement struct {
 	Coordinators []string
 	// Extensions counts how often the term was extended (at most once).
 	Extensions int
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	History    []AgreementEvent
+	// Approvals are the parties (countries) whose admins approved the
+	// terms. Sharing needs both: neither side can open its partner's data
+	// to itself alone.
+	Approvals []intel.Region
+	// SuspendedBy is the party that suspended the agreement; only it may
+	// resume it.
+	SuspendedBy intel.Region
+	// PendingUntil is an extension of the term one party proposed, which
+	// takes effect once PendingApprovals holds both parties.
+	PendingUntil     time.Time
+	PendingApprovals []intel.Region
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	History          []AgreementEvent
 }
 
 // ActiveAt reports whether the agreement is in force at t.
 func (a Agreement) ActiveAt(t time.Time) bool {
-	return a.Status == AgreementActive && !t.Before(a.ValidFrom) && t.Before(a.ValidUntil)
+	return a.Status == AgreementActive && a.Approved() && !t.Before(a.ValidFrom) && t.Before(a.ValidUntil)
+}
+
+// Approved reports whether both parties approved the terms.
+func (a Agreement) Approved() bool { return bothParties(a.Approvals) }
+
+func bothParties(rs []intel.Region) bool {
+	return slices.Contains(rs, intel.RegionTH) && slices.Contains(rs, intel.RegionKH)
 }
 
 // HasParty reports whether country signed the agreement.
@@ -223,6 +243,14 @@ func (a Agreement) normalize() (Agreement, error) {
 	if len(a.History) != 0 {
 		return a, intel.Errorf(intel.EINVALID, "history", "is written by the registry, not the caller")
 	}
+	for i, c := range a.Approvals {
+		if err := checkRegion(fmt.Sprintf("approvals[%d]", i), c); err != nil {
+			return a, err
+		}
+	}
+	if a.SuspendedBy != "" || !a.PendingUntil.IsZero() || len(a.PendingApprovals) != 0 {
+		return a, intel.Errorf(intel.EINVALID, "pendingUntil", "is written by the registry, not the caller")
+	}
 	if len(a.Coordinators) == 0 {
 		return a, intel.Errorf(intel.EINVALID, "coordinators", "must name at least one coordinating agency per country")
 	}
@@ -291,11 +319,22 @@ func (r *Registry) CreateAgreement(ctx context.Context, by string, in Agreement)
 		now := r.clock()
 		a.CreatedAt, a.UpdatedAt = now, now
 		a.History = []AgreementEvent{{At: now, By: by, Action: ActionCreated}}
+		// An admin's key approves for its own country only; the other
+		// party approves with ApproveAgreement. A tool run by the operator
+		// (the CLI, the demo) records an agreement both parties signed,
+		// approved by those it names (both when it names none).
+		switch {
+		case who.country != "":
+			a.Approvals = []intel.Region{who.country}
+		case len(a.Approvals) == 0:
+			a.Approvals = []intel.Region{intel.RegionTH, intel.RegionKH}
+		}
+		a.Approvals = sortedRegions(a.Approvals)
 		p, err := put(collAgreements, a.ID, 0, a)
 		if err != nil {
 			return Agreement{}, err
 		}
-		audit := r.auditFor(ctx, who, "createAgreement", KindAdmin, nil,
+		audit := r.agreementAudit(ctx, who, "createAgreement",
 			fmt.Sprintf("agreement %s %q, %s to %s, categories %v", a.ID, a.Title,
 				a.ValidFrom.Format(time.RFC3339), a.ValidUntil.Format(time.RFC3339), a.Categories))
 		_, err = r.rec.Commit(ctx, []Put{p}, audit)

@@ -246,3 +246,56 @@ func testSharedCategories(t *testing.T, e *env) {
 		t.Errorf("after revocation: %v, want nothing", got)
 	}
 }
+
+// testAgreementNeedsBothParties: an admin's key speaks for its own country
+// only. A new agreement opens nothing until the other party approves it;
+// either party may suspend it, only the suspending one resume it; an
+// extension takes effect once both approved it.
+func testAgreementNeedsBothParties(t *testing.T, e *env) {
+	e.world()
+	thAdmin, _ := e.mustPrincipal("TH-CCIB", access.RoleAdmin)
+	khAdmin, _ := e.mustPrincipal("KH-NPC", access.RoleAdmin)
+	th, kh := thAdmin.Key.ID, khAdmin.Key.ID
+	in := validAgreement()
+	in.Title = "bilateral"
+	a := must(e.reg.CreateAgreement(e.ctx, th, in))(t)
+	now := e.clock.Now()
+	if a.ActiveAt(now) || len(a.Approvals) != 1 || a.Approvals[0] != intel.RegionTH {
+		t.Fatalf("created by one party: approvals %v, active %v", a.Approvals, a.ActiveAt(now))
+	}
+	_, err := e.reg.ApproveAgreement(e.ctx, th, a.ID, intel.RegionKH)
+	wantErr(t, err, intel.EFORBIDDEN, "country")
+	a = must(e.reg.ApproveAgreement(e.ctx, kh, a.ID, intel.RegionKH))(t)
+	if !a.ActiveAt(now) {
+		t.Fatalf("approved by both but not active: %+v", a)
+	}
+	must(e.reg.SuspendAgreement(e.ctx, kh, a.ID, "audit"))(t)
+	_, err = e.reg.ResumeAgreement(e.ctx, th, a.ID, "")
+	wantErr(t, err, intel.EFORBIDDEN, "id")
+	a = must(e.reg.ResumeAgreement(e.ctx, kh, a.ID, "audit done"))(t)
+	if !a.ActiveAt(now) {
+		t.Fatal("resumed by the suspending party but not active")
+	}
+	until := a.ValidUntil.AddDate(1, 0, 0)
+	a = must(e.reg.ExtendAgreement(e.ctx, a.ID, until, th))(t)
+	if !a.PendingUntil.Equal(until) || a.ValidUntil.Equal(until) || a.Extensions != 0 {
+		t.Fatalf("an extension proposed by one party took effect: %+v", a)
+	}
+	a = must(e.reg.ApproveAgreement(e.ctx, kh, a.ID, intel.RegionKH))(t)
+	if !a.ValidUntil.Equal(until) || !a.PendingUntil.IsZero() || a.Extensions != 1 {
+		t.Fatalf("extension approved by both not in effect: %+v", a)
+	}
+	// Each side's auditors see every change to the agreement.
+	for _, c := range []intel.Region{intel.RegionTH, intel.RegionKH} {
+		entries := must(e.reg.QueryAudit(e.ctx, access.AuditFilter{DataCountry: c, Limit: 100}))(t)
+		n := 0
+		for _, en := range entries {
+			if strings.Contains(en.Detail, a.ID) {
+				n++
+			}
+		}
+		if n < 6 {
+			t.Errorf("%s sees %d entries about %s, want every change", c, n, a.ID)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,15 +14,18 @@ import (
 // extension, agreed in writing.
 const maxExtensions = 1
 
-// ExtendAgreement moves the end of agreement id's term to newUntil: later
-// than the current end, by at most three years, once in the agreement's
-// life, and never for a revoked agreement. by names who records it.
+// ExtendAgreement proposes moving the end of agreement id's term to
+// newUntil: later than the current end, by at most three years, once in
+// the agreement's life, and never for a revoked agreement. The extension
+// takes effect when both parties approved it: the proposing admin's
+// country approves at once, the other with ApproveAgreement. A tool
+// (by not a key) records an extension both parties signed, at once.
 func (r *Registry) ExtendAgreement(ctx context.Context, id string, newUntil time.Time, by string) (Agreement, error) {
 	newUntil = normTime(newUntil)
 	if newUntil.IsZero() {
 		return Agreement{}, intel.Errorf(intel.EINVALID, "validUntil", "is required")
 	}
-	return r.changeAgreement(ctx, by, id, "extendAgreement", func(a *Agreement) (AgreementEvent, error) {
+	return r.changeAgreement(ctx, by, id, "extendAgreement", func(a *Agreement, who actor) (AgreementEvent, error) {
 		if a.Status == AgreementRevoked {
 			return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "agreement %s is revoked; a revoked agreement cannot be extended", a.ID)
 		}
@@ -34,11 +38,60 @@ func (r *Registry) ExtendAgreement(ctx context.Context, id string, newUntil time
 		if limit := a.ValidUntil.AddDate(maxTermYears, 0, 0); newUntil.After(limit) {
 			return AgreementEvent{}, intel.Errorf(intel.EINVALID, "validUntil", "extends the term by more than %d years (at most to %s)", maxTermYears, limit.Format(time.RFC3339))
 		}
-		old := a.ValidUntil
-		a.ValidUntil = newUntil
-		a.Extensions++
-		return AgreementEvent{Action: ActionExtended,
-			Reason: fmt.Sprintf("term extended from %s to %s", old.Format(time.RFC3339), newUntil.Format(time.RFC3339))}, nil
+		a.PendingUntil = newUntil
+		a.PendingApprovals = []intel.Region{intel.RegionTH, intel.RegionKH}
+		if who.country != "" {
+			a.PendingApprovals = []intel.Region{who.country}
+		}
+		ev := AgreementEvent{Action: ActionExtended, Reason: fmt.Sprintf("extension to %s proposed", newUntil.Format(time.RFC3339))}
+		applyExtension(a, &ev)
+		return ev, nil
+	})
+}
+
+// applyExtension puts a pending extension into effect once both parties
+// approved it.
+func applyExtension(a *Agreement, ev *AgreementEvent) {
+	if a.PendingUntil.IsZero() || !bothParties(a.PendingApprovals) {
+		return
+	}
+	ev.Reason = fmt.Sprintf("term extended from %s to %s", a.ValidUntil.Format(time.RFC3339), a.PendingUntil.Format(time.RFC3339))
+	a.ValidUntil, a.PendingUntil, a.PendingApprovals = a.PendingUntil, time.Time{}, nil
+	a.Extensions++
+}
+
+// ApproveAgreement records the approval of party (the approving admin's
+// country): of the terms of a new agreement, or of a proposed extension.
+func (r *Registry) ApproveAgreement(ctx context.Context, by, id string, party intel.Region) (Agreement, error) {
+	if err := checkRegion("country", party); err != nil {
+		return Agreement{}, err
+	}
+	return r.changeAgreement(ctx, by, id, "approveAgreement", func(a *Agreement, who actor) (AgreementEvent, error) {
+		if who.country != "" && who.country != party {
+			return AgreementEvent{}, intel.Errorf(intel.EFORBIDDEN, "country", "an admin of %s approves for %s only", who.country, who.country)
+		}
+		if a.Status == AgreementRevoked {
+			return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "agreement %s is revoked", a.ID)
+		}
+		ev := AgreementEvent{Action: ActionApproved}
+		switch {
+		case !a.Approved():
+			if slices.Contains(a.Approvals, party) {
+				return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "%s already approved agreement %s; it waits for the other party", party, a.ID)
+			}
+			a.Approvals = sortedRegions(append(a.Approvals, party))
+			ev.Reason = fmt.Sprintf("terms approved by %s", party)
+		case !a.PendingUntil.IsZero():
+			if slices.Contains(a.PendingApprovals, party) {
+				return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "%s already approved the extension of %s", party, a.ID)
+			}
+			a.PendingApprovals = sortedRegions(append(a.PendingApprovals, party))
+			ev.Reason = fmt.Sprintf("extension approved by %s", party)
+			applyExtension(a, &ev)
+		default:
+			return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "agreement %s has nothing waiting for approval", a.ID)
+		}
+		return ev, nil
 	})
 }
 
@@ -71,12 +124,23 @@ func (r *Registry) setAgreementStatus(ctx context.Context, by, id string, to Agr
 	}
 	op := map[AgreementStatus]string{AgreementActive: "resumeAgreement", AgreementSuspended: "suspendAgreement",
 		AgreementRevoked: "revokeAgreement"}[to]
-	return r.changeAgreement(ctx, by, id, op, func(a *Agreement) (AgreementEvent, error) {
+	return r.changeAgreement(ctx, by, id, op, func(a *Agreement, who actor) (AgreementEvent, error) {
 		from := a.Status
 		allowed := from == AgreementActive && (to == AgreementSuspended || to == AgreementRevoked) ||
 			from == AgreementSuspended && (to == AgreementActive || to == AgreementRevoked)
 		if !allowed {
 			return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "agreement %s is %s and cannot become %s", a.ID, from, to)
+		}
+		// Either party may stop sharing; only the party that stopped it
+		// may start it again.
+		if to == AgreementActive && who.country != "" && a.SuspendedBy != "" && who.country != a.SuspendedBy {
+			return AgreementEvent{}, intel.Errorf(intel.EFORBIDDEN, "id", "agreement %s was suspended by %s; only %s can resume it", a.ID, a.SuspendedBy, a.SuspendedBy)
+		}
+		switch to {
+		case AgreementSuspended:
+			a.SuspendedBy = who.country
+		case AgreementActive:
+			a.SuspendedBy = ""
 		}
 		a.Status = to
 		action := map[AgreementStatus]string{AgreementActive: ActionResumed, AgreementSuspended: ActionSuspended,
@@ -88,7 +152,7 @@ func (r *Registry) setAgreementStatus(ctx context.Context, by, id string, to Agr
 // changeAgreement is the read-modify-write of one agreement: change edits
 // it and returns the history event to add; the agreement and an ADMIN audit
 // entry are committed together.
-func (r *Registry) changeAgreement(ctx context.Context, by, id, op string, change func(*Agreement) (AgreementEvent, error)) (Agreement, error) {
+func (r *Registry) changeAgreement(ctx context.Context, by, id, op string, change func(*Agreement, actor) (AgreementEvent, error)) (Agreement, error) {
 	if !validAgreementID(id) {
 		return Agreement{}, intel.Errorf(intel.EINVALID, "id", "%q is not an agreement id", id)
 	}
@@ -102,7 +166,7 @@ func (r *Registry) changeAgreement(ctx context.Context, by, id, op string, chang
 		if err != nil {
 			return Agreement{}, err
 		}
-		ev, err := change(&a)
+		ev, err := change(&a, who)
 		if err != nil {
 			return Agreement{}, err
 		}
@@ -118,9 +182,24 @@ func (r *Registry) changeAgreement(ctx context.Context, by, id, op string, chang
 		if ev.Reason != "" {
 			detail += ": " + ev.Reason
 		}
-		if _, err := r.rec.Commit(ctx, []Put{p}, r.auditFor(ctx, who, op, KindAdmin, nil, detail)); err != nil {
+		if _, err := r.rec.Commit(ctx, []Put{p}, r.agreementAudit(ctx, who, op, detail)); err != nil {
 			return Agreement{}, err
 		}
 		return a, nil
 	})
+}
+
+// agreementAudit is the audit entry of a change to an agreement. It names
+// both countries as concerned, so that each side's auditors find every
+// change to what the other may see of its data (auditLog(dataCountry:)).
+func (r *Registry) agreementAudit(ctx context.Context, who actor, op, detail string) *AuditEntry {
+	e := r.auditFor(ctx, who, op, KindAdmin, nil, detail)
+	e.DataCountries = []intel.Region{intel.RegionKH, intel.RegionTH}
+	return e
+}
+
+func sortedRegions(rs []intel.Region) []intel.Region {
+	out := slices.Clone(rs)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

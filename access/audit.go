@@ -248,3 +248,12 @@ func ceilMilli(t time.Time) time.Time {
 	}
 	return tr
 }
+
+// CheckPurpose applies the audit log's rule for a purpose to p, so that the
+// HTTP layer refuses a bad X-Purpose before the request does anything,
+// rather than after, when its audit entry could not be written.
+func CheckPurpose(p string) error { return checkText("X-Purpose", p, maxLongText, false) }
+
+// ClipOperation cuts an operation name to what an audit entry holds, on a
+// rune boundary, marking the cut.
+func ClipOperation(op string) string { return clip(op, maxShortText) }

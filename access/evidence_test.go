@@ -112,7 +112,7 @@ func testRequestFullPath(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := access.Grant{RequestID: req.ID, Agency: "TH-CCIB", LinkIDs: sorted(callLink, callLink2),
+	want := access.Grant{RequestID: req.ID, Subject: req.EntityID, Agency: "TH-CCIB", LinkIDs: sorted(callLink, callLink2),
 		EntityIDs: sorted(phoneKH, sipKH), Fields: []string{"address", "name"}}
 	if done.Status != access.RequestFulfilled || done.AnsweredBy != w.khCoord.Key.ID ||
 		!done.AnsweredAt.Equal(e.clock.Now()) || !reflect.DeepEqual(done.Grant, want) {

@@ -14,6 +14,9 @@ import (
 // see on them, whatever their visibility. All lists are sorted and distinct.
 type Grant struct {
 	RequestID string
+	// Subject is the entity the request was about: the granted fields
+	// are unmasked on it and on the granted links, nowhere else.
+	Subject string
 	// Agency is the requesting agency, the one the grant is for.
 	Agency    string
 	LinkIDs   []string
@@ -35,7 +38,7 @@ type grantsRecord struct {
 // AcknowledgeRequest records that the responding country's coordinator has
 // taken up an OPEN request.
 func (r *Registry) AcknowledgeRequest(ctx context.Context, p Principal, id string) (EvidenceRequest, error) {
-	return r.answer(ctx, p, id, "acknowledgeRequest", func(req *EvidenceRequest, _ Agreement, now time.Time) (*Grant, error) {
+	return r.answer(ctx, p, id, "acknowledgeRequest", false, func(req *EvidenceRequest, _ Agreement, now time.Time) (*Grant, error) {
 		if req.Status != RequestOpen {
 			return nil, intel.Errorf(intel.ECONFLICT, "id", "request %s is %s; only an OPEN request can be acknowledged", req.ID, req.Status)
 		}
@@ -50,6 +53,17 @@ func (r *Registry) AcknowledgeRequest(ctx context.Context, p Principal, id strin
 // crosses the border only under an agreement in force, so the request's
 // agreement must be active now.
 func (r *Registry) FulfilRequest(ctx context.Context, p Principal, id string, linkIDs, entityIDs []string, fields []string) (EvidenceRequest, error) {
+	return r.fulfil(ctx, p, id, linkIDs, entityIDs, fields, false)
+}
+
+// CheckFulfil runs every check of FulfilRequest and writes nothing, so that
+// the evidence of an answer is stored only when the answer will be taken.
+func (r *Registry) CheckFulfil(ctx context.Context, p Principal, id string, linkIDs, entityIDs []string, fields []string) error {
+	_, err := r.fulfil(ctx, p, id, linkIDs, entityIDs, fields, true)
+	return err
+}
+
+func (r *Registry) fulfil(ctx context.Context, p Principal, id string, linkIDs, entityIDs []string, fields []string, dryRun bool) (EvidenceRequest, error) {
 	links, err := distinctSorted("linkIds", linkIDs)
 	if err != nil {
 		return EvidenceRequest{}, err
@@ -75,7 +89,7 @@ func (r *Registry) FulfilRequest(ctx context.Context, p Principal, id string, li
 	if err != nil {
 		return EvidenceRequest{}, err
 	}
-	return r.answer(ctx, p, id, "fulfilRequest", func(req *EvidenceRequest, ag Agreement, now time.Time) (*Grant, error) {
+	return r.answer(ctx, p, id, "fulfilRequest", dryRun, func(req *EvidenceRequest, ag Agreement, now time.Time) (*Grant, error) {
 		if req.Status.answered() {
 			return nil, intel.Errorf(intel.ECONFLICT, "id", "request %s was already answered (%s)", req.ID, req.Status)
 		}
@@ -96,7 +110,7 @@ func (r *Registry) FulfilRequest(ctx context.Context, p Principal, id string, li
 					"%q was not asked for (the request asked for %v)", f, req.Fields)
 			}
 		}
-		req.Grant = Grant{RequestID: req.ID, Agency: req.RequestingAgency, LinkIDs: links, EntityIDs: entities, Fields: names}
+		req.Grant = Grant{RequestID: req.ID, Subject: req.EntityID, Agency: req.RequestingAgency, LinkIDs: links, EntityIDs: entities, Fields: names}
 		req.Status, req.AnsweredAt, req.AnsweredBy = RequestFulfilled, now, p.Key.ID
 		return &req.Grant, nil
 	})
@@ -107,7 +121,7 @@ func (r *Registry) DeclineRequest(ctx context.Context, p Principal, id, reason s
 	if err := checkText("reason", reason, maxLongText, true); err != nil {
 		return EvidenceRequest{}, err
 	}
-	return r.answer(ctx, p, id, "declineRequest", func(req *EvidenceRequest, _ Agreement, now time.Time) (*Grant, error) {
+	return r.answer(ctx, p, id, "declineRequest", false, func(req *EvidenceRequest, _ Agreement, now time.Time) (*Grant, error) {
 		if req.Status.answered() {
 			return nil, intel.Errorf(intel.ECONFLICT, "id", "request %s was already answered (%s)", req.ID, req.Status)
 		}
@@ -120,8 +134,9 @@ func (r *Registry) DeclineRequest(ctx context.Context, p Principal, id, reason s
 // must hold a COORDINATOR key of a coordinator of the request's agreement
 // in the responding country. change edits the request and returns the
 // grant to add to the requesting agency's list, if any; the request, that
-// list and a WRITE audit entry are committed together.
-func (r *Registry) answer(ctx context.Context, p Principal, id, op string,
+// list and a WRITE audit entry are committed together, unless dryRun,
+// which stops after every check.
+func (r *Registry) answer(ctx context.Context, p Principal, id, op string, dryRun bool,
 	change func(req *EvidenceRequest, ag Agreement, now time.Time) (*Grant, error)) (EvidenceRequest, error) {
 	if err := requireCoordinatorRole(p, "answer evidence requests"); err != nil {
 		return EvidenceRequest{}, err
@@ -151,8 +166,8 @@ func (r *Registry) answer(ctx context.Context, p Principal, id, op string,
 		}
 		now := r.clock()
 		grant, err := change(&req, ag, now)
-		if err != nil {
-			return EvidenceRequest{}, err
+		if err != nil || dryRun {
+			return req, err
 		}
 		pt, err := put(collRequests, id, version, req)
 		if err != nil {

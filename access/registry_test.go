@@ -38,6 +38,7 @@ var checks = []struct {
 	{"AgreementValidation", testAgreementValidation},
 	{"AgreementLifecycle", testAgreementLifecycle},
 	{"AgreementExtension", testAgreementExtension},
+	{"AgreementNeedsBothParties", testAgreementNeedsBothParties},
 	{"SharedCategories", testSharedCategories},
 	{"RequestValidation", testRequestValidation},
 	{"RequestFullPath", testRequestFullPath},

@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -292,7 +293,7 @@ func TestSuspectLegalStatusStepsFollowTheSharingRules(t *testing.T) {
 			if c := gql(t, ts, thEnricher, "", thaiSubscriberRecords, map[string]any{"records": []any{suspect}}); dig(c.Data, "ingest", "totals", "accepted") != 1.0 {
 				t.Fatalf("ingest: %s", c.Raw)
 			}
-			id := "Suspect:CCIB-W-2026-014"
+			id := "Suspect:TH-CCIB:CCIB-W-2026-014" // filed under its agency
 			record := `mutation($in: LegalStatusInput!) { recordLegalStatus(input: $in) { id status agency country } }`
 			for _, step := range []map[string]any{
 				{"suspectId": id, "status": "WANTED", "at": "2026-01-05T00:00:00Z", "visibility": "SHAREABLE", "legalBasis": "Criminal Court warrant 123/2569"},
@@ -319,4 +320,119 @@ func TestSuspectLegalStatusStepsFollowTheSharingRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAttemptsAroundTheRulesFail replays ways around the sharing rules
+// found in review: each must be refused, write nothing and leave the log whole.
+func TestAttemptsAroundTheRulesFail(t *testing.T) {
+	ctx := context.Background()
+	emb, err := embeddedstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	ts, reg, keys := serveWithKeys(t, backend{name: "embedded", store: emb}, server.Options{})
+	thEnricher, thAdmin, khAdmin := demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher), demo.KeyFor(keys, "TH-CCIB", access.RoleAdmin), demo.KeyFor(keys, "KH-GDNP", access.RoleAdmin)
+
+	t.Run("upsert cannot describe suspects or persons", func(t *testing.T) {
+		c := gql(t, ts, thEnricher, "", `mutation { upsert(input: { entities: [{ kind: Suspect, identifier: "KH-GDNP:W-2024-0042",
+			attrs: [{ key: "recordCountry", value: "TH" }] }] }) { accepted entities { status field } } }`, nil)
+		if dig(c.Data, "upsert", "accepted") != 0.0 || dig(c.Data, "upsert", "entities", 0, "field") != "entities[0].kind" {
+			t.Errorf("suspect described through upsert: %s", c.Raw)
+		}
+	})
+	t.Run("a bad purpose is refused before anything runs", func(t *testing.T) {
+		before, _ := emb.Counts()
+		c := gql(t, ts, thEnricher, "case\u0085x", thaiSubscriberRecords, map[string]any{"records": thaiRecords()})
+		if c.Status != http.StatusBadRequest || c.code() != "BAD_USER_INPUT" {
+			t.Errorf("status %d: %s", c.Status, c.Raw)
+		}
+		if after, _ := emb.Counts(); after != before {
+			t.Errorf("a refused request wrote %d entities", after-before)
+		}
+	})
+	t.Run("a write under many aliases is audited", func(t *testing.T) {
+		var q strings.Builder
+		q.WriteString("mutation {")
+		for i := 0; i < 30; i++ {
+			fmt.Fprintf(&q, ` u%d: upsert(input: { entities: [{ kind: PhoneNumber, identifier: "08155501%02d" }] }) { accepted }`, i, i)
+		}
+		q.WriteString(" }")
+		c := gql(t, ts, thEnricher, "", q.String(), nil)
+		if len(c.Errors) > 0 {
+			t.Fatalf("aliased write: %s", c.Raw)
+		}
+		entries, err := reg.QueryAudit(ctx, access.AuditFilter{Agency: "TH-CCIB", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := entries[len(entries)-1]; last.Operation != "mutation upsert" || len(last.Entities) != 30 {
+			t.Errorf("last entry %+v, want the 30 upserted numbers", last)
+		}
+	})
+	t.Run("one party cannot reopen what the other closed", func(t *testing.T) {
+		list := gql(t, ts, thAdmin, "", `{ agreements { id approvals } }`, nil)
+		id := dig(list.Data, "agreements", 0, "id").(string)
+		set := `mutation($id: ID!, $s: AgreementStatus!) { setAgreementStatus(id: $id, status: $s, reason: "review") { status suspendedBy } }`
+		if c := gql(t, ts, khAdmin, "", set, map[string]any{"id": id, "s": "SUSPENDED"}); dig(c.Data, "setAgreementStatus", "suspendedBy") != "KH" {
+			t.Fatalf("suspend: %s", c.Raw)
+		}
+		if c := gql(t, ts, thAdmin, "", set, map[string]any{"id": id, "s": "ACTIVE"}); c.code() != "FORBIDDEN" {
+			t.Errorf("TH resumed what KH suspended: %s", c.Raw)
+		}
+		created := gql(t, ts, thAdmin, "", `mutation($in: AgreementInput!) { createAgreement(input: $in) { id approvals activeNow } }`,
+			map[string]any{"in": map[string]any{"title": "TH alone", "parties": []map[string]any{{"country": "TH", "authority": "MDES"}, {"country": "KH", "authority": "MPTC"}},
+				"categories": []string{"CALL_RECORDS"}, "purpose": "p", "legalBasis": "b", "validFrom": time.Now().Add(-time.Hour).Format(time.RFC3339),
+				"validUntil": time.Now().AddDate(1, 0, 0).Format(time.RFC3339), "coordinators": []string{"TH-CCIB", "KH-GDNP"}}})
+		if dig(created.Data, "createAgreement", "activeNow") != false {
+			t.Errorf("an agreement one party made is active: %s", created.Raw)
+		}
+		viewer := gql(t, ts, demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst), "", `{ viewer { sharedCategories } }`, nil)
+		if n := len(dig(viewer.Data, "viewer", "sharedCategories").([]any)); n != 0 {
+			t.Errorf("TH shares %d categories with the MOU suspended and its own proposal unapproved", n)
+		}
+		newID := dig(created.Data, "createAgreement", "id").(string)
+		approve := gql(t, ts, khAdmin, "", `mutation($id: ID!) { approveAgreement(id: $id) { activeNow approvals } }`, map[string]any{"id": newID})
+		if dig(approve.Data, "approveAgreement", "activeNow") != true {
+			t.Errorf("approved by both but not active: %s", approve.Raw)
+		}
+		audit := gql(t, ts, khAdmin, "", `{ auditLog(dataCountry: KH, first: 1000) { agency operation } }`, nil)
+		if !strings.Contains(audit.Raw, `"agency":"TH-CCIB","operation":"createAgreement"`) {
+			t.Errorf("KH's auditors do not see TH's proposal: %s", audit.Raw)
+		}
+	})
+	t.Run("fulfilment by an agency that is not a coordinator writes nothing", func(t *testing.T) {
+		_, mptc, err := reg.CreateKey(ctx, "test", "KH-MPTC", access.RoleCoordinator, "test", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		agreements, _ := reg.ListAgreements(ctx)
+		var mou string
+		for _, a := range agreements {
+			if a.Title == demo.AgreementTitle {
+				mou = a.ID
+			}
+		}
+		if _, err := reg.ResumeAgreement(ctx, "test", mou, "back"); err != nil {
+			t.Fatal(err)
+		}
+		thCoord := demo.KeyFor(keys, "TH-CCIB", access.RoleCoordinator)
+		created := gql(t, ts, thCoord, "", `mutation($in: EvidenceRequestInput!) { requestEvidence(input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"agreementId": mou, "entityId": "PhoneNumber:+85512999999", "categories": []string{"CALL_RECORDS"},
+				"description": "d", "legalBasis": "b", "dueAt": time.Now().Add(48 * time.Hour).Format(time.RFC3339)}})
+		reqID, _ := dig(created.Data, "requestEvidence", "id").(string)
+		if reqID == "" {
+			t.Fatalf("request: %s", created.Raw)
+		}
+		before, _ := emb.Counts()
+		c := gql(t, ts, mptc, "", `mutation($id: ID!, $r: [RecordInput!]!) { fulfilEvidenceRequest(id: $id, records: $r) { status } }`,
+			map[string]any{"id": reqID, "r": []map[string]any{{"type": "call", "agency": "KH-MPTC", "country": "KH", "recordId": "X-1",
+				"caller": "012 999 999", "callee": "+66 81 555 0199", "start": "2026-01-01T10:00:00+07:00"}}})
+		if c.code() != "FORBIDDEN" {
+			t.Errorf("a non-coordinator answered: %s", c.Raw)
+		}
+		if after, _ := emb.Counts(); after != before {
+			t.Errorf("a refused answer wrote %d entities", after-before)
+		}
+	})
 }

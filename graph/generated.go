@@ -54,19 +54,23 @@ type ComplexityRoot struct {
 	}
 
 	Agreement struct {
-		ActiveNow    func(childComplexity int) int
-		Categories   func(childComplexity int) int
-		Coordinators func(childComplexity int) int
-		Extensions   func(childComplexity int) int
-		History      func(childComplexity int) int
-		ID           func(childComplexity int) int
-		LegalBasis   func(childComplexity int) int
-		Parties      func(childComplexity int) int
-		Purpose      func(childComplexity int) int
-		Status       func(childComplexity int) int
-		Title        func(childComplexity int) int
-		ValidFrom    func(childComplexity int) int
-		ValidUntil   func(childComplexity int) int
+		ActiveNow         func(childComplexity int) int
+		Approvals         func(childComplexity int) int
+		Categories        func(childComplexity int) int
+		Coordinators      func(childComplexity int) int
+		Extensions        func(childComplexity int) int
+		History           func(childComplexity int) int
+		ID                func(childComplexity int) int
+		LegalBasis        func(childComplexity int) int
+		Parties           func(childComplexity int) int
+		PendingApprovals  func(childComplexity int) int
+		PendingValidUntil func(childComplexity int) int
+		Purpose           func(childComplexity int) int
+		Status            func(childComplexity int) int
+		SuspendedBy       func(childComplexity int) int
+		Title             func(childComplexity int) int
+		ValidFrom         func(childComplexity int) int
+		ValidUntil        func(childComplexity int) int
 	}
 
 	AgreementEvent struct {
@@ -290,6 +294,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AcknowledgeEvidenceRequest func(childComplexity int, id string) int
+		ApproveAgreement           func(childComplexity int, id string) int
 		CreateAPIKey               func(childComplexity int, agency string, role model.Role, label *string, ttlHours *int) int
 		CreateAgency               func(childComplexity int, code string, name string, country model.Region) int
 		CreateAgreement            func(childComplexity int, input model.AgreementInput) int
@@ -490,6 +495,7 @@ type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, agency string, role model.Role, label *string, ttlHours *int) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string, reason string) (*model.APIKey, error)
 	CreateAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error)
+	ApproveAgreement(ctx context.Context, id string) (*model.Agreement, error)
 	SetAgreementStatus(ctx context.Context, id string, status model.AgreementStatus, reason *string) (*model.Agreement, error)
 	ExtendAgreement(ctx context.Context, id string, validUntil time.Time) (*model.Agreement, error)
 	RequestEvidence(ctx context.Context, input model.EvidenceRequestInput) (*model.EvidenceRequest, error)
@@ -574,6 +580,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.ActiveNow(childComplexity), true
+	case "Agreement.approvals":
+		if e.ComplexityRoot.Agreement.Approvals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.Approvals(childComplexity), true
 	case "Agreement.categories":
 		if e.ComplexityRoot.Agreement.Categories == nil {
 			break
@@ -616,6 +628,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Parties(childComplexity), true
+	case "Agreement.pendingApprovals":
+		if e.ComplexityRoot.Agreement.PendingApprovals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.PendingApprovals(childComplexity), true
+	case "Agreement.pendingValidUntil":
+		if e.ComplexityRoot.Agreement.PendingValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.PendingValidUntil(childComplexity), true
 	case "Agreement.purpose":
 		if e.ComplexityRoot.Agreement.Purpose == nil {
 			break
@@ -628,6 +652,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Status(childComplexity), true
+	case "Agreement.suspendedBy":
+		if e.ComplexityRoot.Agreement.SuspendedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.SuspendedBy(childComplexity), true
 	case "Agreement.title":
 		if e.ComplexityRoot.Agreement.Title == nil {
 			break
@@ -1635,6 +1665,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcknowledgeEvidenceRequest(childComplexity, args["id"].(string)), true
+	case "Mutation.approveAgreement":
+		if e.ComplexityRoot.Mutation.ApproveAgreement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveAgreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveAgreement(childComplexity, args["id"].(string)), true
 	case "Mutation.createApiKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -3087,6 +3128,13 @@ type Agreement {
   "Agency codes of the designated coordinators."
   coordinators: [String!]!
   extensions: Int!
+  "The parties whose admins approved the terms; nothing is shared until both have."
+  approvals: [Region!]!
+  "The party that suspended the agreement; only it can resume it."
+  suspendedBy: Region
+  "An extension one party proposed, in effect once both approve it."
+  pendingValidUntil: Time
+  pendingApprovals: [Region!]!
   history: [AgreementEvent!]!
 }
 
@@ -3306,7 +3354,9 @@ type UpsertPayload {
   links: [ItemResult!]!
   accepted: Int!
   rejected: Int!
-  entitiesCreated: Int!
+  "Always 0: whether an artefact was already known can be another agency's information."
+  entitiesCreated: Int! @deprecated(reason: "whether an artefact was already known is not the writer's to learn")
+  "Facts this write created, as opposed to updated; facts are the caller's own, so this tells nothing of others'."
   linksCreated: Int!
 }
 
@@ -3427,9 +3477,13 @@ type Mutation {
   createApiKey(agency: String!, role: Role!, label: String, ttlHours: Int): CreatedApiKey! @hasRole(roles: [ADMIN])
   revokeApiKey(id: ID!, reason: String!): ApiKey! @hasRole(roles: [ADMIN])
 
+  "Propose an agreement, approved by the admin's own country; it opens nothing until the other party approves it."
   createAgreement(input: AgreementInput!): Agreement! @hasRole(roles: [ADMIN])
-  "Suspend, resume (ACTIVE) or revoke an agreement; takes effect on the next request."
+  "Approve, for the admin's country, a proposed agreement or a proposed extension of its term."
+  approveAgreement(id: ID!): Agreement! @hasRole(roles: [ADMIN])
+  "Suspend, resume (ACTIVE; only the party that suspended) or revoke an agreement; takes effect on the next request."
   setAgreementStatus(id: ID!, status: AgreementStatus!, reason: String): Agreement! @hasRole(roles: [ADMIN])
+  "Propose extending the term (once, by up to three years); in effect once the other party approves."
   extendAgreement(id: ID!, validUntil: Time!): Agreement! @hasRole(roles: [ADMIN])
 
   requestEvidence(input: EvidenceRequestInput!): EvidenceRequest! @hasRole(roles: [COORDINATOR])
@@ -3491,6 +3545,14 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_coordinators(ctx, field)
 	case "extensions":
 		return ec.fieldContext_Agreement_extensions(ctx, field)
+	case "approvals":
+		return ec.fieldContext_Agreement_approvals(ctx, field)
+	case "suspendedBy":
+		return ec.fieldContext_Agreement_suspendedBy(ctx, field)
+	case "pendingValidUntil":
+		return ec.fieldContext_Agreement_pendingValidUntil(ctx, field)
+	case "pendingApprovals":
+		return ec.fieldContext_Agreement_pendingApprovals(ctx, field)
 	case "history":
 		return ec.fieldContext_Agreement_history(ctx, field)
 	}
@@ -4360,6 +4422,20 @@ func (ec *executionContext) field_MessagingAccount_links_args(ctx context.Contex
 }
 
 func (ec *executionContext) field_Mutation_acknowledgeEvidenceRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_approveAgreement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -5641,6 +5717,98 @@ func (ec *executionContext) _Agreement_extensions(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Agreement_extensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Agreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Agreement_approvals(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_approvals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approvals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_approvals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "Region")
+}
+
+func (ec *executionContext) _Agreement_suspendedBy(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_suspendedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuspendedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_suspendedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "Region")
+}
+
+func (ec *executionContext) _Agreement_pendingValidUntil(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_pendingValidUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_pendingValidUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Agreement_pendingApprovals(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_pendingApprovals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingApprovals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_pendingApprovals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "Region")
 }
 
 func (ec *executionContext) _Agreement_history(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
@@ -9965,6 +10133,68 @@ func (ec *executionContext) fieldContext_Mutation_createAgreement(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createAgreement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveAgreement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveAgreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveAgreement(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.Agreement
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.Agreement
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
+			return ec.marshalNAgreement2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveAgreement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveAgreement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16041,6 +16271,26 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "approvals":
+			out.Values[i] = ec._Agreement_approvals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspendedBy":
+			out.Values[i] = ec._Agreement_suspendedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pendingValidUntil":
+			out.Values[i] = ec._Agreement_pendingValidUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pendingApprovals":
+			out.Values[i] = ec._Agreement_pendingApprovals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "history":
 			out.Values[i] = ec._Agreement_history(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17498,6 +17748,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createAgreement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createAgreement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveAgreement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveAgreement(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -138,9 +138,10 @@ func grantedAt(links []intel.Link, id string) []intel.Link {
 }
 
 // visible works out which of ids the reader may know about: an entity is
-// visible when the reader may see a fact about it, or when it belongs to
-// the reader's own country (a Thai analyst may look up any Thai number the
-// graph holds, and learns only what the rules allow about it).
+// visible when the reader may see at least one fact about it. An entity
+// known only through hidden facts is, to the reader, as unknown as one
+// never stored: its spellings, first sighting and attributes would tell
+// otherwise.
 func (s *Store) visible(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
 	sums, err := s.rawSummaries(ctx, ids)
 	if err != nil || s.access.Unrestricted() {
@@ -152,24 +153,11 @@ func (s *Store) visible(ctx context.Context, ids []string) (map[string]intel.Sum
 	}
 	out := make(map[string]intel.Summary, len(sums))
 	for id, sum := range sums {
-		if sum.Seen(s.access) || len(grantedAt(granted, id)) > 0 || s.homeIsReaders(id) {
+		if sum.Seen(s.access) || len(grantedAt(granted, id)) > 0 {
 			out[id] = sum
 		}
 	}
 	return out, nil
-}
-
-// homeIsReaders reports whether an entity's key alone places it in the
-// reader's country. Kinds whose home is only known from attributes are
-// decided by facts alone, so that attributes nobody may see never decide
-// what exists.
-func (s *Store) homeIsReaders(id string) bool {
-	kind, key, ok := intel.SplitEntityID(id)
-	if !ok || (kind != intel.KindPhoneNumber && kind != intel.KindBankAccount) {
-		return false
-	}
-	home := intel.HomeCountry(&intel.Entity{Kind: kind, Key: key})
-	return home != "" && home == s.access.Country
 }
 
 // GetEntities returns the entities among ids the reader may see, with

@@ -30,8 +30,8 @@ func fixture(t *testing.T) (intel.Store, intel.Link, intel.Link, intel.Entity) {
 	call := intel.Link{Type: intel.LinkCalled, From: intel.EntityID(intel.KindPhoneNumber, "+66812000010"), To: number, EventKey: "c-1",
 		Provenance: intel.Provenance{Agency: "TH-CCIB", Country: intel.RegionTH, Visibility: intel.VisibilityDomestic, Confidence: 1}}
 	call.ObservedAt = time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
-	suspect := intel.Entity{ID: intel.EntityID(intel.KindSuspect, "GDNP-W-1"), Kind: intel.KindSuspect, Key: "GDNP-W-1",
-		Attrs: map[string]string{"recordCountry": "KH"}, Sensitive: map[string]string{"document1": "PASSPORT:E1"}}
+	suspect := intel.Entity{ID: intel.EntityID(intel.KindSuspect, "KH-GDNP:W-1"), Kind: intel.KindSuspect, Key: "KH-GDNP:W-1",
+		Sensitive: map[string]string{"document1": "PASSPORT:E1"}}
 	uses := intel.Link{Type: intel.LinkUses, From: suspect.ID, To: number,
 		Provenance: intel.Provenance{Agency: "KH-GDNP", Country: intel.RegionKH, Visibility: intel.VisibilityShareable, Confidence: 1}}
 	sub.Normalize()
@@ -46,44 +46,56 @@ func fixture(t *testing.T) (intel.Store, intel.Link, intel.Link, intel.Entity) {
 func TestMaskingAndGrantedFields(t *testing.T) {
 	ctx := context.Background()
 	s, sub, _, person := fixture(t)
-	a := &intel.Access{Agency: "KH-GDNP", Country: intel.RegionKH, Shared: []intel.Category{intel.CategorySubscriberData},
-		GrantedFields: map[string][]string{person.ID: {"name"}}}
-	g := guard.New(s, a, nil)
-	got, err := g.GetEntities(ctx, []string{person.ID})
+	shared := []intel.Category{intel.CategorySubscriberData, intel.CategorySuspectIdentity}
+	granted := guard.New(s, &intel.Access{Agency: "KH-GDNP", Country: intel.RegionKH, Shared: shared,
+		GrantedFields: map[string][]string{sub.ID: {"name"}}}, nil)
+	plain := guard.New(s, &intel.Access{Agency: "KH-NPA", Country: intel.RegionKH, Shared: shared}, nil)
+	for _, c := range []struct {
+		name     string
+		g        *guard.Store
+		wantName bool
+		redacted int
+	}{{"granted", granted, true, 0}, {"not granted", plain, false, 1}} {
+		got, err := c.g.GetEntities(ctx, []string{person.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, ok := got[person.ID]
+		if !ok {
+			t.Fatalf("%s: the person of a shared subscriber record is hidden", c.name)
+		}
+		// A person's data is shown on the facts only, each under its own rules.
+		if len(p.Sensitive) != 0 {
+			t.Errorf("%s: personal data on the person: %v", c.name, p.Sensitive)
+		}
+		links, err := c.g.GetLinks(ctx, []string{sub.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := links[sub.ID]; (l.Sensitive["name"] == "Somchai") != c.wantName || len(l.Sensitive) > 1 {
+			t.Errorf("%s: the record's personal data %v", c.name, l.Sensitive)
+		}
+		if red := c.g.Report().Redactions(); len(red) != c.redacted || (c.redacted > 0 && red[0].Reason == "") {
+			t.Errorf("%s: redactions %+v, want %d with a reason", c.name, red, c.redacted)
+		}
+		entities, countries := c.g.Report().CrossBorder()
+		if len(entities) != 2 || len(countries) != 1 || countries[0] != intel.RegionTH {
+			t.Errorf("%s: cross-border read of %v from %v", c.name, entities, countries)
+		}
+	}
+	// The Thai side sees its own subscriber record in full; the Cambodian
+	// suspect's document stays with Cambodia.
+	th := guard.New(s, &intel.Access{Agency: "TH-DSI", Country: intel.RegionTH, Shared: shared}, nil)
+	links, err := th.GetLinks(ctx, []string{sub.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, ok := got[person.ID]
-	if !ok {
-		t.Fatal("the person of a shared subscriber record is hidden")
-	}
-	if len(p.Sensitive) != 1 || p.Sensitive["name"] != "Somchai" {
-		t.Errorf("person's personal data %v, want the granted name only", p.Sensitive)
-	}
-	links, err := g.GetLinks(ctx, []string{sub.ID})
+	got, err := th.GetEntities(ctx, []string{"Suspect:KH-GDNP:W-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := links[sub.ID]; len(l.Sensitive) != 0 {
-		t.Errorf("the record's personal data is not masked: %v", l.Sensitive)
-	}
-	red := g.Report().Redactions()
-	if len(red) != 2 || red[0].Reason == "" {
-		t.Errorf("redactions %+v, want documentNumber on the person and name on the fact", red)
-	}
-	entities, countries := g.Report().CrossBorder()
-	if len(entities) != 2 || len(countries) != 1 || countries[0] != intel.RegionTH {
-		t.Errorf("cross-border read of %v from %v", entities, countries)
-	}
-	// The Thai side sees its own subscriber; the Cambodian suspect's
-	// document stays with Cambodia.
-	th := guard.New(s, &intel.Access{Agency: "TH-DSI", Country: intel.RegionTH, Shared: []intel.Category{intel.CategorySuspectIdentity}}, nil)
-	got, err = th.GetEntities(ctx, []string{person.ID, "Suspect:GDNP-W-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got[person.ID].Sensitive) != 2 || len(got["Suspect:GDNP-W-1"].Sensitive) != 0 {
-		t.Errorf("Thai reader: person %v, suspect %v", got[person.ID].Sensitive, got["Suspect:GDNP-W-1"].Sensitive)
+	if links[sub.ID].Sensitive["name"] != "Somchai" || len(got["Suspect:KH-GDNP:W-1"].Sensitive) != 0 {
+		t.Errorf("Thai reader: record %v, suspect %v", links[sub.ID].Sensitive, got["Suspect:KH-GDNP:W-1"].Sensitive)
 	}
 }
 

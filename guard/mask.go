@@ -10,11 +10,27 @@ import (
 // maskEntity removes the personal data the reader may not see: all of it
 // when the entity's home country is not the reader's, except the fields an
 // answered evidence request granted for this entity.
+//
+// A person's personal data is never shown on the person: every subscriber
+// record carries it on its own REGISTERED_TO fact, with that record's
+// agency and marking, and the person merges all of them, restricted ones
+// included. The reader sees it on the facts it may see, masked there by
+// the same rules.
 func (s *Store) maskEntity(e intel.Entity) intel.Entity {
-	if len(e.Sensitive) == 0 || s.access.Unrestricted() {
+	if s.access.Unrestricted() {
 		return e
 	}
 	home := intel.HomeCountry(&e)
+	if home != "" && home != s.access.Country {
+		s.report.read(home, s.access.Country, e.ID)
+	}
+	if e.Kind == intel.KindPerson {
+		e.Sensitive = map[string]string{}
+		return e
+	}
+	if len(e.Sensitive) == 0 {
+		return e
+	}
 	if home != "" && home == s.access.Country {
 		return e
 	}

@@ -50,8 +50,12 @@ func (r *Report) Redactions() []Redaction {
 	return out
 }
 
-// read notes that facts of country about the entities ids were handed to
-// a reader of another country.
+// Read notes that data of country about the entities ids was handed to a
+// reader of country reader; nothing is noted when they are the same.
+func (r *Report) Read(country, reader intel.Region, ids ...string) {
+	r.read(country, reader, ids...)
+}
+
 func (r *Report) read(country, reader intel.Region, ids ...string) {
 	if country == reader {
 		return

@@ -26,17 +26,19 @@ func (c contributor) Next() (Raw, error) {
 		return raw, err
 	}
 	r := &raw.Record
+	// The key's own spelling is written back, so that "th-ccib" is stored
+	// as the TH-CCIB it matched and the facts stay that agency's.
 	switch a := strings.TrimSpace(r.Agency); {
-	case a == "":
+	case a == "" || strings.EqualFold(a, c.agency):
 		r.Agency = c.agency
-	case !strings.EqualFold(a, c.agency):
+	default:
 		raw.Err = intel.Errorf(intel.EINVALID, "agency", "is %q, but this key writes for %s only", r.Agency, c.agency)
 		return raw, nil
 	}
 	switch k := strings.TrimSpace(r.Country); {
-	case k == "":
+	case k == "" || strings.EqualFold(k, string(c.country)):
 		r.Country = string(c.country)
-	case !strings.EqualFold(k, string(c.country)):
+	default:
 		raw.Err = intel.Errorf(intel.EINVALID, "country", "is %q, but %s is an agency of %s", r.Country, c.agency, c.country)
 	}
 	return raw, nil

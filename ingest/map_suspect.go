@@ -26,9 +26,19 @@ func mapSuspect(b *builder, r *Record) error {
 	if strings.TrimSpace(r.SuspectRef) == "" {
 		return missingErr("suspectRef", "the agency's own reference for the suspect, e.g. a warrant number")
 	}
-	s, err := b.artefact("suspectRef", r.SuspectRef, intel.KindSuspect)
+	ref, own := suspectRef(r.SuspectRef, b.prov.Agency)
+	s, err := b.artefact("suspectRef", ref, intel.KindSuspect)
 	if err != nil {
 		return err
+	}
+	if !own {
+		// Another agency's suspect: this record may add facts about the
+		// suspect's uses, under its own provenance, but not describe the
+		// suspect, whose names and documents are the filing agency's.
+		if len(r.Names) > 0 || len(r.Documents) > 0 || r.Nationality != "" || r.LegalStatus != "" {
+			return fieldErr("suspectRef", "names a suspect filed by another agency; a record may add only uses to it (names, documents, nationality and legal status are the filing agency's)")
+		}
+		return mapSuspectUses(b, r, b.addEntity(s, origin{field: "suspectRef"}), time.Time{})
 	}
 	names, err := suspectNames(r.Names)
 	if err != nil {
@@ -45,15 +55,16 @@ func mapSuspect(b *builder, r *Record) error {
 	if err := suspectDocuments(r.Documents, &s, keys); err != nil {
 		return err
 	}
+	suspectID := b.addEntity(s, origin{field: "suspectRef", keys: keys})
+	return mapSuspectUses(b, r, suspectID, since)
+}
+
+// mapSuspectUses adds one USES link from the suspect to each artefact of
+// the record, valid from since.
+func mapSuspectUses(b *builder, r *Record, suspectID string, since time.Time) error {
 	if n := len(r.Uses); n > maxListItems {
 		return fieldErr("uses", "names %d artefacts, at most %d allowed in one record", n, maxListItems)
 	}
-	// The filing country is the home of the suspect's personal data
-	// (intel.HomeCountry): its agencies see the documents, the other
-	// country's only through an answered evidence request.
-	s.Attrs["recordCountry"] = string(b.prov.Country)
-	keys["recordCountry"] = "country"
-	suspectID := b.addEntity(s, origin{field: "suspectRef", keys: keys})
 	for i, u := range r.Uses {
 		e, role, err := b.involved("uses", i, u, intel.LinkUses, false)
 		if err != nil {
@@ -68,6 +79,34 @@ func mapSuspect(b *builder, r *Record) error {
 		b.addLink(l, origin{field: "legalStatusAt", keys: map[string]string{"role": indexed("uses", i, "role")}})
 	}
 	return nil
+}
+
+// suspectRef puts a suspect reference under its filing agency: a reference
+// that starts with an agency code ("KH-GDNP:W-2024-0042") is kept, one that
+// does not gets the record's agency in front. own reports whether the
+// record's agency filed the suspect. The key so says which agency, and so
+// which country, a suspect's personal data belongs to (intel.HomeCountry),
+// and no other agency's record can rewrite it.
+func suspectRef(ref, agency string) (key string, own bool) {
+	ref = strings.TrimSpace(ref)
+	if prefix, _, ok := strings.Cut(ref, ":"); ok && isAgencyCode(prefix) {
+		return ref, strings.EqualFold(prefix, agency)
+	}
+	return agency + ":" + ref, true
+}
+
+// isAgencyCode recognises codes like TH-CIB: a country, a dash, letters and digits.
+func isAgencyCode(s string) bool {
+	country, rest, ok := strings.Cut(s, "-")
+	if !ok || (country != "TH" && country != "KH") || rest == "" {
+		return false
+	}
+	for _, c := range rest {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // suspectNames trims the names and puts them in Unicode NFC, since Thai and

@@ -22,7 +22,7 @@ func TestMapSuspect(t *testing.T) {
 		if s.Label != "Zhang Wei / 张伟 / ចាង វ៉ី" || len(s.RawForms) != 3 {
 			t.Fatalf("label %q, raw forms %v", s.Label, s.RawForms)
 		}
-		wantAttrs := map[string]string{"nationality": "CN", "legalStatus": "WANTED", "legalStatusAt": "2024-03-19T17:00:00Z", "recordCountry": "KH"}
+		wantAttrs := map[string]string{"nationality": "CN", "legalStatus": "WANTED", "legalStatusAt": "2024-03-19T17:00:00Z"}
 		if !reflect.DeepEqual(s.Attrs, wantAttrs) {
 			t.Fatalf("attrs %v; want %v", s.Attrs, wantAttrs)
 		}
@@ -72,4 +72,30 @@ func TestMapSuspect(t *testing.T) {
 		{"ErrUsesKindNotAllowed", func(r *Record) { r.Uses[0].Kind = "Case" }, "uses[0].identifier", "is of kind Case"},
 		{"ErrUsesRole", func(r *Record) { r.Uses[1].Role = "soft:phone" }, "uses[1].role", "is not a role"},
 	})
+}
+
+// TestSuspectBelongsToItsFilingAgency: a reference is kept under the filing
+// agency, and another agency may add uses to a suspect but not describe it,
+// so that no record can rewrite whose personal data a suspect holds.
+func TestSuspectBelongsToItsFilingAgency(t *testing.T) {
+	r := suspectRecord()
+	r.SuspectRef = "W-9"
+	if b := MustMap(t, r); b.Entities[0].Kind != intel.KindSuspect || b.Entities[0].Key != r.Agency+":W-9" {
+		t.Errorf("unprefixed reference stored as %q", b.Entities[0].Key)
+	}
+	r = suspectRecord()
+	r.Agency = "KH-MPTC"
+	if _, err := Map(r); intel.ErrorField(err) != "suspectRef" {
+		t.Errorf("another agency described the suspect: %v", err)
+	}
+	onlyUses(&r)
+	b := MustMap(t, r)
+	for _, e := range b.Entities {
+		if e.Kind == intel.KindSuspect && (len(e.Attrs) > 0 || len(e.Sensitive) > 0) {
+			t.Errorf("another agency's uses record describes the suspect: %+v", e)
+		}
+	}
+	if len(b.Links) == 0 || b.Links[0].Agency != "KH-MPTC" {
+		t.Errorf("uses not recorded as the sender's facts: %+v", b.Links)
+	}
 }

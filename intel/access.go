@@ -143,14 +143,24 @@ func (a *Access) FieldGranted(id, field string) bool {
 
 // HomeCountry is the country whose law governs an entity's personal data:
 // the country that issued a person's document, holds a bank account or
-// numbered a phone line, or whose agency filed a suspect's record. Personal
-// data of an entity without one is masked for every restricted reader.
+// numbered a phone line, or whose agency filed a suspect's record. It is
+// read from the key wherever the key says it, so that no writer can move an
+// entity's data to its own country by setting an attribute; a person's
+// comes from the document country of the subscriber records that made it
+// (part of its key's digest, and only ingest writes persons). Personal data
+// of an entity without one is masked for every restricted reader.
 func HomeCountry(e *Entity) Region {
 	switch e.Kind {
 	case KindPerson:
 		return Region(e.Attrs["documentCountry"])
 	case KindSuspect:
-		return Region(e.Attrs["recordCountry"])
+		// Suspect references start with the filing agency's code, whose
+		// first part is its country (TH-CIB:S-0001).
+		country, _, _ := strings.Cut(e.Key, "-")
+		if r := Region(country); r == RegionTH || r == RegionKH {
+			return r
+		}
+		return ""
 	case KindBankAccount:
 		country, _, _ := strings.Cut(e.Key, ":")
 		return Region(country)

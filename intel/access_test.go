@@ -79,7 +79,8 @@ func TestHomeCountry(t *testing.T) {
 		{Entity{Kind: KindPhoneNumber, Key: "+8613800000000"}, ""},
 		{Entity{Kind: KindBankAccount, Key: "KH:ABA:000123"}, RegionKH},
 		{Entity{Kind: KindPerson, Key: "doc-x", Attrs: map[string]string{"documentCountry": "TH"}}, RegionTH},
-		{Entity{Kind: KindSuspect, Key: "W-1", Attrs: map[string]string{"recordCountry": "KH"}}, RegionKH},
+		{Entity{Kind: KindSuspect, Key: "KH-GDNP:W-1"}, RegionKH},
+		{Entity{Kind: KindSuspect, Key: "W-1", Attrs: map[string]string{"recordCountry": "KH"}}, ""},
 		{Entity{Kind: KindVoipAccount, Key: "sip:a@b"}, ""},
 	} {
 		if got := HomeCountry(&c.e); got != c.want {

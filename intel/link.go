@@ -71,11 +71,13 @@ type Link struct {
 	Sensitive map[string]string
 }
 
-// LinkIdentity computes the stable id of a link. Event links are identified
-// by their type, ends and event key, so a resent record lands on the same
-// link; state links by their type, ends, contributing agency and start of
-// validity, so each agency's claim stays a separate fact with its own
-// provenance, a later report of the same period (say, with its end now
+// LinkIdentity computes the stable id of a link. Every fact is one
+// agency's: event links are identified by their type, ends, contributing
+// agency and event key, so a resent record lands on the same link while the
+// same event reported by two agencies stays two facts, each with its own
+// provenance and marking (and no agency's write can replace another's);
+// state links by their type, ends, contributing agency and start of
+// validity, so a later report of the same period (say, with its end now
 // known) updates it, and a report of another period adds one.
 func LinkIdentity(t LinkType, from, to, eventKey, agency string, validFrom time.Time) string {
 	h := sha256.New()
@@ -84,7 +86,7 @@ func LinkIdentity(t LinkType, from, to, eventKey, agency string, validFrom time.
 		disc = "a\x00" + agency + "\x00"
 	}
 	if spec, ok := t.Spec(); ok && spec.Event {
-		disc = "e\x00" + eventKey
+		disc = "e\x00" + agency + "\x00" + eventKey
 	}
 	for _, part := range []string{string(t), from, to, disc} {
 		h.Write([]byte(part))

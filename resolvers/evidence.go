@@ -68,17 +68,6 @@ func (r *Resolver) fulfilEvidenceRequest(ctx context.Context, id string, in []*m
 		return nil, err
 	}
 	p := req.Principal
-	// Check the request can be answered by this caller before writing.
-	er, err := r.Registry.GetRequest(ctx, p, id)
-	if err != nil {
-		return nil, err
-	}
-	if er.RespondingCountry != p.Agency.Country {
-		return nil, intel.Errorf(intel.EFORBIDDEN, "id", "request %s is answered by %s, not by %s", id, er.RespondingCountry, p.Agency.Country)
-	}
-	if er.Status == access.RequestFulfilled || er.Status == access.RequestDeclined {
-		return nil, intel.Errorf(intel.ECONFLICT, "id", "request %s is already %s", id, er.Status)
-	}
 	if len(in) == 0 {
 		return nil, intel.Errorf(intel.EINVALID, "records", "must hold the evidence that answers the request")
 	}
@@ -113,6 +102,15 @@ func (r *Resolver) fulfilEvidenceRequest(ctx context.Context, id string, in []*m
 	if len(linkIDs) == 0 {
 		return nil, intel.Errorf(intel.EINVALID, "records", "produce no facts to grant")
 	}
+	slices.Sort(linkIDs)
+	slices.Sort(entityIDs)
+	linkIDs, entityIDs = slices.Compact(linkIDs), slices.Compact(entityIDs)
+	// Every check of the answer (designated coordinator, agreement in
+	// force, categories and fields asked for) passes before anything is
+	// written.
+	if err := r.Registry.CheckFulfil(ctx, p, id, linkIDs, entityIDs, fields); err != nil {
+		return nil, err
+	}
 	_, err = ingest.Run(ctx, r.Store, ingest.AsContributor(ingest.NewSliceDecoder(records), p.Agency.Code, p.Agency.Country),
 		ingest.Options{}, func(res ingest.Result) error {
 			if res.Status == ingest.StatusRejected {
@@ -123,10 +121,8 @@ func (r *Resolver) fulfilEvidenceRequest(ctx context.Context, id string, in []*m
 	if err != nil {
 		return nil, err
 	}
-	slices.Sort(linkIDs)
-	slices.Sort(entityIDs)
 	req.Wrote(entityIDs...)
-	done, err := r.Registry.FulfilRequest(ctx, p, id, slices.Compact(linkIDs), slices.Compact(entityIDs), fields)
+	done, err := r.Registry.FulfilRequest(ctx, p, id, linkIDs, entityIDs, fields)
 	if err != nil {
 		return nil, err
 	}

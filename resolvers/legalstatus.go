@@ -24,6 +24,9 @@ func (r *Resolver) legalStatus(ctx context.Context, suspectID string) ([]*model.
 	for _, s := range steps[suspectID] {
 		if req.Access.AllowsCategory(intel.CategorySuspectIdentity, s.Country, s.Visibility, s.Agency) {
 			out = append(out, statusStepModel(s))
+			if !req.Access.Unrestricted() {
+				req.Report.Read(s.Country, req.Access.Country, suspectID)
+			}
 		}
 	}
 	return out, nil

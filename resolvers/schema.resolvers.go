@@ -78,6 +78,10 @@ func (r *mutationResolver) CreateAgreement(ctx context.Context, input model.Agre
 	return r.createAgreement(ctx, input)
 }
 
+func (r *mutationResolver) ApproveAgreement(ctx context.Context, id string) (*model.Agreement, error) {
+	return r.approveAgreement(ctx, id)
+}
+
 func (r *mutationResolver) SetAgreementStatus(ctx context.Context, id string, status model.AgreementStatus, reason *string) (*model.Agreement, error) {
 	return r.setAgreementStatus(ctx, id, status, reason)
 }

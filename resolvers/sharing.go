@@ -238,6 +238,19 @@ func (r *Resolver) setAgreementStatus(ctx context.Context, id string, status mod
 	return agreementModel(a, time.Now()), nil
 }
 
+// approveAgreement approves for the caller's own country, never the other's.
+func (r *Resolver) approveAgreement(ctx context.Context, id string) (*model.Agreement, error) {
+	req, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, err := r.Registry.ApproveAgreement(ctx, req.Principal.Key.ID, id, req.Principal.Agency.Country)
+	if err != nil {
+		return nil, err
+	}
+	return agreementModel(a, time.Now()), nil
+}
+
 func (r *Resolver) extendAgreement(ctx context.Context, id string, until time.Time) (*model.Agreement, error) {
 	req, err := caller(ctx)
 	if err != nil {

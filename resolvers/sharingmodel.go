@@ -30,7 +30,12 @@ func agreementModel(a access.Agreement, now time.Time) *model.Agreement {
 	out := &model.Agreement{ID: a.ID, Title: a.Title, Parties: []*model.Party{}, Categories: categoryModels(a.Categories),
 		Purpose: a.Purpose, LegalBasis: a.LegalBasis, ValidFrom: a.ValidFrom, ValidUntil: a.ValidUntil,
 		Status: model.AgreementStatus(a.Status), ActiveNow: a.ActiveAt(now), Coordinators: nonNil(a.Coordinators),
-		Extensions: a.Extensions, History: []*model.AgreementEvent{}}
+		Extensions: a.Extensions, Approvals: regionModels(a.Approvals), PendingApprovals: regionModels(a.PendingApprovals),
+		PendingValidUntil: optionalTime(a.PendingUntil), History: []*model.AgreementEvent{}}
+	if a.SuspendedBy != "" {
+		by := model.Region(a.SuspendedBy)
+		out.SuspendedBy = &by
+	}
 	for _, p := range a.Parties {
 		out.Parties = append(out.Parties, &model.Party{Country: model.Region(p.Country), Authority: p.Authority})
 	}
@@ -64,11 +69,15 @@ func globalLinkIDs(ids []string) []string {
 }
 
 func auditModel(e access.AuditEntry) *model.AuditEntry {
-	out := &model.AuditEntry{Seq: int(e.Seq), At: e.At, RequestID: e.RequestID, Agency: e.Agency, Country: model.Region(e.Country),
+	return &model.AuditEntry{Seq: int(e.Seq), At: e.At, RequestID: e.RequestID, Agency: e.Agency, Country: model.Region(e.Country),
 		KeyID: e.KeyID, Role: model.Role(e.Role), Operation: e.Operation, Kind: e.Kind, Purpose: optional(e.Purpose),
-		Entities: nonNil(e.Entities), DataCountries: []model.Region{}, Outcome: e.Outcome, Detail: optional(e.Detail)}
-	for _, c := range e.DataCountries {
-		out.DataCountries = append(out.DataCountries, model.Region(c))
+		Entities: nonNil(e.Entities), DataCountries: regionModels(e.DataCountries), Outcome: e.Outcome, Detail: optional(e.Detail)}
+}
+
+func regionModels(rs []intel.Region) []model.Region {
+	out := make([]model.Region, len(rs))
+	for i, r := range rs {
+		out[i] = model.Region(r)
 	}
 	return out
 }

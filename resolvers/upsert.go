@@ -67,7 +67,9 @@ func upsert(ctx context.Context, store intel.Store, in model.UpsertInput) (*mode
 	for _, l := range batch.Links {
 		req.Wrote(l.From, l.To)
 	}
-	out.EntitiesCreated, out.LinksCreated = res.EntitiesCreated, res.LinksCreated
+	// Entity creation is not reported: an artefact that already existed may
+	// be known only through facts the caller may not see.
+	out.LinksCreated = res.LinksCreated
 	return out, nil
 }
 
@@ -84,6 +86,12 @@ func entityFromInput(in *model.EntityInput, prefix string) (intel.Entity, error)
 	e, err := endpoint(&model.EndpointInput{Kind: in.Kind, Identifier: in.Identifier, Region: in.Region}, prefix+".")
 	if err != nil {
 		return e, err
+	}
+	if e.Kind == intel.KindSuspect || e.Kind == intel.KindPerson {
+		// They carry personal data whose home and provenance only their
+		// source records (ingest) can give.
+		return e, intel.Errorf(intel.EINVALID, prefix+".kind", "%s entities are written through %s records (ingest), which carry their provenance",
+			e.Kind, map[intel.Kind]string{intel.KindSuspect: "suspect", intel.KindPerson: "subscriber"}[e.Kind])
 	}
 	if in.Label != nil {
 		e.Label = *in.Label

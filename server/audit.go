@@ -20,7 +20,7 @@ import (
 // not logged a second time.
 var selfAudited = map[string]bool{
 	"createAgency": true, "createApiKey": true, "revokeApiKey": true,
-	"createAgreement": true, "setAgreementStatus": true, "extendAgreement": true,
+	"createAgreement": true, "approveAgreement": true, "setAgreementStatus": true, "extendAgreement": true,
 	"requestEvidence": true, "acknowledgeEvidenceRequest": true, "declineEvidenceRequest": true,
 	"recordLegalStatus": true,
 }
@@ -62,8 +62,11 @@ func (a auditTrail) InterceptResponse(ctx context.Context, next graphql.Response
 		fields = append(fields, f.Name)
 		self = self && selfAudited[f.Name]
 	}
+	// Aliases can repeat a field any number of times: the log names each once.
 	slices.Sort(fields)
-	entry := access.AuditEntry{RequestID: requestID(ctx), Operation: string(oc.Operation.Operation) + " " + strings.Join(fields, ","),
+	fields = slices.Compact(fields)
+	op := access.ClipOperation(string(oc.Operation.Operation) + " " + strings.Join(fields, ","))
+	entry := access.AuditEntry{RequestID: requestID(ctx), Operation: op,
 		Purpose: req.Purpose, Outcome: "OK"}
 	entry.Entities, entry.DataCountries = req.Report.CrossBorder()
 	entry.Kind = "READ"
@@ -76,12 +79,16 @@ func (a auditTrail) InterceptResponse(ctx context.Context, next graphql.Response
 	for _, e := range resp.Errors {
 		switch e.Extensions["code"] {
 		case resolvers.CodeForbidden, resolvers.CodeUnauthenticated:
-			entry.Outcome = "DENIED"
-			entry.Detail = e.Message
+			// An operation refused in part but that wrote something is
+			// logged as the write it was, with the refusal in the detail.
+			if len(req.Written()) == 0 {
+				entry.Outcome = access.OutcomeDenied
+			}
+			entry.Detail = "refused: " + e.Message
 		}
 	}
 	switch {
-	case entry.Outcome == "DENIED":
+	case entry.Outcome == access.OutcomeDenied, entry.Detail != "":
 	case entry.Kind == "WRITE" && !self:
 	case entry.Kind == "READ" && len(entry.DataCountries) > 0:
 	default:

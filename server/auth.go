@@ -30,10 +30,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		req, err := s.requestFor(r)
 		if err != nil {
 			code, status := resolvers.ClientCode(err), http.StatusUnauthorized
-			if code == resolvers.CodeInternal {
+			switch code {
+			case resolvers.CodeBadUserInput:
+				status = http.StatusBadRequest
+			case resolvers.CodeInternal:
 				s.logger.Error().Err(err).Str("request_id", requestID(r.Context())).Msg("authentication")
 				status = http.StatusServiceUnavailable
-			} else if code == resolvers.CodeUnauthenticated {
+			case resolvers.CodeUnauthenticated:
 				w.Header().Set("WWW-Authenticate", `Bearer realm="scamgraph"`)
 			}
 			writeJSON(w, status, map[string]any{"errors": []map[string]any{{
@@ -63,6 +66,9 @@ func (s *Server) requestFor(r *http.Request) (*guard.Request, error) {
 	purpose := strings.TrimSpace(r.Header.Get("X-Purpose"))
 	if len(purpose) > maxPurpose || !utf8.ValidString(purpose) {
 		return nil, intel.Errorf(intel.EINVALID, "X-Purpose", "must be valid UTF-8 of at most %d bytes", maxPurpose)
+	}
+	if err := access.CheckPurpose(purpose); err != nil {
+		return nil, err
 	}
 	a, err := s.accessFor(ctx, p, now)
 	if err != nil {
@@ -95,7 +101,9 @@ func (s *Server) accessFor(ctx context.Context, p access.Principal, now time.Tim
 		if a.GrantedFields == nil {
 			a.GrantedFields = map[string][]string{}
 		}
-		for _, id := range append(append([]string{}, g.LinkIDs...), g.EntityIDs...) {
+		// Fields are unmasked on the facts given and on the entity asked
+		// about, not on every entity the answering records touch.
+		for _, id := range append(append([]string{}, g.LinkIDs...), g.Subject) {
 			a.GrantedFields[id] = append(a.GrantedFields[id], g.Fields...)
 		}
 	}

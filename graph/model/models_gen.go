@@ -56,9 +56,16 @@ type Agreement struct {
 	// Active now: status ACTIVE and now inside the validity window.
 	ActiveNow bool `json:"activeNow"`
 	// Agency codes of the designated coordinators.
-	Coordinators []string          `json:"coordinators"`
-	Extensions   int               `json:"extensions"`
-	History      []*AgreementEvent `json:"history"`
+	Coordinators []string `json:"coordinators"`
+	Extensions   int      `json:"extensions"`
+	// The parties whose admins approved the terms; nothing is shared until both have.
+	Approvals []Region `json:"approvals"`
+	// The party that suspended the agreement; only it can resume it.
+	SuspendedBy *Region `json:"suspendedBy,omitempty"`
+	// An extension one party proposed, in effect once both approve it.
+	PendingValidUntil *time.Time        `json:"pendingValidUntil,omitempty"`
+	PendingApprovals  []Region          `json:"pendingApprovals"`
+	History           []*AgreementEvent `json:"history"`
 }
 
 type AgreementEvent struct {
@@ -936,12 +943,14 @@ type UpsertInput struct {
 }
 
 type UpsertPayload struct {
-	Entities        []*ItemResult `json:"entities"`
-	Links           []*ItemResult `json:"links"`
-	Accepted        int           `json:"accepted"`
-	Rejected        int           `json:"rejected"`
-	EntitiesCreated int           `json:"entitiesCreated"`
-	LinksCreated    int           `json:"linksCreated"`
+	Entities []*ItemResult `json:"entities"`
+	Links    []*ItemResult `json:"links"`
+	Accepted int           `json:"accepted"`
+	Rejected int           `json:"rejected"`
+	// Always 0: whether an artefact was already known can be another agency's information.
+	EntitiesCreated int `json:"entitiesCreated"`
+	// Facts this write created, as opposed to updated; facts are the caller's own, so this tells nothing of others'.
+	LinksCreated int `json:"linksCreated"`
 }
 
 type Viewer struct {
