@@ -42,20 +42,7 @@ func BenchmarkAPI(b *testing.B) {
 	numbers := demoPhoneInputs(b)
 	hot := numbers[:200]
 	for _, name := range []string{"embedded", "neo4j"} {
-		var inner intel.Store
-		if name == "embedded" {
-			s, err := embeddedstore.Open(b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { s.Close() })
-			inner = s
-		} else {
-			inner = MustNeo4j(b)
-		}
-		if _, err := demo.Load(context.Background(), inner, demo.Config{}); err != nil {
-			b.Fatal(err)
-		}
+		inner := demoStore(b, name)
 		plain := serve(b, backend{name: name, store: inner})
 		b.Run(name+"/lookup/no-cache", func(b *testing.B) { hammer(b, plain, hot) })
 		b.Run(name+"/lookup/cache=hit", func(b *testing.B) {
@@ -104,20 +91,7 @@ func BenchmarkAccessRules(b *testing.B) {
 	}
 	hot := thai[:200]
 	for _, name := range []string{"embedded", "neo4j"} {
-		var inner intel.Store
-		if name == "embedded" {
-			s, err := embeddedstore.Open(b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { s.Close() })
-			inner = s
-		} else {
-			inner = MustNeo4j(b)
-		}
-		if _, err := demo.Load(context.Background(), inner, demo.Config{}); err != nil {
-			b.Fatal(err)
-		}
+		inner := demoStore(b, name)
 		// Each deployment keeps its registry where it keeps its graph: a
 		// bbolt file beside the embedded store, or the same Neo4j.
 		reg, keys := accesstest.Registry(b)
@@ -146,6 +120,25 @@ func BenchmarkAccessRules(b *testing.B) {
 			})
 		}
 	}
+}
+
+// demoStore is the embedded store or Neo4j with the full demo world.
+func demoStore(b *testing.B, name string) intel.Store {
+	var inner intel.Store
+	if name == "embedded" {
+		s, err := embeddedstore.Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		inner = s
+	} else {
+		inner = MustNeo4j(b)
+	}
+	if _, err := demo.Load(context.Background(), inner, demo.Config{}); err != nil {
+		b.Fatal(err)
+	}
+	return inner
 }
 
 func cachedServer(b *testing.B, inner intel.Store, client redis.UniversalClient) *httptest.Server {
