@@ -380,6 +380,11 @@ func (r *Registry) SharedCategories(ctx context.Context, reader intel.Region, at
 	if err != nil {
 		return nil, err
 	}
+	return sharedCategories(all, reader, at), nil
+}
+
+// sharedCategories is SharedCategories over agreements already read.
+func sharedCategories(all []Agreement, reader intel.Region, at time.Time) []intel.Category {
 	seen := map[intel.Category]bool{}
 	out := []intel.Category{}
 	for _, a := range all {
@@ -394,5 +399,5 @@ func (r *Registry) SharedCategories(ctx context.Context, reader intel.Region, at
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out, nil
+	return out
 }

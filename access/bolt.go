@@ -67,50 +67,66 @@ func (b *BoltRecords) Close() error { return b.db.Close() }
 
 // Get reads the documents of collection with the given ids.
 func (b *BoltRecords) Get(ctx context.Context, collection string, ids []string) ([]Doc, error) {
+	out, err := b.Gather(ctx, []Want{{Collection: collection, IDs: ids}})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// List reads every document of collection, in id order (bbolt keeps keys sorted).
+func (b *BoltRecords) List(ctx context.Context, collection string) ([]Doc, error) {
+	out, err := b.Gather(ctx, []Want{{Collection: collection, All: true}})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// Gather answers every want from one read transaction.
+func (b *BoltRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := []Doc{}
+	out := make([][]Doc, len(wants))
 	err := b.db.View(func(tx *bolt.Tx) error {
-		cb := tx.Bucket(bucketDocs).Bucket([]byte(collection))
-		if cb == nil {
-			return nil
-		}
-		for _, id := range ids {
-			if v := cb.Get([]byte(id)); v != nil {
-				d, err := decodeBoltDoc(id, v)
-				if err != nil {
-					return err
-				}
-				out = append(out, d)
+		for i, w := range wants {
+			docs, err := readBolt(tx, w)
+			if err != nil {
+				return err
 			}
+			out[i] = docs
 		}
 		return nil
 	})
 	return out, err
 }
 
-// List reads every document of collection, in id order (bbolt keeps keys sorted).
-func (b *BoltRecords) List(ctx context.Context, collection string) ([]Doc, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+// readBolt answers one want inside tx.
+func readBolt(tx *bolt.Tx, w Want) ([]Doc, error) {
 	out := []Doc{}
-	err := b.db.View(func(tx *bolt.Tx) error {
-		cb := tx.Bucket(bucketDocs).Bucket([]byte(collection))
-		if cb == nil {
-			return nil
-		}
-		return cb.ForEach(func(k, v []byte) error {
+	cb := tx.Bucket(bucketDocs).Bucket([]byte(w.Collection))
+	if cb == nil {
+		return out, nil
+	}
+	if w.All {
+		err := cb.ForEach(func(k, v []byte) error {
 			d, err := decodeBoltDoc(string(k), v)
+			out = append(out, d)
+			return err
+		})
+		return out, err
+	}
+	for _, id := range w.IDs {
+		if v := cb.Get([]byte(id)); v != nil {
+			d, err := decodeBoltDoc(id, v)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			out = append(out, d)
-			return nil
-		})
-	})
-	return out, err
+		}
+	}
+	return out, nil
 }
 
 // Commit checks every version, writes every document and appends the

@@ -1,6 +1,7 @@
 package access_test
 
 import (
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -257,4 +258,30 @@ func testKeyRevokeRace(t *testing.T, e *env) {
 	if len(entries) != 1 {
 		t.Fatalf("%d revokeKey audit entries, want 1 (losers write nothing)", len(entries))
 	}
+}
+
+// testTermsMatchTheirParts: the one-call read of a request's terms gives
+// what Authenticate, SharedCategories and GrantsFor give one by one, and
+// fails the same way for a bad key.
+func testTermsMatchTheirParts(t *testing.T, e *env) {
+	w := e.world()
+	now := e.clock.Now()
+	for _, name := range []string{"thCoord", "khCoord"} {
+		tok := w.tokens[name]
+		p, shared, grants, err := e.reg.Terms(e.ctx, tok, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantP := must(e.reg.Authenticate(e.ctx, tok, now))(t)
+		wantShared := must(e.reg.SharedCategories(e.ctx, wantP.Agency.Country, now))(t)
+		wantGrants := must(e.reg.GrantsFor(e.ctx, wantP.Agency.Code))(t)
+		if !reflect.DeepEqual(p, wantP) || !reflect.DeepEqual(shared, wantShared) || !reflect.DeepEqual(grants, wantGrants) {
+			t.Errorf("%s: Terms = %+v %v %v, want %+v %v %v", name, p, shared, grants, wantP, wantShared, wantGrants)
+		}
+		if len(shared) == 0 {
+			t.Errorf("%s: no shared categories under an active agreement", name)
+		}
+	}
+	_, _, _, err := e.reg.Terms(e.ctx, "sgk_nope", now)
+	wantErr(t, err, intel.EUNAUTHENTICATED, "token")
 }

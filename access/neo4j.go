@@ -100,6 +100,88 @@ func (n *Neo4jRecords) List(ctx context.Context, collection string) ([]Doc, erro
 	return docs, nil
 }
 
+// gatherDocs answers several wants in one statement: per want, the
+// documents with its ids (through the (collection, id) constraint's index)
+// or all of its collection.
+const gatherDocs = `
+UNWIND range(0, size($wants) - 1) AS i
+WITH i, $wants[i] AS w
+CALL {
+  WITH w
+  OPTIONAL MATCH (d:AccessDoc {collection: w.collection})
+  WHERE w.all OR d.id IN w.ids
+  RETURN collect({id: d.id, version: d.version, doc: d.doc}) AS docs
+}
+RETURN i, docs
+ORDER BY i`
+
+// Gather answers every want in one round trip.
+func (n *Neo4jRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error) {
+	rows := make([]map[string]any, len(wants))
+	for i, w := range wants {
+		ids := w.IDs
+		if ids == nil {
+			ids = []string{}
+		}
+		rows[i] = map[string]any{"collection": w.Collection, "ids": ids, "all": w.All}
+	}
+	return neo4jRead(ctx, n, func(tx neo4j.ManagedTransaction) ([][]Doc, error) {
+		res, err := tx.Run(ctx, gatherDocs, map[string]any{"wants": rows})
+		if err != nil {
+			return nil, err
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([][]Doc, len(wants))
+		for _, rec := range recs {
+			i, _, err := neo4j.GetRecordValue[int64](rec, "i")
+			if err != nil {
+				return nil, err
+			}
+			raw, _, err := neo4j.GetRecordValue[[]any](rec, "docs")
+			if err != nil {
+				return nil, err
+			}
+			docs := []Doc{}
+			for _, r := range raw {
+				m, _ := r.(map[string]any)
+				id, _ := m["id"].(string)
+				if id == "" {
+					continue // the OPTIONAL MATCH found nothing
+				}
+				version, _ := m["version"].(int64)
+				doc, _ := m["doc"].(string)
+				docs = append(docs, Doc{ID: id, Version: version, Data: []byte(doc)})
+			}
+			if wants[i].All {
+				sort.Slice(docs, func(a, b int) bool { return docs[a].ID < docs[b].ID })
+			} else {
+				docs = inOrder(docs, wants[i].IDs)
+			}
+			out[i] = docs
+		}
+		return out, nil
+	})
+}
+
+// inOrder puts docs in the order of ids, as Get returns them.
+func inOrder(docs []Doc, ids []string) []Doc {
+	byID := make(map[string]Doc, len(docs))
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	out := make([]Doc, 0, len(docs))
+	for _, id := range ids {
+		if d, ok := byID[id]; ok {
+			out = append(out, d)
+			delete(byID, id)
+		}
+	}
+	return out
+}
+
 func collectDocs(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]Doc, error) {
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {

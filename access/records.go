@@ -21,6 +21,10 @@ type Records interface {
 	Get(ctx context.Context, collection string, ids []string) ([]Doc, error)
 	// List returns every document of collection, ordered by id.
 	List(ctx context.Context, collection string) ([]Doc, error)
+	// Gather answers several Gets and Lists in one round trip, one result
+	// per want in order, each as Get or List would give it. The API reads
+	// a request's terms (key, agreements, grants) with one call.
+	Gather(ctx context.Context, wants []Want) ([][]Doc, error)
 	// Commit writes puts and appends audit (when not nil) atomically: all of
 	// it becomes durable, or none of it. Each Put carries the version its
 	// writer read (0: the document must not exist yet); if any stored
@@ -44,6 +48,14 @@ type Records interface {
 	// Close releases what the backend holds. It MUST NOT close anything
 	// the backend was given (such as a Neo4j driver).
 	Close() error
+}
+
+// Want is one read of Gather: the documents of Collection with the given
+// IDs (as Get), or every document of it when All (as List).
+type Want struct {
+	Collection string
+	IDs        []string
+	All        bool
 }
 
 // Doc is one stored document.

@@ -33,6 +33,7 @@ var checks = []struct {
 	{"KeyLifecycle", testKeyLifecycle},
 	{"KeyExpiry", testKeyExpiry},
 	{"AuthenticateRejectsWithoutLeaking", testAuthenticateRejects},
+	{"TermsMatchTheirParts", testTermsMatchTheirParts},
 	{"KeyStoresOnlyAHash", testKeyStoresOnlyAHash},
 	{"KeyRevokeRace", testKeyRevokeRace},
 	{"AgreementValidation", testAgreementValidation},

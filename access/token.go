@@ -97,17 +97,60 @@ var dummyHash = strings.Repeat("0", 2*sha256.Size)
 // same answer, so the answer never tells whether some other key exists.
 // It costs one lookup by key id and a constant-time hash comparison.
 func (r *Registry) Authenticate(ctx context.Context, tok string, now time.Time) (Principal, error) {
-	if tok == "" {
-		return Principal{}, intel.Errorf(intel.EUNAUTHENTICATED, "token", "no API key given")
-	}
-	t, ok := parseToken(tok)
-	if !ok {
-		return Principal{}, intel.Errorf(intel.EUNAUTHENTICATED, "token", "malformed API key (want %s)", tokenShapeHelp)
+	t, err := tokenOf(tok)
+	if err != nil {
+		return Principal{}, err
 	}
 	docs, err := r.rec.Get(ctx, collKeys, []string{t.id})
 	if err != nil {
 		return Principal{}, err
 	}
+	return principalOf(t, docs, now)
+}
+
+// Terms reads what one API request is decided by, in as few round trips as
+// the data allows: the key's principal and the categories the agreements
+// active at now open to its country in one, the evidence granted to its
+// agency in a second (which needs the agency the key names).
+func (r *Registry) Terms(ctx context.Context, tok string, now time.Time) (Principal, []intel.Category, []Grant, error) {
+	t, err := tokenOf(tok)
+	if err != nil {
+		return Principal{}, nil, nil, err
+	}
+	docs, err := r.rec.Gather(ctx, []Want{{Collection: collKeys, IDs: []string{t.id}}, {Collection: collAgreements, All: true}})
+	if err != nil {
+		return Principal{}, nil, nil, err
+	}
+	p, err := principalOf(t, docs[0], now)
+	if err != nil {
+		return Principal{}, nil, nil, err
+	}
+	agreements, err := decodeDocs[Agreement](collAgreements, docs[1])
+	if err != nil {
+		return Principal{}, nil, nil, err
+	}
+	grants, err := r.GrantsFor(ctx, p.Agency.Code)
+	if err != nil {
+		return Principal{}, nil, nil, err
+	}
+	return p, sharedCategories(agreements, p.Agency.Country, now), grants, nil
+}
+
+// tokenOf checks a bearer token's shape.
+func tokenOf(tok string) (token, error) {
+	if tok == "" {
+		return token{}, intel.Errorf(intel.EUNAUTHENTICATED, "token", "no API key given")
+	}
+	t, ok := parseToken(tok)
+	if !ok {
+		return token{}, intel.Errorf(intel.EUNAUTHENTICATED, "token", "malformed API key (want %s)", tokenShapeHelp)
+	}
+	return t, nil
+}
+
+// principalOf checks t against the stored key (docs: what a Get of its id
+// returned).
+func principalOf(t token, docs []Doc, now time.Time) (Principal, error) {
 	var kr keyRecord
 	stored := dummyHash
 	if len(docs) == 1 {

@@ -58,11 +58,6 @@ func (s *Server) requestFor(r *http.Request) (*guard.Request, error) {
 		return nil, err
 	}
 	ctx := r.Context()
-	now := time.Now()
-	p, err := s.registry.Authenticate(ctx, tok, now)
-	if err != nil {
-		return nil, err
-	}
 	purpose := strings.TrimSpace(r.Header.Get("X-Purpose"))
 	if len(purpose) > maxPurpose || !utf8.ValidString(purpose) {
 		return nil, intel.Errorf(intel.EINVALID, "X-Purpose", "must be valid UTF-8 of at most %d bytes", maxPurpose)
@@ -70,28 +65,30 @@ func (s *Server) requestFor(r *http.Request) (*guard.Request, error) {
 	if err := access.CheckPurpose(purpose); err != nil {
 		return nil, err
 	}
-	a, err := s.accessFor(ctx, p, now)
-	if err != nil {
-		return nil, err
+	now := time.Now()
+	var p access.Principal
+	var a *intel.Access
+	if s.opts.BenchmarkBypassAccess {
+		if p, err = s.registry.Authenticate(ctx, tok, now); err != nil {
+			return nil, err
+		}
+		a = &intel.Access{All: true, Agency: p.Agency.Code, Country: p.Agency.Country}
+	} else {
+		var shared []intel.Category
+		var grants []access.Grant
+		if p, shared, grants, err = s.registry.Terms(ctx, tok, now); err != nil {
+			return nil, err
+		}
+		a = accessFor(p, shared, grants)
 	}
 	report := &guard.Report{}
 	return &guard.Request{Principal: p, Access: a, Purpose: purpose, Report: report,
 		Store: guard.New(s.store, a, report)}, nil
 }
 
-// accessFor works out what the principal's agency may see now.
-func (s *Server) accessFor(ctx context.Context, p access.Principal, now time.Time) (*intel.Access, error) {
-	if s.opts.BenchmarkBypassAccess {
-		return &intel.Access{All: true, Agency: p.Agency.Code, Country: p.Agency.Country}, nil
-	}
-	shared, err := s.registry.SharedCategories(ctx, p.Agency.Country, now)
-	if err != nil {
-		return nil, err
-	}
-	grants, err := s.registry.GrantsFor(ctx, p.Agency.Code)
-	if err != nil {
-		return nil, err
-	}
+// accessFor is what the principal's agency may see under the agreements
+// active now (shared) and the evidence granted to it.
+func accessFor(p access.Principal, shared []intel.Category, grants []access.Grant) *intel.Access {
 	a := &intel.Access{Agency: p.Agency.Code, Country: p.Agency.Country, Shared: shared}
 	for _, g := range grants {
 		a.Granted = append(a.Granted, g.LinkIDs...)
@@ -108,7 +105,7 @@ func (s *Server) accessFor(ctx context.Context, p access.Principal, now time.Tim
 		}
 	}
 	a.Normalize()
-	return a, nil
+	return a
 }
 
 // bearerToken reads "Authorization: Bearer <token>".
