@@ -112,6 +112,11 @@ func (s *Server) audit(ctx context.Context, req *guard.Request, e access.AuditEn
 		e.Entities = e.Entities[:maxAuditEntities]
 	}
 	_, err := s.registry.AppendAudit(context.WithoutCancel(ctx), e)
+	outcome := e.Outcome
+	if err != nil {
+		outcome = "FAILED"
+	}
+	s.metrics.audits.WithLabelValues(e.Kind, outcome).Inc()
 	return err
 }
 

@@ -30,6 +30,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		req, err := s.requestFor(r)
 		if err != nil {
 			code, status := resolvers.ClientCode(err), http.StatusUnauthorized
+			s.metrics.authFailures.WithLabelValues(code).Inc()
 			switch code {
 			case resolvers.CodeBadUserInput:
 				status = http.StatusBadRequest

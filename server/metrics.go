@@ -21,6 +21,8 @@ type Metrics struct {
 	errors       *prometheus.CounterVec
 	cache        *prometheus.CounterVec
 	storeLatency *prometheus.HistogramVec
+	authFailures *prometheus.CounterVec
+	audits       *prometheus.CounterVec
 }
 
 // NewMetrics registers every collector, the Go runtime's included.
@@ -49,8 +51,16 @@ func NewMetrics() *Metrics {
 			Help:    "Store call latency by method.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2.5, 12),
 		}, []string{"method"}),
+		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scamgraph_auth_refusals_total",
+			Help: "Requests refused before any work, by code (UNAUTHENTICATED, BAD_USER_INPUT, INTERNAL).",
+		}, []string{"code"}),
+		audits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scamgraph_audit_entries_total",
+			Help: "Audit entries the HTTP layer appended, by kind (READ, WRITE) and outcome (OK, DENIED, ERROR), and failed appends (outcome FAILED).",
+		}, []string{"kind", "outcome"}),
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.errors, m.cache, m.storeLatency,
+	m.Registry.MustRegister(m.requests, m.latency, m.errors, m.cache, m.storeLatency, m.authFailures, m.audits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

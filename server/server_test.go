@@ -285,6 +285,12 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	ts := MustServer(t, MustEmbedded(t), server.DefaultConfig())
 	post(t, ts, `{ lookup(identifier: "0812345678") { key } }`, nil)
 	post(t, ts, `{ network(seeds: ["x"]) { nodeCount } }`, nil)
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", strings.NewReader(`{"query":"{ viewer { role } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer sgk_not_a_key")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a bad key: %v %v", res, err)
+	}
 	for path, want := range map[string]string{
 		"/healthz": `"ok"`, "/readyz": `"store":"ok"`,
 		"/metrics": `scamgraph_graphql_requests_total{operation="query lookup",outcome="ok"} 1`,
@@ -300,6 +306,9 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		}
 		if path == "/metrics" && !strings.Contains(string(body), `scamgraph_graphql_errors_total{code="BAD_USER_INPUT"} 1`) {
 			t.Errorf("errors by code missing from /metrics")
+		}
+		if path == "/metrics" && !strings.Contains(string(body), `scamgraph_auth_refusals_total{code="UNAUTHENTICATED"} 1`) {
+			t.Errorf("refused keys missing from /metrics")
 		}
 	}
 	res, _ := http.Get(ts.URL + "/graphiql")
