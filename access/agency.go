@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
@@ -53,7 +54,16 @@ func (a Agency) Validate() error {
 	if err := checkText("name", a.Name, maxShortText, true); err != nil {
 		return err
 	}
-	return checkRegion("country", a.Country)
+	if err := checkRegion("country", a.Country); err != nil {
+		return err
+	}
+	// The code says the country (suspects and cases are keyed under it,
+	// and their personal data's country is read from it), so an agency of
+	// one country can never take a code of the other.
+	if !strings.HasPrefix(a.Code, string(a.Country)+"-") {
+		return intel.Errorf(intel.EINVALID, "code", "must start with the agency's country, %s-", a.Country)
+	}
+	return nil
 }
 
 // CreateAgency registers an agency. by names who does it (a key id, or a

@@ -263,9 +263,9 @@ func testAgreementNeedsBothParties(t *testing.T, e *env) {
 	if a.ActiveAt(now) || len(a.Approvals) != 1 || a.Approvals[0] != intel.RegionTH {
 		t.Fatalf("created by one party: approvals %v, active %v", a.Approvals, a.ActiveAt(now))
 	}
-	_, err := e.reg.ApproveAgreement(e.ctx, th, a.ID, intel.RegionKH)
+	_, err := e.reg.ApproveAgreement(e.ctx, th, a.ID, intel.RegionKH, time.Time{})
 	wantErr(t, err, intel.EFORBIDDEN, "country")
-	a = must(e.reg.ApproveAgreement(e.ctx, kh, a.ID, intel.RegionKH))(t)
+	a = must(e.reg.ApproveAgreement(e.ctx, kh, a.ID, intel.RegionKH, time.Time{}))(t)
 	if !a.ActiveAt(now) {
 		t.Fatalf("approved by both but not active: %+v", a)
 	}
@@ -276,12 +276,18 @@ func testAgreementNeedsBothParties(t *testing.T, e *env) {
 	if !a.ActiveAt(now) {
 		t.Fatal("resumed by the suspending party but not active")
 	}
+	must(e.reg.SuspendAgreement(e.ctx, "cli", a.ID, "operator hold"))(t)
+	_, err = e.reg.ResumeAgreement(e.ctx, kh, a.ID, "")
+	wantErr(t, err, intel.EFORBIDDEN, "id")
+	must(e.reg.ResumeAgreement(e.ctx, "cli", a.ID, "hold lifted"))(t)
 	until := a.ValidUntil.AddDate(1, 0, 0)
 	a = must(e.reg.ExtendAgreement(e.ctx, a.ID, until, th))(t)
 	if !a.PendingUntil.Equal(until) || a.ValidUntil.Equal(until) || a.Extensions != 0 {
 		t.Fatalf("an extension proposed by one party took effect: %+v", a)
 	}
-	a = must(e.reg.ApproveAgreement(e.ctx, kh, a.ID, intel.RegionKH))(t)
+	_, err = e.reg.ApproveAgreement(e.ctx, kh, a.ID, intel.RegionKH, time.Time{})
+	wantErr(t, err, intel.ECONFLICT, "validUntil") // an extension is approved by naming it
+	a = must(e.reg.ApproveAgreement(e.ctx, kh, a.ID, intel.RegionKH, until))(t)
 	if !a.ValidUntil.Equal(until) || !a.PendingUntil.IsZero() || a.Extensions != 1 {
 		t.Fatalf("extension approved by both not in effect: %+v", a)
 	}

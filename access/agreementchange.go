@@ -62,7 +62,12 @@ func applyExtension(a *Agreement, ev *AgreementEvent) {
 
 // ApproveAgreement records the approval of party (the approving admin's
 // country): of the terms of a new agreement, or of a proposed extension.
-func (r *Registry) ApproveAgreement(ctx context.Context, by, id string, party intel.Region) (Agreement, error) {
+//
+// until, when not zero, is the end of term the approver agrees to; an
+// approval of an extension must give it, so that an approval never applies
+// to terms proposed after the approver read them.
+func (r *Registry) ApproveAgreement(ctx context.Context, by, id string, party intel.Region, until time.Time) (Agreement, error) {
+	until = normTime(until)
 	if err := checkRegion("country", party); err != nil {
 		return Agreement{}, err
 	}
@@ -76,12 +81,19 @@ func (r *Registry) ApproveAgreement(ctx context.Context, by, id string, party in
 		ev := AgreementEvent{Action: ActionApproved}
 		switch {
 		case !a.Approved():
+			if !until.IsZero() && !until.Equal(a.ValidUntil) {
+				return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "validUntil", "the agreement runs to %s, not %s", a.ValidUntil.Format(time.RFC3339), until.Format(time.RFC3339))
+			}
 			if slices.Contains(a.Approvals, party) {
 				return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "%s already approved agreement %s; it waits for the other party", party, a.ID)
 			}
 			a.Approvals = sortedRegions(append(a.Approvals, party))
 			ev.Reason = fmt.Sprintf("terms approved by %s", party)
 		case !a.PendingUntil.IsZero():
+			if !until.Equal(a.PendingUntil) {
+				return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "validUntil", "the extension waiting for approval runs to %s; approve it by naming that end of term",
+					a.PendingUntil.Format(time.RFC3339))
+			}
 			if slices.Contains(a.PendingApprovals, party) {
 				return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "%s already approved the extension of %s", party, a.ID)
 			}
@@ -133,7 +145,12 @@ func (r *Registry) setAgreementStatus(ctx context.Context, by, id string, to Agr
 		}
 		// Either party may stop sharing; only the party that stopped it
 		// may start it again.
-		if to == AgreementActive && who.country != "" && a.SuspendedBy != "" && who.country != a.SuspendedBy {
+		// A suspension recorded by a tool (the operator, acting for both)
+		// names no party, and only a tool may lift it.
+		if to == AgreementActive && who.country != "" && who.country != a.SuspendedBy {
+			if a.SuspendedBy == "" {
+				return AgreementEvent{}, intel.Errorf(intel.EFORBIDDEN, "id", "agreement %s was suspended by the operator for both parties; only the operator can resume it", a.ID)
+			}
 			return AgreementEvent{}, intel.Errorf(intel.EFORBIDDEN, "id", "agreement %s was suspended by %s; only %s can resume it", a.ID, a.SuspendedBy, a.SuspendedBy)
 		}
 		switch to {

@@ -341,6 +341,40 @@ func TestAttemptsAroundTheRulesFail(t *testing.T) {
 			t.Errorf("suspect described through upsert: %s", c.Raw)
 		}
 	})
+	t.Run("a fact at another agency's suspect does not reveal the suspect", func(t *testing.T) {
+		ingestAs := func(token string, rec map[string]any) {
+			t.Helper()
+			if c := gql(t, ts, token, "", thaiSubscriberRecords, map[string]any{"records": []any{rec}}); dig(c.Data, "ingest", "totals", "accepted") != 1.0 {
+				t.Fatalf("ingest: %s", c.Raw)
+			}
+		}
+		ingestAs(thEnricher, map[string]any{"type": "suspect", "agency": "TH-CCIB", "country": "TH", "visibility": "DOMESTIC",
+			"suspectRef": "S-0001", "names": []string{"Secret Name"}, "nationality": "CN", "legalStatus": "WANTED",
+			"documents": []string{"PASSPORT:N7654321"}, "uses": []map[string]any{{"identifier": "081-555-0177"}}})
+		// Cambodia may report what it knows the suspect uses...
+		ingestAs(demo.KeyFor(keys, "KH-GDNP", access.RoleEnricher), map[string]any{"type": "suspect", "agency": "KH-GDNP", "country": "KH",
+			"suspectRef": "TH-CCIB:S-0001", "uses": []map[string]any{{"identifier": "012 777 777"}}})
+		// ...and sees its own fact and the suspect's reference, nothing of
+		// the Thai record that describes it.
+		c := gql(t, ts, demo.KeyFor(keys, "KH-GDNP", access.RoleAnalyst), "", `{ node(id: "Suspect:TH-CCIB:S-0001") {
+			... on Suspect { label rawForms attrs { key value } sensitive { key value } links { totalCount } } } }`, nil)
+		if n := dig(c.Data, "node", "links", "totalCount"); n != 1.0 {
+			t.Fatalf("KH sees %v facts at the suspect, want its own one: %s", n, c.Raw)
+		}
+		if strings.Contains(c.Raw, "Secret Name") || strings.Contains(c.Raw, "WANTED") || strings.Contains(c.Raw, "N7654321") || strings.Contains(c.Raw, "CN") {
+			t.Errorf("the Thai record's description leaked: %s", c.Raw)
+		}
+		// The other Thai agency sees the domestic record, and the documents
+		// only because they are its own country's.
+		_, dsi, err := reg.CreateKey(ctx, "test", "TH-DSI", access.RoleAnalyst, "test", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = gql(t, ts, dsi, "", `{ node(id: "Suspect:TH-CCIB:S-0001") { ... on Suspect { label sensitive { value } } } }`, nil)
+		if !strings.Contains(c.Raw, "Secret Name") || !strings.Contains(c.Raw, "N7654321") {
+			t.Errorf("a Thai agency does not see a domestic Thai suspect record: %s", c.Raw)
+		}
+	})
 	t.Run("a bad purpose is refused before anything runs", func(t *testing.T) {
 		before, _ := emb.Counts()
 		c := gql(t, ts, thEnricher, "case\u0085x", thaiSubscriberRecords, map[string]any{"records": thaiRecords()})

@@ -294,7 +294,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AcknowledgeEvidenceRequest func(childComplexity int, id string) int
-		ApproveAgreement           func(childComplexity int, id string) int
+		ApproveAgreement           func(childComplexity int, id string, validUntil *time.Time) int
 		CreateAPIKey               func(childComplexity int, agency string, role model.Role, label *string, ttlHours *int) int
 		CreateAgency               func(childComplexity int, code string, name string, country model.Region) int
 		CreateAgreement            func(childComplexity int, input model.AgreementInput) int
@@ -495,7 +495,7 @@ type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, agency string, role model.Role, label *string, ttlHours *int) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string, reason string) (*model.APIKey, error)
 	CreateAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error)
-	ApproveAgreement(ctx context.Context, id string) (*model.Agreement, error)
+	ApproveAgreement(ctx context.Context, id string, validUntil *time.Time) (*model.Agreement, error)
 	SetAgreementStatus(ctx context.Context, id string, status model.AgreementStatus, reason *string) (*model.Agreement, error)
 	ExtendAgreement(ctx context.Context, id string, validUntil time.Time) (*model.Agreement, error)
 	RequestEvidence(ctx context.Context, input model.EvidenceRequestInput) (*model.EvidenceRequest, error)
@@ -1675,7 +1675,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ApproveAgreement(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.ApproveAgreement(childComplexity, args["id"].(string), args["validUntil"].(*time.Time)), true
 	case "Mutation.createApiKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -3479,8 +3479,13 @@ type Mutation {
 
   "Propose an agreement, approved by the admin's own country; it opens nothing until the other party approves it."
   createAgreement(input: AgreementInput!): Agreement! @hasRole(roles: [ADMIN])
-  "Approve, for the admin's country, a proposed agreement or a proposed extension of its term."
-  approveAgreement(id: ID!): Agreement! @hasRole(roles: [ADMIN])
+  """
+  Approve, for the admin's country, a proposed agreement or a proposed
+  extension of its term. validUntil names the end of term approved; it is
+  required for an extension, so that an approval never covers terms
+  proposed after the approver read them.
+  """
+  approveAgreement(id: ID!, validUntil: Time): Agreement! @hasRole(roles: [ADMIN])
   "Suspend, resume (ACTIVE; only the party that suspended) or revoke an agreement; takes effect on the next request."
   setAgreementStatus(id: ID!, status: AgreementStatus!, reason: String): Agreement! @hasRole(roles: [ADMIN])
   "Propose extending the term (once, by up to three years); in effect once the other party approves."
@@ -4446,6 +4451,14 @@ func (ec *executionContext) field_Mutation_approveAgreement_args(ctx context.Con
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "validUntil",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["validUntil"] = arg1
 	return args, nil
 }
 
@@ -10149,7 +10162,7 @@ func (ec *executionContext) _Mutation_approveAgreement(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ApproveAgreement(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().ApproveAgreement(ctx, fc.Args["id"].(string), fc.Args["validUntil"].(*time.Time))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next

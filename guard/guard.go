@@ -153,8 +153,22 @@ func (s *Store) visible(ctx context.Context, ids []string) (map[string]intel.Sum
 	}
 	out := make(map[string]intel.Summary, len(sums))
 	for id, sum := range sums {
-		if sum.Seen(s.access) || len(grantedAt(granted, id)) > 0 {
-			out[id] = sum
+		mine := grantedAt(granted, id)
+		if !sum.Seen(s.access) && len(mine) == 0 {
+			continue
+		}
+		out[id] = sum
+		// What makes an entity visible to a reader is a fact; when that
+		// fact is the other country's, so is what the reader learns of
+		// the entity (its spellings, its first sighting), and the read is
+		// noted for the audit.
+		for _, g := range sum.Groups {
+			if s.access.AllowsClass(g.Type, g.Country, g.Visibility, g.Agency) {
+				s.report.read(g.Country, s.access.Country, id)
+			}
+		}
+		for _, l := range mine {
+			s.report.read(l.Country, s.access.Country, id)
 		}
 	}
 	return out, nil
@@ -171,12 +185,19 @@ func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel
 	if err != nil {
 		return nil, err
 	}
+	var shown []intel.Entity
 	for id, e := range found {
 		if _, ok := keep[id]; !ok {
 			delete(found, id)
 			continue
 		}
-		found[id] = s.maskEntity(e)
+		shown = append(shown, e)
+	}
+	if err := s.present(ctx, shown); err != nil {
+		return nil, err
+	}
+	for _, e := range shown {
+		found[e.ID] = e
 	}
 	return found, nil
 }
@@ -264,9 +285,16 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 		return nil, err
 	}
 	for id, p := range pages {
+		far := make([]intel.Entity, len(p.Items))
 		for i := range p.Items {
 			p.Items[i].Link = s.maskLink(p.Items[i].Link)
-			p.Items[i].Entity = s.maskEntity(p.Items[i].Entity)
+			far[i] = p.Items[i].Entity
+		}
+		if err := s.present(ctx, far); err != nil {
+			return nil, err
+		}
+		for i := range p.Items {
+			p.Items[i].Entity = far[i]
 		}
 		pages[id] = p
 	}
@@ -304,8 +332,8 @@ func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph
 	g.MissingSeeds = append(g.MissingSeeds, hidden...)
 	slices.Sort(g.MissingSeeds)
 	g.MissingSeeds = slices.Compact(g.MissingSeeds)
-	for i := range g.Nodes {
-		g.Nodes[i] = s.maskEntity(g.Nodes[i])
+	if err := s.present(ctx, g.Nodes); err != nil {
+		return intel.Subgraph{}, err
 	}
 	for i := range g.Links {
 		g.Links[i] = s.maskLink(g.Links[i])
@@ -334,8 +362,8 @@ func (s *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Pat
 	if err != nil || p == nil {
 		return p, err
 	}
-	for i := range p.Nodes {
-		p.Nodes[i] = s.maskEntity(p.Nodes[i])
+	if err := s.present(ctx, p.Nodes); err != nil {
+		return nil, err
 	}
 	for i := range p.Links {
 		p.Links[i] = s.maskLink(p.Links[i])

@@ -1,11 +1,84 @@
 package guard
 
 import (
+	"context"
 	"fmt"
 	"sort"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
+
+// present makes entities fit for the reader, in place: it strips the
+// description of a suspect or case the reader may not see its owner's
+// record of, masks personal data, and notes the other country's data read.
+// The entities themselves are visible already (through a fact the reader
+// may see); this decides what of them is shown.
+func (s *Store) present(ctx context.Context, es []intel.Entity) error {
+	if s.access.Unrestricted() {
+		return nil
+	}
+	var owned []string
+	for i := range es {
+		if o := intel.OwnerAgency(&es[i]); o != "" && o != s.access.Agency {
+			owned = append(owned, es[i].ID)
+		}
+	}
+	described := map[string]bool{}
+	if len(owned) > 0 {
+		sums, err := s.rawSummaries(ctx, owned)
+		if err != nil {
+			return err
+		}
+		granted, err := s.grantedLinks(ctx)
+		if err != nil {
+			return err
+		}
+		for _, id := range owned {
+			described[id] = s.seesOwnersFact(id, sums[id], granted)
+		}
+	}
+	for i := range es {
+		e := &es[i]
+		if o := intel.OwnerAgency(e); o != "" && o != s.access.Agency && !described[e.ID] {
+			// Another agency's fact made the entity visible; its names,
+			// attributes and documents are the owner's, and the owner's
+			// record is hidden from this reader.
+			*e = intel.Entity{ID: e.ID, Kind: e.Kind, Key: e.Key, Label: e.Key, FirstIngested: e.FirstIngested,
+				RawForms: []string{}, Markers: []string{}, Attrs: map[string]string{}, Sensitive: map[string]string{}}
+			continue
+		}
+		*e = s.maskEntity(*e)
+	}
+	return nil
+}
+
+// seesOwnersFact reports whether the reader may see a fact at the entity
+// that its owner contributed (the record that describes it), by the rule
+// or by an evidence grant.
+func (s *Store) seesOwnersFact(id string, sum intel.Summary, granted []intel.Link) bool {
+	owner := intel.OwnerAgency(&intel.Entity{ID: id, Kind: kindOf(id), Key: keyOf(id)})
+	for _, g := range sum.Groups {
+		if g.Agency == owner && s.access.AllowsClass(g.Type, g.Country, g.Visibility, g.Agency) {
+			return true
+		}
+	}
+	for _, l := range grantedAt(granted, id) {
+		if l.Agency == owner {
+			return true
+		}
+	}
+	return false
+}
+
+func kindOf(id string) intel.Kind {
+	k, _, _ := intel.SplitEntityID(id)
+	return k
+}
+
+func keyOf(id string) string {
+	_, key, _ := intel.SplitEntityID(id)
+	return key
+}
 
 // maskEntity removes the personal data the reader may not see: all of it
 // when the entity's home country is not the reader's, except the fields an

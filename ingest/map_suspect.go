@@ -26,7 +26,7 @@ func mapSuspect(b *builder, r *Record) error {
 	if strings.TrimSpace(r.SuspectRef) == "" {
 		return missingErr("suspectRef", "the agency's own reference for the suspect, e.g. a warrant number")
 	}
-	ref, own := suspectRef(r.SuspectRef, b.prov.Agency)
+	ref, own := ownedRef(r.SuspectRef, b.prov.Agency)
 	s, err := b.artefact("suspectRef", ref, intel.KindSuspect)
 	if err != nil {
 		return err
@@ -79,34 +79,6 @@ func mapSuspectUses(b *builder, r *Record, suspectID string, since time.Time) er
 		b.addLink(l, origin{field: "legalStatusAt", keys: map[string]string{"role": indexed("uses", i, "role")}})
 	}
 	return nil
-}
-
-// suspectRef puts a suspect reference under its filing agency: a reference
-// that starts with an agency code ("KH-GDNP:W-2024-0042") is kept, one that
-// does not gets the record's agency in front. own reports whether the
-// record's agency filed the suspect. The key so says which agency, and so
-// which country, a suspect's personal data belongs to (intel.HomeCountry),
-// and no other agency's record can rewrite it.
-func suspectRef(ref, agency string) (key string, own bool) {
-	ref = strings.TrimSpace(ref)
-	if prefix, _, ok := strings.Cut(ref, ":"); ok && isAgencyCode(prefix) {
-		return ref, strings.EqualFold(prefix, agency)
-	}
-	return agency + ":" + ref, true
-}
-
-// isAgencyCode recognises codes like TH-CIB: a country, a dash, letters and digits.
-func isAgencyCode(s string) bool {
-	country, rest, ok := strings.Cut(s, "-")
-	if !ok || (country != "TH" && country != "KH") || rest == "" {
-		return false
-	}
-	for _, c := range rest {
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // suspectNames trims the names and puts them in Unicode NFC, since Thai and

@@ -76,3 +76,21 @@ func TestMapVictimReport(t *testing.T) {
 		{"ErrTooManyInvolved", func(r *Record) { r.Involved = make([]Involved, maxListItems+1) }, "involved", "at most 500"},
 	})
 }
+
+// TestCaseBelongsToItsReportingAgency: a case reference is filed under the
+// reporting agency, and no other agency's report can rewrite the case.
+func TestCaseBelongsToItsReportingAgency(t *testing.T) {
+	r := goodRecords()[TypeVictimReport]
+	r.CaseRef = "2567-9"
+	b := MustMap(t, r)
+	for _, e := range b.Entities {
+		if e.Kind == intel.KindCase && e.Key != r.Agency+":2567-9" {
+			t.Errorf("unprefixed case stored as %q", e.Key)
+		}
+	}
+	r = goodRecords()[TypeVictimReport]
+	r.Agency = "KH-GDNP"
+	if _, err := Map(r); intel.ErrorField(err) != "caseRef" {
+		t.Errorf("another agency's report of the case: %v", err)
+	}
+}

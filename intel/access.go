@@ -153,14 +153,11 @@ func HomeCountry(e *Entity) Region {
 	switch e.Kind {
 	case KindPerson:
 		return Region(e.Attrs["documentCountry"])
-	case KindSuspect:
-		// Suspect references start with the filing agency's code, whose
-		// first part is its country (TH-CIB:S-0001).
-		country, _, _ := strings.Cut(e.Key, "-")
-		if r := Region(country); r == RegionTH || r == RegionKH {
-			return r
-		}
-		return ""
+	case KindSuspect, KindCase:
+		// Their keys start with the filing agency's code, whose first part
+		// is its country (TH-CIB:S-0001).
+		country, _, _ := strings.Cut(OwnerAgency(e), "-")
+		return Region(country)
 	case KindBankAccount:
 		country, _, _ := strings.Cut(e.Key, ":")
 		return Region(country)
@@ -173,4 +170,20 @@ func HomeCountry(e *Entity) Region {
 		}
 	}
 	return ""
+}
+
+// OwnerAgency is the agency whose records alone describe an entity: the
+// filing agency of a suspect or a case, named at the head of its key
+// ("KH-GDNP:W-2024-0042"). Other agencies report facts about such an
+// entity but never its names, attributes or documents. "" for other kinds.
+func OwnerAgency(e *Entity) string {
+	if e.Kind != KindSuspect && e.Kind != KindCase {
+		return ""
+	}
+	agency, _, ok := strings.Cut(e.Key, ":")
+	country, rest, dash := strings.Cut(agency, "-")
+	if !ok || !dash || rest == "" || (country != string(RegionTH) && country != string(RegionKH)) {
+		return ""
+	}
+	return agency
 }

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -63,6 +64,14 @@ func (e *Entity) Validate(field string) error {
 	if err := checkText(field+".label", e.Label); err != nil {
 		return err
 	}
+	// Keys, labels and spellings name the entity in answers and in the
+	// audit log, which holds no control characters; one in a key would
+	// make every read of the entity unauditable.
+	for _, f := range append([]struct{ name, value string }{{"key", e.Key}, {"label", e.Label}}, textItems("rawForms", e.RawForms)...) {
+		if err := noControl(field+"."+f.name, f.value); err != nil {
+			return err
+		}
+	}
 	if len(e.RawForms) > MaxRawForms {
 		return Errorf(EINVALID, field+".rawForms", "has %d entries, at most %d allowed", len(e.RawForms), MaxRawForms)
 	}
@@ -83,6 +92,24 @@ func (e *Entity) Validate(field string) error {
 		return err
 	}
 	return checkAttrs(field+".attrs", e.Attrs)
+}
+
+func textItems(name string, values []string) []struct{ name, value string } {
+	out := make([]struct{ name, value string }, len(values))
+	for i, v := range values {
+		out[i] = struct{ name, value string }{name, v}
+	}
+	return out
+}
+
+// noControl rejects control characters (C0, DEL and C1).
+func noControl(field, s string) error {
+	for i, c := range s {
+		if unicode.IsControl(c) {
+			return Errorf(EINVALID, field, "holds a control character (%U) at byte %d", c, i)
+		}
+	}
+	return nil
 }
 
 func checkText(field, s string) error {

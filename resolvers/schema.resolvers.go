@@ -78,8 +78,8 @@ func (r *mutationResolver) CreateAgreement(ctx context.Context, input model.Agre
 	return r.createAgreement(ctx, input)
 }
 
-func (r *mutationResolver) ApproveAgreement(ctx context.Context, id string) (*model.Agreement, error) {
-	return r.approveAgreement(ctx, id)
+func (r *mutationResolver) ApproveAgreement(ctx context.Context, id string, validUntil *time.Time) (*model.Agreement, error) {
+	return r.approveAgreement(ctx, id, validUntil)
 }
 
 func (r *mutationResolver) SetAgreementStatus(ctx context.Context, id string, status model.AgreementStatus, reason *string) (*model.Agreement, error) {

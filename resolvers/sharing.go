@@ -239,12 +239,16 @@ func (r *Resolver) setAgreementStatus(ctx context.Context, id string, status mod
 }
 
 // approveAgreement approves for the caller's own country, never the other's.
-func (r *Resolver) approveAgreement(ctx context.Context, id string) (*model.Agreement, error) {
+func (r *Resolver) approveAgreement(ctx context.Context, id string, validUntil *time.Time) (*model.Agreement, error) {
 	req, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	a, err := r.Registry.ApproveAgreement(ctx, req.Principal.Key.ID, id, req.Principal.Agency.Country)
+	var until time.Time
+	if validUntil != nil {
+		until = *validUntil
+	}
+	a, err := r.Registry.ApproveAgreement(ctx, req.Principal.Key.ID, id, req.Principal.Agency.Country, until)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
@@ -78,6 +79,8 @@ func (a auditTrail) InterceptResponse(ctx context.Context, next graphql.Response
 	}
 	for _, e := range resp.Errors {
 		switch e.Extensions["code"] {
+		case resolvers.CodeInternal:
+			entry.Outcome, entry.Detail = access.OutcomeError, "failed: "+e.Message
 		case resolvers.CodeForbidden, resolvers.CodeUnauthenticated:
 			// An operation refused in part but that wrote something is
 			// logged as the write it was, with the refusal in the detail.
@@ -88,7 +91,7 @@ func (a auditTrail) InterceptResponse(ctx context.Context, next graphql.Response
 		}
 	}
 	switch {
-	case entry.Outcome == access.OutcomeDenied, entry.Detail != "":
+	case entry.Outcome != access.OutcomeOK, entry.Detail != "":
 	case entry.Kind == "WRITE" && !self:
 	case entry.Kind == "READ" && len(entry.DataCountries) > 0:
 	default:
@@ -107,6 +110,16 @@ func (a auditTrail) InterceptResponse(ctx context.Context, next graphql.Response
 func (s *Server) audit(ctx context.Context, req *guard.Request, e access.AuditEntry) error {
 	p := req.Principal
 	e.Agency, e.Country, e.KeyID, e.Role = p.Agency.Code, p.Agency.Country, p.Key.ID, p.Key.Role
+	// Ids name what was read or written; one stored before keys were
+	// checked for control characters must not make the read unauditable.
+	for i, id := range e.Entities {
+		e.Entities[i] = strings.Map(func(c rune) rune {
+			if unicode.IsControl(c) {
+				return unicode.ReplacementChar
+			}
+			return c
+		}, id)
+	}
 	if len(e.Entities) > maxAuditEntities {
 		e.Detail = strings.TrimSpace(e.Detail + " (entity list cut to the first " + strconv.Itoa(maxAuditEntities) + ")")
 		e.Entities = e.Entities[:maxAuditEntities]
