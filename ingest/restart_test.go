@@ -32,6 +32,15 @@ func MustNeo4j(t testing.TB) *neo4jstore.Store {
 	if err := s.DeleteAll(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// A million calls left behind would make the next suite's first wipe
+	// the slow one; this test pays for its own.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		if err := s.DeleteAll(ctx); err != nil {
+			t.Errorf("wiping after the test: %v", err)
+		}
+	})
 	return s
 }
 

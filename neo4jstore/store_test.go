@@ -44,7 +44,8 @@ func MustStore(t testing.TB) *neo4jstore.Store {
 func MustEmpty(t testing.TB) *neo4jstore.Store {
 	t.Helper()
 	s := MustStore(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	// Generous: the first wipe may follow a suite that left a large graph.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if err := s.DeleteAll(ctx); err != nil {
 		t.Fatal(err)
