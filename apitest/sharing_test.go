@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/rediscache"
@@ -469,4 +471,24 @@ func TestAttemptsAroundTheRulesFail(t *testing.T) {
 			t.Errorf("a refused answer wrote %d entities", after-before)
 		}
 	})
+}
+
+// TestWipingTheGraphKeepsTheAuditLog: the seed command and the tests wipe
+// the Neo4j graph, which shares its database with the registry; the
+// append-only audit log must survive that.
+func TestWipingTheGraphKeepsTheAuditLog(t *testing.T) {
+	ctx := context.Background()
+	neo := MustNeo4j(t)
+	reg, _ := accesstest.Neo4jRegistry(t, os.Getenv("NEO4J_URI"))
+	before, err := reg.QueryAudit(ctx, access.AuditFilter{Limit: access.MaxAuditLimit})
+	if err != nil || len(before) == 0 {
+		t.Fatalf("audit before: %d entries, %v", len(before), err)
+	}
+	if err := neo.DeleteAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := reg.QueryAudit(ctx, access.AuditFilter{Limit: access.MaxAuditLimit})
+	if err != nil || len(after) != len(before) {
+		t.Fatalf("audit after wiping the graph: %d entries (was %d), %v", len(after), len(before), err)
+	}
 }

@@ -69,12 +69,16 @@ func (s *Store) InstanceID(ctx context.Context) (string, error) {
 	})
 }
 
-// deleteAll removes every node and relationship in batches, each its own
-// transaction, so that wiping a large graph never needs one huge transaction.
-const deleteAll = `MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`
+// deleteAll removes the graph's nodes and relationships in batches, each its
+// own transaction, so that wiping a large graph never needs one huge
+// transaction. Only the graph's own labels are touched: the access
+// registry kept in the same database (agencies, keys, agreements and the
+// append-only audit log) is not the graph's to wipe.
+const deleteAll = `MATCH (n) WHERE n:Entity OR n:ScamGraphInstance
+CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`
 
-// DeleteAll wipes the database. Tests use it between checks, and the seed
-// command before loading a fresh demo world.
+// DeleteAll wipes the graph. Tests use it between checks, and the seed
+// command before loading a fresh demo world; neither may erase the audit log.
 func (s *Store) DeleteAll(ctx context.Context) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
