@@ -33,8 +33,8 @@ type Options struct {
 }
 
 // DefaultBatchSize was chosen by measurement (see the closing notes of the
-// ingest issue): larger batches stop paying off on Neo4j past about a
-// thousand call records, and one transaction stays small.
+// ingest issues): past about a thousand call records a batch costs Neo4j
+// more per record, not less, and one transaction stays small.
 const DefaultBatchSize = 1000
 
 func (o Options) withDefaults() Options {
@@ -65,9 +65,13 @@ type chunk struct {
 // Run reads records from dec, maps them concurrently, writes them in
 // batches to store, and hands every record's Result to emit in input
 // order. Reading and mapping run ahead of writing, with at most a few
-// batches in memory, so input of any size streams through. A rejected
-// record never stops its batch; a write that keeps failing past RetryFor
-// stops the run with an error, and every batch reported before it is durable.
+// batches in memory, so input of any size streams through. A batch's
+// duplicate check overlaps the writes of the batches before it, and two
+// batches that share no entity or link are written at once; statuses and
+// the stored graph are nonetheless exactly those of writing the records one
+// by one. A rejected record never stops its batch; a write that keeps
+// failing past RetryFor stops the run with an error, and every batch
+// reported before it is durable.
 func Run(ctx context.Context, store intel.Store, dec Decoder, opts Options, emit func(Result) error) (Totals, error) {
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithCancel(ctx)
@@ -101,6 +105,60 @@ func Run(ctx context.Context, store intel.Store, dec Decoder, opts Options, emit
 
 	w := &writer{store: store, opts: opts}
 	var totals Totals
+	// report hands a durable batch's results to emit, in input order, and
+	// checkpoints after it.
+	report := func(items []item) error {
+		for _, it := range items {
+			totals.add(it.result)
+			if err := emit(it.result); err != nil {
+				return err
+			}
+		}
+		totals.Batches++
+		if opts.Checkpoint != nil && len(items) > 0 {
+			last := items[len(items)-1].raw
+			return opts.Checkpoint(last.Line, last.Offset, totals)
+		}
+		return nil
+	}
+
+	// A batch is checked for duplicates while earlier ones are written, so
+	// that the store is never idle while the writer waits for its reads;
+	// and two batches are written at once when they share no entity or
+	// link, so that the store works on one while the other travels. A
+	// batch that shares anything with a batch being written waits for it,
+	// so a later record always lands after an earlier one about the same
+	// facts, as it would one by one.
+	var flights []*flight
+	defer func() {
+		if len(flights) > 0 {
+			cancel()
+			for _, f := range flights {
+				<-f.done
+			}
+		}
+	}()
+	// land waits for the oldest batch being written and reports it.
+	land := func() (asPlanned bool, err error) {
+		f := flights[0]
+		flights = flights[1:]
+		out := <-f.done
+		if out.err != nil {
+			return false, out.err
+		}
+		return out.asPlanned, report(f.plan.items)
+	}
+	landAll := func() (asPlanned bool, err error) {
+		asPlanned = true
+		for len(flights) > 0 {
+			ok, err := land()
+			if err != nil {
+				return false, err
+			}
+			asPlanned = asPlanned && ok
+		}
+		return asPlanned, nil
+	}
 	pending := map[int]chunk{}
 	next := 0
 	for c := range mapped {
@@ -112,28 +170,68 @@ func Run(ctx context.Context, store intel.Store, dec Decoder, opts Options, emit
 			}
 			delete(pending, next)
 			next++
-			if err := w.write(ctx, c.items); err != nil {
+			var flying inFlight
+			var plans []*plan
+			for _, f := range flights {
+				flying, plans = append(flying, f.plan.after), append(plans, f.plan)
+			}
+			p, err := w.prepare(ctx, c.items, flying)
+			if err != nil && !errors.Is(err, errUnread) {
+				if _, lerr := landAll(); lerr != nil {
+					return totals, lerr
+				}
 				return totals, err
 			}
-			for _, it := range c.items {
-				totals.add(it.result)
-				if err := emit(it.result); err != nil {
-					return totals, err
+			switch {
+			case err != nil || !p.sharesNothingWith(plans):
+				asPlanned, lerr := landAll()
+				if lerr != nil {
+					return totals, lerr
+				}
+				if err != nil || !asPlanned {
+					// The check needs, or relied on, what the batches just
+					// written left; now that they are durable, read it.
+					if p, err = w.prepare(ctx, c.items, nil); err != nil {
+						return totals, err
+					}
+				}
+			case len(flights) == writesInFlight:
+				if _, lerr := land(); lerr != nil {
+					return totals, lerr
 				}
 			}
-			totals.Batches++
-			if opts.Checkpoint != nil && len(c.items) > 0 {
-				last := c.items[len(c.items)-1].raw
-				if err := opts.Checkpoint(last.Line, last.Offset, totals); err != nil {
-					return totals, err
-				}
-			}
+			f := &flight{plan: p, done: make(chan writeOutcome, 1)}
+			flights = append(flights, f)
+			go func() {
+				asPlanned, err := w.commit(ctx, f.plan)
+				f.done <- writeOutcome{asPlanned: asPlanned, err: err}
+			}()
 		}
+	}
+	if _, err := landAll(); err != nil {
+		return totals, err
 	}
 	if err := ctx.Err(); err != nil {
 		return totals, err
 	}
 	return totals, <-readErr
+}
+
+// writesInFlight is how many batches that share nothing are written at
+// once: two keep the store busy while one batch's rows are built and sent
+// and its commit acknowledged; more only queue up in the store.
+const writesInFlight = 2
+
+// flight is a batch being written.
+type flight struct {
+	plan *plan
+	done chan writeOutcome
+}
+
+// writeOutcome is how the write of one batch ended (see writer.commit).
+type writeOutcome struct {
+	asPlanned bool
+	err       error
 }
 
 // readChunks cuts the decoded stream into batches.

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,23 +76,30 @@ func addPrefixed(props map[string]any, prefix string, m map[string]string) map[s
 	return props
 }
 
-// entityRow is the parameter row of one entity upsert.
-// entityRow carries what an existing node merges in, and under "created"
-// the whole state of a node seen for the first time (see upsertEntities).
-func entityRow(e intel.Entity, now time.Time) map[string]any {
-	attrs := addPrefixed(prefixed(e.Attrs), sensitivePrefix, e.Sensitive)
-	first := intel.MergeEntity(nil, e, now)
-	created := addPrefixed(prefixed(first.Attrs), sensitivePrefix, first.Sensitive)
-	for k, v := range map[string]any{
-		"id": first.ID, "kind": string(first.Kind), "key": first.Key, "label": first.Label,
-		"rawForms": nonNil(first.RawForms), "markers": nonNil(first.Markers), "firstIngested": first.FirstIngested.UnixMilli(),
-	} {
-		created[k] = v
-	}
+// entityRow is the parameter row of one entity upsert (mergeEntityClause):
+// what a first sighting stores and what an existing node merges in are the
+// same fields, so each is sent once. Raw forms and markers go as sorted
+// sets, as intel.MergeEntity keeps them; attrs holds the attributes and the
+// sensitive fields under their prefixes.
+func entityRow(e intel.Entity) map[string]any {
 	return map[string]any{
-		"id": e.ID, "label": e.Label, "rawForms": nonNil(e.RawForms), "markers": nonNil(e.Markers),
-		"attrs": attrs, "created": created,
+		"id": e.ID, "kind": string(e.Kind), "key": e.Key, "label": e.Label,
+		"rawForms": setOf(e.RawForms), "markers": setOf(e.Markers),
+		"attrs": addPrefixed(prefixed(e.Attrs), sensitivePrefix, e.Sensitive),
 	}
+}
+
+// setOf is s as intel.MergeEntity stores raw forms and markers: distinct,
+// non-empty and sorted, never nil. The lists are short (intel bounds them).
+func setOf(s []string) []string {
+	out := make([]string, 0, len(s))
+	for _, v := range s {
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func nonNil(s []string) []string {
@@ -120,23 +128,27 @@ func entityFrom(v any) (intel.Entity, error) {
 	}, nil
 }
 
-// linkRow is the parameter row of one link upsert; props is the complete
-// property map the relationship is set to.
-func linkRow(l intel.Link) map[string]any {
-	start, end := l.Span()
-	props := addPrefixed(prefixed(l.Attrs), sensitivePrefix, l.Sensitive)
-	for k, v := range map[string]any{
-		"id": l.ID, "eventKey": l.EventKey, "agency": l.Agency, "country": string(l.Country),
-		"observedAt": msOrNil(l.ObservedAt), "validFrom": msOrNil(l.ValidFrom), "validUntil": msOrNil(l.ValidUntil),
-		"evidenceRef": l.EvidenceRef, "confidence": l.Confidence, "legalBasis": l.LegalBasis,
-		"visibility": string(l.Visibility), "tStart": start, "tEnd": end,
-	} {
-		props[k] = v
-	}
+// linkProps is the complete property map a link's relationship is set to,
+// but for ingestedAt, which the store keeps from the link's first write.
+func linkProps(l intel.Link) map[string]any {
+	props := make(map[string]any, len(l.Attrs)+len(l.Sensitive)+13)
+	addPrefixed(props, attrPrefix, l.Attrs)
+	addPrefixed(props, sensitivePrefix, l.Sensitive)
+	props["id"], props["eventKey"], props["agency"], props["country"] = l.ID, l.EventKey, l.Agency, string(l.Country)
+	props["observedAt"], props["validFrom"], props["validUntil"] = msOrNil(l.ObservedAt), msOrNil(l.ValidFrom), msOrNil(l.ValidUntil)
+	props["evidenceRef"], props["confidence"], props["legalBasis"] = l.EvidenceRef, l.Confidence, l.LegalBasis
+	props["visibility"] = string(l.Visibility)
+	props["tStart"], props["tEnd"] = l.Span()
+	return props
+}
+
+// linkStubRow is the parameter row of a link whose ends may not be stored
+// yet (upsertLinksTemplate): its properties and what a stub end needs.
+func linkStubRow(l intel.Link) map[string]any {
 	fk, fkey, _ := intel.SplitEntityID(l.From)
 	tk, tkey, _ := intel.SplitEntityID(l.To)
 	return map[string]any{
-		"id": l.ID, "from": l.From, "to": l.To, "props": props,
+		"from": l.From, "to": l.To, "props": linkProps(l),
 		"fromKind": string(fk), "fromKey": fkey, "toKind": string(tk), "toKey": tkey,
 	}
 }

@@ -4,198 +4,215 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-// upsertEntities merges entities the way intel.MergeEntity does: label
-// replaced when given, attributes replaced key by key, raw forms and
-// markers accumulated as sets, firstIngested set once.
-// A new node gets its whole state in one map assignment (row.created, what
-// intel.MergeEntity makes of a first sighting), which is much cheaper than
-// the merge expressions an existing node needs.
-const upsertEntities = `
-UNWIND $rows AS row
+// mergeEntityClause merges one entity row the way intel.MergeEntity does:
+// a new node gets the whole state of a first sighting (label defaulting to
+// the key, firstIngested now); an existing one has its label replaced when
+// one is given, attributes replaced key by key and raw forms and markers
+// accumulated as sets. Rows carry raw forms and markers as sorted sets
+// already, so both branches read the same few fields and no field is sent
+// twice. It is spliced into the statements below, never built from input.
+const mergeEntityClause = `
 MERGE (n:Entity {id: row.id})
-  ON CREATE SET n = row.created
-  ON MATCH SET n.label = CASE WHEN row.label = '' THEN n.label ELSE row.label END,
+  ON CREATE SET n = row.attrs, n.id = row.id, n.kind = row.kind, n.key = row.key,
+                n.label = CASE row.label WHEN '' THEN row.key ELSE row.label END,
+                n.rawForms = row.rawForms, n.markers = row.markers, n.firstIngested = $now
+  ON MATCH SET n.label = CASE row.label WHEN '' THEN n.label ELSE row.label END,
                n.rawForms = row.rawForms + [x IN n.rawForms WHERE NOT x IN row.rawForms],
                n.markers = row.markers + [x IN n.markers WHERE NOT x IN row.markers],
                n += row.attrs`
 
-// upsertLinksTemplate merges one link type's links, creating missing ends as
-// stubs (like intel.StubEntity) and keeping the first ingestedAt. %s is the
-// relationship type, taken from the intel.LinkSpecs registry, never from input.
-const upsertLinksTemplate = `
-UNWIND $rows AS row
-MERGE (a:Entity {id: row.from})
-  ON CREATE SET a.kind = row.fromKind, a.key = row.fromKey, a.label = row.fromKey,
-                a.firstIngested = $now, a.rawForms = [], a.markers = []
-MERGE (b:Entity {id: row.to})
-  ON CREATE SET b.kind = row.toKind, b.key = row.toKey, b.label = row.toKey,
-                b.firstIngested = $now, b.rawForms = [], b.markers = []
-MERGE (a)-[r:%s {id: row.id}]->(b)
-  ON CREATE SET r.ingestedAt = $now
-WITH r, row, r.ingestedAt AS ingestedAt
-SET r = row.props
-SET r.ingestedAt = ingestedAt`
+// upsertEntities merges a batch's entities when none of its links joins
+// two of them (see upsertEntitiesAndLinksTemplate for when some do).
+const upsertEntities = `
+UNWIND $entities AS row` + mergeEntityClause
 
-// upsertLinksBetweenTemplate is upsertLinksTemplate for links whose ends
-// the same transaction has just upserted: it finds them by index instead of
-// merging them again, which halves the work of a typical ingest batch.
+// mergeLinkClause merges one link by id between the bound nodes a and b:
+// the id's uniqueness constraint gives MERGE a locking index seek, so a
+// link is found in constant time however many links its ends have, and a
+// retried or concurrent batch finds the link instead of adding a second.
+// A new link gets its properties and ingestedAt; a stored one is replaced
+// but keeps its first ingestedAt (the map is built before it is assigned).
+// %s is the relationship type, taken from the intel.LinkSpecs registry,
+// never from input.
+const mergeLinkClause = `
+MERGE (a)-[r:%s {id: props.id}]->(b)
+  ON CREATE SET r = props, r.ingestedAt = $now
+  ON MATCH SET r = props{.*, ingestedAt: r.ingestedAt}`
+
+// upsertEntitiesAndLinksTemplate merges a batch's entities and then the
+// links of one type that join two of them, in one statement: the merged
+// nodes are collected in row order, and each link names its ends by their
+// position in $entities, so it reaches them without a second index lookup.
+// This is what most of an import's batches are (two numbers and a call).
+const upsertEntitiesAndLinksTemplate = `
+UNWIND range(0, size($entities) - 1) AS i
+WITH i, $entities[i] AS row` + mergeEntityClause + `
+WITH i, n ORDER BY i
+WITH collect(n) AS nodes
+UNWIND $links AS link
+WITH nodes[link.a] AS a, nodes[link.b] AS b, link.props AS props` + mergeLinkClause
+
+// upsertLinksBetweenTemplate merges links of a further type between
+// entities of the same batch, which the statement before has merged: they
+// are found by index rather than merged again.
 const upsertLinksBetweenTemplate = `
-UNWIND $rows AS row
-MATCH (a:Entity {id: row.from}) USING INDEX a:Entity(id)
-MATCH (b:Entity {id: row.to}) USING INDEX b:Entity(id)
-MERGE (a)-[r:%s {id: row.id}]->(b)
-  ON CREATE SET r.ingestedAt = $now
-WITH r, row, r.ingestedAt AS ingestedAt
-SET r = row.props
-SET r.ingestedAt = ingestedAt`
+UNWIND $links AS link
+MATCH (a:Entity {id: link.from}) USING INDEX a:Entity(id)
+MATCH (b:Entity {id: link.to}) USING INDEX b:Entity(id)
+WITH a, b, link.props AS props` + mergeLinkClause
 
-// existingLinksTemplate lists which of a type's link ids are stored.
-const existingLinksTemplate = `
-UNWIND $ids AS id
-MATCH ()-[r:%[1]s {id: id}]->() USING INDEX r:%[1]s(id)
-RETURN r.id AS id`
+// upsertLinksTemplate merges links whose ends are not in the batch,
+// creating missing ends as stubs (like intel.StubEntity).
+const upsertLinksTemplate = `
+UNWIND $links AS link
+MERGE (a:Entity {id: link.from})
+  ON CREATE SET a.kind = link.fromKind, a.key = link.fromKey, a.label = link.fromKey,
+                a.firstIngested = $now, a.rawForms = [], a.markers = []
+MERGE (b:Entity {id: link.to})
+  ON CREATE SET b.kind = link.toKind, b.key = link.toKey, b.label = link.toKey,
+                b.firstIngested = $now, b.rawForms = [], b.markers = []
+WITH a, b, link.props AS props` + mergeLinkClause
 
-// createLinksBetweenTemplate creates links known to be new between entities
-// of the same batch: no MERGE, one property map. Should another transaction
-// create one of them first, the id constraint fails this one, and Upsert
-// runs again, finding the link stored.
-const createLinksBetweenTemplate = `
-UNWIND $rows AS row
-MATCH (a:Entity {id: row.from}) USING INDEX a:Entity(id)
-MATCH (b:Entity {id: row.to}) USING INDEX b:Entity(id)
-CREATE (a)-[r:%s]->(b)
-SET r = row.props, r.ingestedAt = $now`
-
-// linkStatements holds each link type's statements.
-type linkStatements struct{ merge, mergeBetween, existing, createBetween string }
+// linkStatements holds one link type's statements.
+type linkStatements struct{ withEntities, between, withStubs string }
 
 var linkStatementsByType = func() map[intel.LinkType]linkStatements {
 	m := map[intel.LinkType]linkStatements{}
 	for _, spec := range intel.LinkSpecs {
 		m[spec.Type] = linkStatements{
-			merge:         fmt.Sprintf(upsertLinksTemplate, spec.Type),
-			mergeBetween:  fmt.Sprintf(upsertLinksBetweenTemplate, spec.Type),
-			existing:      fmt.Sprintf(existingLinksTemplate, spec.Type),
-			createBetween: fmt.Sprintf(createLinksBetweenTemplate, spec.Type),
+			withEntities: fmt.Sprintf(upsertEntitiesAndLinksTemplate, spec.Type),
+			between:      fmt.Sprintf(upsertLinksBetweenTemplate, spec.Type),
+			withStubs:    fmt.Sprintf(upsertLinksTemplate, spec.Type),
 		}
 	}
 	return m
 }()
 
-// Upsert writes the batch in one managed transaction: entities with one
-// UNWIND statement, then each link type's links: the new ones between
-// entities of this batch created outright, the others merged. Rows are
-// sorted by id so that concurrent batches take locks in the same order and
-// rarely deadlock (the driver retries when they do).
+// step is one statement of an upsert with its rows.
+type step struct {
+	stmt     string
+	entities []map[string]any
+	links    []map[string]any
+}
+
+// Upsert writes the batch in one managed transaction: one statement for
+// the entities together with the first link type's links between them,
+// then, per further type, one for its links between the batch's entities,
+// and per type one for links with an end outside the batch. A batch of
+// calls is one statement. Rows are sorted by id so that concurrent batches
+// take locks in the same order and rarely deadlock (the driver retries
+// when they do).
 func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, error) {
 	b = b.Clone()
 	if err := b.Validate(); err != nil {
 		return intel.UpsertResult{}, err
 	}
-	now := s.now()
-	nowMS := now.UnixMilli()
-	var entityRows []map[string]any
-	sort.SliceStable(b.Entities, func(i, j int) bool { return b.Entities[i].ID < b.Entities[j].ID })
-	inBatch := make(map[string]bool, len(b.Entities))
-	for _, e := range b.Entities {
-		entityRows = append(entityRows, entityRow(e, now))
-		inBatch[e.ID] = true
-	}
-	sort.SliceStable(b.Links, func(i, j int) bool { return b.Links[i].ID < b.Links[j].ID })
-	byType := map[intel.LinkType][]intel.Link{}
-	for _, l := range b.Links {
-		byType[l.Type] = append(byType[l.Type], l)
-	}
+	steps := upsertSteps(b)
+	now := s.now().UnixMilli()
 	for attempt := 1; ; attempt++ {
 		res, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (intel.UpsertResult, error) {
 			var res intel.UpsertResult
-			run := func(stmt string, rows []map[string]any) error {
-				if len(rows) == 0 {
-					return nil
-				}
-				r, err := tx.Run(ctx, stmt, map[string]any{"rows": rows, "now": nowMS})
-				if err != nil {
-					return err
-				}
-				sum, err := r.Consume(ctx)
-				if err != nil {
-					return err
-				}
-				res.EntitiesCreated += sum.Counters().NodesCreated()
-				res.LinksCreated += sum.Counters().RelationshipsCreated()
-				return nil
-			}
-			if err := run(upsertEntities, entityRows); err != nil {
-				return res, err
-			}
-			for _, spec := range intel.LinkSpecs {
-				links := byType[spec.Type]
-				if len(links) == 0 {
-					continue
-				}
-				stmts := linkStatementsByType[spec.Type]
-				stored, err := existingLinkIDs(ctx, tx, stmts.existing, links)
+			for _, st := range steps {
+				params := map[string]any{"now": now, "entities": st.entities, "links": st.links}
+				r, err := tx.Run(ctx, st.stmt, params)
 				if err != nil {
 					return res, err
 				}
-				var merge, mergeBetween, createBetween []map[string]any
-				created := map[string]bool{}
-				for _, l := range links {
-					row := linkRow(l)
-					switch between := inBatch[l.From] && inBatch[l.To]; {
-					case between && !stored[l.ID] && !created[l.ID]:
-						createBetween = append(createBetween, row)
-						created[l.ID] = true
-					case between:
-						mergeBetween = append(mergeBetween, row)
-					default:
-						merge = append(merge, row)
-					}
+				sum, err := r.Consume(ctx)
+				if err != nil {
+					return res, err
 				}
-				for _, step := range []struct {
-					stmt string
-					rows []map[string]any
-				}{{stmts.createBetween, createBetween}, {stmts.mergeBetween, mergeBetween}, {stmts.merge, merge}} {
-					if err := run(step.stmt, step.rows); err != nil {
-						return res, err
-					}
-				}
+				res.EntitiesCreated += sum.Counters().NodesCreated()
+				res.LinksCreated += sum.Counters().RelationshipsCreated()
 			}
 			return res, nil
 		})
+		// Node and link merges lock what they find, so concurrent batches
+		// wait for each other rather than fail; should a constraint still
+		// report a race, the batch runs again and finds what the other wrote.
 		if err == nil || attempt == 3 || !isConstraintRace(err) {
 			return res, err
 		}
 	}
 }
 
-// existingLinkIDs reads which of the links are already stored.
-func existingLinkIDs(ctx context.Context, tx neo4j.ManagedTransaction, stmt string, links []intel.Link) (map[string]bool, error) {
-	ids := make([]string, len(links))
-	for i, l := range links {
-		ids[i] = l.ID
+// upsertSteps plans a validated batch's statements: first the entities,
+// with the links of the first type that has any between them, then the
+// other types' links between them, then links with ends outside the batch,
+// so that those find the batch's entities already merged. Rows are built
+// once, before the transaction, so that a retried transaction costs no
+// more Go work than the first.
+func upsertSteps(b intel.Batch) []step {
+	entities := make([]map[string]any, len(b.Entities))
+	position := make(map[string]int, len(b.Entities))
+	for i, k := range sortedByID(b.Entities, func(e *intel.Entity) string { return e.ID }) {
+		e := &b.Entities[k]
+		entities[i] = entityRow(*e)
+		position[e.ID] = i
 	}
-	r, err := tx.Run(ctx, stmt, map[string]any{"ids": ids})
-	if err != nil {
-		return nil, err
+	byType := map[intel.LinkType][]*intel.Link{}
+	for _, k := range sortedByID(b.Links, func(l *intel.Link) string { return l.ID }) {
+		l := &b.Links[k]
+		byType[l.Type] = append(byType[l.Type], l)
 	}
-	out := map[string]bool{}
-	for r.Next(ctx) {
-		id, _ := r.Record().Get("id")
-		out[str(id)] = true
+	lead := step{stmt: upsertEntities, entities: entities}
+	var between, withStubs []step
+	for _, spec := range intel.LinkSpecs {
+		stmts := linkStatementsByType[spec.Type]
+		leads := len(entities) > 0 && lead.links == nil
+		var inBatch, outside []map[string]any
+		for _, l := range byType[spec.Type] {
+			from, fromIn := position[l.From]
+			to, toIn := position[l.To]
+			switch {
+			case fromIn && toIn && leads:
+				inBatch = append(inBatch, map[string]any{"a": from, "b": to, "props": linkProps(*l)})
+			case fromIn && toIn:
+				inBatch = append(inBatch, map[string]any{"from": l.From, "to": l.To, "props": linkProps(*l)})
+			default:
+				outside = append(outside, linkStubRow(*l))
+			}
+		}
+		switch {
+		case len(inBatch) > 0 && leads:
+			lead = step{stmt: stmts.withEntities, entities: entities, links: inBatch}
+		case len(inBatch) > 0:
+			between = append(between, step{stmt: stmts.between, links: inBatch})
+		}
+		if len(outside) > 0 {
+			withStubs = append(withStubs, step{stmt: stmts.withStubs, links: outside})
+		}
 	}
-	return out, r.Err()
+	var steps []step
+	if len(entities) > 0 {
+		steps = append(steps, lead)
+	}
+	return append(append(steps, between...), withStubs...)
 }
 
-// isConstraintRace reports the id constraint failing because a concurrent
-// transaction created the same link between our check and our create.
+// sortedByID returns the indexes of items in the order of their ids, equal
+// ids in input order, so that a later item with the same id is written
+// after an earlier one. Sorting indexes is much cheaper than moving the
+// items, which are large structs.
+func sortedByID[T any](items []T, id func(*T) string) []int {
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(id(&items[a]), id(&items[b])) })
+	return order
+}
+
+// isConstraintRace reports a uniqueness constraint failing because a
+// concurrent transaction created the same node or link first.
 func isConstraintRace(err error) bool {
 	var nerr *neo4j.Neo4jError
 	return errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed"
