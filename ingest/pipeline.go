@@ -24,6 +24,14 @@ type Options struct {
 	// RetryFor is how long a failing write is retried before the run gives
 	// up (default 5 minutes): long enough to ride out a database restart.
 	RetryFor time.Duration
+	// Reads, when set, is the store the duplicate check reads instead of
+	// the one written to. The import command passes the store beneath the
+	// Redis cache: the check reads thousands of ids per batch that no
+	// lookup asks for again, so through the cache each read would cost a
+	// Redis round trip first and fill the cache with entries nobody reads.
+	// Writes still go through the cache, which drops the entries they
+	// touch. Reads must see the same data as the written store.
+	Reads intel.Store
 	// Logger receives retry notices.
 	Logger zerolog.Logger
 	// Checkpoint, when set, is called after each batch is durable with the
@@ -37,12 +45,15 @@ type Options struct {
 // more per record, not less, and one transaction stays small.
 const DefaultBatchSize = 1000
 
-func (o Options) withDefaults() Options {
+func (o Options) withDefaults(store intel.Store) Options {
 	if o.BatchSize <= 0 {
 		o.BatchSize = DefaultBatchSize
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Reads == nil {
+		o.Reads = store
 	}
 	if o.RetryFor <= 0 {
 		o.RetryFor = 5 * time.Minute
@@ -73,7 +84,7 @@ type chunk struct {
 // failing past RetryFor stops the run with an error, and every batch
 // reported before it is durable.
 func Run(ctx context.Context, store intel.Store, dec Decoder, opts Options, emit func(Result) error) (Totals, error) {
-	opts = opts.withDefaults()
+	opts = opts.withDefaults(store)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 

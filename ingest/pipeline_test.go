@@ -133,3 +133,40 @@ func TestRunSplitsBatchesLargerThanTheStoreTakes(t *testing.T) {
 		t.Errorf("%d links stored, want 4000", links)
 	}
 }
+
+// writeOnly is a store whose reads fail the test: what Options.Reads
+// must keep the duplicate check away from.
+type writeOnly struct {
+	intel.Store
+	t *testing.T
+}
+
+func (w writeOnly) GetLinks(context.Context, []string) (map[string]intel.Link, error) {
+	w.t.Error("the duplicate check read links from the store written to, not Options.Reads")
+	return nil, nil
+}
+
+func (w writeOnly) GetEntities(context.Context, []string) (map[string]intel.Entity, error) {
+	w.t.Error("the duplicate check read entities from the store written to, not Options.Reads")
+	return nil, nil
+}
+
+// The import command writes through the Redis cache but reads beneath it
+// (Options.Reads): the duplicate check must read only from Reads and still
+// see what the writes stored.
+func TestRunReadsForDuplicatesFromOptionsReads(t *testing.T) {
+	s := MustEmbedded(t)
+	const n = 3000
+	opts := ingest.Options{BatchSize: 400, Reads: s}
+	first, _ := MustRun(t, writeOnly{Store: s, t: t}, &ingest.SyntheticCalls{N: n}, opts)
+	if first.Accepted != n {
+		t.Fatalf("first run %+v", first)
+	}
+	again, _ := MustRun(t, writeOnly{Store: s, t: t}, &ingest.SyntheticCalls{N: n}, opts)
+	if again.Duplicate != n || again.Accepted != 0 {
+		t.Errorf("replay %+v, want all %d duplicate: the reads missed the writes", again, n)
+	}
+	if _, links := s.Counts(); links != n {
+		t.Errorf("%d links stored, want %d", links, n)
+	}
+}

@@ -117,7 +117,7 @@ func (w *writer) prepare(ctx context.Context, items []item, flying inFlight) (*p
 	knownLinks := map[string]intel.Link{}
 	if len(linkIDs) > 0 {
 		err := w.retry(ctx, func() (err error) {
-			knownLinks, err = w.store.GetLinks(ctx, linkIDs)
+			knownLinks, err = w.opts.Reads.GetLinks(ctx, linkIDs)
 			return err
 		})
 		if err != nil {
@@ -171,7 +171,7 @@ func (w *writer) prepare(ctx context.Context, items []item, flying inFlight) (*p
 	if len(read) > 0 {
 		var stored map[string]intel.Entity
 		err := w.retry(ctx, func() (err error) {
-			stored, err = w.store.GetEntities(ctx, read)
+			stored, err = w.opts.Reads.GetEntities(ctx, read)
 			return err
 		})
 		if err != nil {

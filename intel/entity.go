@@ -2,6 +2,7 @@ package intel
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -47,91 +48,115 @@ const (
 
 // Validate checks that e is fit to store: a known kind, a non-empty key, an ID
 // that matches them and bounded text. Keys are expected to be canonical
-// already (see ParseIdentifier); Validate does not re-parse them.
-func (e *Entity) Validate(field string) error {
+// already (see ParseIdentifier); Validate does not re-parse them. field
+// prefixes error fields (e.g. "entities[3]").
+func (e *Entity) Validate(field string) error { return e.validate(fieldPath{base: field, index: -1}) }
+
+func (e *Entity) validate(at fieldPath) error {
 	if !e.Kind.Valid() {
-		return Errorf(EINVALID, field+".kind", "unknown kind %q", e.Kind)
+		return Errorf(EINVALID, at.sub("kind"), "unknown kind %q", e.Kind)
 	}
 	if strings.TrimSpace(e.Key) == "" {
-		return Errorf(EINVALID, field+".key", "must not be empty")
+		return Errorf(EINVALID, at.sub("key"), "must not be empty")
 	}
 	if e.ID != EntityID(e.Kind, e.Key) {
-		return Errorf(EINVALID, field+".id", "is %q but kind and key make %q", e.ID, EntityID(e.Kind, e.Key))
+		return Errorf(EINVALID, at.sub("id"), "is %q but kind and key make %q", e.ID, EntityID(e.Kind, e.Key))
 	}
-	if err := checkText(field+".key", e.Key); err != nil {
+	if err := checkText(at, "key", e.Key); err != nil {
 		return err
 	}
-	if err := checkText(field+".label", e.Label); err != nil {
+	if err := checkText(at, "label", e.Label); err != nil {
 		return err
 	}
 	// Keys, labels and spellings name the entity in answers and in the
 	// audit log, which holds no control characters; one in a key would
 	// make every read of the entity unauditable.
-	for _, f := range append([]struct{ name, value string }{{"key", e.Key}, {"label", e.Label}}, textItems("rawForms", e.RawForms)...) {
-		if err := noControl(field+"."+f.name, f.value); err != nil {
+	if err := noControl(at, "key", e.Key); err != nil {
+		return err
+	}
+	if err := noControl(at, "label", e.Label); err != nil {
+		return err
+	}
+	for _, r := range e.RawForms {
+		if err := noControl(at, "rawForms", r); err != nil {
 			return err
 		}
 	}
 	if len(e.RawForms) > MaxRawForms {
-		return Errorf(EINVALID, field+".rawForms", "has %d entries, at most %d allowed", len(e.RawForms), MaxRawForms)
+		return Errorf(EINVALID, at.sub("rawForms"), "has %d entries, at most %d allowed", len(e.RawForms), MaxRawForms)
 	}
 	for _, r := range e.RawForms {
-		if err := checkText(field+".rawForms", r); err != nil {
+		if err := checkText(at, "rawForms", r); err != nil {
 			return err
 		}
 	}
 	if len(e.Markers) > maxMarkers {
-		return Errorf(EINVALID, field+".markers", "has %d entries, at most %d allowed", len(e.Markers), maxMarkers)
+		return Errorf(EINVALID, at.sub("markers"), "has %d entries, at most %d allowed", len(e.Markers), maxMarkers)
 	}
 	for _, m := range e.Markers {
-		if err := checkText(field+".markers", m); err != nil {
+		if err := checkText(at, "markers", m); err != nil {
 			return err
 		}
 	}
-	if err := checkAttrs(field+".sensitive", e.Sensitive); err != nil {
+	if err := checkAttrs(at, "sensitive", e.Sensitive); err != nil {
 		return err
 	}
-	return checkAttrs(field+".attrs", e.Attrs)
+	return checkAttrs(at, "attrs", e.Attrs)
 }
 
-func textItems(name string, values []string) []struct{ name, value string } {
-	out := make([]struct{ name, value string }, len(values))
-	for i, v := range values {
-		out[i] = struct{ name, value string }{name, v}
+// fieldPath names the item being validated, such as "links[3]", for the
+// errors about its fields. The name is built only when an error needs it:
+// a batch of a thousand records has tens of thousands of fields that pass,
+// and every batch is validated on its way into a store.
+type fieldPath struct {
+	base  string
+	index int // < 0: base alone
+}
+
+// sub names a field of the item: "links[3].agency".
+func (p fieldPath) sub(name string) string {
+	s := p.base
+	if p.index >= 0 {
+		s += "[" + strconv.Itoa(p.index) + "]"
 	}
-	return out
+	if name == "" {
+		return s
+	}
+	if s == "" {
+		return name
+	}
+	return s + "." + name
 }
 
-// noControl rejects control characters (C0, DEL and C1).
-func noControl(field, s string) error {
+func noControl(at fieldPath, name, s string) error {
 	for i, c := range s {
 		if unicode.IsControl(c) {
-			return Errorf(EINVALID, field, "holds a control character (%U) at byte %d", c, i)
+			return Errorf(EINVALID, at.sub(name), "holds a control character (%U) at byte %d", c, i)
 		}
 	}
 	return nil
 }
 
-func checkText(field, s string) error {
+func checkText(at fieldPath, name, s string) error {
 	if len(s) > MaxTextLength {
-		return Errorf(EINVALID, field, "is %d bytes long, at most %d allowed", len(s), MaxTextLength)
+		return Errorf(EINVALID, at.sub(name), "is %d bytes long, at most %d allowed", len(s), MaxTextLength)
 	}
 	if !utf8.ValidString(s) {
-		return Errorf(EINVALID, field, "is not valid UTF-8")
+		return Errorf(EINVALID, at.sub(name), "is not valid UTF-8")
 	}
 	return nil
 }
 
-func checkAttrs(field string, attrs map[string]string) error {
+func checkAttrs(at fieldPath, name string, attrs map[string]string) error {
 	if len(attrs) > MaxAttrs {
-		return Errorf(EINVALID, field, "has %d entries, at most %d allowed", len(attrs), MaxAttrs)
+		return Errorf(EINVALID, at.sub(name), "has %d entries, at most %d allowed", len(attrs), MaxAttrs)
 	}
 	for k, v := range attrs {
 		if k == "" || len(k) > maxAttrKey || !isAttrKey(k) {
-			return Errorf(EINVALID, field, "key %q must be 1-%d letters, digits or '_'", k, maxAttrKey)
+			return Errorf(EINVALID, at.sub(name), "key %q must be 1-%d letters, digits or '_'", k, maxAttrKey)
 		}
-		if err := checkText(field+"."+k, v); err != nil {
-			return err
+		if len(v) > MaxTextLength || !utf8.ValidString(v) {
+			return checkText(at, name+"."+k, v)
 		}
 	}
 	return nil

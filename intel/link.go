@@ -139,65 +139,67 @@ func (l *Link) Normalize() {
 
 // Validate checks that l is fit to store; field prefixes error fields so the
 // caller can name the offending item (e.g. "links[3]").
-func (l *Link) Validate(field string) error {
+func (l *Link) Validate(field string) error { return l.validate(fieldPath{base: field, index: -1}) }
+
+func (l *Link) validate(at fieldPath) error {
 	spec, ok := l.Type.Spec()
 	if !ok {
-		return Errorf(EINVALID, field+".type", "unknown link type %q", l.Type)
+		return Errorf(EINVALID, at.sub("type"), "unknown link type %q", l.Type)
 	}
 	fk, _, ok := SplitEntityID(l.From)
 	if !ok {
-		return Errorf(EINVALID, field+".from", "%q is not an entity id", l.From)
+		return Errorf(EINVALID, at.sub("from"), "%q is not an entity id", l.From)
 	}
 	tk, _, ok := SplitEntityID(l.To)
 	if !ok {
-		return Errorf(EINVALID, field+".to", "%q is not an entity id", l.To)
+		return Errorf(EINVALID, at.sub("to"), "%q is not an entity id", l.To)
 	}
 	if !spec.allows(spec.From, fk) {
-		return Errorf(EINVALID, field+".from", "a %s link cannot start at a %s", l.Type, fk)
+		return Errorf(EINVALID, at.sub("from"), "a %s link cannot start at a %s", l.Type, fk)
 	}
 	if !spec.allows(spec.To, tk) {
-		return Errorf(EINVALID, field+".to", "a %s link cannot end at a %s", l.Type, tk)
+		return Errorf(EINVALID, at.sub("to"), "a %s link cannot end at a %s", l.Type, tk)
 	}
 	if l.From == l.To {
-		return Errorf(EINVALID, field+".to", "a link cannot join an entity to itself")
+		return Errorf(EINVALID, at.sub("to"), "a link cannot join an entity to itself")
 	}
 	if l.ID != LinkIdentity(l.Type, l.From, l.To, l.EventKey, l.Agency, l.ValidFrom) {
-		return Errorf(EINVALID, field+".id", "does not match the link's type, ends and key")
+		return Errorf(EINVALID, at.sub("id"), "does not match the link's type, ends and key")
 	}
 	if spec.Event {
 		if l.EventKey == "" {
-			return Errorf(EINVALID, field+".eventKey", "is required for %s links, so that a resent record is stored once", l.Type)
+			return Errorf(EINVALID, at.sub("eventKey"), "is required for %s links, so that a resent record is stored once", l.Type)
 		}
 		if l.ObservedAt.IsZero() {
-			return Errorf(EINVALID, field+".observedAt", "is required for %s links", l.Type)
+			return Errorf(EINVALID, at.sub("observedAt"), "is required for %s links", l.Type)
 		}
 	} else if !l.ValidUntil.IsZero() && !l.ValidFrom.IsZero() && !l.ValidUntil.After(l.ValidFrom) {
-		return Errorf(EINVALID, field+".validUntil", "must be after validFrom")
+		return Errorf(EINVALID, at.sub("validUntil"), "must be after validFrom")
 	}
 	if l.Agency == "" {
-		return Errorf(EINVALID, field+".agency", "must name the contributing agency")
+		return Errorf(EINVALID, at.sub("agency"), "must name the contributing agency")
 	}
 	if l.Country != RegionTH && l.Country != RegionKH {
-		return Errorf(EINVALID, field+".country", "must be TH or KH, got %q", l.Country)
+		return Errorf(EINVALID, at.sub("country"), "must be TH or KH, got %q", l.Country)
 	}
 	if math.IsNaN(l.Confidence) || l.Confidence < 0 || l.Confidence > 1 {
-		return Errorf(EINVALID, field+".confidence", "must be between 0 and 1, got %v", l.Confidence)
+		return Errorf(EINVALID, at.sub("confidence"), "must be between 0 and 1, got %v", l.Confidence)
 	}
 	if !l.Visibility.Valid() {
-		return Errorf(EINVALID, field+".visibility", "unknown visibility %q (want DOMESTIC, SHAREABLE or RESTRICTED)", l.Visibility)
+		return Errorf(EINVALID, at.sub("visibility"), "unknown visibility %q (want DOMESTIC, SHAREABLE or RESTRICTED)", l.Visibility)
 	}
 	// A fixed order, so that the first bad field reported never varies.
 	for _, f := range []struct{ name, value string }{
 		{"agency", l.Agency}, {"eventKey", l.EventKey}, {"evidenceRef", l.EvidenceRef}, {"legalBasis", l.LegalBasis},
 	} {
-		if err := checkText(field+"."+f.name, f.value); err != nil {
+		if err := checkText(at, f.name, f.value); err != nil {
 			return err
 		}
 	}
-	if err := checkAttrs(field+".sensitive", l.Sensitive); err != nil {
+	if err := checkAttrs(at, "sensitive", l.Sensitive); err != nil {
 		return err
 	}
-	return checkAttrs(field+".attrs", l.Attrs)
+	return checkAttrs(at, "attrs", l.Attrs)
 }
 
 // Span returns the inclusive interval, in Unix milliseconds, over which the

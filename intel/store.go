@@ -2,7 +2,6 @@ package intel
 
 import (
 	"context"
-	"strconv"
 )
 
 // Store is the contract every backend meets: the embedded store, the Neo4j
@@ -105,22 +104,18 @@ func (b *Batch) Validate() error {
 		return Errorf(EINVALID, "batch", "has %d items, at most %d allowed", n, MaxBatchItems)
 	}
 	for i := range b.Entities {
-		if err := b.Entities[i].Validate(indexField("entities", i)); err != nil {
+		if err := b.Entities[i].validate(fieldPath{base: "entities", index: i}); err != nil {
 			return err
 		}
 	}
 	for i := range b.Links {
 		l := &b.Links[i]
 		l.Normalize()
-		if err := l.Validate(indexField("links", i)); err != nil {
+		if err := l.validate(fieldPath{base: "links", index: i}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func indexField(name string, i int) string {
-	return name + "[" + strconv.Itoa(i) + "]"
 }
 
 // Clone returns a deep copy, so that a store can normalise and keep a batch

@@ -86,7 +86,10 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return 1
 		}
 		defer opened.close()
-		sink = &storeSink{store: opened.store, logger: logger}
+		sink = &storeSink{store: opened.store, reads: opened.base, logger: logger}
+		if cfg.Store != "embedded" {
+			tuneGCForStreaming()
+		}
 	}
 	var all ingest.Totals
 	status := 0
@@ -162,13 +165,14 @@ type recordSink interface {
 
 // storeSink runs the pipeline in this process.
 type storeSink struct {
-	store  intel.Store
+	store  intel.Store // written to (through the cache, which it invalidates)
+	reads  intel.Store // read by the duplicate check (beneath the cache)
 	logger zerolog.Logger
 }
 
 func (s *storeSink) run(ctx context.Context, dec ingest.Decoder, batchSize int, checkpoint func(int, int64, ingest.Totals) error,
 	reject func(ingest.Result) error) (ingest.Totals, error) {
-	return ingest.Run(ctx, s.store, dec, ingest.Options{BatchSize: batchSize, Logger: s.logger, Checkpoint: checkpoint},
+	return ingest.Run(ctx, s.store, dec, ingest.Options{BatchSize: batchSize, Reads: s.reads, Logger: s.logger, Checkpoint: checkpoint},
 		func(r ingest.Result) error {
 			if r.Status == ingest.StatusRejected {
 				return reject(r)

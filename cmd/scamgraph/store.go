@@ -24,6 +24,7 @@ type instanceIdentified interface {
 // openedStore is the store the service runs on, with what must be closed.
 type openedStore struct {
 	store intel.Store
+	base  intel.Store       // store without the cache
 	cache *rediscache.Store // nil without REDIS_URL
 	close func() error
 }
@@ -56,7 +57,7 @@ func openStore(ctx context.Context, cfg Config, logger zerolog.Logger, metrics *
 	default:
 		return nil, fmt.Errorf("--store must be embedded or neo4j, got %q", cfg.Store)
 	}
-	out := &openedStore{store: base, close: base.Close}
+	out := &openedStore{store: base, base: base, close: base.Close}
 	if cfg.RedisURL != "" {
 		opts, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
