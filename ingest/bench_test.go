@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"testing"
@@ -20,11 +21,17 @@ import (
 
 // benchRecords is how many call records the import benchmarks load; set
 // SCAMGRAPH_BENCH_CALLS to change it (1000000 for the figure in the issue).
-func benchRecords() int {
-	if n, err := strconv.Atoi(os.Getenv("SCAMGRAPH_BENCH_CALLS")); err == nil && n > 0 {
+func benchRecords() int { return envInt("SCAMGRAPH_BENCH_CALLS", 200_000) }
+
+// benchRounds is how many times the Neo4j imports and their references run
+// in turn; set SCAMGRAPH_BENCH_ROUNDS to change it.
+func benchRounds() int { return envInt("SCAMGRAPH_BENCH_ROUNDS", 3) }
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
 		return n
 	}
-	return 200_000
+	return def
 }
 
 // BenchmarkImport measures call records per second through the real
@@ -33,7 +40,12 @@ func benchRecords() int {
 // the references, Neo4j's own LOAD CSV with CALL { … } IN TRANSACTIONS over
 // the same rows already normalised: once writing the fields the issue's
 // reference writes, and once writing the very graph the import writes.
-// Each import runs once per iteration.
+//
+// Neo4j's speed drifts while it warms up (its JIT, its page cache) and
+// with whatever else the machine does, so one pass of each would compare
+// a cold run with a warm one. After one unmeasured pass of each, the four
+// Neo4j runs take turns, benchRounds times, and the figures are the medians,
+// the ratio that of the medians (each round's ratio is printed too).
 func BenchmarkImport(b *testing.B) {
 	n := benchRecords()
 	dir := b.TempDir()
@@ -46,71 +58,101 @@ func BenchmarkImport(b *testing.B) {
 	neo := MustNeo4j(b)
 	uri := os.Getenv("NEO4J_URI")
 
-	rates := map[string]float64{}
-	cli := func(name string, fresh func(), args ...string) {
+	// cli runs one import and returns its rate and peak memory.
+	cli := func(b *testing.B, args ...string) (rate, peakMB float64) {
+		base := []string{"import", "--format", "csv", "--type", "call", "--progress", "never", "--resume=false", "--log-format", "json"}
+		if size := os.Getenv("SCAMGRAPH_BENCH_BATCH"); size != "" {
+			base = append(base, "--batch-size", size) // for sizing batches by measurement
+		}
+		cmd := exec.Command(bin, append(base, append(args, file)...)...)
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		elapsed := time.Since(start)
+		if err != nil {
+			b.Fatalf("import: %v\n%s", err, out)
+		}
+		return float64(n) / elapsed.Seconds(), float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024
+	}
+	embeddedDir := filepath.Join(dir, "embedded")
+	embedded := func(name string, fresh bool) {
 		b.Run(name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				if fresh != nil {
+				if fresh {
 					b.StopTimer()
-					fresh()
+					os.RemoveAll(embeddedDir)
 					b.StartTimer()
 				}
-				base := []string{"import", "--format", "csv", "--type", "call", "--progress", "never", "--resume=false", "--log-format", "json"}
-				if size := os.Getenv("SCAMGRAPH_BENCH_BATCH"); size != "" {
-					base = append(base, "--batch-size", size) // for sizing batches by measurement
-				}
-				cmd := exec.Command(bin, append(base, append(args, file)...)...)
-				start := time.Now()
-				out, err := cmd.CombinedOutput()
-				elapsed := time.Since(start)
-				if err != nil {
-					b.Fatalf("import: %v\n%s", err, out)
-				}
-				rate := float64(n) / elapsed.Seconds()
-				rates[name] = rate
+				rate, peak := cli(b, "--store", "embedded", "--data-dir", embeddedDir)
 				b.ReportMetric(rate, "records/s")
-				b.ReportMetric(float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)/1024, "peak-MB")
+				b.ReportMetric(peak, "peak-MB")
 			}
 		})
 	}
-	embeddedDir := filepath.Join(dir, "embedded")
-	cli("cli/embedded", func() { os.RemoveAll(embeddedDir) }, "--store", "embedded", "--data-dir", embeddedDir)
-	cli("cli/embedded/replay", nil, "--store", "embedded", "--data-dir", embeddedDir)
-	wipe := func() {
+	embedded("cli/embedded", true)
+	embedded("cli/embedded/replay", false)
+
+	wipe := func(b *testing.B) {
 		if err := neo.DeleteAll(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cli("cli/neo4j", wipe, "--store", "neo4j", "--neo4j-uri", uri)
-	cli("cli/neo4j/replay", nil, "--store", "neo4j", "--neo4j-uri", uri)
 	importDir := filepath.Join(os.Getenv("SCAMGRAPH_STATE_DIR"), "neo4j", "dbms", "import")
-	reference := func(name, file string, write func(string, int) error, stmt string) {
-		b.Run(name, func(b *testing.B) {
-			if err := write(filepath.Join(importDir, file), n); err != nil {
-				b.Fatalf("writing the reference file into Neo4j's import directory %s (set SCAMGRAPH_STATE_DIR as make bench does): %v", importDir, err)
-			}
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				wipe()
-				b.StartTimer()
-				start := time.Now()
-				loadCSV(b, uri, stmt)
-				rate := float64(n) / time.Since(start).Seconds()
-				rates[name] = rate
-				b.ReportMetric(rate, "records/s")
-			}
-		})
-	}
-	reference("neo4j/load-csv-reference", "bench_calls.csv", writeNormalisedCSV, loadCSVReference)
-	reference("neo4j/load-csv-same-graph", "bench_calls_same_graph.csv", writeSameGraphCSV, loadCSVSameGraph)
-	for _, ref := range []string{"neo4j/load-csv-reference", "neo4j/load-csv-same-graph"} {
-		if rates[ref] > 0 {
-			b.Logf("import through the CLI into Neo4j: %.0f records/s = %.2f× %s's %.0f records/s (%d records)",
-				rates["cli/neo4j"], rates["cli/neo4j"]/rates[ref], ref, rates[ref], n)
-			fmt.Printf("ingest-ratio: cli/neo4j %.0f records/s vs %s %.0f records/s = %.2fx (%d records)\n",
-				rates["cli/neo4j"], ref, rates[ref], rates["cli/neo4j"]/rates[ref], n)
+	for name, write := range map[string]func(string, int) error{"bench_calls.csv": writeNormalisedCSV, "bench_calls_same_graph.csv": writeSameGraphCSV} {
+		if err := write(filepath.Join(importDir, name), n); err != nil {
+			b.Fatalf("writing the reference file into Neo4j's import directory %s (set SCAMGRAPH_STATE_DIR as make bench does): %v", importDir, err)
 		}
 	}
+	reference := func(b *testing.B, stmt string) float64 {
+		wipe(b)
+		start := time.Now()
+		loadCSV(b, uri, stmt)
+		return float64(n) / time.Since(start).Seconds()
+	}
+	b.Run("neo4j", func(b *testing.B) {
+		type sample struct{ cli, replay, ref, same, peak float64 }
+		pass := func(b *testing.B) sample {
+			var s sample
+			wipe(b)
+			s.cli, s.peak = cli(b, "--store", "neo4j", "--neo4j-uri", uri)
+			s.replay, _ = cli(b, "--store", "neo4j", "--neo4j-uri", uri)
+			s.ref = reference(b, loadCSVReference)
+			s.same = reference(b, loadCSVSameGraph)
+			return s
+		}
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			pass(b) // warm-up, unmeasured
+			b.StartTimer()
+			var samples []sample
+			for r := 0; r < benchRounds(); r++ {
+				s := pass(b)
+				samples = append(samples, s)
+				fmt.Printf("ingest-round %d: cli/neo4j %.0f records/s (peak %.0f MB), replay %.0f, load-csv-reference %.0f (%.2fx), load-csv-same-graph %.0f (%.2fx)\n",
+					r+1, s.cli, s.peak, s.replay, s.ref, s.cli/s.ref, s.same, s.cli/s.same)
+			}
+			med := func(f func(sample) float64) float64 {
+				v := make([]float64, len(samples))
+				for i, s := range samples {
+					v[i] = f(s)
+				}
+				slices.Sort(v)
+				if len(v)%2 == 1 {
+					return v[len(v)/2]
+				}
+				return (v[len(v)/2-1] + v[len(v)/2]) / 2
+			}
+			cliRate, ref, same := med(func(s sample) float64 { return s.cli }), med(func(s sample) float64 { return s.ref }), med(func(s sample) float64 { return s.same })
+			b.ReportMetric(cliRate, "cli-records/s")
+			b.ReportMetric(med(func(s sample) float64 { return s.replay }), "replay-records/s")
+			b.ReportMetric(ref, "load-csv-records/s")
+			b.ReportMetric(same, "load-csv-same-graph-records/s")
+			b.ReportMetric(cliRate/ref, "x-load-csv")
+			b.ReportMetric(cliRate/same, "x-load-csv-same-graph")
+			b.ReportMetric(med(func(s sample) float64 { return s.peak }), "peak-MB")
+			fmt.Printf("ingest-ratio: cli/neo4j %.0f records/s vs load-csv-reference %.0f = %.2fx, vs load-csv-same-graph %.0f = %.2fx (medians of %d rounds of %d records)\n",
+				cliRate, ref, cliRate/ref, same, cliRate/same, len(samples), n)
+		}
+	})
 }
 
 // writeCallsCSV writes n synthetic call records as the import command reads them.
