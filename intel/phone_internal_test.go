@@ -61,3 +61,62 @@ func TestValidTypeAgreesWithIsValidNumber(t *testing.T) {
 		t.Fatal("a failed parse is valid")
 	}
 }
+
+// readNational skips phonenumbers.Parse for national numbers; whenever it
+// takes a number, Parse must read the very same one from the same digits:
+// the same calling code, national number, type, key and carrier. The sample
+// covers every two-digit start after the trunk 0 at every length a feed
+// might hold, in both countries, plus every real mobile and fixed range.
+func TestReadNationalAgreesWithParse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	digits := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(10))
+		}
+		return string(b)
+	}
+	var inputs []string
+	for lead := 0; lead < 1000; lead++ {
+		for length := 3; length <= 17; length++ {
+			for range 3 {
+				in := fmt.Sprintf("0%03d", lead) + digits(max(length-4, 0))
+				inputs = append(inputs, in[:max(length, 3)])
+			}
+		}
+	}
+	taken := map[string]int{}
+	for _, region := range []Region{RegionTH, RegionKH} {
+		for _, in := range inputs {
+			fast, ft, ok := readNational(in, region)
+			num, err := phonenumbers.Parse(in, string(region))
+			want, valid := validType(num, err)
+			if !ok {
+				if valid && in[1] != '0' {
+					t.Errorf("%s in %s: Parse reads a valid %v number that readNational leaves to it", in, region, want)
+				}
+				continue
+			}
+			taken[string(region)]++
+			if !valid {
+				t.Fatalf("%s in %s: readNational takes a number Parse finds invalid", in, region)
+			}
+			if fast.GetCountryCode() != num.GetCountryCode() || fast.GetNationalNumber() != num.GetNationalNumber() ||
+				num.GetItalianLeadingZero() || ft != want {
+				t.Fatalf("%s in %s: readNational reads +%d %d (%v), Parse +%d %d (%v, leading zero %v)", in, region,
+					fast.GetCountryCode(), fast.GetNationalNumber(), ft, num.GetCountryCode(), num.GetNationalNumber(), want, num.GetItalianLeadingZero())
+			}
+			fc, _ := phonenumbers.GetCarrierForNumber(fast, "en")
+			pc, _ := phonenumbers.GetCarrierForNumber(num, "en")
+			if phonenumbers.Format(fast, phonenumbers.E164) != phonenumbers.Format(num, phonenumbers.E164) || fc != pc {
+				t.Fatalf("%s in %s: key or carrier differ", in, region)
+			}
+		}
+	}
+	// Both countries must have had numbers taken, or the shortcut was
+	// never exercised.
+	if taken["TH"] < 1000 || taken["KH"] < 1000 {
+		t.Fatalf("readNational took %v numbers: too few to prove anything", taken)
+	}
+	t.Logf("readNational took %v of %d inputs per region", taken, len(inputs))
+}
