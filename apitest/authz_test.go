@@ -16,6 +16,7 @@ import (
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
 	"github.com/scamgraph/scamgraph/server"
 )
@@ -119,7 +120,7 @@ func authzBackends(t *testing.T) ([]backend, map[string][]authzFact) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { emb.Close() })
-	neo := MustNeo4j(t)
+	neo := neo4jtest.Open(t)
 	facts := map[string][]authzFact{"embedded": authzFixture(t, emb), "neo4j": authzFixture(t, neo)}
 	client := MustRedis(t)
 	prefix := fmt.Sprintf("authz:%d:", time.Now().UnixNano())

@@ -16,7 +16,7 @@ import (
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
-	"github.com/scamgraph/scamgraph/neo4jstore"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
 	"github.com/scamgraph/scamgraph/server"
 )
@@ -48,26 +48,6 @@ func MustRedis(t testing.TB) redis.UniversalClient {
 	return c
 }
 
-// MustNeo4j opens the Neo4j named by NEO4J_URI, emptied. There is no skip.
-func MustNeo4j(t testing.TB) *neo4jstore.Store {
-	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		t.Fatal("NEO4J_URI is not set: run `make test`, or `make services` and export what it prints")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri, Username: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.DeleteAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // mustBackends loads the demo world at the given scale into the embedded
 // store and into Neo4j, and returns each with and without the Redis cache.
 func mustBackends(t testing.TB, scale float64) []backend {
@@ -78,7 +58,7 @@ func mustBackends(t testing.TB, scale float64) []backend {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { emb.Close() })
-	neo := MustNeo4j(t)
+	neo := neo4jtest.Open(t)
 	for _, s := range []intel.Store{emb, neo} {
 		if _, err := demo.Load(ctx, s, demo.Config{Scale: scale}); err != nil {
 			t.Fatal(err)

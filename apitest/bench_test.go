@@ -21,6 +21,7 @@ import (
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
 	"github.com/scamgraph/scamgraph/server"
 )
@@ -140,7 +141,7 @@ func demoStore(b *testing.B, name string) intel.Store {
 		b.Cleanup(func() { s.Close() })
 		inner = s
 	} else {
-		inner = MustNeo4j(b)
+		inner = neo4jtest.Open(b)
 	}
 	if _, err := demo.Load(context.Background(), inner, demo.Config{}); err != nil {
 		b.Fatal(err)

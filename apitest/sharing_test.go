@@ -13,6 +13,7 @@ import (
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
 	"github.com/scamgraph/scamgraph/server"
 )
@@ -26,7 +27,7 @@ func sharingBackends(t *testing.T) []backend {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { emb.Close() })
-	neo := rediscache.New(MustNeo4j(t), MustRedis(t), rediscache.Options{Prefix: "sharing:" + time.Now().Format(time.RFC3339Nano) + ":"})
+	neo := rediscache.New(neo4jtest.Open(t), MustRedis(t), rediscache.Options{Prefix: "sharing:" + time.Now().Format(time.RFC3339Nano) + ":"})
 	return []backend{{name: "embedded", store: emb}, {name: "neo4j+redis", store: neo, cache: neo}}
 }
 
@@ -478,7 +479,7 @@ func TestAttemptsAroundTheRulesFail(t *testing.T) {
 // append-only audit log must survive that.
 func TestWipingTheGraphKeepsTheAuditLog(t *testing.T) {
 	ctx := context.Background()
-	neo := MustNeo4j(t)
+	neo := neo4jtest.Open(t)
 	reg, _ := accesstest.Neo4jRegistry(t, os.Getenv("NEO4J_URI"))
 	before, err := reg.QueryAudit(ctx, access.AuditFilter{Limit: access.MaxAuditLimit})
 	if err != nil || len(before) == 0 {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -24,13 +23,14 @@ func examplesDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "examples")
 }
 
-// sampleFiles lists the well-formed sample files with their format and type.
-func sampleFiles(t *testing.T) []sampleFile {
+// SampleFiles lists the well-formed sample files of examples/, one NDJSON
+// and one CSV file per record type and the mixed NDJSON file, in name order.
+func SampleFiles(t *testing.T) []SampleFile {
 	names, err := filepath.Glob(filepath.Join(examplesDir(), "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []sampleFile
+	var out []SampleFile
 	for _, name := range names {
 		base := filepath.Base(name)
 		if strings.HasPrefix(base, "malformed") {
@@ -38,9 +38,9 @@ func sampleFiles(t *testing.T) []sampleFile {
 		}
 		switch filepath.Ext(base) {
 		case ".ndjson":
-			out = append(out, sampleFile{path: name, format: "ndjson"})
+			out = append(out, SampleFile{Path: name, Format: "ndjson"})
 		case ".csv":
-			out = append(out, sampleFile{path: name, format: "csv", typ: sampleTypes[strings.TrimSuffix(base, ".csv")]})
+			out = append(out, SampleFile{Path: name, Format: "csv", Type: sampleTypes[strings.TrimSuffix(base, ".csv")]})
 		}
 	}
 	if len(out) < 14 {
@@ -49,9 +49,27 @@ func sampleFiles(t *testing.T) []sampleFile {
 	return out
 }
 
-type sampleFile struct {
-	path, format string
-	typ          ingest.RecordType
+// SampleFile is one sample file: its path, its format and, for a CSV file,
+// the record type of its rows.
+type SampleFile struct {
+	Path, Format string
+	Type         ingest.RecordType
+}
+
+// OpenSample opens a sample file's decoder; the file is closed when the
+// test ends.
+func OpenSample(t *testing.T, f SampleFile) ingest.Decoder {
+	t.Helper()
+	in, err := os.Open(f.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { in.Close() })
+	dec, err := ingest.NewDecoder(in, f.Format, f.Type)
+	if err != nil {
+		t.Fatalf("%s: %v", f.Path, err)
+	}
+	return dec
 }
 
 // sampleTypes gives the record type of a sample CSV file from its name;
@@ -65,37 +83,28 @@ var sampleTypes = map[string]ingest.RecordType{
 // importSamples imports every sample file and returns every entity and link
 // id the records map to.
 func importSamples(t *testing.T, s intel.Store) (entityIDs, linkIDs []string, totals ingest.Totals) {
-	return importSampleFiles(t, s, sampleFiles(t), 1)
+	return importSampleFiles(t, s, SampleFiles(t), 1)
 }
 
 // importSampleFiles imports each file `times` times in a row and returns
 // the ids it mapped to and the totals of the last round of each file.
-func importSampleFiles(t *testing.T, s intel.Store, files []sampleFile, times int) (entityIDs, linkIDs []string, totals ingest.Totals) {
+func importSampleFiles(t *testing.T, s intel.Store, files []SampleFile, times int) (entityIDs, linkIDs []string, totals ingest.Totals) {
 	seenE, seenL := map[string]bool{}, map[string]bool{}
 	for i := 0; i < len(files)*times; i++ {
 		f := files[i/times]
 		if i%times == 0 {
 			totals = ingest.Totals{}
 		}
-		in, err := os.Open(f.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec, err := ingest.NewDecoder(in, f.format, f.typ)
-		if err != nil {
-			in.Close()
-			t.Fatalf("%s: %v", f.path, err)
-		}
+		dec := OpenSample(t, f)
 		tot, err := ingest.Run(ctxFor(t), s, &collectIDs{dec: dec, entities: seenE, links: seenL}, ingest.Options{BatchSize: 7},
 			func(r ingest.Result) error {
 				if r.Status == ingest.StatusRejected {
-					t.Errorf("%s line %d rejected: %s: %s", filepath.Base(f.path), r.Line, r.Field, r.Reason)
+					t.Errorf("%s line %d rejected: %s: %s", filepath.Base(f.Path), r.Line, r.Field, r.Reason)
 				}
 				return nil
 			})
-		in.Close()
 		if err != nil {
-			t.Fatalf("%s: %v", f.path, err)
+			t.Fatalf("%s: %v", f.Path, err)
 		}
 		if i%times == times-1 {
 			totals.Records += tot.Records
@@ -103,15 +112,7 @@ func importSampleFiles(t *testing.T, s intel.Store, files []sampleFile, times in
 			totals.Duplicate += tot.Duplicate
 		}
 	}
-	for id := range seenE {
-		entityIDs = append(entityIDs, id)
-	}
-	for id := range seenL {
-		linkIDs = append(linkIDs, id)
-	}
-	sort.Strings(entityIDs)
-	sort.Strings(linkIDs)
-	return entityIDs, linkIDs, totals
+	return sortedKeys(seenE), sortedKeys(seenL), totals
 }
 
 // collectIDs notes the ids each record maps to as it passes.
@@ -187,7 +188,7 @@ var _ = register("IngestReimportAddsNothing", func(t *testing.T, h *Harness, s i
 	// Each file sent twice in a row: the second time every record is a
 	// duplicate. (Across files, two sources may disagree about one fact;
 	// the last one sent wins, as an update should.)
-	_, _, second := importSampleFiles(t, s, sampleFiles(t), 2)
+	_, _, second := importSampleFiles(t, s, SampleFiles(t), 2)
 	if second.Accepted != 0 || second.Duplicate != second.Records {
 		t.Errorf("second import of each file: %+v, want every record a duplicate", second)
 	}

@@ -175,32 +175,48 @@ func writeCallsCSV(b *testing.B, path string, n int) {
 	}
 }
 
-// writeNormalisedCSV writes the same calls already mapped (canonical ids,
-// link ids, times in milliseconds), so that LOAD CSV does only the database's
-// share of the work: the reference for "the speed of the database".
-func writeNormalisedCSV(path string, n int) error {
+// writeMappedCalls writes n synthetic calls mapped as the import maps
+// them, one row each: row builds it from the call's link and its two ends.
+func writeMappedCalls(path string, n int, header []string, row func(i int, l intel.Link, from, to intel.Entity) ([]string, error)) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	w := csv.NewWriter(f)
-	w.Write([]string{"id", "eventKey", "fromId", "fromKey", "toId", "toKey", "t", "agency", "dur", "ans"})
+	w.Write(header)
 	for i := 0; i < n; i++ {
 		batch, err := ingest.Map(ingest.SyntheticCall(i))
 		if err != nil {
 			return err
+		}
+		if len(batch.Links) != 1 || len(batch.Entities) != 2 {
+			return fmt.Errorf("call %d does not map to one link and its two ends: %+v", i, batch)
 		}
 		l := batch.Links[0]
 		from, to := batch.Entities[0], batch.Entities[1]
 		if from.ID != l.From {
 			from, to = to, from
 		}
-		w.Write([]string{l.ID, l.EventKey, from.ID, from.Key, to.ID, to.Key, strconv.FormatInt(l.ObservedAt.UnixMilli(), 10),
-			l.Agency, l.Attrs["durationSec"], l.Attrs["answered"]})
+		r, err := row(i, l, from, to)
+		if err != nil {
+			return err
+		}
+		w.Write(r)
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// writeNormalisedCSV writes the same calls already mapped (canonical ids,
+// link ids, times in milliseconds), so that LOAD CSV does only the database's
+// share of the work: the reference for "the speed of the database".
+func writeNormalisedCSV(path string, n int) error {
+	header := []string{"id", "eventKey", "fromId", "fromKey", "toId", "toKey", "t", "agency", "dur", "ans"}
+	return writeMappedCalls(path, n, header, func(_ int, l intel.Link, from, to intel.Entity) ([]string, error) {
+		return []string{l.ID, l.EventKey, from.ID, from.Key, to.ID, to.Key, strconv.FormatInt(l.ObservedAt.UnixMilli(), 10),
+			l.Agency, l.Attrs["durationSec"], l.Attrs["answered"]}, nil
+	})
 }
 
 const loadCSVReference = `
@@ -224,12 +240,6 @@ CALL {
 // stores, for loadCSVSameGraph. The synthetic calls all have the same
 // shape, which it checks rather than assumes.
 func writeSameGraphCSV(path string, n int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	w := csv.NewWriter(f)
 	entityColumns := []string{"Id", "Key", "Raw", "Carrier", "Country", "NumberType"}
 	header := []string{"id", "eventKey", "t", "agency", "country", "evidenceRef", "confidence", "legalBasis", "visibility", "dur", "ans"}
 	for _, end := range []string{"from", "to"} {
@@ -237,19 +247,9 @@ func writeSameGraphCSV(path string, n int) error {
 			header = append(header, end+c)
 		}
 	}
-	w.Write(header)
-	for i := 0; i < n; i++ {
-		batch, err := ingest.Map(ingest.SyntheticCall(i))
-		if err != nil {
-			return err
-		}
-		l := batch.Links[0]
-		if len(batch.Links) != 1 || len(batch.Entities) != 2 || len(l.Attrs) != 2 || len(l.Sensitive) != 0 {
-			return fmt.Errorf("call %d does not map to the shape this reference writes: %+v", i, batch)
-		}
-		from, to := batch.Entities[0], batch.Entities[1]
-		if from.ID != l.From {
-			from, to = to, from
+	return writeMappedCalls(path, n, header, func(i int, l intel.Link, from, to intel.Entity) ([]string, error) {
+		if len(l.Attrs) != 2 || len(l.Sensitive) != 0 {
+			return nil, fmt.Errorf("call %d: link %+v does not have the shape this reference writes", i, l)
 		}
 		row := []string{l.ID, l.EventKey, strconv.FormatInt(l.ObservedAt.UnixMilli(), 10), l.Agency, string(l.Country),
 			l.EvidenceRef, strconv.FormatFloat(l.Confidence, 'g', -1, 64), l.LegalBasis, string(l.Visibility),
@@ -262,14 +262,12 @@ func writeSameGraphCSV(path string, n int) error {
 				shaped = shaped && v != "" && (k == "carrier" || k == "country" || k == "numberType")
 			}
 			if !shaped {
-				return fmt.Errorf("call %d: entity %+v does not have the shape this reference writes", i, e)
+				return nil, fmt.Errorf("call %d: entity %+v does not have the shape this reference writes", i, e)
 			}
 			row = append(row, e.ID, e.Key, e.RawForms[0], e.Attrs["carrier"], e.Attrs["country"], e.Attrs["numberType"])
 		}
-		w.Write(row)
-	}
-	w.Flush()
-	return w.Error()
+		return row, nil
+	})
 }
 
 // loadCSVSameGraph is LOAD CSV writing the graph the import writes, property

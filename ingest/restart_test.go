@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"sync/atomic"
 	"testing"
@@ -13,25 +12,14 @@ import (
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 )
 
-// MustNeo4j opens the Neo4j of `make services`, emptied. There is no skip.
+// MustNeo4j opens the Neo4j of `make services`, emptied, and empties it
+// again when the test ends. There is no skip.
 func MustNeo4j(t testing.TB) *neo4jstore.Store {
 	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		t.Fatal("NEO4J_URI is not set: run `make test`, or `make services` and export what it prints")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.DeleteAll(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := neo4jtest.Open(t)
 	// A million calls left behind would make the next suite's first wipe
 	// the slow one; this test pays for its own.
 	t.Cleanup(func() {

@@ -155,6 +155,8 @@ func checkAttrs(at fieldPath, name string, attrs map[string]string) error {
 		if k == "" || len(k) > maxAttrKey || !isAttrKey(k) {
 			return Errorf(EINVALID, at.sub(name), "key %q must be 1-%d letters, digits or '_'", k, maxAttrKey)
 		}
+		// checkText's own test, inline so that the field's name is built
+		// only for the error.
 		if len(v) > MaxTextLength || !utf8.ValidString(v) {
 			return checkText(at, name+"."+k, v)
 		}

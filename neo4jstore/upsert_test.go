@@ -52,23 +52,11 @@ func TestUpsertMergesLikeTheEmbeddedStore(t *testing.T) {
 	if len(links) == 0 || len(entities) == 0 {
 		t.Fatal("the random batches stored nothing")
 	}
-	if !reflect.DeepEqual(withoutTimes(entities, links), withoutTimes(wantEntities, wantLinks)) {
-		for id, e := range wantEntities {
-			e.FirstIngested = time.Time{}
-			g := entities[id]
-			g.FirstIngested = time.Time{}
-			if !reflect.DeepEqual(g, e) {
-				t.Errorf("entity %s:\n neo4j    %+v\n embedded %+v", id, g, e)
-			}
-		}
-		for id, l := range wantLinks {
-			l.IngestedAt = time.Time{}
-			g := links[id]
-			g.IngestedAt = time.Time{}
-			if !reflect.DeepEqual(g, l) {
-				t.Errorf("link %s:\n neo4j    %+v\n embedded %+v", id, g, l)
-			}
-		}
+	gotE, gotL := withoutTimes(entities, links)
+	wantE, wantL := withoutTimes(wantEntities, wantLinks)
+	if !reflect.DeepEqual(gotE, wantE) || !reflect.DeepEqual(gotL, wantL) {
+		reportDiffs(t, "entity", gotE, wantE)
+		reportDiffs(t, "link", gotL, wantL)
 		t.Fatalf("neo4j holds %d entities and %d links, the embedded store %d and %d",
 			len(entities), len(links), len(wantEntities), len(wantLinks))
 	}
@@ -210,6 +198,12 @@ func mustSnapshot(t *testing.T, s intel.Store, u *universe) (map[string]intel.En
 	for id := range u.linkIDs {
 		linkIDs = append(linkIDs, id)
 	}
+	return mustRead(t, s, ids, linkIDs)
+}
+
+// mustRead reads the entities and links with the given ids.
+func mustRead(t *testing.T, s intel.Store, ids, linkIDs []string) (map[string]intel.Entity, map[string]intel.Link) {
+	t.Helper()
 	entities, err := s.GetEntities(context.Background(), ids)
 	if err != nil {
 		t.Fatal(err)
@@ -222,7 +216,7 @@ func mustSnapshot(t *testing.T, s intel.Store, u *universe) (map[string]intel.En
 }
 
 // withoutTimes drops the times each store sets from its own clock.
-func withoutTimes(entities map[string]intel.Entity, links map[string]intel.Link) any {
+func withoutTimes(entities map[string]intel.Entity, links map[string]intel.Link) (map[string]intel.Entity, map[string]intel.Link) {
 	e2 := map[string]intel.Entity{}
 	for id, e := range entities {
 		e.FirstIngested = time.Time{}
@@ -233,5 +227,16 @@ func withoutTimes(entities map[string]intel.Entity, links map[string]intel.Link)
 		l.IngestedAt = time.Time{}
 		l2[id] = l
 	}
-	return []any{e2, l2}
+	return e2, l2
+}
+
+// reportDiffs names each item that Neo4j holds otherwise than the embedded
+// store.
+func reportDiffs[T any](t *testing.T, what string, got, want map[string]T) {
+	t.Helper()
+	for id, w := range want {
+		if g := got[id]; !reflect.DeepEqual(g, w) {
+			t.Errorf("%s %s:\n neo4j    %+v\n embedded %+v", what, id, g, w)
+		}
+	}
 }

@@ -87,9 +87,9 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		defer opened.close()
 		sink = &storeSink{store: opened.store, reads: opened.base, logger: logger}
-		if cfg.Store != "embedded" {
-			tuneGCForStreaming()
-		}
+	}
+	if ic.Server != "" || cfg.Store != "embedded" {
+		tuneGCForStreaming()
 	}
 	var all ingest.Totals
 	status := 0

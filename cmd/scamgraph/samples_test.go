@@ -22,7 +22,7 @@ import (
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
-	"github.com/scamgraph/scamgraph/neo4jstore"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/server"
 )
 
@@ -31,31 +31,46 @@ import (
 // into Neo4j, makes the one graph the conformance suite's pipeline check
 // makes: the same digest, property for property.
 func TestSampleFilesMakeTheGoldenGraphThroughCLIAndMutation(t *testing.T) {
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		t.Fatal("NEO4J_URI is not set: run `make test`, or `make services` and export what it prints")
-	}
 	files := conformance.SampleFiles(t)
+	mustEmbedded := func(t *testing.T, dir string) intel.Store {
+		s, err := embeddedstore.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
 	backends := []struct {
 		name string
-		// open returns an empty store, the store flags of the import
-		// command for it, and a registry as deployed beside it.
-		open func(t *testing.T) (intel.Store, []string, *access.Registry)
+		// cli returns the import command's flags for an empty store and
+		// opens that store once the command has written it.
+		cli func(t *testing.T) (flags []string, written func() intel.Store)
+		// api returns an empty store and the registry deployed beside it.
+		api func(t *testing.T) (intel.Store, *access.Registry)
 	}{
-		{"embedded", func(t *testing.T) (intel.Store, []string, *access.Registry) {
-			dir := t.TempDir()
-			reg, _ := accesstest.Registry(t)
-			return nil, []string{"--store", "embedded", "--data-dir", dir}, reg
-		}},
-		{"neo4j", func(t *testing.T) (intel.Store, []string, *access.Registry) {
-			s := openNeo4j(t, uri)
-			reg, _ := accesstest.Neo4jRegistry(t, uri)
-			return s, []string{"--store", "neo4j", "--neo4j-uri", uri}, reg
-		}},
+		{"embedded",
+			func(t *testing.T) ([]string, func() intel.Store) {
+				dir := t.TempDir()
+				return []string{"--store", "embedded", "--data-dir", dir}, func() intel.Store { return mustEmbedded(t, dir) }
+			},
+			func(t *testing.T) (intel.Store, *access.Registry) {
+				reg, _ := accesstest.Registry(t)
+				return mustEmbedded(t, t.TempDir()), reg
+			}},
+		{"neo4j",
+			func(t *testing.T) ([]string, func() intel.Store) {
+				s := neo4jtest.Open(t)
+				return []string{"--store", "neo4j", "--neo4j-uri", os.Getenv("NEO4J_URI")}, func() intel.Store { return s }
+			},
+			func(t *testing.T) (intel.Store, *access.Registry) {
+				s := neo4jtest.Open(t)
+				reg, _ := accesstest.Neo4jRegistry(t, os.Getenv("NEO4J_URI"))
+				return s, reg
+			}},
 	}
 	for _, b := range backends {
 		t.Run(b.name+"/cli", func(t *testing.T) {
-			store, flags, _ := b.open(t)
+			flags, written := b.cli(t)
 			rejects := filepath.Join(t.TempDir(), "rejects.ndjson")
 			for _, f := range files {
 				args := append(append([]string{"--progress", "never", "--resume=false", "--rejects", rejects, "--format", f.Format},
@@ -68,28 +83,12 @@ func TestSampleFilesMakeTheGoldenGraphThroughCLIAndMutation(t *testing.T) {
 					t.Fatalf("import %s exited %d: %s%s", filepath.Base(f.Path), code, out.String(), errOut.String())
 				}
 			}
-			if store == nil {
-				s, err := embeddedstore.Open(flags[3])
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer s.Close()
-				store = s
-			}
-			if got := conformance.SampleGraphDigest(t, store); got != conformance.GoldenSamplesDigest {
+			if got := conformance.SampleGraphDigest(t, written()); got != conformance.GoldenSamplesDigest {
 				t.Fatalf("the import command made a different graph: digest %s, want %s", got, conformance.GoldenSamplesDigest)
 			}
 		})
 		t.Run(b.name+"/mutation", func(t *testing.T) {
-			store, _, reg := b.open(t)
-			if store == nil {
-				s, err := embeddedstore.Open(t.TempDir())
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer s.Close()
-				store = s
-			}
+			store, reg := b.api(t)
 			ts := httptest.NewServer(server.New(server.DefaultConfig(), store, nil, reg, zerolog.Nop(), server.NewMetrics()).Handler())
 			defer ts.Close()
 			keys := map[string]string{}
@@ -132,32 +131,9 @@ func TestSampleFilesMakeTheGoldenGraphThroughCLIAndMutation(t *testing.T) {
 	}
 }
 
-func openNeo4j(t *testing.T, uri string) *neo4jstore.Store {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.DeleteAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // readRecords decodes every record of a sample file.
 func readRecords(t *testing.T, f conformance.SampleFile) []ingest.Record {
-	in, err := os.Open(f.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	dec, err := ingest.NewDecoder(in, f.Format, f.Type)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dec := conformance.OpenSample(t, f)
 	var out []ingest.Record
 	for {
 		raw, err := dec.Next()
