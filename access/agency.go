@@ -23,28 +23,9 @@ type Agency struct {
 	Country intel.Region
 }
 
-// validAgencyCode reports whether code has the shape of an agency code.
-func validAgencyCode(code string) bool {
-	if len(code) < 2 || len(code) > 32 {
-		return false
-	}
-	for _, c := range code {
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-func checkAgencyCode(field, code string) error {
-	if code == "" {
-		return intel.Errorf(intel.EINVALID, field, "is required")
-	}
-	if !validAgencyCode(code) {
-		return intel.Errorf(intel.EINVALID, field, "%q is not an agency code (2-32 upper-case letters, digits or '-', e.g. TH-CCIB)", code)
-	}
-	return nil
-}
+// checkAgencyCode checks the shape of an agency code (intel.CheckAgencyCode
+// defines it for every package).
+func checkAgencyCode(field, code string) error { return intel.CheckAgencyCode(field, code) }
 
 // Validate checks that a is fit to create.
 func (a Agency) Validate() error {
@@ -81,7 +62,7 @@ func (r *Registry) CreateAgency(ctx context.Context, by string, a Agency) (Agenc
 	if err != nil {
 		return Agency{}, err
 	}
-	audit := r.auditFor(ctx, who, "createAgency", KindAdmin, nil,
+	audit := r.auditFor(ctx, who, OpCreateAgency, KindAdmin, nil,
 		fmt.Sprintf("agency %s (%s, %s)", a.Code, a.Name, a.Country))
 	if _, err := r.rec.Commit(ctx, []Put{p}, audit); err != nil {
 		if errors.Is(err, ErrVersionMismatch) {

@@ -334,7 +334,7 @@ func (r *Registry) CreateAgreement(ctx context.Context, by string, in Agreement)
 		if err != nil {
 			return Agreement{}, err
 		}
-		audit := r.agreementAudit(ctx, who, "createAgreement",
+		audit := r.agreementAudit(ctx, who, OpCreateAgreement,
 			fmt.Sprintf("agreement %s %q, %s to %s, categories %v", a.ID, a.Title,
 				a.ValidFrom.Format(time.RFC3339), a.ValidUntil.Format(time.RFC3339), a.Categories))
 		_, err = r.rec.Commit(ctx, []Put{p}, audit)

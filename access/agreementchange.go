@@ -25,7 +25,7 @@ func (r *Registry) ExtendAgreement(ctx context.Context, id string, newUntil time
 	if newUntil.IsZero() {
 		return Agreement{}, intel.Errorf(intel.EINVALID, "validUntil", "is required")
 	}
-	return r.changeAgreement(ctx, by, id, "extendAgreement", func(a *Agreement, who actor) (AgreementEvent, error) {
+	return r.changeAgreement(ctx, by, id, OpExtendAgreement, func(a *Agreement, who actor) (AgreementEvent, error) {
 		if a.Status == AgreementRevoked {
 			return AgreementEvent{}, intel.Errorf(intel.ECONFLICT, "id", "agreement %s is revoked; a revoked agreement cannot be extended", a.ID)
 		}
@@ -71,7 +71,7 @@ func (r *Registry) ApproveAgreement(ctx context.Context, by, id string, party in
 	if err := checkRegion("country", party); err != nil {
 		return Agreement{}, err
 	}
-	return r.changeAgreement(ctx, by, id, "approveAgreement", func(a *Agreement, who actor) (AgreementEvent, error) {
+	return r.changeAgreement(ctx, by, id, OpApproveAgreement, func(a *Agreement, who actor) (AgreementEvent, error) {
 		if who.country != "" && who.country != party {
 			return AgreementEvent{}, intel.Errorf(intel.EFORBIDDEN, "country", "an admin of %s approves for %s only", who.country, who.country)
 		}
@@ -134,8 +134,8 @@ func (r *Registry) setAgreementStatus(ctx context.Context, by, id string, to Agr
 	if err := checkText("reason", reason, maxLongText, false); err != nil {
 		return Agreement{}, err
 	}
-	op := map[AgreementStatus]string{AgreementActive: "resumeAgreement", AgreementSuspended: "suspendAgreement",
-		AgreementRevoked: "revokeAgreement"}[to]
+	op := map[AgreementStatus]string{AgreementActive: OpResumeAgreement, AgreementSuspended: OpSuspendAgreement,
+		AgreementRevoked: OpRevokeAgreement}[to]
 	return r.changeAgreement(ctx, by, id, op, func(a *Agreement, who actor) (AgreementEvent, error) {
 		from := a.Status
 		allowed := from == AgreementActive && (to == AgreementSuspended || to == AgreementRevoked) ||

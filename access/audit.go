@@ -38,24 +38,13 @@ type AuditEntry struct {
 	// and distinct: a cross-border read is one whose DataCountries hold a
 	// country other than Country.
 	DataCountries []intel.Region
-	// Outcome is OK, DENIED or ERROR.
+	// Outcome is OK, DENIED or ERROR (see operation.go).
 	Outcome string
-	Detail  string
+	// Code is the error code a refused or failed request was given
+	// (FORBIDDEN, UNAVAILABLE, …); empty when it succeeded.
+	Code   string
+	Detail string
 }
-
-// The kinds of operation.
-const (
-	KindRead  = "READ"
-	KindWrite = "WRITE"
-	KindAdmin = "ADMIN"
-)
-
-// The outcomes.
-const (
-	OutcomeOK     = "OK"
-	OutcomeDenied = "DENIED"
-	OutcomeError  = "ERROR"
-)
 
 // Limits of the audit log's input and queries.
 const (

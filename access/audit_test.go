@@ -200,7 +200,7 @@ func testAuditOfRegistryChanges(t *testing.T, e *env) {
 	k, _ := must2(t)(e.reg.CreateKey(ctx, w.thCoord.Key.ID, "TH-CCIB", access.RoleAnalyst, "", 0))
 	must(e.reg.RevokeKey(ctx, "cli", k.ID, "test over"))(t)
 	req := must(e.reg.CreateRequest(ctx, w.thCoord, validRequest(w)))(t)
-	must(e.reg.FulfilRequest(ctx, w.khCoord, req.ID, []string{callLink}, []string{sipKH}, []string{"name"}))(t)
+	must(e.reg.FulfilRequest(ctx, w.khCoord, req.ID, []string{callLink}, []string{sipKH}, []string{"name"}, nil))(t)
 
 	entries := must(e.reg.QueryAudit(e.ctx, access.AuditFilter{Limit: access.MaxAuditLimit}))(t)
 	byOp := map[string][]access.AuditEntry{}

@@ -166,23 +166,12 @@ func checkRequestID(id string) error {
 	return nil
 }
 
-// requireCoordinatorRole rejects a key that is not a coordinator's.
-func requireCoordinatorRole(p Principal, what string) error {
-	if p.Key.Role != RoleCoordinator {
-		return intel.Errorf(intel.EFORBIDDEN, "", "only a COORDINATOR key may %s; this key is %s", what, p.Key.Role)
-	}
-	return nil
-}
-
 // CreateRequest files an evidence request from p's agency to the other
 // country under in.AgreementID. p must hold a COORDINATOR key of one of the
 // agreement's coordinators; the agreement must be active now and cover
 // every category asked for; DueAt must be in the future. The registry sets
 // the id, the requesting side, the status and the creation stamps.
 func (r *Registry) CreateRequest(ctx context.Context, p Principal, in EvidenceRequest) (EvidenceRequest, error) {
-	if err := requireCoordinatorRole(p, "make evidence requests"); err != nil {
-		return EvidenceRequest{}, err
-	}
 	now := r.clock()
 	req, err := r.normalizeRequest(p, in, now)
 	if err != nil {
@@ -213,7 +202,7 @@ func (r *Registry) CreateRequest(ctx context.Context, p Principal, in EvidenceRe
 		if err != nil {
 			return EvidenceRequest{}, err
 		}
-		audit := r.auditFor(ctx, principalActor(p), "createRequest", KindWrite, []string{req.EntityID},
+		audit := r.auditFor(ctx, principalActor(p), OpRequestEvidence, KindWrite, []string{req.EntityID},
 			fmt.Sprintf("evidence request %s to %s under agreement %s, categories %v, due %s",
 				req.ID, req.RespondingCountry, ag.ID, req.Categories, req.DueAt.Format(time.RFC3339)))
 		_, err = r.rec.Commit(ctx, []Put{pt}, audit)

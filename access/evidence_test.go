@@ -108,7 +108,7 @@ func testRequestFullPath(t *testing.T, e *env) {
 
 	e.clock.Advance(24 * time.Hour)
 	done, err := e.reg.FulfilRequest(e.ctx, w.khCoord, req.ID,
-		[]string{callLink2, callLink, callLink2}, []string{phoneKH, sipKH}, []string{"name", "address"})
+		[]string{callLink2, callLink, callLink2}, []string{phoneKH, sipKH}, []string{"name", "address"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +140,8 @@ func sorted(s ...string) []string {
 
 func testRequestForbidden(t *testing.T, e *env) {
 	w := e.world()
-	khAnalyst, _ := e.mustPrincipal("KH-NPC", access.RoleAnalyst)
-	t.Run("ErrAnalystCannotRequest", func(t *testing.T) {
-		_, err := e.reg.CreateRequest(e.ctx, w.thAnalyst, validRequest(w))
-		wantErr(t, err, intel.EFORBIDDEN, "")
-	})
+	// Which roles may request and answer is the use-case layer's rule
+	// (usecase.roles, tested there); the registry checks the agencies.
 	t.Run("ErrAgencyNotCoordinator", func(t *testing.T) {
 		_, err := e.reg.CreateRequest(e.ctx, w.thOther, validRequest(w))
 		wantErr(t, err, intel.EFORBIDDEN, "agreementId")
@@ -175,12 +172,11 @@ func testRequestForbidden(t *testing.T, e *env) {
 		{"ErrRequesterCannotAnswer", w.thCoord, "id"},
 		{"ErrSameCountryOtherAgency", w.thOther, "id"},
 		{"ErrRespondingAgencyNotCoordinator", w.khOther, "id"},
-		{"ErrRespondingAnalyst", khAnalyst, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := e.reg.AcknowledgeRequest(e.ctx, c.p, req.ID)
 			wantErr(t, err, intel.EFORBIDDEN, c.field)
-			_, err = e.reg.FulfilRequest(e.ctx, c.p, req.ID, []string{callLink}, nil, nil)
+			_, err = e.reg.FulfilRequest(e.ctx, c.p, req.ID, []string{callLink}, nil, nil, nil)
 			wantErr(t, err, intel.EFORBIDDEN, c.field)
 			_, err = e.reg.DeclineRequest(e.ctx, c.p, req.ID, "no")
 			wantErr(t, err, intel.EFORBIDDEN, c.field)
@@ -189,7 +185,7 @@ func testRequestForbidden(t *testing.T, e *env) {
 	t.Run("ErrFulfilUnderSuspendedAgreement", func(t *testing.T) {
 		must(e.reg.SuspendAgreement(e.ctx, "cli", w.agreement.ID, "review"))(t)
 		defer e.reg.ResumeAgreement(e.ctx, "cli", w.agreement.ID, "")
-		_, err := e.reg.FulfilRequest(e.ctx, w.khCoord, req.ID, []string{callLink}, nil, nil)
+		_, err := e.reg.FulfilRequest(e.ctx, w.khCoord, req.ID, []string{callLink}, nil, nil, nil)
 		wantErr(t, err, intel.EFORBIDDEN, "id")
 		_, err = e.reg.CreateRequest(e.ctx, w.thCoord, validRequest(w))
 		wantErr(t, err, intel.EFORBIDDEN, "agreementId")
@@ -208,7 +204,7 @@ func testRequestFinalStates(t *testing.T, e *env) {
 	w := e.world()
 	// OPEN may go straight to FULFILLED or DECLINED.
 	r1 := must(e.reg.CreateRequest(e.ctx, w.thCoord, validRequest(w)))(t)
-	must(e.reg.FulfilRequest(e.ctx, w.khCoord, r1.ID, []string{callLink}, nil, nil))(t)
+	must(e.reg.FulfilRequest(e.ctx, w.khCoord, r1.ID, []string{callLink}, nil, nil, nil))(t)
 	r2 := must(e.reg.CreateRequest(e.ctx, w.thCoord, validRequest(w)))(t)
 	_, err := e.reg.DeclineRequest(e.ctx, w.khCoord, r2.ID, "")
 	wantErr(t, err, intel.EINVALID, "reason")
@@ -222,7 +218,7 @@ func testRequestFinalStates(t *testing.T, e *env) {
 	for _, id := range []string{r1.ID, r2.ID} {
 		_, err := e.reg.AcknowledgeRequest(e.ctx, w.khCoord, id)
 		wantErr(t, err, intel.ECONFLICT, "id")
-		_, err = e.reg.FulfilRequest(e.ctx, w.khCoord, id, []string{callLink}, nil, nil)
+		_, err = e.reg.FulfilRequest(e.ctx, w.khCoord, id, []string{callLink}, nil, nil, nil)
 		wantErr(t, err, intel.ECONFLICT, "id")
 		_, err = e.reg.DeclineRequest(e.ctx, w.khCoord, id, "late")
 		wantErr(t, err, intel.ECONFLICT, "id")
@@ -308,7 +304,7 @@ func testFulfilValidation(t *testing.T, e *env) {
 		{"ErrFieldNotAskedFor", "fields[1]", []string{callLink}, nil, []string{"name", "photo"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := e.reg.FulfilRequest(e.ctx, w.khCoord, req.ID, c.links, c.entities, c.fields)
+			_, err := e.reg.FulfilRequest(e.ctx, w.khCoord, req.ID, c.links, c.entities, c.fields, nil)
 			wantErr(t, err, intel.EINVALID, c.field)
 		})
 	}
@@ -325,13 +321,13 @@ func testGrantsFor(t *testing.T, e *env) {
 	var want []access.Grant
 	for i := 0; i < 3; i++ {
 		r := must(e.reg.CreateRequest(e.ctx, w.thCoord, validRequest(w)))(t)
-		d := must(e.reg.FulfilRequest(e.ctx, w.khCoord, r.ID, []string{callLink}, []string{phoneKH}, []string{"name"}))(t)
+		d := must(e.reg.FulfilRequest(e.ctx, w.khCoord, r.ID, []string{callLink}, []string{phoneKH}, []string{"name"}, nil))(t)
 		want = append(want, d.Grant)
 	}
 	khReq := validRequest(w)
 	khReq.EntityID = phoneTH
 	r := must(e.reg.CreateRequest(e.ctx, w.khCoord, khReq))(t)
-	kh := must(e.reg.FulfilRequest(e.ctx, w.thCoord, r.ID, []string{callLink2}, nil, nil))(t)
+	kh := must(e.reg.FulfilRequest(e.ctx, w.thCoord, r.ID, []string{callLink2}, nil, nil, nil))(t)
 	want = sortGrants(want)
 	if got := must(e.reg.GrantsFor(e.ctx, "TH-CCIB"))(t); !reflect.DeepEqual(got, want) {
 		t.Errorf("GrantsFor(TH-CCIB) = %+v, want %+v", got, want)

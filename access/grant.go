@@ -38,7 +38,7 @@ type grantsRecord struct {
 // AcknowledgeRequest records that the responding country's coordinator has
 // taken up an OPEN request.
 func (r *Registry) AcknowledgeRequest(ctx context.Context, p Principal, id string) (EvidenceRequest, error) {
-	return r.answer(ctx, p, id, "acknowledgeRequest", false, func(req *EvidenceRequest, _ Agreement, now time.Time) (*Grant, error) {
+	return r.answer(ctx, p, id, OpAcknowledgeEvidence, false, nil, func(req *EvidenceRequest, _ Agreement, now time.Time) (*Grant, error) {
 		if req.Status != RequestOpen {
 			return nil, intel.Errorf(intel.ECONFLICT, "id", "request %s is %s; only an OPEN request can be acknowledged", req.ID, req.Status)
 		}
@@ -51,19 +51,21 @@ func (r *Registry) AcknowledgeRequest(ctx context.Context, p Principal, id strin
 // of a category the request asked for), entityIDs, and the sensitive fields
 // (a subset of those asked for) the requesting agency may now see. Evidence
 // crosses the border only under an agreement in force, so the request's
-// agreement must be active now.
-func (r *Registry) FulfilRequest(ctx context.Context, p Principal, id string, linkIDs, entityIDs []string, fields []string) (EvidenceRequest, error) {
-	return r.fulfil(ctx, p, id, linkIDs, entityIDs, fields, false)
+// agreement must be active now. payload, when not nil, is the evidence to
+// deliver into the graph (see Delivery): it is committed with the status
+// and the grant, or not at all.
+func (r *Registry) FulfilRequest(ctx context.Context, p Principal, id string, linkIDs, entityIDs []string, fields []string, payload []byte) (EvidenceRequest, error) {
+	return r.fulfil(ctx, p, id, linkIDs, entityIDs, fields, payload, false)
 }
 
 // CheckFulfil runs every check of FulfilRequest and writes nothing, so that
 // the evidence of an answer is stored only when the answer will be taken.
 func (r *Registry) CheckFulfil(ctx context.Context, p Principal, id string, linkIDs, entityIDs []string, fields []string) error {
-	_, err := r.fulfil(ctx, p, id, linkIDs, entityIDs, fields, true)
+	_, err := r.fulfil(ctx, p, id, linkIDs, entityIDs, fields, nil, true)
 	return err
 }
 
-func (r *Registry) fulfil(ctx context.Context, p Principal, id string, linkIDs, entityIDs []string, fields []string, dryRun bool) (EvidenceRequest, error) {
+func (r *Registry) fulfil(ctx context.Context, p Principal, id string, linkIDs, entityIDs []string, fields []string, payload []byte, dryRun bool) (EvidenceRequest, error) {
 	links, err := distinctSorted("linkIds", linkIDs)
 	if err != nil {
 		return EvidenceRequest{}, err
@@ -89,7 +91,11 @@ func (r *Registry) fulfil(ctx context.Context, p Principal, id string, linkIDs, 
 	if err != nil {
 		return EvidenceRequest{}, err
 	}
-	return r.answer(ctx, p, id, "fulfilRequest", dryRun, func(req *EvidenceRequest, ag Agreement, now time.Time) (*Grant, error) {
+	var delivery *Delivery
+	if payload != nil {
+		delivery = &Delivery{RequestID: id, Payload: payload}
+	}
+	return r.answer(ctx, p, id, OpFulfilEvidence, dryRun, delivery, func(req *EvidenceRequest, ag Agreement, now time.Time) (*Grant, error) {
 		if req.Status.answered() {
 			return nil, intel.Errorf(intel.ECONFLICT, "id", "request %s was already answered (%s)", req.ID, req.Status)
 		}
@@ -121,7 +127,7 @@ func (r *Registry) DeclineRequest(ctx context.Context, p Principal, id, reason s
 	if err := checkText("reason", reason, maxLongText, true); err != nil {
 		return EvidenceRequest{}, err
 	}
-	return r.answer(ctx, p, id, "declineRequest", false, func(req *EvidenceRequest, _ Agreement, now time.Time) (*Grant, error) {
+	return r.answer(ctx, p, id, OpDeclineEvidence, false, nil, func(req *EvidenceRequest, _ Agreement, now time.Time) (*Grant, error) {
 		if req.Status.answered() {
 			return nil, intel.Errorf(intel.ECONFLICT, "id", "request %s was already answered (%s)", req.ID, req.Status)
 		}
@@ -135,12 +141,10 @@ func (r *Registry) DeclineRequest(ctx context.Context, p Principal, id, reason s
 // in the responding country. change edits the request and returns the
 // grant to add to the requesting agency's list, if any; the request, that
 // list and a WRITE audit entry are committed together, unless dryRun,
-// which stops after every check.
-func (r *Registry) answer(ctx context.Context, p Principal, id, op string, dryRun bool,
+// which stops after every check. delivery, when not nil, is committed with
+// them. (Which roles may answer is the use-case layer's rule.)
+func (r *Registry) answer(ctx context.Context, p Principal, id, op string, dryRun bool, delivery *Delivery,
 	change func(req *EvidenceRequest, ag Agreement, now time.Time) (*Grant, error)) (EvidenceRequest, error) {
-	if err := requireCoordinatorRole(p, "answer evidence requests"); err != nil {
-		return EvidenceRequest{}, err
-	}
 	if err := checkRequestID(id); err != nil {
 		return EvidenceRequest{}, err
 	}
@@ -174,6 +178,13 @@ func (r *Registry) answer(ctx context.Context, p Principal, id, op string, dryRu
 			return EvidenceRequest{}, err
 		}
 		puts := []Put{pt}
+		if delivery != nil {
+			dp, err := put(collDeliveries, id, 0, delivery)
+			if err != nil {
+				return EvidenceRequest{}, err
+			}
+			puts = append(puts, dp)
+		}
 		entities := []string{req.EntityID}
 		detail := fmt.Sprintf("evidence request %s from %s: %s", id, req.RequestingAgency, req.Status)
 		audit := r.auditFor(ctx, principalActor(p), op, KindWrite, nil, "")

@@ -126,7 +126,7 @@ func (r *Registry) CreateKey(ctx context.Context, by string, agency string, role
 		if err != nil {
 			return Key{}, "", err
 		}
-		audit := r.auditFor(ctx, who, "createKey", KindAdmin, nil,
+		audit := r.auditFor(ctx, who, OpCreateKey, KindAdmin, nil,
 			fmt.Sprintf("key %s for agency %s, role %s, expires %s", k.ID, k.Agency, k.Role, k.ExpiresAt.Format(time.RFC3339)))
 		_, err = r.rec.Commit(ctx, []Put{p}, audit)
 		if errors.Is(err, ErrVersionMismatch) {
@@ -200,7 +200,7 @@ func (r *Registry) RevokeKey(ctx context.Context, by, id, reason string) (Key, e
 		if err != nil {
 			return Key{}, err
 		}
-		audit := r.auditFor(ctx, who, "revokeKey", KindAdmin, nil,
+		audit := r.auditFor(ctx, who, OpRevokeKey, KindAdmin, nil,
 			fmt.Sprintf("key %s of agency %s: %s", id, kr.Key.Agency, reason))
 		if _, err := r.rec.Commit(ctx, []Put{p}, audit); err != nil {
 			return Key{}, err

@@ -80,9 +80,6 @@ const maxStatusSuspects = 1000
 // and EXTRADITED need an earlier ARRESTED or *_REQUESTED step from either
 // country, because nobody is removed from a country without one.
 func (r *Registry) AddStatusStep(ctx context.Context, p Principal, s StatusStep) (StatusStep, error) {
-	if p.Key.Role == RoleAnalyst {
-		return StatusStep{}, intel.Errorf(intel.EFORBIDDEN, "", "an ANALYST key may not record legal status; use an ENRICHER, COORDINATOR or ADMIN key")
-	}
 	if err := checkEntityID("suspectId", s.SuspectID); err != nil {
 		return StatusStep{}, err
 	}
@@ -146,7 +143,7 @@ func (r *Registry) AddStatusStep(ctx context.Context, p Principal, s StatusStep)
 		if err != nil {
 			return StatusStep{}, err
 		}
-		audit := r.auditFor(ctx, principalActor(p), "addStatusStep", KindWrite, []string{s.SuspectID},
+		audit := r.auditFor(ctx, principalActor(p), OpRecordLegalStatus, KindWrite, []string{s.SuspectID},
 			fmt.Sprintf("legal status step %s: %s at %s (%s)", step.ID, step.Status, step.At.Format(time.RFC3339), step.Visibility))
 		if _, err := r.rec.Commit(ctx, []Put{pt}, audit); err != nil {
 			return StatusStep{}, err

@@ -18,7 +18,6 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
-	"github.com/scamgraph/scamgraph/server"
 )
 
 // This file is the authorization suite of the sharing rules: every reader
@@ -227,7 +226,7 @@ func TestAuthorizationRulesOnEveryBackend(t *testing.T) {
 
 func runAuthz(t *testing.T, b backend, facts []authzFact) {
 	ctx := context.Background()
-	ts, reg, keys := serveWithKeys(t, b, server.Options{})
+	ts, reg, keys := serveWithKeys(t, b, rulesOn)
 	// The demo MOU is revoked: this suite sets its own agreements up.
 	list, err := reg.ListAgreements(ctx)
 	if err != nil {

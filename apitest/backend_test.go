@@ -3,6 +3,7 @@ package apitest
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing"
@@ -16,9 +17,11 @@ import (
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/loaders"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
 	"github.com/scamgraph/scamgraph/server"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // backend is one way of running the service: a store, maybe behind Redis.
@@ -82,30 +85,60 @@ func mustBackends(t testing.TB, scale float64) []backend {
 // registry of the demo agencies and keys. Requests that carry no key of
 // their own are sent with the Thai demo analyst's.
 func serve(t testing.TB, b backend) *httptest.Server {
-	ts, _, _ := serveWithKeys(t, b, server.Options{})
+	ts, _, _ := serveWithKeys(t, b, rulesOn)
 	return ts
 }
 
 // serveWithKeys is serve that also returns the registry and the demo keys.
-func serveWithKeys(t testing.TB, b backend, opts server.Options) (*httptest.Server, *access.Registry, []demo.Key) {
-	return serveAs(t, b, "TH-CCIB", access.RoleAnalyst, opts)
+func serveWithKeys(t testing.TB, b backend, mode rulesMode) (*httptest.Server, *access.Registry, []demo.Key) {
+	return serveAs(t, b, "TH-CCIB", access.RoleAnalyst, mode)
 }
 
 // serveAs is serveWithKeys whose default key is the demo key of agency and role.
-func serveAs(t testing.TB, b backend, agency string, role access.Role, opts server.Options) (*httptest.Server, *access.Registry, []demo.Key) {
+func serveAs(t testing.TB, b backend, agency string, role access.Role, mode rulesMode) (*httptest.Server, *access.Registry, []demo.Key) {
 	reg, keys := accesstest.Registry(t)
-	return serveWith(t, b, reg, keys, agency, role, opts)
+	return serveWith(t, b, reg, keys, agency, role, mode)
 }
 
 // serveWith is serveAs over a given registry.
-func serveWith(t testing.TB, b backend, reg *access.Registry, keys []demo.Key, agency string, role access.Role, opts server.Options) (*httptest.Server, *access.Registry, []demo.Key) {
+func serveWith(t testing.TB, b backend, reg *access.Registry, keys []demo.Key, agency string, role access.Role, mode rulesMode) (*httptest.Server, *access.Registry, []demo.Key) {
 	t.Helper()
 	var cache server.CachePinger
 	if b.cache != nil {
 		cache = b.cache
 	}
-	srv := server.New(server.DefaultConfig(), b.store, cache, reg, zerolog.Nop(), server.NewMetrics()).WithOptions(opts)
-	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, agency, role)))
+	svc := usecase.New(b.store, reg, usecase.Options{})
+	srv := server.New(server.DefaultConfig(), svc, cache, zerolog.Nop(), server.NewMetrics())
+	h := srv.Handler()
+	if mode == rulesBypassed {
+		h = unguarded(svc, srv, agency, role)
+	}
+	ts := httptest.NewServer(accesstest.WithKey(h, demo.KeyFor(keys, agency, role)))
 	t.Cleanup(ts.Close)
 	return ts, reg, keys
+}
+
+// rulesMode says whether a test server applies the sharing rules.
+type rulesMode int
+
+const (
+	rulesOn rulesMode = iota
+	// rulesBypassed serves the GraphQL endpoint without the access rules,
+	// so that a benchmark can measure what they cost: see unguarded.
+	rulesBypassed
+)
+
+// unguarded is the benchmark's own stack without the rules: the bare
+// GraphQL handler, every request made by the operator of agency (an
+// unrestricted view, no key to check, no terms to read, nothing
+// cross-border to audit). Production has no such switch; only this test
+// builds it.
+func unguarded(svc *usecase.Service, srv *server.Server, agency string, role access.Role) http.Handler {
+	country, _ := intel.AgencyCountry(agency)
+	gql := srv.GraphQL()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := svc.Operator(access.Agency{Code: agency, Country: country}, role)
+		ctx := loaders.With(usecase.WithCaller(r.Context(), c), loaders.New(svc.Reader(c)))
+		gql.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

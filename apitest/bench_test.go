@@ -23,7 +23,6 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
-	"github.com/scamgraph/scamgraph/server"
 )
 
 // concurrency is the fixed number of clients of the lookup benchmarks.
@@ -81,7 +80,7 @@ const accessLookupQuery = `query($q: String!) { lookup(identifier: $q) { key ent
 // in one run: a Cambodian analyst's lookups of Thai numbers and a two-link
 // network around the SIM-box hub, with the rules applied (visibility in
 // every query, masking, the audit entry of each cross-border read) and with
-// them lifted by the benchmark-only switch (server.Options).
+// them lifted by the benchmark's own unguarded stack (unguarded).
 func BenchmarkAccessRules(b *testing.B) {
 	numbers := demoPhoneInputs(b)
 	var thai []string
@@ -102,14 +101,14 @@ func BenchmarkAccessRules(b *testing.B) {
 		// Both modes then start from a warm store: the one measured first
 		// must not pay alone for Neo4j's cold page cache.
 		warm, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst,
-			server.Options{BenchmarkBypassAccess: true})
+			rulesBypassed)
 		for _, q := range hot {
 			mustQuery(b, warm, accessLookupQuery, map[string]any{"q": q})
 		}
 		for _, mode := range []struct {
 			name string
-			opts server.Options
-		}{{"rules=on", server.Options{}}, {"rules=bypass", server.Options{BenchmarkBypassAccess: true}}} {
+			opts rulesMode
+		}{{"rules=on", rulesOn}, {"rules=bypass", rulesBypassed}} {
 			ts, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, mode.opts)
 			b.Run(name+"/lookup/"+mode.name, func(b *testing.B) {
 				hammerQuery(b, ts, concurrency, accessLookupQuery, func(i int) map[string]any { return map[string]any{"q": hot[i%len(hot)]} })
@@ -117,8 +116,8 @@ func BenchmarkAccessRules(b *testing.B) {
 		}
 		for _, mode := range []struct {
 			name string
-			opts server.Options
-		}{{"rules=on", server.Options{}}, {"rules=bypass", server.Options{BenchmarkBypassAccess: true}}} {
+			opts rulesMode
+		}{{"rules=on", rulesOn}, {"rules=bypass", rulesBypassed}} {
 			ts, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, mode.opts)
 			hub := demo.SIMBoxHub.ID()
 			b.Run(name+"/network/depth=2/"+mode.name, func(b *testing.B) {

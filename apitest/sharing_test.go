@@ -15,7 +15,6 @@ import (
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
-	"github.com/scamgraph/scamgraph/server"
 )
 
 // sharingBackends are an embedded store and Neo4j behind Redis: the two
@@ -51,7 +50,7 @@ const kaLookup = `query($id: String!) { lookup(identifier: $id) { entity { id
 func TestCambodianLookupOfThaiNumberMaskedThenGoneWhenAgreementRevoked(t *testing.T) {
 	for _, b := range sharingBackends(t) {
 		t.Run(b.name, func(t *testing.T) {
-			ts, _, keys := serveWithKeys(t, b, server.Options{})
+			ts, _, keys := serveWithKeys(t, b, rulesOn)
 			thEnricher, thAdmin := demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher), demo.KeyFor(keys, "TH-CCIB", access.RoleAdmin)
 			khAnalyst := demo.KeyFor(keys, "KH-GDNP", access.RoleAnalyst)
 			if c := gql(t, ts, thEnricher, "", thaiSubscriberRecords, map[string]any{"records": thaiRecords()}); dig(c.Data, "ingest", "totals", "accepted") != 2.0 {
@@ -120,7 +119,7 @@ func TestEvidenceRequestFromOpenToFulfilledGrantsExactlyTheFields(t *testing.T) 
 	for _, b := range sharingBackends(t) {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
-			ts, reg, keys := serveWithKeys(t, b, server.Options{})
+			ts, reg, keys := serveWithKeys(t, b, rulesOn)
 			khCoord, thCoord := demo.KeyFor(keys, "KH-GDNP", access.RoleCoordinator), demo.KeyFor(keys, "TH-CCIB", access.RoleCoordinator)
 			khAnalyst, thAdmin, khAdmin := demo.KeyFor(keys, "KH-GDNP", access.RoleAnalyst), demo.KeyFor(keys, "TH-CCIB", access.RoleAdmin), demo.KeyFor(keys, "KH-GDNP", access.RoleAdmin)
 			agreements, err := reg.ListAgreements(ctx)
@@ -225,7 +224,7 @@ func TestRequestsWithoutAValidKeyOrRoleAreRefusedAndWriteNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { emb.Close() })
-	ts, reg, keys := serveWithKeys(t, backend{name: "embedded", store: emb}, server.Options{})
+	ts, reg, keys := serveWithKeys(t, backend{name: "embedded", store: emb}, rulesOn)
 	revokedKey, revoked, _ := reg.CreateKey(ctx, "test", "TH-CCIB", access.RoleEnricher, "test", time.Hour)
 	if _, err := reg.RevokeKey(ctx, "test", revokedKey.ID, "leaked"); err != nil {
 		t.Fatal(err)
@@ -287,7 +286,7 @@ func TestRequestsWithoutAValidKeyOrRoleAreRefusedAndWriteNothing(t *testing.T) {
 func TestSuspectLegalStatusStepsFollowTheSharingRules(t *testing.T) {
 	for _, b := range sharingBackends(t) {
 		t.Run(b.name, func(t *testing.T) {
-			ts, _, keys := serveWithKeys(t, b, server.Options{})
+			ts, _, keys := serveWithKeys(t, b, rulesOn)
 			thCoord, khAnalyst := demo.KeyFor(keys, "TH-CCIB", access.RoleCoordinator), demo.KeyFor(keys, "KH-GDNP", access.RoleAnalyst)
 			thAnalyst, thEnricher := demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst), demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher)
 			suspect := map[string]any{"type": "suspect", "agency": "TH-CCIB", "country": "TH", "visibility": "SHAREABLE",
@@ -334,7 +333,7 @@ func TestAttemptsAroundTheRulesFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { emb.Close() })
-	ts, reg, keys := serveWithKeys(t, backend{name: "embedded", store: emb}, server.Options{})
+	ts, reg, keys := serveWithKeys(t, backend{name: "embedded", store: emb}, rulesOn)
 	thEnricher, thAdmin, khAdmin := demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher), demo.KeyFor(keys, "TH-CCIB", access.RoleAdmin), demo.KeyFor(keys, "KH-GDNP", access.RoleAdmin)
 
 	t.Run("upsert cannot describe suspects or persons", func(t *testing.T) {
@@ -403,7 +402,7 @@ func TestAttemptsAroundTheRulesFail(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if last := entries[len(entries)-1]; last.Operation != "mutation upsert" || len(last.Entities) != 30 {
+		if last := entries[len(entries)-1]; last.Operation != access.OpUpsert || len(last.Entities) != 30 {
 			t.Errorf("last entry %+v, want the 30 upserted numbers", last)
 		}
 	})

@@ -43,7 +43,6 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
-	HasRole func(ctx context.Context, obj any, next graphql.Resolver, roles []model.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -100,6 +99,7 @@ type ComplexityRoot struct {
 	AuditEntry struct {
 		Agency        func(childComplexity int) int
 		At            func(childComplexity int) int
+		Code          func(childComplexity int) int
 		Country       func(childComplexity int) int
 		DataCountries func(childComplexity int) int
 		Detail        func(childComplexity int) int
@@ -300,7 +300,7 @@ type ComplexityRoot struct {
 		CreateAgreement            func(childComplexity int, input model.AgreementInput) int
 		DeclineEvidenceRequest     func(childComplexity int, id string, reason string) int
 		ExtendAgreement            func(childComplexity int, id string, validUntil time.Time) int
-		FulfilEvidenceRequest      func(childComplexity int, id string, records []*model.RecordInput, fields []string) int
+		FulfilEvidenceRequest      func(childComplexity int, id string, records []*model.RecordInput, linkIds []string, fields []string) int
 		Ingest                     func(childComplexity int, records []*model.RecordInput) int
 		RecordLegalStatus          func(childComplexity int, input model.LegalStatusInput) int
 		RequestEvidence            func(childComplexity int, input model.EvidenceRequestInput) int
@@ -500,7 +500,7 @@ type MutationResolver interface {
 	ExtendAgreement(ctx context.Context, id string, validUntil time.Time) (*model.Agreement, error)
 	RequestEvidence(ctx context.Context, input model.EvidenceRequestInput) (*model.EvidenceRequest, error)
 	AcknowledgeEvidenceRequest(ctx context.Context, id string) (*model.EvidenceRequest, error)
-	FulfilEvidenceRequest(ctx context.Context, id string, records []*model.RecordInput, fields []string) (*model.EvidenceRequest, error)
+	FulfilEvidenceRequest(ctx context.Context, id string, records []*model.RecordInput, linkIds []string, fields []string) (*model.EvidenceRequest, error)
 	DeclineEvidenceRequest(ctx context.Context, id string, reason string) (*model.EvidenceRequest, error)
 	RecordLegalStatus(ctx context.Context, input model.LegalStatusInput) (*model.LegalStatusStep, error)
 }
@@ -782,6 +782,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.code":
+		if e.ComplexityRoot.AuditEntry.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Code(childComplexity), true
 	case "AuditEntry.country":
 		if e.ComplexityRoot.AuditEntry.Country == nil {
 			break
@@ -1741,7 +1747,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.FulfilEvidenceRequest(childComplexity, args["id"].(string), args["records"].([]*model.RecordInput), args["fields"].([]string)), true
+		return e.ComplexityRoot.Mutation.FulfilEvidenceRequest(childComplexity, args["id"].(string), args["records"].([]*model.RecordInput), args["linkIds"].([]string), args["fields"].([]string)), true
 	case "Mutation.ingest":
 		if e.ComplexityRoot.Mutation.Ingest == nil {
 			break
@@ -2661,13 +2667,11 @@ scalar Time
 
 directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
 
-"""
-Allows a field only to callers whose API key holds one of the roles; others
-get a FORBIDDEN error naming the field. Every operation needs a valid key
-(Authorization: Bearer <token>); fields without this directive are open to
-every role.
-"""
-directive @hasRole(roles: [Role!]!) on FIELD_DEFINITION
+# Every operation needs a valid key (Authorization: Bearer <token>). Which
+# roles may run each field is decided in one place, the use-case layer
+# (usecase/rules.go, the table in its package doc and in the README's
+# "Sharing across the border"); a key without one gets FORBIDDEN naming the
+# operation.
 
 "The kinds of entity. The values equal the GraphQL type names, so ` + "`" + `__typename` + "`" + ` and ` + "`" + `kind` + "`" + ` agree."
 enum EntityKind {
@@ -3031,10 +3035,10 @@ type Query {
   agreements: [Agreement!]!
   agreement(id: ID!): Agreement
   "API keys; an admin sees the keys of its own country's agencies."
-  apiKeys(agency: String): [ApiKey!]! @hasRole(roles: [ADMIN])
+  apiKeys(agency: String): [ApiKey!]!
   "Evidence requests the caller's country sent or received."
-  evidenceRequests(status: [RequestStatus!], side: RequestSide, overdue: Boolean): [EvidenceRequest!]! @hasRole(roles: [COORDINATOR, ADMIN])
-  evidenceRequest(id: ID!): EvidenceRequest @hasRole(roles: [COORDINATOR, ADMIN])
+  evidenceRequests(status: [RequestStatus!], side: RequestSide, overdue: Boolean): [EvidenceRequest!]!
+  evidenceRequest(id: ID!): EvidenceRequest
   """
   The audit log, oldest first. An admin sees what its own country's agencies
   did, and every use the other country made of its own country's data.
@@ -3051,7 +3055,7 @@ type Query {
     after: Int
     "1 to 1000."
     first: Int = 100
-  ): [AuditEntry!]! @hasRole(roles: [ADMIN])
+  ): [AuditEntry!]!
 }
 
 "The roles an API key can hold."
@@ -3250,6 +3254,8 @@ type AuditEntry {
   dataCountries: [Region!]!
   "OK, DENIED or ERROR."
   outcome: String!
+  "The error code a refused (DENIED) or failed (ERROR) request was given."
+  code: String
   detail: String
 }
 
@@ -3467,42 +3473,44 @@ type IngestPayload {
 
 type Mutation {
   "Import a batch of mixed source records (at most 5,000; stream larger loads to POST /ingest). Accepted records are durable when this returns; a rejected record writes nothing and does not stop the others; a resent record is a DUPLICATE and changes nothing."
-  ingest(records: [RecordInput!]!): IngestPayload! @hasRole(roles: [ENRICHER, ADMIN])
+  ingest(records: [RecordInput!]!): IngestPayload!
   "Write entities and links in one batch. Each item is accepted or rejected on its own; a rejected item writes nothing; accepted items land together and are durable when this returns."
-  upsert(input: UpsertInput!): UpsertPayload! @hasRole(roles: [ENRICHER, ADMIN])
+  upsert(input: UpsertInput!): UpsertPayload!
 
   "Register an agency of the admin's own country."
-  createAgency(code: String!, name: String!, country: Region!): Agency! @hasRole(roles: [ADMIN])
+  createAgency(code: String!, name: String!, country: Region!): Agency!
   "Issue an API key to an agency of the admin's own country; ttlHours defaults to a year."
-  createApiKey(agency: String!, role: Role!, label: String, ttlHours: Int): CreatedApiKey! @hasRole(roles: [ADMIN])
-  revokeApiKey(id: ID!, reason: String!): ApiKey! @hasRole(roles: [ADMIN])
+  createApiKey(agency: String!, role: Role!, label: String, ttlHours: Int): CreatedApiKey!
+  revokeApiKey(id: ID!, reason: String!): ApiKey!
 
   "Propose an agreement, approved by the admin's own country; it opens nothing until the other party approves it."
-  createAgreement(input: AgreementInput!): Agreement! @hasRole(roles: [ADMIN])
+  createAgreement(input: AgreementInput!): Agreement!
   """
   Approve, for the admin's country, a proposed agreement or a proposed
   extension of its term. validUntil names the end of term approved; it is
   required for an extension, so that an approval never covers terms
   proposed after the approver read them.
   """
-  approveAgreement(id: ID!, validUntil: Time): Agreement! @hasRole(roles: [ADMIN])
+  approveAgreement(id: ID!, validUntil: Time): Agreement!
   "Suspend, resume (ACTIVE; only the party that suspended) or revoke an agreement; takes effect on the next request."
-  setAgreementStatus(id: ID!, status: AgreementStatus!, reason: String): Agreement! @hasRole(roles: [ADMIN])
+  setAgreementStatus(id: ID!, status: AgreementStatus!, reason: String): Agreement!
   "Propose extending the term (once, by up to three years); in effect once the other party approves."
-  extendAgreement(id: ID!, validUntil: Time!): Agreement! @hasRole(roles: [ADMIN])
+  extendAgreement(id: ID!, validUntil: Time!): Agreement!
 
-  requestEvidence(input: EvidenceRequestInput!): EvidenceRequest! @hasRole(roles: [COORDINATOR])
-  acknowledgeEvidenceRequest(id: ID!): EvidenceRequest! @hasRole(roles: [COORDINATOR])
+  requestEvidence(input: EvidenceRequestInput!): EvidenceRequest!
+  acknowledgeEvidenceRequest(id: ID!): EvidenceRequest!
   """
-  Answer a request with records, through the ingest path. The requesting
-  agency is granted exactly the facts these records produce and, on them,
-  the personal-data fields listed (a subset of those asked for).
+  Answer a request with new records (through the ingest path), with facts
+  already stored (linkIds: facts of the caller's country it may see), or
+  both. The requesting agency is granted exactly those facts and, on them,
+  the personal-data fields listed (a subset of those asked for). All or
+  nothing: the status, the grant and the records are committed together.
   """
-  fulfilEvidenceRequest(id: ID!, records: [RecordInput!]!, fields: [String!]): EvidenceRequest! @hasRole(roles: [COORDINATOR])
-  declineEvidenceRequest(id: ID!, reason: String!): EvidenceRequest! @hasRole(roles: [COORDINATOR])
+  fulfilEvidenceRequest(id: ID!, records: [RecordInput!], linkIds: [ID!], fields: [String!]): EvidenceRequest!
+  declineEvidenceRequest(id: ID!, reason: String!): EvidenceRequest!
 
   "Record a step of a suspect's legal status for the caller's agency."
-  recordLegalStatus(input: LegalStatusInput!): LegalStatusStep! @hasRole(roles: [ENRICHER, COORDINATOR, ADMIN])
+  recordLegalStatus(input: LegalStatusInput!): LegalStatusStep!
 }
 `, BuiltIn: false},
 }
@@ -3640,6 +3648,8 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_dataCountries(ctx, field)
 	case "outcome":
 		return ec.fieldContext_AuditEntry_outcome(ctx, field)
+	case "code":
+		return ec.fieldContext_AuditEntry_code(ctx, field)
 	case "detail":
 		return ec.fieldContext_AuditEntry_detail(ctx, field)
 	}
@@ -4164,20 +4174,6 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
-func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roles",
-		func(ctx context.Context, v any) ([]model.Role, error) {
-			return ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["roles"] = arg0
-	return args, nil
-}
-
 func (ec *executionContext) field_BankAccount_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4601,20 +4597,28 @@ func (ec *executionContext) field_Mutation_fulfilEvidenceRequest_args(ctx contex
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "records",
 		func(ctx context.Context, v any) ([]*model.RecordInput, error) {
-			return ec.unmarshalNRecordInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordInputᚄ(ctx, v)
+			return ec.unmarshalORecordInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["records"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "fields",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "linkIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["linkIds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "fields",
 		func(ctx context.Context, v any) ([]string, error) {
 			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["fields"] = arg2
+	args["fields"] = arg3
 	return args, nil
 }
 
@@ -6497,6 +6501,29 @@ func (ec *executionContext) _AuditEntry_outcome(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_code(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
@@ -9792,25 +9819,7 @@ func (ec *executionContext) _Mutation_ingest(ctx context.Context, field graphql.
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().Ingest(ctx, fc.Args["records"].([]*model.RecordInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ENRICHER", "ADMIN"})
-				if err != nil {
-					var zeroVal *model.IngestPayload
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.IngestPayload
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
 			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
 		},
@@ -9854,25 +9863,7 @@ func (ec *executionContext) _Mutation_upsert(ctx context.Context, field graphql.
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().Upsert(ctx, fc.Args["input"].(model.UpsertInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ENRICHER", "ADMIN"})
-				if err != nil {
-					var zeroVal *model.UpsertPayload
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.UpsertPayload
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertPayload) graphql.Marshaler {
 			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐUpsertPayload(ctx, selections, v)
 		},
@@ -9916,25 +9907,7 @@ func (ec *executionContext) _Mutation_createAgency(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().CreateAgency(ctx, fc.Args["code"].(string), fc.Args["name"].(string), fc.Args["country"].(model.Region))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
-				if err != nil {
-					var zeroVal *model.Agency
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.Agency
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
 			return ec.marshalNAgency2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAgency(ctx, selections, v)
 		},
@@ -9978,25 +9951,7 @@ func (ec *executionContext) _Mutation_createApiKey(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().CreateAPIKey(ctx, fc.Args["agency"].(string), fc.Args["role"].(model.Role), fc.Args["label"].(*string), fc.Args["ttlHours"].(*int))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
-				if err != nil {
-					var zeroVal *model.CreatedAPIKey
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.CreatedAPIKey
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreatedAPIKey) graphql.Marshaler {
 			return ec.marshalNCreatedApiKey2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCreatedAPIKey(ctx, selections, v)
 		},
@@ -10040,25 +9995,7 @@ func (ec *executionContext) _Mutation_revokeApiKey(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RevokeAPIKey(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
-				if err != nil {
-					var zeroVal *model.APIKey
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.APIKey
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
 			return ec.marshalNApiKey2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAPIKey(ctx, selections, v)
 		},
@@ -10102,25 +10039,7 @@ func (ec *executionContext) _Mutation_createAgreement(ctx context.Context, field
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().CreateAgreement(ctx, fc.Args["input"].(model.AgreementInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
-				if err != nil {
-					var zeroVal *model.Agreement
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.Agreement
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
 			return ec.marshalNAgreement2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
 		},
@@ -10164,25 +10083,7 @@ func (ec *executionContext) _Mutation_approveAgreement(ctx context.Context, fiel
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().ApproveAgreement(ctx, fc.Args["id"].(string), fc.Args["validUntil"].(*time.Time))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
-				if err != nil {
-					var zeroVal *model.Agreement
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.Agreement
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
 			return ec.marshalNAgreement2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
 		},
@@ -10226,25 +10127,7 @@ func (ec *executionContext) _Mutation_setAgreementStatus(ctx context.Context, fi
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().SetAgreementStatus(ctx, fc.Args["id"].(string), fc.Args["status"].(model.AgreementStatus), fc.Args["reason"].(*string))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
-				if err != nil {
-					var zeroVal *model.Agreement
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.Agreement
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
 			return ec.marshalNAgreement2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
 		},
@@ -10288,25 +10171,7 @@ func (ec *executionContext) _Mutation_extendAgreement(ctx context.Context, field
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().ExtendAgreement(ctx, fc.Args["id"].(string), fc.Args["validUntil"].(time.Time))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
-				if err != nil {
-					var zeroVal *model.Agreement
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.Agreement
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
 			return ec.marshalNAgreement2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
 		},
@@ -10350,25 +10215,7 @@ func (ec *executionContext) _Mutation_requestEvidence(ctx context.Context, field
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RequestEvidence(ctx, fc.Args["input"].(model.EvidenceRequestInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"COORDINATOR"})
-				if err != nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EvidenceRequest) graphql.Marshaler {
 			return ec.marshalNEvidenceRequest2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEvidenceRequest(ctx, selections, v)
 		},
@@ -10412,25 +10259,7 @@ func (ec *executionContext) _Mutation_acknowledgeEvidenceRequest(ctx context.Con
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().AcknowledgeEvidenceRequest(ctx, fc.Args["id"].(string))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"COORDINATOR"})
-				if err != nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EvidenceRequest) graphql.Marshaler {
 			return ec.marshalNEvidenceRequest2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEvidenceRequest(ctx, selections, v)
 		},
@@ -10472,27 +10301,9 @@ func (ec *executionContext) _Mutation_fulfilEvidenceRequest(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().FulfilEvidenceRequest(ctx, fc.Args["id"].(string), fc.Args["records"].([]*model.RecordInput), fc.Args["fields"].([]string))
+			return ec.Resolvers.Mutation().FulfilEvidenceRequest(ctx, fc.Args["id"].(string), fc.Args["records"].([]*model.RecordInput), fc.Args["linkIds"].([]string), fc.Args["fields"].([]string))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"COORDINATOR"})
-				if err != nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EvidenceRequest) graphql.Marshaler {
 			return ec.marshalNEvidenceRequest2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEvidenceRequest(ctx, selections, v)
 		},
@@ -10536,25 +10347,7 @@ func (ec *executionContext) _Mutation_declineEvidenceRequest(ctx context.Context
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().DeclineEvidenceRequest(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"COORDINATOR"})
-				if err != nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EvidenceRequest) graphql.Marshaler {
 			return ec.marshalNEvidenceRequest2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEvidenceRequest(ctx, selections, v)
 		},
@@ -10598,25 +10391,7 @@ func (ec *executionContext) _Mutation_recordLegalStatus(ctx context.Context, fie
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RecordLegalStatus(ctx, fc.Args["input"].(model.LegalStatusInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ENRICHER", "COORDINATOR", "ADMIN"})
-				if err != nil {
-					var zeroVal *model.LegalStatusStep
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.LegalStatusStep
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LegalStatusStep) graphql.Marshaler {
 			return ec.marshalNLegalStatusStep2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLegalStatusStep(ctx, selections, v)
 		},
@@ -12458,25 +12233,7 @@ func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.Co
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().APIKeys(ctx, fc.Args["agency"].(*string))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
-				if err != nil {
-					var zeroVal []*model.APIKey
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal []*model.APIKey
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.APIKey) graphql.Marshaler {
 			return ec.marshalNApiKey2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAPIKeyᚄ(ctx, selections, v)
 		},
@@ -12520,25 +12277,7 @@ func (ec *executionContext) _Query_evidenceRequests(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().EvidenceRequests(ctx, fc.Args["status"].([]model.RequestStatus), fc.Args["side"].(*model.RequestSide), fc.Args["overdue"].(*bool))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"COORDINATOR", "ADMIN"})
-				if err != nil {
-					var zeroVal []*model.EvidenceRequest
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal []*model.EvidenceRequest
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.EvidenceRequest) graphql.Marshaler {
 			return ec.marshalNEvidenceRequest2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEvidenceRequestᚄ(ctx, selections, v)
 		},
@@ -12582,25 +12321,7 @@ func (ec *executionContext) _Query_evidenceRequest(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().EvidenceRequest(ctx, fc.Args["id"].(string))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"COORDINATOR", "ADMIN"})
-				if err != nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.EvidenceRequest
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EvidenceRequest) graphql.Marshaler {
 			return ec.marshalOEvidenceRequest2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEvidenceRequest(ctx, selections, v)
 		},
@@ -12644,25 +12365,7 @@ func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["agency"].(*string), fc.Args["actorCountry"].(*model.Region), fc.Args["dataCountry"].(*model.Region), fc.Args["operation"].(*string), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["after"].(*int), fc.Args["first"].(*int))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
-				if err != nil {
-					var zeroVal []*model.AuditEntry
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal []*model.AuditEntry
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
 			return ec.marshalNAuditEntry2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
 		},
@@ -16561,6 +16264,11 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "code":
+			out.Values[i] = ec._AuditEntry_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "detail":
 			out.Values[i] = ec._AuditEntry_detail(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -20042,36 +19750,6 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋscamgraphᚋscamgraphᚋ
 	return v
 }
 
-func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, v any) ([]model.Role, error) {
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]model.Role, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRole2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRole(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNRole2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20479,6 +20157,41 @@ func (ec *executionContext) marshalOGrant2ᚖgithubᚗcomᚋscamgraphᚋscamgrap
 	return ec._Grant(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -20597,6 +20310,23 @@ func (ec *executionContext) marshalOPath2ᚖgithubᚗcomᚋscamgraphᚋscamgraph
 		return graphql.Null
 	}
 	return ec._Path(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORecordInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordInputᚄ(ctx context.Context, v any) ([]*model.RecordInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RecordInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecordInput2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalORecordType2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordType(ctx context.Context, v any) (*model.RecordType, error) {

@@ -92,3 +92,29 @@ func (r *Report) CrossBorder() (entities []string, countries []intel.Region) {
 	slices.Sort(countries)
 	return entities, countries
 }
+
+// Merge adds what o noted to r: a use case that may still refuse its answer
+// reads into a report of its own and merges it only once the answer goes
+// out, so that nothing withheld is audited as read.
+func (r *Report) Merge(o *Report) {
+	o.mu.Lock()
+	redactions, foreign := o.redactions, o.foreign
+	o.redactions, o.foreign = nil, nil
+	o.mu.Unlock()
+	for x := range redactions {
+		r.masked(x)
+	}
+	for id, countries := range foreign {
+		for c := range countries {
+			r.mu.Lock()
+			if r.foreign == nil {
+				r.foreign = map[string]map[intel.Region]bool{}
+			}
+			if r.foreign[id] == nil {
+				r.foreign[id] = map[intel.Region]bool{}
+			}
+			r.foreign[id][c] = true
+			r.mu.Unlock()
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package ingest
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
 
 // ownedRef puts an agency's own reference (a suspect's warrant number, a
 // victim report's case number) under the agency that filed it: a reference
@@ -17,16 +21,8 @@ func ownedRef(ref, agency string) (key string, own bool) {
 	return agency + ":" + ref, true
 }
 
-// isAgencyCode recognises codes like TH-CIB: a country, a dash, letters and digits.
+// isAgencyCode recognises codes like TH-CIB (intel.AgencyCountry defines the shape).
 func isAgencyCode(s string) bool {
-	country, rest, ok := strings.Cut(s, "-")
-	if !ok || (country != "TH" && country != "KH") || rest == "" {
-		return false
-	}
-	for _, c := range rest {
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
+	_, ok := intel.AgencyCountry(s)
+	return ok
 }

@@ -120,6 +120,9 @@ func Run(ctx context.Context, store intel.Store, dec Decoder, opts Options, emit
 	// checkpoints after it.
 	report := func(items []item) error {
 		for _, it := range items {
+			if it.result.Status == StatusAccepted {
+				it.result.Entities, it.result.Links = written(it.batch)
+			}
 			totals.add(it.result)
 			if err := emit(it.result); err != nil {
 				return err
@@ -288,18 +291,24 @@ func mapItem(it *item) {
 	}
 	if err != nil {
 		it.result.Status = StatusRejected
-		it.result.Code = codeOf(err)
+		it.result.Code = intel.ClientCode(err)
 		it.result.Field = intel.ErrorField(err)
 		it.result.Reason = intel.ErrorMessage(err)
 		it.result.Record = it.raw.Text
 	}
 }
 
-// codeOf names a rejection the way the API does (resolvers.ClientCode, which
-// this package cannot import, applies the same rule).
-func codeOf(err error) string {
-	if intel.ErrorCode(err) == intel.EINVALID {
-		return "BAD_USER_INPUT"
+// written names the entities and links of an accepted record's batch: a
+// link's ends are written with it, so they count as written too.
+func written(b intel.Batch) (entities, links []string) {
+	entities = make([]string, 0, len(b.Entities)+2*len(b.Links))
+	for _, e := range b.Entities {
+		entities = append(entities, e.ID)
 	}
-	return "INTERNAL"
+	links = make([]string, 0, len(b.Links))
+	for _, l := range b.Links {
+		entities = append(entities, l.From, l.To)
+		links = append(links, l.ID)
+	}
+	return entities, links
 }

@@ -29,6 +29,12 @@ type Result struct {
 	Reason string `json:"reason,omitempty"`
 	// Record is the rejected record's text as it stood in the input.
 	Record string `json:"record,omitempty"`
+	// Entities and Links name what an accepted record wrote, once the
+	// store acknowledged its batch: the audit lists these and nothing a
+	// rejected or duplicate record would have touched. Not part of the
+	// wire result, which shows nothing of what is stored.
+	Entities []string `json:"-"`
+	Links    []string `json:"-"`
 }
 
 // Totals count the outcomes of a run.

@@ -298,7 +298,7 @@ func (w *writer) writeOneByOne(ctx context.Context, items []item) error {
 		})
 		if intel.ErrorCode(err) == intel.EINVALID {
 			it.result.Status = StatusRejected
-			it.result.Code, it.result.Field, it.result.Reason = codeOf(err), intel.ErrorField(err), intel.ErrorMessage(err)
+			it.result.Code, it.result.Field, it.result.Reason = intel.ClientCode(err), intel.ErrorField(err), intel.ErrorMessage(err)
 			continue
 		}
 		if err != nil {

@@ -181,8 +181,7 @@ func OwnerAgency(e *Entity) string {
 		return ""
 	}
 	agency, _, ok := strings.Cut(e.Key, ":")
-	country, rest, dash := strings.Cut(agency, "-")
-	if !ok || !dash || rest == "" || (country != string(RegionTH) && country != string(RegionKH)) {
+	if _, code := AgencyCountry(agency); !ok || !code {
 		return ""
 	}
 	return agency

@@ -97,3 +97,6 @@ func ParseRegion(s string) (Region, error) {
 // EntityID is the stable, backend-independent id of an entity: its kind and
 // its canonical key, so that the same artefact has the same id everywhere.
 func EntityID(k Kind, key string) string { return fmt.Sprintf("%s:%s", k, key) }
+
+// Valid reports whether r is one of the two countries of the agreement.
+func (r Region) Valid() bool { return r == RegionTH || r == RegionKH }

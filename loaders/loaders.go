@@ -1,13 +1,13 @@
-// Package loaders batches the store reads of one GraphQL request: every
+// Package loaders batches the reads of one GraphQL request: every
 // relationship field asks its loader, and the loader turns the N reads a
-// list would cause into one store call per kind of read. Loaders live for
-// one request only, so they never serve one caller's data to another.
+// list would cause into one call of the caller's Source (the use-case
+// layer's Reader) per kind of read. Loaders live for one request only, so
+// they never serve one caller's data to another.
 package loaders
 
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,9 +22,19 @@ import (
 // one list run concurrently, so a short wait catches all of them.
 const wait = 2 * time.Millisecond
 
+// Source is what the loaders batch: one caller's reads, each of a list of
+// ids, answering only the ids it knows (mapped form, so a missing key is
+// explicit).
+type Source interface {
+	Entities(ctx context.Context, ids []string) (map[string]intel.Entity, error)
+	Links(ctx context.Context, ids []string) (map[string]intel.Link, error)
+	Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error)
+	Neighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error)
+}
+
 // Loaders are one request's batching loaders.
 type Loaders struct {
-	store    intel.Store
+	src      Source
 	Entity   *dataloadgen.Loader[string, intel.Entity]
 	Link     *dataloadgen.Loader[string, intel.Link]
 	Summary  *dataloadgen.Loader[string, intel.Summary]
@@ -32,13 +42,13 @@ type Loaders struct {
 	pageSets map[string]*dataloadgen.Loader[string, intel.NeighbourPage]
 }
 
-// New makes fresh loaders over store.
-func New(store intel.Store) *Loaders {
+// New makes fresh loaders over src.
+func New(src Source) *Loaders {
 	return &Loaders{
-		store:    store,
-		Entity:   dataloadgen.NewMappedLoader(store.GetEntities, dataloadgen.WithWait(wait)),
-		Link:     dataloadgen.NewMappedLoader(store.GetLinks, dataloadgen.WithWait(wait)),
-		Summary:  dataloadgen.NewMappedLoader(store.Summaries, dataloadgen.WithWait(wait)),
+		src:      src,
+		Entity:   dataloadgen.NewMappedLoader(src.Entities, dataloadgen.WithWait(wait)),
+		Link:     dataloadgen.NewMappedLoader(src.Links, dataloadgen.WithWait(wait)),
+		Summary:  dataloadgen.NewMappedLoader(src.Summaries, dataloadgen.WithWait(wait)),
 		pageSets: map[string]*dataloadgen.Loader[string, intel.NeighbourPage]{},
 	}
 }
@@ -54,7 +64,7 @@ func (l *Loaders) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel
 	loader, ok := l.pageSets[key]
 	if !ok {
 		loader = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]intel.NeighbourPage, error) {
-			return l.store.NeighboursOf(ctx, ids, q)
+			return l.src.Neighbours(ctx, ids, q)
 		}, dataloadgen.WithWait(wait))
 		l.pageSets[key] = loader
 	}
@@ -96,11 +106,4 @@ func For(ctx context.Context) *Loaders {
 // With returns ctx carrying loaders; tests and non-HTTP callers use it.
 func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
-}
-
-// Middleware gives every request its own loaders.
-func Middleware(store intel.Store, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store))))
-	})
 }

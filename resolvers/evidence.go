@@ -2,18 +2,17 @@ package resolvers
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/graph/model"
-	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 func (r *Resolver) requestEvidence(ctx context.Context, in model.EvidenceRequestInput) (*model.EvidenceRequest, error) {
-	req, err := caller(ctx)
+	c, err := usecase.CallerFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -23,10 +22,10 @@ func (r *Resolver) requestEvidence(ctx context.Context, in model.EvidenceRequest
 	}
 	er := access.EvidenceRequest{AgreementID: in.AgreementID, EntityID: entityID, Fields: in.Fields,
 		Period: window(in.Since, in.Until), Description: in.Description, LegalBasis: in.LegalBasis, DueAt: in.DueAt}
-	for _, c := range in.Categories {
-		er.Categories = append(er.Categories, intel.Category(c))
+	for _, cat := range in.Categories {
+		er.Categories = append(er.Categories, intel.Category(cat))
 	}
-	created, err := r.Registry.CreateRequest(ctx, req.Principal, er)
+	created, err := r.Service.RequestEvidence(ctx, c, er)
 	if err != nil {
 		return nil, err
 	}
@@ -34,11 +33,11 @@ func (r *Resolver) requestEvidence(ctx context.Context, in model.EvidenceRequest
 }
 
 func (r *Resolver) acknowledgeEvidenceRequest(ctx context.Context, id string) (*model.EvidenceRequest, error) {
-	req, err := caller(ctx)
+	c, err := usecase.CallerFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
-	er, err := r.Registry.AcknowledgeRequest(ctx, req.Principal, id)
+	er, err := r.Service.AcknowledgeEvidence(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
@@ -46,83 +45,39 @@ func (r *Resolver) acknowledgeEvidenceRequest(ctx context.Context, id string) (*
 }
 
 func (r *Resolver) declineEvidenceRequest(ctx context.Context, id, reason string) (*model.EvidenceRequest, error) {
-	req, err := caller(ctx)
+	c, err := usecase.CallerFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
-	er, err := r.Registry.DeclineRequest(ctx, req.Principal, id, reason)
+	er, err := r.Service.DeclineEvidence(ctx, c, id, reason)
 	if err != nil {
 		return nil, err
 	}
 	return requestModel(er, time.Now()), nil
 }
 
-// fulfilEvidenceRequest answers a request with records. The answer is all
-// or nothing: every record must map (as a record of the responding
-// agency) before any is written, so that the grant names exactly the facts
-// that were stored. The records go through the ingest pipeline like any
-// other, and the requester is then granted exactly the facts they produced.
-func (r *Resolver) fulfilEvidenceRequest(ctx context.Context, id string, in []*model.RecordInput, fields []string) (*model.EvidenceRequest, error) {
-	req, err := caller(ctx)
+func (r *Resolver) fulfilEvidenceRequest(ctx context.Context, id string, in []*model.RecordInput, linkIDs []string, fields []string) (*model.EvidenceRequest, error) {
+	c, err := usecase.CallerFrom(ctx)
 	if err != nil {
 		return nil, err
-	}
-	p := req.Principal
-	if len(in) == 0 {
-		return nil, intel.Errorf(intel.EINVALID, "records", "must hold the evidence that answers the request")
 	}
 	records, err := toRecords(in)
 	if err != nil {
 		return nil, err
 	}
-	var linkIDs, entityIDs []string
-	dec := ingest.AsContributor(ingest.NewSliceDecoder(records), p.Agency.Code, p.Agency.Country)
-	for i := 0; ; i++ {
-		raw, err := dec.Next()
+	f := usecase.Fulfilment{Records: records, Fields: fields}
+	for i, gid := range linkIDs {
+		field := "linkIds[" + strconv.Itoa(i) + "]"
+		_, lid, err := parseGlobalID(field, gid)
+		if err == nil && lid == "" {
+			err = intel.Errorf(intel.EINVALID, field, "%q is an entity id; a fact (Link:…) is needed here", gid)
+		}
 		if err != nil {
-			break // io.EOF: a slice decoder fails in no other way
+			return nil, err
 		}
-		field := "records[" + strconv.Itoa(i) + "]"
-		if raw.Err != nil {
-			return nil, intel.Errorf(intel.EINVALID, field+"."+intel.ErrorField(raw.Err), "%s", intel.ErrorMessage(raw.Err))
-		}
-		b, err := ingest.Map(raw.Record)
-		if err != nil {
-			return nil, intel.Errorf(intel.EINVALID, field+"."+intel.ErrorField(err), "%s", intel.ErrorMessage(err))
-		}
-		for _, l := range b.Links {
-			l.Normalize()
-			linkIDs = append(linkIDs, l.ID)
-			entityIDs = append(entityIDs, l.From, l.To)
-		}
-		for _, e := range b.Entities {
-			entityIDs = append(entityIDs, e.ID)
-		}
+		f.LinkIDs = append(f.LinkIDs, lid)
 	}
-	if len(linkIDs) == 0 {
-		return nil, intel.Errorf(intel.EINVALID, "records", "produce no facts to grant")
-	}
-	slices.Sort(linkIDs)
-	slices.Sort(entityIDs)
-	linkIDs, entityIDs = slices.Compact(linkIDs), slices.Compact(entityIDs)
-	// Every check of the answer (designated coordinator, agreement in
-	// force, categories and fields asked for) passes before anything is
-	// written.
-	if err := r.Registry.CheckFulfil(ctx, p, id, linkIDs, entityIDs, fields); err != nil {
-		return nil, err
-	}
-	_, err = ingest.Run(ctx, r.Store, ingest.AsContributor(ingest.NewSliceDecoder(records), p.Agency.Code, p.Agency.Country),
-		ingest.Options{}, func(res ingest.Result) error {
-			if res.Status == ingest.StatusRejected {
-				return intel.Errorf(intel.EINVALID, "records["+strconv.Itoa(res.Line)+"]."+res.Field, "%s", res.Reason)
-			}
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	req.Wrote(entityIDs...)
-	done, err := r.Registry.FulfilRequest(ctx, p, id, linkIDs, entityIDs, fields)
+	done, err := r.Service.FulfilEvidence(ctx, c, id, f)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +85,7 @@ func (r *Resolver) fulfilEvidenceRequest(ctx context.Context, id string, in []*m
 }
 
 func (r *Resolver) evidenceRequests(ctx context.Context, status []model.RequestStatus, side *model.RequestSide, overdue *bool) ([]*model.EvidenceRequest, error) {
-	req, err := caller(ctx)
+	c, err := usecase.CallerFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +97,7 @@ func (r *Resolver) evidenceRequests(ctx context.Context, status []model.RequestS
 		f.Side = string(*side)
 	}
 	now := time.Now()
-	list, err := r.Registry.ListRequests(ctx, req.Principal, f, now)
+	list, err := r.Service.EvidenceRequests(ctx, c, f, now)
 	if err != nil {
 		return nil, err
 	}
@@ -154,11 +109,11 @@ func (r *Resolver) evidenceRequests(ctx context.Context, status []model.RequestS
 }
 
 func (r *Resolver) evidenceRequest(ctx context.Context, id string) (*model.EvidenceRequest, error) {
-	req, err := caller(ctx)
+	c, err := usecase.CallerFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
-	er, err := r.Registry.GetRequest(ctx, req.Principal, id)
+	er, err := r.Service.EvidenceRequest(ctx, c, id)
 	if intel.ErrorCode(err) == intel.ENOTFOUND {
 		return nil, nil
 	}

@@ -5,23 +5,32 @@ import (
 
 	"github.com/scamgraph/scamgraph/graph/model"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // lookup parses what an analyst typed and, when it is valid, loads the
 // entity. An unreadable identifier is an answer (valid: false, error: why),
 // not a GraphQL error, so that an explorer shows the reason in place.
-func lookup(ctx context.Context, identifier string, kind *model.EntityKind, region *model.Region) (*model.Lookup, error) {
-	r := intel.RegionTH
-	if region != nil {
-		r = intel.Region(*region)
+func (r *Resolver) lookup(ctx context.Context, identifier string, kind *model.EntityKind, region *model.Region) (*model.Lookup, error) {
+	c, err := usecase.CallerFrom(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var k intel.Kind
 	if kind != nil {
 		k = intel.Kind(*kind)
 	}
-	id := intel.ParseIdentifier(identifier, r, k)
+	var reg intel.Region
+	if region != nil {
+		reg = intel.Region(*region)
+	}
+	res, err := r.Service.Lookup(ctx, c, identifier, k, reg)
+	if err != nil {
+		return nil, err
+	}
+	id := res.Identifier
 	out := &model.Lookup{
-		Input: identifier, Valid: id.Valid, Region: model.Region(r), Markers: nonNil(id.Markers),
+		Input: identifier, Valid: id.Valid, Region: model.Region(res.Region), Markers: nonNil(id.Markers),
 		NumberType: optional(id.NumberType), Carrier: optional(id.Carrier), Country: optional(id.Country),
 		Attrs: attrModels(id.Attrs),
 	}
@@ -34,10 +43,8 @@ func lookup(ctx context.Context, identifier string, kind *model.EntityKind, regi
 		return out, nil
 	}
 	out.Key = &id.Key
-	e, err := loadEntity(ctx, intel.EntityID(id.Kind, id.Key))
-	if err != nil {
-		return nil, err
+	if res.Entity != nil {
+		out.Entity = entityModel(*res.Entity)
 	}
-	out.Entity = e
 	return out, nil
 }

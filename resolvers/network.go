@@ -6,22 +6,14 @@ import (
 	"time"
 
 	"github.com/scamgraph/scamgraph/graph/model"
-	"github.com/scamgraph/scamgraph/guard"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
-// linksPerNode sets the edge cap from the node limit: link-analysis front
-// ends think in nodes, and a network has a few times more edges than nodes.
-const linksPerNode = 4
-
-func network(ctx context.Context, seeds []string, depth *int, types []model.LinkType,
+func (r *Resolver) network(ctx context.Context, seeds []string, depth *int, types []model.LinkType,
 	ks []model.EntityKind, since, until *time.Time, limit *int) (*model.Network, error) {
-	q := intel.ExpandQuery{Depth: intOr(depth, 2), LinkTypes: linkTypes(types), Kinds: kinds(ks),
-		Window: window(since, until), MaxNodes: intOr(limit, intel.DefaultMaxNodes)}
-	if q.MaxNodes < 1 || q.MaxNodes > intel.MaxNodesCap {
-		return nil, intel.Errorf(intel.EINVALID, "limit", "must be between 1 and %d, got %d", intel.MaxNodesCap, q.MaxNodes)
-	}
-	q.MaxLinks = min(q.MaxNodes*linksPerNode, intel.MaxLinksCap)
+	q := usecase.NetworkQuery{Depth: intOr(depth, 2), LinkTypes: linkTypes(types), Kinds: kinds(ks),
+		Window: window(since, until), Limit: intOr(limit, intel.DefaultMaxNodes)}
 	for i, s := range seeds {
 		id, err := entityIDArg("seeds["+strconv.Itoa(i)+"]", s)
 		if err != nil {
@@ -29,15 +21,12 @@ func network(ctx context.Context, seeds []string, depth *int, types []model.Link
 		}
 		q.Seeds = append(q.Seeds, id)
 	}
-	req, err := caller(ctx)
+	c, err := usecase.CallerFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
-	g, err := req.Store.Expand(ctx, q)
+	g, err := r.Service.Network(ctx, c, q)
 	if err != nil {
-		return nil, err
-	}
-	if err := needPurpose(req, g.Links); err != nil {
 		return nil, err
 	}
 	out := &model.Network{Nodes: []*model.NetworkNode{}, Edges: []*model.NetworkEdge{}, Truncated: g.Truncated,
@@ -53,7 +42,7 @@ func network(ctx context.Context, seeds []string, depth *int, types []model.Link
 	return out, nil
 }
 
-func shortestPath(ctx context.Context, from, to string, maxDepth *int, types []model.LinkType,
+func (r *Resolver) shortestPath(ctx context.Context, from, to string, maxDepth *int, types []model.LinkType,
 	since, until *time.Time) (*model.Path, error) {
 	fromID, err := entityIDArg("from", from)
 	if err != nil {
@@ -63,11 +52,11 @@ func shortestPath(ctx context.Context, from, to string, maxDepth *int, types []m
 	if err != nil {
 		return nil, err
 	}
-	req, err := caller(ctx)
+	c, err := usecase.CallerFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, err := req.Store.ShortestPath(ctx, intel.PathQuery{From: fromID, To: toID, MaxDepth: intOr(maxDepth, intel.DefaultPathDepth),
+	p, err := r.Service.ShortestPath(ctx, c, intel.PathQuery{From: fromID, To: toID, MaxDepth: intOr(maxDepth, intel.DefaultPathDepth),
 		LinkTypes: linkTypes(types), Window: window(since, until)})
 	if err != nil || p == nil {
 		return nil, err
@@ -80,21 +69,4 @@ func shortestPath(ctx context.Context, from, to string, maxDepth *int, types []m
 		out.Links = append(out.Links, linkModel(l))
 	}
 	return out, nil
-}
-
-// needPurpose refuses a network that crosses the border when the caller
-// gave no purpose: the agreement shares evidence for investigations, and
-// the audit log must say which one a bulk read of the other country's
-// facts served.
-func needPurpose(req *guard.Request, links []intel.Link) error {
-	if req.Purpose != "" || req.Access.Unrestricted() {
-		return nil
-	}
-	for _, l := range links {
-		if l.Country != req.Access.Country {
-			return intel.Errorf(intel.EFORBIDDEN, "X-Purpose",
-				"this network includes %s facts; a network across the border needs a purpose: send the X-Purpose header with the case reference it serves", l.Country)
-		}
-	}
-	return nil
 }

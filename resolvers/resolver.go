@@ -1,25 +1,17 @@
-// Package resolvers holds the GraphQL resolvers: thin functions that parse
-// arguments, call the store through the per-request loaders, and map domain
-// values onto the generated GraphQL models.
+// Package resolvers holds the GraphQL resolvers: thin functions that
+// translate arguments into the use cases' inputs, call the use case with
+// the request's caller, and map its results onto the generated GraphQL
+// models. No rule is decided here: who may do what, and what a caller may
+// see, is the use-case layer's (package usecase).
 package resolvers
 
 import (
-	"github.com/rs/zerolog"
-
-	"github.com/scamgraph/scamgraph/access"
-	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // Resolver is the dependency root shared by every resolver.
-//
-// Store is the shared store, which only writes and the ingest pipeline's
-// duplicate checks use; every read goes through the request's own view
-// (guard.Request.Store, behind the loaders), which applies the caller's
-// access rules.
 type Resolver struct {
-	Store    intel.Store
-	Registry *access.Registry
-	Logger   zerolog.Logger
+	Service *usecase.Service
 }
 
 // maxNodes bounds nodes(ids:).

@@ -55,11 +55,11 @@ func (r *messagingAccountResolver) Links(ctx context.Context, obj *model.Messagi
 }
 
 func (r *mutationResolver) Ingest(ctx context.Context, records []*model.RecordInput) (*model.IngestPayload, error) {
-	return ingestRecords(ctx, r.Store, records)
+	return r.ingestRecords(ctx, records)
 }
 
 func (r *mutationResolver) Upsert(ctx context.Context, input model.UpsertInput) (*model.UpsertPayload, error) {
-	return upsert(ctx, r.Store, input)
+	return r.upsert(ctx, input)
 }
 
 func (r *mutationResolver) CreateAgency(ctx context.Context, code string, name string, country model.Region) (*model.Agency, error) {
@@ -98,8 +98,8 @@ func (r *mutationResolver) AcknowledgeEvidenceRequest(ctx context.Context, id st
 	return r.acknowledgeEvidenceRequest(ctx, id)
 }
 
-func (r *mutationResolver) FulfilEvidenceRequest(ctx context.Context, id string, records []*model.RecordInput, fields []string) (*model.EvidenceRequest, error) {
-	return r.fulfilEvidenceRequest(ctx, id, records, fields)
+func (r *mutationResolver) FulfilEvidenceRequest(ctx context.Context, id string, records []*model.RecordInput, linkIds []string, fields []string) (*model.EvidenceRequest, error) {
+	return r.fulfilEvidenceRequest(ctx, id, records, linkIds, fields)
 }
 
 func (r *mutationResolver) DeclineEvidenceRequest(ctx context.Context, id string, reason string) (*model.EvidenceRequest, error) {
@@ -142,15 +142,15 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 func (r *queryResolver) Lookup(ctx context.Context, identifier string, kind *model.EntityKind, region *model.Region) (*model.Lookup, error) {
-	return lookup(ctx, identifier, kind, region)
+	return r.lookup(ctx, identifier, kind, region)
 }
 
 func (r *queryResolver) Network(ctx context.Context, seeds []string, depth *int, linkTypes []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, limit *int) (*model.Network, error) {
-	return network(ctx, seeds, depth, linkTypes, kinds, since, until, limit)
+	return r.network(ctx, seeds, depth, linkTypes, kinds, since, until, limit)
 }
 
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxDepth *int, linkTypes []model.LinkType, since *time.Time, until *time.Time) (*model.Path, error) {
-	return shortestPath(ctx, from, to, maxDepth, linkTypes, since, until)
+	return r.shortestPath(ctx, from, to, maxDepth, linkTypes, since, until)
 }
 
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {

@@ -71,7 +71,7 @@ func globalLinkIDs(ids []string) []string {
 func auditModel(e access.AuditEntry) *model.AuditEntry {
 	return &model.AuditEntry{Seq: int(e.Seq), At: e.At, RequestID: e.RequestID, Agency: e.Agency, Country: model.Region(e.Country),
 		KeyID: e.KeyID, Role: model.Role(e.Role), Operation: e.Operation, Kind: e.Kind, Purpose: optional(e.Purpose),
-		Entities: nonNil(e.Entities), DataCountries: regionModels(e.DataCountries), Outcome: e.Outcome, Detail: optional(e.Detail)}
+		Entities: nonNil(e.Entities), DataCountries: regionModels(e.DataCountries), Outcome: e.Outcome, Code: optional(e.Code), Detail: optional(e.Detail)}
 }
 
 func regionModels(rs []intel.Region) []model.Region {

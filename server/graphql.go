@@ -26,8 +26,7 @@ import (
 // as the GraphQL-over-HTTP spec has them), a parsed-query cache, automatic
 // persisted queries and the limits.
 func (s *Server) graphQL() http.Handler {
-	cfg := graph.Config{Resolvers: &resolvers.Resolver{Store: s.store, Registry: s.registry, Logger: s.logger}}
-	cfg.Directives.HasRole = hasRole
+	cfg := graph.Config{Resolvers: &resolvers.Resolver{Service: s.service}}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
@@ -59,13 +58,13 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	switch {
 	case errors.As(err, &domain) && domain.Code != intel.EINTERNAL:
 		gerr.Message = domain.Error()
-		gerr.Extensions = map[string]any{"code": resolvers.ClientCode(domain)}
+		gerr.Extensions = map[string]any{"code": intel.ClientCode(domain)}
 		if domain.Field != "" {
 			gerr.Extensions["field"] = domain.Field
 		}
 	case errors.Is(err, context.DeadlineExceeded):
 		gerr.Message = fmt.Sprintf("request took longer than %s", s.cfg.RequestTimeout)
-		gerr.Extensions = map[string]any{"code": resolvers.CodeTimeout}
+		gerr.Extensions = map[string]any{"code": intel.CodeTimeout}
 	case errors.Is(err, context.Canceled):
 		gerr.Message = "request cancelled"
 		gerr.Extensions = map[string]any{"code": "CANCELLED"}
@@ -75,7 +74,7 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	default:
 		s.logger.Error().Err(err).Str("request_id", requestID(ctx)).Str("path", gerr.Path.String()).Msg("internal error")
 		gerr.Message = "internal error"
-		gerr.Extensions = map[string]any{"code": resolvers.CodeInternal, "requestId": requestID(ctx)}
+		gerr.Extensions = map[string]any{"code": intel.CodeInternal, "requestId": requestID(ctx)}
 	}
 	return gerr
 }
@@ -92,3 +91,8 @@ func requestID(ctx context.Context) string {
 func graphiQL() http.Handler {
 	return playground.Handler("ScamGraph", "/graphql")
 }
+
+// GraphQL is the bare GraphQL endpoint, without authentication or body
+// limits: Handler wraps it in both. It expects a caller and loaders in the
+// request's context (usecase.WithCaller, loaders.With).
+func (s *Server) GraphQL() http.Handler { return s.graphQL() }

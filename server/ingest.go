@@ -3,16 +3,14 @@ package server
 import (
 	"bufio"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/rs/zerolog/hlog"
 
-	"github.com/scamgraph/scamgraph/access"
-	"github.com/scamgraph/scamgraph/guard"
 	"github.com/scamgraph/scamgraph/ingest"
-	"github.com/scamgraph/scamgraph/resolvers"
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // ingestResultsAll and ingestResultsProblems choose which per-record results
@@ -49,12 +47,9 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 		writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", "results", "must be all or problems")
 		return
 	}
-	req := guard.RequestFrom(r.Context())
-	if role := req.Principal.Key.Role; role != access.RoleEnricher && role != access.RoleAdmin {
-		writeGraphQLError(w, http.StatusForbidden, resolvers.CodeForbidden, "Authorization",
-			"importing needs the role ENRICHER or ADMIN; this key ("+req.Principal.Key.ID+") holds "+string(role))
-		s.audit(r.Context(), req, access.AuditEntry{RequestID: requestID(r.Context()), Operation: "ingest stream",
-			Kind: access.KindWrite, Purpose: req.Purpose, Outcome: access.OutcomeDenied, Detail: "role " + string(role)})
+	c, err := usecase.CallerFrom(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxIngestBytes)
@@ -63,8 +58,13 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 		writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", "format", err.Error())
 		return
 	}
-	p := req.Principal
-	dec = ingest.AsContributor(dec, p.Agency.Code, p.Agency.Country)
+	// The role is checked before the answer starts streaming, so that a key
+	// that may not import gets a plain 403 rather than a stream that stops.
+	if err := s.service.MayIngestStream(c); err != nil {
+		s.writeError(w, r, err)
+		s.finish(r.Context(), c)
+		return
+	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	out := bufio.NewWriter(w)
 	enc := json.NewEncoder(out)
@@ -79,7 +79,7 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	}
-	totals, err := ingest.Run(r.Context(), s.store, dec, ingest.Options{Logger: *hlog.FromRequest(r), Checkpoint: batchDone},
+	totals, err := s.service.IngestStream(r.Context(), c, dec, ingest.Options{Logger: *hlog.FromRequest(r), Checkpoint: batchDone},
 		func(res ingest.Result) error {
 			if which == ingestResultsProblems && res.Status == ingest.StatusAccepted {
 				return nil
@@ -87,15 +87,12 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 			return enc.Encode(res)
 		})
 	final := map[string]any{"totals": totals}
-	entry := access.AuditEntry{RequestID: requestID(r.Context()), Operation: "ingest stream", Kind: access.KindWrite,
-		Purpose: req.Purpose, Outcome: access.OutcomeOK,
-		Detail: fmt.Sprintf("%d records: %d accepted, %d duplicate, %d rejected", totals.Records, totals.Accepted, totals.Duplicate, totals.Rejected)}
 	if err != nil {
 		hlog.FromRequest(r).Error().Err(err).Msg("ingest stopped")
 		final["error"] = "ingest stopped: " + publicError(err)
-		entry.Outcome = access.OutcomeError
+		final["code"] = intel.ClientCode(err)
 	}
-	if err := s.audit(r.Context(), req, entry); err != nil {
+	if err := s.finish(r.Context(), c); err != nil {
 		hlog.FromRequest(r).Error().Err(err).Msg("audit append failed")
 		final["error"] = "internal error: the import could not be audited"
 	}
@@ -107,6 +104,9 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 func publicError(err error) string {
 	if strings.Contains(err.Error(), "request body too large") {
 		return "request body too large"
+	}
+	if intel.ErrorCode(err) != intel.EINTERNAL {
+		return clientMessage(err)
 	}
 	return "internal error (see the server log)"
 }

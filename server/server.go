@@ -14,8 +14,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
 
-	"github.com/scamgraph/scamgraph/access"
-	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // Config holds the HTTP-level settings; cmd fills it from flags and env.
@@ -43,36 +42,19 @@ type CachePinger interface {
 	CachePing(ctx context.Context) error
 }
 
-// Options are settings no deployment sets: they exist for benchmarks.
-type Options struct {
-	// BenchmarkBypassAccess lifts every access rule (every caller sees
-	// everything, nothing is masked or audited as cross-border), so that a
-	// benchmark can measure what the rules cost. cmd never sets it.
-	BenchmarkBypassAccess bool
-}
-
-// Server serves the API over one store.
+// Server serves the API of one use-case service.
 type Server struct {
-	cfg      Config
-	store    intel.Store
-	cache    CachePinger
-	registry *access.Registry
-	logger   zerolog.Logger
-	metrics  *Metrics
-	opts     Options
+	cfg     Config
+	service *usecase.Service
+	cache   CachePinger
+	logger  zerolog.Logger
+	metrics *Metrics
 }
 
-// New builds a server. store should already be instrumented and cached as
-// wanted; cache may be nil. registry holds the agencies, keys, agreements
-// and audit log every request is checked against.
-func New(cfg Config, store intel.Store, cache CachePinger, registry *access.Registry, logger zerolog.Logger, metrics *Metrics) *Server {
-	return &Server{cfg: cfg, store: store, cache: cache, registry: registry, logger: logger, metrics: metrics}
-}
-
-// WithOptions returns s with benchmark-only options set.
-func (s *Server) WithOptions(o Options) *Server {
-	s.opts = o
-	return s
+// New builds a server over service, whose store should already be
+// instrumented and cached as wanted; cache may be nil.
+func New(cfg Config, service *usecase.Service, cache CachePinger, logger zerolog.Logger, metrics *Metrics) *Server {
+	return &Server{cfg: cfg, service: service, cache: cache, logger: logger, metrics: metrics}
 }
 
 // Handler returns the routes, wrapped in logging and request ids.
@@ -107,22 +89,28 @@ func (s *Server) Handler() http.Handler {
 	return h
 }
 
-// ready answers 200 when the store (and the cache, if any) answer, 503
-// otherwise, saying which part is down.
+// ready answers 200 when the store answers and 503 otherwise. The cache
+// is optional (the service answers from the store without it), so a cache
+// that is down makes the service degraded, still ready. Failures are named,
+// never shown: their text can carry addresses and internals.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	status := map[string]string{"store": "ok"}
+	status := map[string]string{"status": "ready", "store": "ok"}
 	code := http.StatusOK
-	if err := s.store.Ping(ctx); err != nil {
-		status["store"] = err.Error()
+	if err := s.service.Ping(ctx); err != nil {
+		s.logger.Warn().Err(err).Msg("readiness: store does not answer")
+		status["store"], status["status"] = "unavailable", "unready"
 		code = http.StatusServiceUnavailable
 	}
 	if s.cache != nil {
 		status["cache"] = "ok"
 		if err := s.cache.CachePing(ctx); err != nil {
-			status["cache"] = err.Error()
-			code = http.StatusServiceUnavailable
+			s.logger.Warn().Err(err).Msg("readiness: cache does not answer")
+			status["cache"] = "unavailable"
+			if code == http.StatusOK {
+				status["status"] = "degraded"
+			}
 		}
 	}
 	writeJSON(w, code, status)

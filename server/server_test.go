@@ -20,6 +20,7 @@ import (
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // MustServer starts the real handler over store on a loopback test server.
@@ -28,7 +29,7 @@ import (
 func MustServer(t testing.TB, store intel.Store, cfg server.Config) *httptest.Server {
 	t.Helper()
 	reg, keys := accesstest.Registry(t)
-	srv := server.New(cfg, store, nil, reg, zerolog.Nop(), server.NewMetrics())
+	srv := server.New(cfg, usecase.New(store, reg, usecase.Options{}), nil, zerolog.Nop(), server.NewMetrics())
 	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, "TH-CCIB", access.RoleAdmin)))
 	t.Cleanup(ts.Close)
 	return ts

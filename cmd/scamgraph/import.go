@@ -13,8 +13,10 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // importConfig holds the import command's own flags; the store settings
@@ -172,7 +174,11 @@ type storeSink struct {
 
 func (s *storeSink) run(ctx context.Context, dec ingest.Decoder, batchSize int, checkpoint func(int, int64, ingest.Totals) error,
 	reject func(ingest.Result) error) (ingest.Totals, error) {
-	return ingest.Run(ctx, s.store, dec, ingest.Options{BatchSize: batchSize, Reads: s.reads, Logger: s.logger, Checkpoint: checkpoint},
+	// The operator holds the store and imports records as they name their
+	// agencies: the use case's operator caller, with no registry to audit to.
+	svc := usecase.New(s.store, nil, usecase.Options{Logger: s.logger})
+	return svc.IngestStream(ctx, svc.Operator(access.Agency{}, access.RoleAdmin), dec,
+		ingest.Options{BatchSize: batchSize, Reads: s.reads, Logger: s.logger, Checkpoint: checkpoint},
 		func(r ingest.Result) error {
 			if r.Status == ingest.StatusRejected {
 				return reject(r)

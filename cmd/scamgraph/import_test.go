@@ -20,6 +20,7 @@ import (
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/server"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 func linksIn(t *testing.T, dir string) int {
@@ -144,7 +145,7 @@ func TestImportThroughARunningServer(t *testing.T) {
 	}
 	defer store.Close()
 	reg, _ := accesstest.Registry(t)
-	ts := httptest.NewServer(server.New(server.DefaultConfig(), store, nil, reg, zerolog.Nop(), server.NewMetrics()).Handler())
+	ts := httptest.NewServer(server.New(server.DefaultConfig(), usecase.New(store, reg, usecase.Options{}), nil, zerolog.Nop(), server.NewMetrics()).Handler())
 	defer ts.Close()
 	// A key speaks for one agency: each file goes with its agency's key.
 	keyOf := func(agency string) string {

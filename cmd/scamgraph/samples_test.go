@@ -24,6 +24,7 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/server"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // The sample file of every record type, sent through the import command
@@ -89,7 +90,7 @@ func TestSampleFilesMakeTheGoldenGraphThroughCLIAndMutation(t *testing.T) {
 		})
 		t.Run(b.name+"/mutation", func(t *testing.T) {
 			store, reg := b.api(t)
-			ts := httptest.NewServer(server.New(server.DefaultConfig(), store, nil, reg, zerolog.Nop(), server.NewMetrics()).Handler())
+			ts := httptest.NewServer(server.New(server.DefaultConfig(), usecase.New(store, reg, usecase.Options{}), nil, zerolog.Nop(), server.NewMetrics()).Handler())
 			defer ts.Close()
 			keys := map[string]string{}
 			keyOf := func(agency string) string {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/server"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // demoKeyTTL is how long the demo keys printed at start-up stay valid.
@@ -89,7 +90,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 	if opened.cache != nil {
 		cache = opened.cache
 	}
-	srv := server.New(cfg.HTTP, opened.store, cache, reg, logger, metrics)
+	svc := usecase.New(opened.store, reg, usecase.Options{Logger: logger})
+	// Evidence whose delivery into the graph a crash or an outage cut
+	// short is delivered now, before the first request.
+	if err := svc.DeliverPending(ctx, nil); err != nil {
+		logger.Warn().Err(err).Msg("pending evidence deliveries could not be finished; the next fulfilment retries them")
+	}
+	srv := server.New(cfg.HTTP, svc, cache, logger, metrics)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		logger.Error().Err(err).Str("addr", cfg.Addr).Msg("cannot listen")

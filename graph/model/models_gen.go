@@ -127,8 +127,10 @@ type AuditEntry struct {
 	// Whose data the operation returned.
 	DataCountries []Region `json:"dataCountries"`
 	// OK, DENIED or ERROR.
-	Outcome string  `json:"outcome"`
-	Detail  *string `json:"detail,omitempty"`
+	Outcome string `json:"outcome"`
+	// The error code a refused (DENIED) or failed (ERROR) request was given.
+	Code   *string `json:"code,omitempty"`
+	Detail *string `json:"detail,omitempty"`
 }
 
 type BankAccount struct {

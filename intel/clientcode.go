@@ -1,13 +1,14 @@
-package resolvers
+package intel
 
 import (
 	"context"
 	"errors"
-
-	"github.com/scamgraph/scamgraph/intel"
 )
 
-// The codes clients see in extensions.code.
+// The codes clients see: extensions.code of a GraphQL error, the code of an
+// HTTP endpoint's error body and of a per-record ingest result. One
+// vocabulary for every entry point, chosen by ClientCode alone, so the same
+// mistake gets the same code through the mutation, the stream and the CLI.
 const (
 	CodeBadUserInput = "BAD_USER_INPUT"
 	CodeNotFound     = "NOT_FOUND"
@@ -20,24 +21,21 @@ const (
 	CodeInternal  = "INTERNAL"
 )
 
-// ClientCode maps an error onto the code a client sees: the error presenter
-// and the per-item results of mutations both use it. (Ingest results, which
-// can only be BAD_USER_INPUT or INTERNAL, are named by ingest.codeOf with the
-// same rule, since ingest sits below this package.)
+// ClientCode maps an error onto the code a client sees.
 func ClientCode(err error) string {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return CodeTimeout
 	}
-	switch intel.ErrorCode(err) {
-	case intel.EINVALID:
+	switch ErrorCode(err) {
+	case EINVALID:
 		return CodeBadUserInput
-	case intel.ENOTFOUND:
+	case ENOTFOUND:
 		return CodeNotFound
-	case intel.ECONFLICT:
+	case ECONFLICT:
 		return CodeConflict
-	case intel.EUNAUTHENTICATED:
+	case EUNAUTHENTICATED:
 		return CodeUnauthenticated
-	case intel.EFORBIDDEN:
+	case EFORBIDDEN:
 		return CodeForbidden
 	}
 	return CodeInternal

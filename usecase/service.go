@@ -1,0 +1,43 @@
+package usecase
+
+import (
+	"context"
+
+	"github.com/rs/zerolog"
+
+	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Service runs the operations of ScamGraph for a caller. It is safe for
+// concurrent use and holds no per-request state: that lives in the Caller.
+type Service struct {
+	// store is the shared store every write goes to (through the cache,
+	// when there is one, so that writes clear what they touch).
+	store intel.Store
+	// reads is what callers' views read; the same store unless Options
+	// say otherwise.
+	reads    intel.Store
+	registry *access.Registry
+	logger   zerolog.Logger
+}
+
+// Options tune a Service. The zero value is ready to use.
+type Options struct {
+	// Logger receives the use cases' notices (ingest retries and the like).
+	Logger zerolog.Logger
+}
+
+// New returns the service over store (written and read) and registry (keys,
+// agreements, grants, audit).
+func New(store intel.Store, registry *access.Registry, opts Options) *Service {
+	return &Service{store: store, reads: store, registry: registry, logger: opts.Logger}
+}
+
+// Registry is the registry the service checks callers against; the
+// command line's key and agreement commands use it directly, acting with
+// the operator's authority.
+func (s *Service) Registry() *access.Registry { return s.registry }
+
+// Ping reports whether the store answers, for readiness.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
