@@ -36,7 +36,7 @@ type Caller struct {
 	// operator is the command line on its own store: no key, no role, and
 	// records written as they name their agency.
 	operator bool
-	report *guard.Report
+	report   *guard.Report
 
 	mu      sync.Mutex
 	ops     []string

@@ -191,3 +191,7 @@ func join(prefix, field string) string {
 
 // fieldAt names the i-th item of a list field.
 func fieldAt(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+
+// RolesOf lists the roles that may run op (the role table, for tests and
+// documentation).
+func RolesOf(op string) []access.Role { return slices.Clone(roles[op]) }
