@@ -23,6 +23,7 @@ type Registry struct {
 	rec   Records
 	now   func() time.Time
 	audit *auditBatcher
+	terms *termsCache
 }
 
 // New returns a Registry over r. now is the clock for every time the
@@ -31,7 +32,8 @@ func New(r Records, now func() time.Time) *Registry {
 	if now == nil {
 		now = time.Now
 	}
-	return &Registry{rec: r, now: now, audit: &auditBatcher{rec: r}}
+	terms := newTermsCache(TermsTTL)
+	return &Registry{rec: invalidatingRecords{Records: r, terms: terms}, now: now, audit: &auditBatcher{rec: r}, terms: terms}
 }
 
 // Close closes the backend.

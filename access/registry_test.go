@@ -34,6 +34,8 @@ var checks = []struct {
 	{"KeyExpiry", testKeyExpiry},
 	{"AuthenticateRejectsWithoutLeaking", testAuthenticateRejects},
 	{"TermsMatchTheirParts", testTermsMatchTheirParts},
+	{"TermsFollowEveryChange", testTermsFollowEveryChange},
+	{"TermsOfAnotherProcess", testTermsOfAnotherProcess},
 	{"KeyStoresOnlyAHash", testKeyStoresOnlyAHash},
 	{"KeyRevokeRace", testKeyRevokeRace},
 	{"AgreementValidation", testAgreementValidation},

@@ -114,37 +114,61 @@ func (r *Registry) Authenticate(ctx context.Context, tok string, now time.Time) 
 // agency are read, since which agency's are wanted is known only once the
 // key is; they are one small document per agency that was ever granted
 // evidence, so the read stays small while a round trip is saved on every
-// request.
+// request. What was read is reused for TermsTTL (see there for why that
+// never outlives a change made through this Registry); the token, the
+// key's revocation and expiry and the agreements' windows are checked
+// afresh every time. The grants returned are shared with the cache, so
+// that a request does not copy up to maxGrantItems ids: callers read them
+// and never modify them.
 func (r *Registry) Terms(ctx context.Context, tok string, now time.Time) (Principal, []intel.Category, []Grant, error) {
 	t, err := tokenOf(tok)
 	if err != nil {
 		return Principal{}, nil, nil, err
 	}
-	docs, err := r.rec.Gather(ctx, []Want{{Collection: collKeys, IDs: []string{t.id}},
-		{Collection: collAgreements, All: true}, {Collection: collGrants, All: true}})
-	if err != nil {
-		return Principal{}, nil, nil, err
-	}
-	p, err := principalOf(t, docs[0], now)
-	if err != nil {
-		return Principal{}, nil, nil, err
-	}
-	agreements, err := decodeDocs[Agreement](collAgreements, docs[1])
-	if err != nil {
-		return Principal{}, nil, nil, err
-	}
-	grants := []Grant{}
-	for _, d := range docs[2] {
-		if d.ID != p.Agency.Code {
-			continue
-		}
-		rec, err := decodeOne[grantsRecord](collGrants, d)
-		if err != nil {
+	d, ok := r.terms.get(t.id)
+	if !ok {
+		if d, err = r.readTerms(ctx, t.id); err != nil {
 			return Principal{}, nil, nil, err
 		}
-		grants = rec.Grants
 	}
-	return p, sharedCategories(agreements, p.Agency.Country, now), grants, nil
+	p, err := principalOf(t, d.key, now)
+	if err != nil {
+		return Principal{}, nil, nil, err
+	}
+	return p, sharedCategories(d.agreements, p.Agency.Country, now), d.grants, nil
+}
+
+// readTerms reads the terms documents of key id from the backend and keeps
+// them in the cache.
+func (r *Registry) readTerms(ctx context.Context, id string) (*termsDocs, error) {
+	gen := r.terms.generation()
+	docs, err := r.rec.Gather(ctx, []Want{{Collection: collKeys, IDs: []string{id}},
+		{Collection: collAgreements, All: true}, {Collection: collGrants, All: true}})
+	if err != nil {
+		return nil, err
+	}
+	d := &termsDocs{key: docs[0], grants: []Grant{}}
+	if d.agreements, err = decodeDocs[Agreement](collAgreements, docs[1]); err != nil {
+		return nil, err
+	}
+	if len(d.key) == 1 {
+		var kr keyRecord
+		if err := json.Unmarshal(d.key[0].Data, &kr); err != nil {
+			return nil, fmt.Errorf("access: decode key %s: %w", id, err)
+		}
+		for _, g := range docs[2] {
+			if g.ID != kr.Agency.Code {
+				continue
+			}
+			rec, err := decodeOne[grantsRecord](collGrants, g)
+			if err != nil {
+				return nil, err
+			}
+			d.grants = rec.Grants
+		}
+	}
+	r.terms.put(id, gen, d)
+	return d, nil
 }
 
 // tokenOf checks a bearer token's shape.

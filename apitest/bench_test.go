@@ -6,7 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -77,10 +78,18 @@ const accessLookupQuery = `query($q: String!) { lookup(identifier: $q) { key ent
 	summary { linkCount reportCount } links(first: 10) { totalCount edges { node { id type provenance { agency country } } } } } } }`
 
 // BenchmarkAccessRules measures what the sharing rules cost, side by side
-// in one run: a Cambodian analyst's lookups of Thai numbers and a two-link
-// network around the SIM-box hub, with the rules applied (visibility in
-// every query, masking, the audit entry of each cross-border read) and with
-// them lifted by the benchmark's own unguarded stack (unguarded).
+// in one run: a Cambodian analyst's lookups of Thai numbers (16 clients)
+// and a two-link network around the SIM-box hub (one client), through the
+// real server (rules on: the key and the request's terms, visibility in
+// every query, masking, the durable audit entry of each cross-border read)
+// and through the same GraphQL handler with the rules lifted (unguarded).
+//
+// On a shared machine the speed of one mode drifts with whatever else
+// runs, so one stretch of each would compare two different machines. The
+// modes take turns instead, accessRounds times (each turn accessTurn long,
+// the order swapped every round), after one unmeasured turn of each; the
+// figures are the medians per mode and the ratio is that of the medians.
+// Each round's figures are printed too.
 func BenchmarkAccessRules(b *testing.B) {
 	numbers := demoPhoneInputs(b)
 	var thai []string
@@ -90,6 +99,9 @@ func BenchmarkAccessRules(b *testing.B) {
 		}
 	}
 	hot := thai[:200]
+	networkQuery := `query($s: [ID!]!) { network(seeds: $s, depth: 2, limit: 2000) {
+		truncated nodeCount edgeCount nodes { id kind label } edges { id type source target } } }`
+	hub := demo.SIMBoxHub.ID()
 	for _, name := range []string{"embedded", "neo4j"} {
 		inner := demoStore(b, name)
 		// Each deployment keeps its registry where it keeps its graph: a
@@ -98,35 +110,112 @@ func BenchmarkAccessRules(b *testing.B) {
 		if name == "neo4j" {
 			reg, keys = accesstest.Neo4jRegistry(b, os.Getenv("NEO4J_URI"))
 		}
-		// Both modes then start from a warm store: the one measured first
-		// must not pay alone for Neo4j's cold page cache.
-		warm, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst,
-			rulesBypassed)
-		for _, q := range hot {
-			mustQuery(b, warm, accessLookupQuery, map[string]any{"q": q})
-		}
-		for _, mode := range []struct {
-			name string
-			opts rulesMode
-		}{{"rules=on", rulesOn}, {"rules=bypass", rulesBypassed}} {
-			ts, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, mode.opts)
-			b.Run(name+"/lookup/"+mode.name, func(b *testing.B) {
-				hammerQuery(b, ts, concurrency, accessLookupQuery, func(i int) map[string]any { return map[string]any{"q": hot[i%len(hot)]} })
-			})
-		}
-		for _, mode := range []struct {
-			name string
-			opts rulesMode
-		}{{"rules=on", rulesOn}, {"rules=bypass", rulesBypassed}} {
-			ts, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, mode.opts)
-			hub := demo.SIMBoxHub.ID()
-			b.Run(name+"/network/depth=2/"+mode.name, func(b *testing.B) {
-				hammerQuery(b, ts, 1, `query($s: [ID!]!) { network(seeds: $s, depth: 2, limit: 2000) {
-					truncated nodeCount edgeCount nodes { id kind label } edges { id type source target } } }`,
-					func(int) map[string]any { return map[string]any{"s": []string{hub}} })
-			})
-		}
+		on, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, rulesOn)
+		off, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, rulesBypassed)
+		modes := []accessMode{{"on", on}, {"off", off}}
+		b.Run(name+"/lookup", func(b *testing.B) {
+			compareTurns(b, modes, concurrency, accessLookupQuery, func(i int) map[string]any { return map[string]any{"q": hot[i%len(hot)]} })
+		})
+		b.Run(name+"/network/depth=2", func(b *testing.B) {
+			compareTurns(b, modes, 1, networkQuery, func(int) map[string]any { return map[string]any{"s": []string{hub}} })
+		})
 	}
+}
+
+// accessRounds is how many turns each mode of BenchmarkAccessRules takes;
+// set SCAMGRAPH_BENCH_ROUNDS to change it.
+func accessRounds() int { return envInt("SCAMGRAPH_BENCH_ROUNDS", 5) }
+
+// accessTurn is how long one turn lasts; set SCAMGRAPH_BENCH_TURN (a Go
+// duration) to change it.
+func accessTurn() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("SCAMGRAPH_BENCH_TURN")); err == nil && d > 0 {
+		return d
+	}
+	return 2 * time.Second
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// accessMode is one of the stacks BenchmarkAccessRules compares.
+type accessMode struct {
+	name string
+	ts   *httptest.Server
+}
+
+// compareTurns runs the modes in turns and reports, per mode, the median
+// time per request (the inverse of throughput, which is what the ratio
+// compares) and the median p50 latency, and the ratio of the first mode's
+// median to the second's.
+func compareTurns(b *testing.B, modes []accessMode, workers int, q string, vars func(i int) map[string]any) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		for _, m := range modes {
+			drive(b, m.ts, workers, q, vars, accessTurn()) // warm-up, unmeasured
+		}
+		b.StartTimer()
+		perReq := make([][]float64, len(modes))
+		p50 := make([][]float64, len(modes))
+		for r := 0; r < accessRounds(); r++ {
+			line := fmt.Sprintf("access-round %d %s:", r+1, b.Name())
+			for k := range modes {
+				if r%2 == 1 {
+					k = len(modes) - 1 - k
+				}
+				s := drive(b, modes[k].ts, workers, q, vars, accessTurn())
+				perReq[k] = append(perReq[k], s.perRequestMs())
+				p50[k] = append(p50[k], s.percentileMs(0.50))
+				line += fmt.Sprintf(" rules=%s %.3f ms/req (p50 %.2f ms, %d req)", modes[k].name, s.perRequestMs(), s.percentileMs(0.50), len(s.latencies))
+			}
+			fmt.Println(line)
+		}
+		for k, m := range modes {
+			b.ReportMetric(median(perReq[k]), m.name+"-ms/req")
+			b.ReportMetric(median(p50[k]), m.name+"-p50-ms")
+		}
+		ratio := median(perReq[0]) / median(perReq[1])
+		b.ReportMetric(ratio, "x-"+modes[0].name+"/"+modes[1].name)
+		fmt.Printf("access-ratio %s: rules=%s %.3f ms/req vs rules=%s %.3f ms/req = %.2fx (medians of %d turns of %s)\n",
+			b.Name(), modes[0].name, median(perReq[0]), modes[1].name, median(perReq[1]), ratio, accessRounds(), accessTurn())
+	}
+}
+
+func median(v []float64) float64 {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// load is what one stretch of requests measured.
+type load struct {
+	elapsed   time.Duration
+	latencies []time.Duration // sorted
+}
+
+func (l load) perRequestMs() float64 {
+	return float64(l.elapsed.Microseconds()) / 1000 / float64(max(1, len(l.latencies)))
+}
+
+func (l load) percentileMs(p float64) float64 {
+	if len(l.latencies) == 0 {
+		return 0
+	}
+	return float64(l.latencies[min(len(l.latencies)-1, int(p*float64(len(l.latencies))))].Microseconds()) / 1000
+}
+
+// drive sends requests from `workers` clients for d (the requests in
+// flight then finish) and returns what it measured. Any failed request fails the benchmark.
+func drive(b *testing.B, ts *httptest.Server, workers int, q string, vars func(i int) map[string]any, d time.Duration) load {
+	start := time.Now()
+	return send(b, ts, workers, q, vars, func(int) bool { return time.Since(start) < d })
 }
 
 // demoStore is the embedded store or Neo4j with the full demo world.
@@ -163,12 +252,23 @@ func hammer(b *testing.B, ts *httptest.Server, inputs []string) {
 // hammerQuery sends b.N requests from `workers` clients and reports latency
 // percentiles and throughput. Any failed request fails the benchmark.
 func hammerQuery(b *testing.B, ts *httptest.Server, workers int, q string, vars func(i int) map[string]any) {
+	b.ResetTimer()
+	l := send(b, ts, workers, q, vars, func(i int) bool { return i < b.N })
+	b.StopTimer()
+	b.ReportMetric(l.percentileMs(0.50), "p50-ms")
+	b.ReportMetric(l.percentileMs(0.99), "p99-ms")
+	b.ReportMetric(float64(len(l.latencies))/l.elapsed.Seconds(), "req/s")
+}
+
+// send has `workers` clients send requests while more(i) holds for the
+// i-th request, and returns the time taken and the latencies.
+func send(b *testing.B, ts *httptest.Server, workers int, q string, vars func(i int) map[string]any, more func(i int) bool) load {
 	var next atomic.Int64
 	lat := make([][]time.Duration, workers)
 	var failed atomic.Value
 	var wg sync.WaitGroup
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
-	b.ResetTimer()
+	defer hc.CloseIdleConnections()
 	start := time.Now()
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -176,7 +276,7 @@ func hammerQuery(b *testing.B, ts *httptest.Server, workers int, q string, vars 
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= b.N {
+				if !more(i) {
 					return
 				}
 				t0 := time.Now()
@@ -190,7 +290,6 @@ func hammerQuery(b *testing.B, ts *httptest.Server, workers int, q string, vars 
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	b.StopTimer()
 	if err := failed.Load(); err != nil {
 		b.Fatal(err)
 	}
@@ -198,13 +297,8 @@ func hammerQuery(b *testing.B, ts *httptest.Server, workers int, q string, vars 
 	for _, l := range lat {
 		all = append(all, l...)
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	pct := func(p float64) float64 {
-		return float64(all[min(len(all)-1, int(p*float64(len(all))))].Microseconds()) / 1000
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	slices.Sort(all)
+	return load{elapsed: elapsed, latencies: all}
 }
 
 func mustQuery(b *testing.B, ts *httptest.Server, q string, vars map[string]any) {

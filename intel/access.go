@@ -1,8 +1,6 @@
 package intel
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"strings"
 )
@@ -83,7 +81,7 @@ func (a *Access) granted(id string) bool {
 }
 
 // Normalize sorts and de-duplicates the lists, so that equal accesses
-// compare (and fingerprint) equal and Granted can be binary-searched.
+// compare equal and Granted can be binary-searched.
 func (a *Access) Normalize() {
 	if a == nil {
 		return
@@ -111,25 +109,6 @@ func (a *Access) SharedTypes() []string {
 		}
 	}
 	return out
-}
-
-// Fingerprint identifies what a sees: two accesses with one fingerprint
-// see exactly the same facts. Anything cached per reader is keyed by it,
-// so that an agreement suspended or a grant made changes the key and no
-// cached answer outlives the rule it was computed under.
-func (a *Access) Fingerprint() string {
-	if a.Unrestricted() {
-		return "all"
-	}
-	h := sha256.New()
-	parts := []string{a.Agency, string(a.Country)}
-	for _, c := range a.Shared {
-		parts = append(parts, string(c))
-	}
-	parts = append(parts, "|")
-	parts = append(parts, a.Granted...)
-	h.Write([]byte(strings.Join(parts, "\x00")))
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // FieldGranted reports whether an evidence request unmasked field of the

@@ -49,26 +49,6 @@ func TestAccessRule(t *testing.T) {
 	}
 }
 
-func TestAccessFingerprintChangesWithWhatIsSeen(t *testing.T) {
-	a := &Access{Agency: "KH-GDNP", Country: RegionKH, Shared: []Category{CategoryCallRecords, CategoryBankData}}
-	b := &Access{Agency: "KH-GDNP", Country: RegionKH, Shared: []Category{CategoryBankData, CategoryCallRecords, CategoryBankData}}
-	a.Normalize()
-	b.Normalize()
-	if a.Fingerprint() != b.Fingerprint() {
-		t.Error("equal accesses fingerprint differently")
-	}
-	for _, other := range []*Access{
-		{Agency: "KH-GDNP", Country: RegionKH, Shared: []Category{CategoryCallRecords}},
-		{Agency: "KH-NPA", Country: RegionKH, Shared: []Category{CategoryCallRecords, CategoryBankData}},
-		{Agency: "KH-GDNP", Country: RegionKH, Shared: []Category{CategoryCallRecords, CategoryBankData}, Granted: []string{"called-x"}},
-		nil,
-	} {
-		if other.Fingerprint() == a.Fingerprint() {
-			t.Errorf("%+v fingerprints like %+v", other, a)
-		}
-	}
-}
-
 func TestHomeCountry(t *testing.T) {
 	for _, c := range []struct {
 		e    Entity

@@ -97,8 +97,8 @@ func neighbourKey(q intel.NeighbourQuery) string {
 
 type ctxKey struct{}
 
-// For returns the request's loaders. It panics when the middleware is
-// missing, which is a wiring bug, never a client's doing.
+// For returns the request's loaders. It panics when none were attached
+// (With), which is a wiring bug, never a client's doing.
 func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*Loaders)
 }
