@@ -3390,8 +3390,10 @@ country as default region. The field names are those of the NDJSON and CSV forma
 """
 input RecordInput {
   type: RecordType!
-  agency: String!
-  country: Region!
+  "The contributing agency: the key's own when omitted; another agency's is FORBIDDEN."
+  agency: String
+  "The agency's country: the key's own when omitted; another country is FORBIDDEN."
+  country: Region
   evidenceRef: String
   confidence: Float
   legalBasis: String
@@ -15308,14 +15310,14 @@ func (ec *executionContext) unmarshalInputRecordInput(ctx context.Context, obj a
 			it.Type = data
 		case "agency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agency"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Agency = data
 		case "country":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
-			data, err := ec.unmarshalNRegion2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegion(ctx, v)
+			data, err := ec.unmarshalORegion2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegion(ctx, v)
 			if err != nil {
 				return it, err
 			}

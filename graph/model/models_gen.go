@@ -811,9 +811,11 @@ type Query struct {
 // One source record. Only the fields of its type are read; identifiers are parsed with the record's
 // country as default region. The field names are those of the NDJSON and CSV formats.
 type RecordInput struct {
-	Type            RecordType       `json:"type"`
-	Agency          string           `json:"agency"`
-	Country         Region           `json:"country"`
+	Type RecordType `json:"type"`
+	// The contributing agency: the key's own when omitted; another agency's is FORBIDDEN.
+	Agency *string `json:"agency,omitempty"`
+	// The agency's country: the key's own when omitted; another country is FORBIDDEN.
+	Country         *Region          `json:"country,omitempty"`
 	EvidenceRef     *string          `json:"evidenceRef,omitempty"`
 	Confidence      *float64         `json:"confidence,omitempty"`
 	LegalBasis      *string          `json:"legalBasis,omitempty"`
