@@ -1,0 +1,138 @@
+package loaders_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/loaders"
+)
+
+// countingSource answers every id it is asked about except "missing", and
+// counts its calls: the loaders' whole point is how few there are.
+type countingSource struct {
+	mu    sync.Mutex
+	calls map[string]int
+	asked map[string][]string
+}
+
+func (s *countingSource) note(what string, ids []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.calls == nil {
+		s.calls, s.asked = map[string]int{}, map[string][]string{}
+	}
+	s.calls[what]++
+	s.asked[what] = append(s.asked[what], ids...)
+}
+
+func (s *countingSource) Entities(_ context.Context, ids []string) (map[string]intel.Entity, error) {
+	s.note("entities", ids)
+	out := map[string]intel.Entity{}
+	for _, id := range ids {
+		if id != "missing" {
+			out[id] = intel.Entity{ID: id}
+		}
+	}
+	return out, nil
+}
+
+func (s *countingSource) Links(_ context.Context, ids []string) (map[string]intel.Link, error) {
+	s.note("links", ids)
+	return map[string]intel.Link{}, nil
+}
+
+func (s *countingSource) Summaries(_ context.Context, ids []string) (map[string]intel.Summary, error) {
+	s.note("summaries", ids)
+	return nil, errors.New("summaries failed")
+}
+
+func (s *countingSource) Neighbours(_ context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error) {
+	s.note("neighbours/"+string(q.Direction), ids)
+	out := map[string]intel.NeighbourPage{}
+	for _, id := range ids {
+		if id != "missing" {
+			out[id] = intel.NeighbourPage{TotalCount: len(id)}
+		}
+	}
+	return out, nil
+}
+
+// loadAll loads ids concurrently, as the resolvers of one list do.
+func loadAll[T any](ids []string, load func(string) (T, error)) ([]T, []error) {
+	out, errs := make([]T, len(ids)), make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = load(id)
+		}()
+	}
+	wg.Wait()
+	return out, errs
+}
+
+func TestAListOfEntitiesIsOneCall(t *testing.T) {
+	src := &countingSource{}
+	l := loaders.New(src)
+	ctx := context.Background()
+	ids := []string{"a", "b", "c", "a", "missing"}
+	got, errs := loadAll(ids, func(id string) (intel.Entity, error) { return l.Entity.Load(ctx, id) })
+	if src.calls["entities"] != 1 {
+		t.Errorf("%d calls for %d loads, want 1", src.calls["entities"], len(ids))
+	}
+	if len(src.asked["entities"]) != 4 {
+		t.Errorf("asked for %v, want each distinct id once", src.asked["entities"])
+	}
+	for i, id := range ids {
+		if id == "missing" {
+			if !errors.Is(errs[i], dataloadgen.ErrNotFound) {
+				t.Errorf("missing id: %v, want ErrNotFound", errs[i])
+			}
+			continue
+		}
+		if errs[i] != nil || got[i].ID != id {
+			t.Errorf("load %s: %+v, %v", id, got[i], errs[i])
+		}
+	}
+}
+
+func TestASourceErrorReachesEveryLoad(t *testing.T) {
+	src := &countingSource{}
+	l := loaders.New(src)
+	_, errs := loadAll([]string{"a", "b"}, func(id string) (intel.Summary, error) { return l.Summary.Load(context.Background(), id) })
+	for _, err := range errs {
+		if err == nil || errors.Is(err, dataloadgen.ErrNotFound) {
+			t.Errorf("load: %v, want the source's error", err)
+		}
+	}
+}
+
+func TestNeighboursShareALoaderPerFilter(t *testing.T) {
+	src := &countingSource{}
+	l := loaders.New(src)
+	ctx := context.Background()
+	ids := []string{"x", "yy", "zzz"}
+	for _, dir := range []intel.Direction{intel.DirectionOut, intel.DirectionIn} {
+		pages, errs := loadAll(ids, func(id string) (intel.NeighbourPage, error) {
+			return l.Neighbours(ctx, intel.NeighbourQuery{ID: id, Direction: dir, First: 5})
+		})
+		for i, id := range ids {
+			if errs[i] != nil || pages[i].TotalCount != len(id) {
+				t.Errorf("%s %s: %+v, %v", dir, id, pages[i], errs[i])
+			}
+		}
+	}
+	if src.calls["neighbours/"+string(intel.DirectionOut)] != 1 || src.calls["neighbours/"+string(intel.DirectionIn)] != 1 {
+		t.Errorf("calls %v, want one per set of filters", src.calls)
+	}
+	_, err := l.Neighbours(ctx, intel.NeighbourQuery{ID: "missing", Direction: intel.DirectionOut, First: 5})
+	if intel.ErrorCode(err) != intel.ENOTFOUND {
+		t.Errorf("neighbours of an unknown entity: %v, want ENOTFOUND", err)
+	}
+}
