@@ -342,9 +342,17 @@ func TestFulfilmentAnswersAndAuditsAlikeOnBothStores(t *testing.T) {
 				}
 			}
 			thCoord, khCoord := keys["TH-CCIBCOORDINATOR"], keys["KH-GDNPCOORDINATOR"]
+			// The Neo4j registry outlives a test: pick the demo agreement
+			// both coordinators serve, not whichever another test left first.
 			agreements, err := reg.ListAgreements(ctx)
-			if err != nil || len(agreements) == 0 {
-				t.Fatalf("agreements %v, %v", agreements, err)
+			if err != nil {
+				t.Fatal(err)
+			}
+			agreements = slices.DeleteFunc(agreements, func(a access.Agreement) bool {
+				return !a.ActiveAt(time.Now()) || !a.IsCoordinator("TH-CCIB") || !a.IsCoordinator("KH-GDNP") || !a.Covers(intel.CategoryCallRecords)
+			})
+			if len(agreements) == 0 {
+				t.Fatal("no active agreement that TH-CCIB and KH-GDNP coordinate")
 			}
 			created := graphQLAs(t, ts.URL, khCoord, `mutation($in: EvidenceRequestInput!) { requestEvidence(input: $in) { id } }`,
 				map[string]any{"in": map[string]any{"agreementId": agreements[0].ID, "entityId": "PhoneNumber:+66816660009",
