@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 )
 
 // The audit crash child is configured by these: the backend ("bolt" or
@@ -45,9 +47,9 @@ func TestAuditCrashChild(t *testing.T) {
 	var rec access.Records
 	var err error
 	if backend == "bolt" {
-		rec, err = access.OpenBolt(os.Getenv(auditChildFile))
+		rec, err = embeddedstore.OpenAccessRecords(os.Getenv(auditChildFile))
 	} else {
-		rec, err = access.NewNeo4jRecords(context.Background(), mustDriver(t), os.Getenv("NEO4J_DATABASE"))
+		rec = neo4jtest.ReopenAccessRecords(t)
 	}
 	if err != nil {
 		fail(err)
@@ -93,9 +95,9 @@ func TestKill9LosesNoAcknowledgedAuditEntry(t *testing.T) {
 			var rec access.Records
 			var err error
 			if backend == "bolt" {
-				rec, err = access.OpenBolt(file)
+				rec, err = embeddedstore.OpenAccessRecords(file)
 			} else {
-				rec, err = access.NewNeo4jRecords(context.Background(), mustDriver(t), os.Getenv("NEO4J_DATABASE"))
+				rec = neo4jtest.ReopenAccessRecords(t)
 			}
 			if err != nil {
 				t.Fatal(err)

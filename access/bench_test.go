@@ -2,20 +2,21 @@ package access_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 )
 
 // BenchmarkAccessAuthenticate measures what every API request pays before
 // it does anything: one lookup by key id and a constant-time compare.
 func BenchmarkAccessAuthenticate(b *testing.B) {
 	b.Run("Bolt", func(b *testing.B) {
-		rec, err := access.OpenBolt(filepath.Join(b.TempDir(), "access.db"))
+		rec, err := embeddedstore.OpenAccessRecords(filepath.Join(b.TempDir(), "access.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -23,12 +24,7 @@ func BenchmarkAccessAuthenticate(b *testing.B) {
 		benchAuthenticate(b, rec)
 	})
 	b.Run("Neo4j", func(b *testing.B) {
-		d := mustDriver(b)
-		mustWipe(b, d)
-		rec, err := access.NewNeo4jRecords(context.Background(), d, os.Getenv("NEO4J_DATABASE"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		rec := neo4jtest.AccessRecords(b)
 		benchAuthenticate(b, rec)
 	})
 }
@@ -66,20 +62,14 @@ func BenchmarkAccessRequestCosts(b *testing.B) {
 	for _, backend := range []string{"Bolt", "Neo4j"} {
 		var rec access.Records
 		if backend == "Bolt" {
-			r, err := access.OpenBolt(filepath.Join(b.TempDir(), "access.db"))
+			r, err := embeddedstore.OpenAccessRecords(filepath.Join(b.TempDir(), "access.db"))
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer r.Close()
 			rec = r
 		} else {
-			d := mustDriver(b)
-			mustWipe(b, d)
-			r, err := access.NewNeo4jRecords(context.Background(), d, os.Getenv("NEO4J_DATABASE"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			rec = r
+			rec = neo4jtest.AccessRecords(b)
 		}
 		ctx := context.Background()
 		reg := access.New(rec, nil)

@@ -6,9 +6,10 @@
 //
 // The Registry holds the rules; it keeps its state in a Records backend, a
 // small document store with an append-only audit log. Two backends meet the
-// same contract and pass the same suite: BoltRecords, a bbolt file beside
-// the embedded graph store, and Neo4jRecords, nodes in the production
-// Neo4j. Every change made through the Registry is written together with
+// same contract and pass the same suite (access/registrytest), each next to
+// the graph store of its technology: embeddedstore.AccessRecords, a bbolt
+// file beside the embedded graph, and neo4jstore.AccessRecords, nodes in the
+// production Neo4j sharing the graph store's driver. Every change made through the Registry is written together with
 // its own audit entry in one transaction, so the log can never miss a
 // change that was acknowledged.
 //

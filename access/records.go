@@ -11,8 +11,9 @@ import (
 // nothing of agencies or agreements; the Registry holds every rule, so a
 // backend only has to keep bytes safe and in order.
 //
-// Every implementation runs the suite in registry_test.go; any difference a
-// caller of the Registry can see between two backends is a bug.
+// Every implementation runs the suite in access/registrytest from a test
+// beside it; any difference a caller of the Registry can see between two
+// backends is a bug.
 type Records interface {
 	// Get returns the stored documents of collection with the given ids,
 	// in the order of ids. Ids with no document are left out; a missing

@@ -22,6 +22,7 @@ import (
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
 )
@@ -108,7 +109,7 @@ func BenchmarkAccessRules(b *testing.B) {
 		// bbolt file beside the embedded store, or the same Neo4j.
 		reg, keys := accesstest.Registry(b)
 		if name == "neo4j" {
-			reg, keys = accesstest.Neo4jRegistry(b, os.Getenv("NEO4J_URI"))
+			reg, keys = accesstest.Neo4jRegistry(b, inner.(*neo4jstore.Store))
 		}
 		on, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, rulesOn)
 		off, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, rulesBypassed)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -479,7 +478,7 @@ func TestAttemptsAroundTheRulesFail(t *testing.T) {
 func TestWipingTheGraphKeepsTheAuditLog(t *testing.T) {
 	ctx := context.Background()
 	neo := neo4jtest.Open(t)
-	reg, _ := accesstest.Neo4jRegistry(t, os.Getenv("NEO4J_URI"))
+	reg, _ := accesstest.Neo4jRegistry(t, neo)
 	before, err := reg.QueryAudit(ctx, access.AuditFilter{Limit: access.MaxAuditLimit})
 	if err != nil || len(before) == 0 {
 		t.Fatalf("audit before: %d entries, %v", len(before), err)

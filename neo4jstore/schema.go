@@ -24,6 +24,19 @@ func linkIDConstraint(t intel.LinkType) string {
 		strings.ToLower(string(t)), t)
 }
 
+// The access registry's schema (see AccessRecords). The composite
+// uniqueness constraint gives MERGE the lock that makes concurrent creators
+// of one document end in one node, and the one on seq makes a duplicate
+// sequence number impossible even if the counter were tampered with.
+var accessRecordsSchema = []string{
+	`CREATE CONSTRAINT access_doc_key IF NOT EXISTS FOR (d:AccessDoc) REQUIRE (d.collection, d.id) IS UNIQUE`,
+	`CREATE CONSTRAINT audit_entry_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE`,
+	`CREATE CONSTRAINT access_counter_name IF NOT EXISTS FOR (c:AccessCounter) REQUIRE c.name IS UNIQUE`,
+	`CREATE INDEX access_doc_collection IF NOT EXISTS FOR (d:AccessDoc) ON (d.collection)`,
+	`CREATE INDEX audit_entry_at IF NOT EXISTS FOR (e:AuditEntry) ON (e.at)`,
+	`CREATE INDEX audit_entry_agency IF NOT EXISTS FOR (e:AuditEntry) ON (e.agency)`,
+}
+
 // applySchema creates constraints and indexes; IF NOT EXISTS makes it safe
 // to run at every start-up, from every replica.
 func (s *Store) applySchema(ctx context.Context) error {
@@ -31,6 +44,7 @@ func (s *Store) applySchema(ctx context.Context) error {
 	for _, spec := range intel.LinkSpecs {
 		stmts = append(stmts, linkIDConstraint(spec.Type))
 	}
+	stmts = append(stmts, accessRecordsSchema...)
 	for _, stmt := range stmts {
 		if _, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(s.db)); err != nil {

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/neo4jstore"
 )
 
 // Registry opens a registry with the demo agencies, the 2022 MOU (active)
@@ -21,27 +21,19 @@ import (
 // keeps it.
 func Registry(t testing.TB) (*access.Registry, []demo.Key) {
 	t.Helper()
-	rec, err := access.OpenBolt(filepath.Join(t.TempDir(), "access.db"))
+	rec, err := embeddedstore.OpenAccessRecords(filepath.Join(t.TempDir(), "access.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return setUp(t, rec)
 }
 
-// Neo4jRegistry is Registry kept in the Neo4j at uri, as a deployment on
-// Neo4j keeps it. The access records already there are left in place.
-func Neo4jRegistry(t testing.TB, uri string) (*access.Registry, []demo.Key) {
+// Neo4jRegistry is Registry kept in the Neo4j of store, sharing its
+// driver as the service does. Registry nodes of earlier tests stay: the
+// audit log is append-only, so tests look for what they wrote themselves.
+func Neo4jRegistry(t testing.TB, store *neo4jstore.Store) (*access.Registry, []demo.Key) {
 	t.Helper()
-	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { driver.Close(context.Background()) })
-	rec, err := access.NewNeo4jRecords(context.Background(), driver, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return setUp(t, rec)
+	return setUp(t, store.AccessRecords())
 }
 
 func setUp(t testing.TB, rec access.Records) (*access.Registry, []demo.Key) {

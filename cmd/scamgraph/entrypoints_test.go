@@ -128,8 +128,9 @@ func mixedServer(t *testing.T, backend string) (*httptest.Server, *access.Regist
 	var reg *access.Registry
 	var keys []demo.Key
 	if backend == "neo4j" {
-		store = neo4jtest.Open(t)
-		reg, keys = accesstest.Neo4jRegistry(t, os.Getenv("NEO4J_URI"))
+		s := neo4jtest.Open(t)
+		store = s
+		reg, keys = accesstest.Neo4jRegistry(t, s)
 	} else {
 		s, err := embeddedstore.Open(t.TempDir())
 		if err != nil {

@@ -122,7 +122,7 @@ func (c *keysCommand) fail(err error) int {
 
 // open opens the registry on the configured store.
 func (c *keysCommand) open(ctx context.Context) (*access.Registry, func() error, bool) {
-	reg, closeFn, err := openRegistry(ctx, c.cfg)
+	reg, closeFn, err := openRegistry(ctx, c.cfg, nil)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "%s: cannot open the access registry: %v\n", c.name, err)
 		return nil, nil, false

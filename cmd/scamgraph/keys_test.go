@@ -69,7 +69,7 @@ func TestKeysCommandLifecycle(t *testing.T) {
 	// What the CLI wrote is what the service reads: the token fails with
 	// its reason, and every change is in the audit log as made by "cli".
 	ctx := context.Background()
-	reg, closeFn, err := openRegistry(ctx, Config{Store: "embedded", DataDir: dir})
+	reg, closeFn, err := openRegistry(ctx, Config{Store: "embedded", DataDir: dir}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func TestSampleFilesMakeTheGoldenGraphThroughCLIAndMutation(t *testing.T) {
 			},
 			func(t *testing.T) (intel.Store, *access.Registry) {
 				s := neo4jtest.Open(t)
-				reg, _ := accesstest.Neo4jRegistry(t, os.Getenv("NEO4J_URI"))
+				reg, _ := accesstest.Neo4jRegistry(t, s)
 				return s, reg
 			}},
 	}

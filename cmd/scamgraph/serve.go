@@ -64,7 +64,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 			logger.Error().Err(err).Msg("closing the store")
 		}
 	}()
-	reg, closeRegistry, err := openRegistry(ctx, cfg)
+	reg, closeRegistry, err := openRegistry(ctx, cfg, opened.base)
 	if err != nil {
 		logger.Error().Err(err).Msg("cannot open the registry of agencies, keys and agreements")
 		return 1

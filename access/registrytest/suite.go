@@ -1,4 +1,8 @@
-package access_test
+// Package registrytest is the conformance suite of access.Records: every
+// behaviour of the Registry a caller can see, checked over a backend. Each
+// backend runs it from one test of its own package (embeddedstore and
+// neo4jstore); any difference between two backends is a bug in one of them.
+package registrytest
 
 import (
 	"context"
@@ -12,14 +16,14 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-// harness makes backends for the suite. Every behaviour check runs against
+// Harness makes backends for the suite. Every behaviour check runs against
 // every backend, so a backend cannot drift from the contract unnoticed.
-type harness struct {
-	// open returns an empty backend for one check.
-	open func(t *testing.T) access.Records
-	// reopen closes old and returns a new backend over the same data: what
+type Harness struct {
+	// Open returns an empty backend for one check.
+	Open func(t *testing.T) access.Records
+	// Reopen closes old and returns a new backend over the same data: what
 	// a restarted service sees.
-	reopen func(t *testing.T, old access.Records) access.Records
+	Reopen func(t *testing.T, old access.Records) access.Records
 }
 
 // checks is the suite, by name. A check gets a fresh, empty backend.
@@ -60,18 +64,13 @@ var checks = []struct {
 	{"Durability", testDurability},
 }
 
-func runSuite(t *testing.T, h harness) {
+// Run runs every check as a subtest, each on a fresh backend from h.
+func Run(t *testing.T, h Harness) {
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
 			c.fn(t, newEnv(t, h))
 		})
 	}
-}
-
-// TestRegistry runs the suite against every backend.
-func TestRegistry(t *testing.T) {
-	t.Run("Bolt", func(t *testing.T) { runSuite(t, boltHarness()) })
-	t.Run("Neo4j", func(t *testing.T) { runSuite(t, neo4jHarness(t)) })
 }
 
 // start is the fake clock's first reading: inside the test agreement's term.
@@ -99,17 +98,17 @@ func (c *fakeClock) Advance(d time.Duration) {
 type env struct {
 	t     *testing.T
 	ctx   context.Context
-	h     harness
+	h     Harness
 	rec   access.Records
 	reg   *access.Registry
 	clock *fakeClock
 }
 
-func newEnv(t *testing.T, h harness) *env {
+func newEnv(t *testing.T, h Harness) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	rec := h.open(t)
+	rec := h.Open(t)
 	clock := &fakeClock{t: start}
 	return &env{t: t, ctx: ctx, h: h, rec: rec, reg: access.New(rec, clock.Now), clock: clock}
 }
@@ -117,7 +116,7 @@ func newEnv(t *testing.T, h harness) *env {
 // reopen swaps in a new backend over the same data.
 func (e *env) reopen() {
 	e.t.Helper()
-	e.rec = e.h.reopen(e.t, e.rec)
+	e.rec = e.h.Reopen(e.t, e.rec)
 	e.reg = access.New(e.rec, e.clock.Now)
 }
 

@@ -1,4 +1,4 @@
-package access
+package embeddedstore
 
 import (
 	"context"
@@ -11,39 +11,41 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/scamgraph/scamgraph/access"
 )
 
-// BoltRecords keeps the registry in one bbolt file: the embedded
+// AccessRecords keeps the registry in one bbolt file: the embedded
 // deployment's backend, beside the embedded graph store's own file.
 //
 // Layout: bucket "docs" holds one nested bucket per collection, whose
 // values are the 8-byte big-endian version followed by the JSON document;
 // bucket "audit" holds entries keyed by their 8-byte big-endian Seq, so a
 // cursor walks them in order and AfterSeq is one seek.
-type BoltRecords struct {
+type AccessRecords struct {
 	db *bolt.DB
 }
 
-var _ Records = (*BoltRecords)(nil)
+var _ access.Records = (*AccessRecords)(nil)
 
 var (
 	bucketDocs  = []byte("docs")
 	bucketAudit = []byte("audit")
 )
 
-// OpenBolt opens (creating if needed) the registry file at path. bbolt
+// OpenAccessRecords opens (creating if needed) the registry file at path. bbolt
 // allows one process per file: a second opener waits two seconds, then
 // fails saying so.
-func OpenBolt(path string) (*BoltRecords, error) {
+func OpenAccessRecords(path string) (*AccessRecords, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return nil, fmt.Errorf("access: create directory for %s: %w", path, err)
+		return nil, fmt.Errorf("embeddedstore: access records: create directory for %s: %w", path, err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("access: %s is in use by another process (is the service running on this data directory?)", path)
+		return nil, fmt.Errorf("embeddedstore: access records: %s is in use by another process (is the service running on this data directory?)", path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("access: open %s: %w", path, err)
+		return nil, fmt.Errorf("embeddedstore: access records: open %s: %w", path, err)
 	}
 	// Every commit is fsynced before Commit returns, so an acknowledged
 	// change (and its audit entry) survives a crash. That is bbolt's
@@ -57,17 +59,17 @@ func OpenBolt(path string) (*BoltRecords, error) {
 		return err
 	}); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("access: initialise %s: %w", path, err)
+		return nil, fmt.Errorf("embeddedstore: access records: initialise %s: %w", path, err)
 	}
-	return &BoltRecords{db: db}, nil
+	return &AccessRecords{db: db}, nil
 }
 
 // Close closes the file.
-func (b *BoltRecords) Close() error { return b.db.Close() }
+func (b *AccessRecords) Close() error { return b.db.Close() }
 
 // Get reads the documents of collection with the given ids.
-func (b *BoltRecords) Get(ctx context.Context, collection string, ids []string) ([]Doc, error) {
-	out, err := b.Gather(ctx, []Want{{Collection: collection, IDs: ids}})
+func (b *AccessRecords) Get(ctx context.Context, collection string, ids []string) ([]access.Doc, error) {
+	out, err := b.Gather(ctx, []access.Want{{Collection: collection, IDs: ids}})
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +77,8 @@ func (b *BoltRecords) Get(ctx context.Context, collection string, ids []string) 
 }
 
 // List reads every document of collection, in id order (bbolt keeps keys sorted).
-func (b *BoltRecords) List(ctx context.Context, collection string) ([]Doc, error) {
-	out, err := b.Gather(ctx, []Want{{Collection: collection, All: true}})
+func (b *AccessRecords) List(ctx context.Context, collection string) ([]access.Doc, error) {
+	out, err := b.Gather(ctx, []access.Want{{Collection: collection, All: true}})
 	if err != nil {
 		return nil, err
 	}
@@ -84,11 +86,11 @@ func (b *BoltRecords) List(ctx context.Context, collection string) ([]Doc, error
 }
 
 // Gather answers every want from one read transaction.
-func (b *BoltRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error) {
+func (b *AccessRecords) Gather(ctx context.Context, wants []access.Want) ([][]access.Doc, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := make([][]Doc, len(wants))
+	out := make([][]access.Doc, len(wants))
 	err := b.db.View(func(tx *bolt.Tx) error {
 		for i, w := range wants {
 			docs, err := readBolt(tx, w)
@@ -103,8 +105,8 @@ func (b *BoltRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error)
 }
 
 // readBolt answers one want inside tx.
-func readBolt(tx *bolt.Tx, w Want) ([]Doc, error) {
-	out := []Doc{}
+func readBolt(tx *bolt.Tx, w access.Want) ([]access.Doc, error) {
+	out := []access.Doc{}
 	cb := tx.Bucket(bucketDocs).Bucket([]byte(w.Collection))
 	if cb == nil {
 		return out, nil
@@ -132,11 +134,11 @@ func readBolt(tx *bolt.Tx, w Want) ([]Doc, error) {
 // Commit checks every version, writes every document and appends the
 // audit entry in one bbolt transaction. bbolt runs one writer at a time,
 // which is what makes the version checks and the sequence race-free.
-func (b *BoltRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry) (AuditEntry, error) {
+func (b *AccessRecords) Commit(ctx context.Context, puts []access.Put, audit *access.AuditEntry) (access.AuditEntry, error) {
 	if err := ctx.Err(); err != nil {
-		return AuditEntry{}, err
+		return access.AuditEntry{}, err
 	}
-	var stored AuditEntry
+	var stored access.AuditEntry
 	err := b.db.Update(func(tx *bolt.Tx) error {
 		docs := tx.Bucket(bucketDocs)
 		for _, p := range puts {
@@ -149,7 +151,7 @@ func (b *BoltRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry)
 				current = int64(binary.BigEndian.Uint64(v[:8]))
 			}
 			if current != p.Version {
-				return fmt.Errorf("%w: %s %s is at version %d, not %d", ErrVersionMismatch, p.Collection, p.ID, current, p.Version)
+				return fmt.Errorf("%w: %s %s is at version %d, not %d", access.ErrVersionMismatch, p.Collection, p.ID, current, p.Version)
 			}
 			val := make([]byte, 8+len(p.Data))
 			binary.BigEndian.PutUint64(val, uint64(p.Version+1))
@@ -166,36 +168,36 @@ func (b *BoltRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry)
 		return err
 	})
 	if err != nil {
-		if errors.Is(err, ErrVersionMismatch) {
-			return AuditEntry{}, err
+		if errors.Is(err, access.ErrVersionMismatch) {
+			return access.AuditEntry{}, err
 		}
-		return AuditEntry{}, fmt.Errorf("access: commit: %w", err)
+		return access.AuditEntry{}, fmt.Errorf("embeddedstore: access records: commit: %w", err)
 	}
 	return stored, nil
 }
 
 // appendAuditTx appends one entry inside tx. NextSequence is part of the
 // transaction: a rollback returns the number, so sequences have no gaps.
-func appendAuditTx(tx *bolt.Tx, e AuditEntry) (AuditEntry, error) {
+func appendAuditTx(tx *bolt.Tx, e access.AuditEntry) (access.AuditEntry, error) {
 	ab := tx.Bucket(bucketAudit)
 	seq, err := ab.NextSequence()
 	if err != nil {
-		return AuditEntry{}, err
+		return access.AuditEntry{}, err
 	}
 	e.Seq = int64(seq)
 	data, err := json.Marshal(e)
 	if err != nil {
-		return AuditEntry{}, err
+		return access.AuditEntry{}, err
 	}
 	return e, ab.Put(seqKey(e.Seq), data)
 }
 
 // AppendAudits appends every entry in one transaction: one fsync for all.
-func (b *BoltRecords) AppendAudits(ctx context.Context, entries []AuditEntry) ([]AuditEntry, error) {
+func (b *AccessRecords) AppendAudits(ctx context.Context, entries []access.AuditEntry) ([]access.AuditEntry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := make([]AuditEntry, len(entries))
+	out := make([]access.AuditEntry, len(entries))
 	err := b.db.Update(func(tx *bolt.Tx) error {
 		for i, e := range entries {
 			stored, err := appendAuditTx(tx, e)
@@ -207,24 +209,24 @@ func (b *BoltRecords) AppendAudits(ctx context.Context, entries []AuditEntry) ([
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("access: append audit: %w", err)
+		return nil, fmt.Errorf("embeddedstore: access records: append audit: %w", err)
 	}
 	return out, nil
 }
 
 // QueryAudit walks the log from AfterSeq, filtering as it goes, until it
 // has Limit entries.
-func (b *BoltRecords) QueryAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (b *AccessRecords) QueryAudit(ctx context.Context, f access.AuditFilter) ([]access.AuditEntry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := []AuditEntry{}
+	out := []access.AuditEntry{}
 	err := b.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketAudit).Cursor()
 		for k, v := c.Seek(seqKey(f.AfterSeq + 1)); k != nil && len(out) < f.Limit; k, v = c.Next() {
-			var e AuditEntry
+			var e access.AuditEntry
 			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("access: decode audit entry %d: %w", binary.BigEndian.Uint64(k), err)
+				return fmt.Errorf("embeddedstore: access records: decode audit entry %d: %w", binary.BigEndian.Uint64(k), err)
 			}
 			if f.Matches(e) {
 				out = append(out, e)
@@ -243,9 +245,9 @@ func seqKey(seq int64) []byte {
 
 // decodeBoltDoc splits a stored value into version and document. bbolt's
 // values are valid only inside the transaction, so the document is copied.
-func decodeBoltDoc(id string, v []byte) (Doc, error) {
+func decodeBoltDoc(id string, v []byte) (access.Doc, error) {
 	if len(v) < 8 {
-		return Doc{}, fmt.Errorf("access: stored document %s is truncated", id)
+		return access.Doc{}, fmt.Errorf("embeddedstore: access records: stored document %s is truncated", id)
 	}
-	return Doc{ID: id, Version: int64(binary.BigEndian.Uint64(v[:8])), Data: append([]byte(nil), v[8:]...)}, nil
+	return access.Doc{ID: id, Version: int64(binary.BigEndian.Uint64(v[:8])), Data: append([]byte(nil), v[8:]...)}, nil
 }

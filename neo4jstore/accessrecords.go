@@ -1,19 +1,18 @@
-package access
+package neo4jstore
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/access"
 )
 
-// Neo4jRecords keeps the registry in the production Neo4j, beside the
+// AccessRecords keeps the registry in the production Neo4j, beside the
 // graph but apart from it: documents are (:AccessDoc) nodes, audit entries
 // (:AuditEntry) nodes and the audit sequence one (:AccessCounter) node.
 // None of them is an :Entity, so no graph query ever meets them. Every
@@ -23,47 +22,19 @@ import (
 // Audit entries keep the fields queries filter on as properties (with
 // times as Unix milliseconds, as the graph store keeps them) and the whole
 // entry as JSON in doc, so that the entry read back is the entry written.
-type Neo4jRecords struct {
-	driver neo4j.DriverWithContext
-	db     string
+type AccessRecords struct {
+	s *Store
 }
 
-var _ Records = (*Neo4jRecords)(nil)
+var _ access.Records = (*AccessRecords)(nil)
 
-// The schema. The composite uniqueness constraint gives MERGE the lock
-// that makes concurrent creators of one document end in one node, and the
-// one on seq makes a duplicate sequence number impossible even if the
-// counter were tampered with. IF NOT EXISTS makes them safe to apply at
-// every start-up, from every replica.
-var neo4jSchema = []string{
-	`CREATE CONSTRAINT access_doc_key IF NOT EXISTS FOR (d:AccessDoc) REQUIRE (d.collection, d.id) IS UNIQUE`,
-	`CREATE CONSTRAINT audit_entry_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE`,
-	`CREATE CONSTRAINT access_counter_name IF NOT EXISTS FOR (c:AccessCounter) REQUIRE c.name IS UNIQUE`,
-	`CREATE INDEX access_doc_collection IF NOT EXISTS FOR (d:AccessDoc) ON (d.collection)`,
-	`CREATE INDEX audit_entry_at IF NOT EXISTS FOR (e:AuditEntry) ON (e.at)`,
-	`CREATE INDEX audit_entry_agency IF NOT EXISTS FOR (e:AuditEntry) ON (e.agency)`,
-}
+// AccessRecords returns the registry's backend over this store: the same
+// driver, database and transaction helpers, one of each per process. The
+// registry's constraints and indexes are part of the store's schema.
+func (s *Store) AccessRecords() *AccessRecords { return &AccessRecords{s: s} }
 
-// NewNeo4jRecords applies the registry's schema to database (empty: the
-// server's default) and returns a backend over driver. The driver stays
-// the caller's: one per process, shared with the graph store, and Close
-// leaves it open.
-func NewNeo4jRecords(ctx context.Context, driver neo4j.DriverWithContext, database string) (*Neo4jRecords, error) {
-	for _, stmt := range neo4jSchema {
-		if _, err := neo4j.ExecuteQuery(ctx, driver, stmt, nil, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase(database)); err != nil {
-			return nil, fmt.Errorf("access: schema %q: %w", stmt, err)
-		}
-	}
-	if _, err := neo4j.ExecuteQuery(ctx, driver, `CALL db.awaitIndexes(60)`, nil, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(database)); err != nil {
-		return nil, fmt.Errorf("access: await indexes: %w", err)
-	}
-	return &Neo4jRecords{driver: driver, db: database}, nil
-}
-
-// Close does nothing: the driver belongs to the caller.
-func (n *Neo4jRecords) Close() error { return nil }
+// Close does nothing: the driver belongs to the Store.
+func (n *AccessRecords) Close() error { return nil }
 
 // getDocs reads documents by id in one statement, in the order of ids.
 const getDocs = `
@@ -73,11 +44,11 @@ RETURN d.id AS id, d.version AS version, d.doc AS doc
 ORDER BY i`
 
 // Get reads the documents of collection with the given ids.
-func (n *Neo4jRecords) Get(ctx context.Context, collection string, ids []string) ([]Doc, error) {
+func (n *AccessRecords) Get(ctx context.Context, collection string, ids []string) ([]access.Doc, error) {
 	if len(ids) == 0 {
-		return []Doc{}, nil
+		return []access.Doc{}, nil
 	}
-	return neo4jRead(ctx, n, func(tx neo4j.ManagedTransaction) ([]Doc, error) {
+	return read(ctx, n.s, func(tx neo4j.ManagedTransaction) ([]access.Doc, error) {
 		return collectDocs(ctx, tx, getDocs, map[string]any{"collection": collection, "ids": ids})
 	})
 }
@@ -87,8 +58,8 @@ MATCH (d:AccessDoc {collection: $collection})
 RETURN d.id AS id, d.version AS version, d.doc AS doc`
 
 // List reads every document of collection, in id order.
-func (n *Neo4jRecords) List(ctx context.Context, collection string) ([]Doc, error) {
-	docs, err := neo4jRead(ctx, n, func(tx neo4j.ManagedTransaction) ([]Doc, error) {
+func (n *AccessRecords) List(ctx context.Context, collection string) ([]access.Doc, error) {
+	docs, err := read(ctx, n.s, func(tx neo4j.ManagedTransaction) ([]access.Doc, error) {
 		return collectDocs(ctx, tx, listDocsCypher, map[string]any{"collection": collection})
 	})
 	if err != nil {
@@ -116,7 +87,7 @@ RETURN i, docs
 ORDER BY i`
 
 // Gather answers every want in one round trip.
-func (n *Neo4jRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error) {
+func (n *AccessRecords) Gather(ctx context.Context, wants []access.Want) ([][]access.Doc, error) {
 	rows := make([]map[string]any, len(wants))
 	for i, w := range wants {
 		ids := w.IDs
@@ -125,7 +96,7 @@ func (n *Neo4jRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error
 		}
 		rows[i] = map[string]any{"collection": w.Collection, "ids": ids, "all": w.All}
 	}
-	return neo4jRead(ctx, n, func(tx neo4j.ManagedTransaction) ([][]Doc, error) {
+	return read(ctx, n.s, func(tx neo4j.ManagedTransaction) ([][]access.Doc, error) {
 		res, err := tx.Run(ctx, gatherDocs, map[string]any{"wants": rows})
 		if err != nil {
 			return nil, err
@@ -134,7 +105,7 @@ func (n *Neo4jRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error
 		if err != nil {
 			return nil, err
 		}
-		out := make([][]Doc, len(wants))
+		out := make([][]access.Doc, len(wants))
 		for _, rec := range recs {
 			i, _, err := neo4j.GetRecordValue[int64](rec, "i")
 			if err != nil {
@@ -144,7 +115,7 @@ func (n *Neo4jRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error
 			if err != nil {
 				return nil, err
 			}
-			docs := []Doc{}
+			docs := []access.Doc{}
 			for _, r := range raw {
 				m, _ := r.(map[string]any)
 				id, _ := m["id"].(string)
@@ -153,7 +124,7 @@ func (n *Neo4jRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error
 				}
 				version, _ := m["version"].(int64)
 				doc, _ := m["doc"].(string)
-				docs = append(docs, Doc{ID: id, Version: version, Data: []byte(doc)})
+				docs = append(docs, access.Doc{ID: id, Version: version, Data: []byte(doc)})
 			}
 			if wants[i].All {
 				sort.Slice(docs, func(a, b int) bool { return docs[a].ID < docs[b].ID })
@@ -167,12 +138,12 @@ func (n *Neo4jRecords) Gather(ctx context.Context, wants []Want) ([][]Doc, error
 }
 
 // inOrder puts docs in the order of ids, as Get returns them.
-func inOrder(docs []Doc, ids []string) []Doc {
-	byID := make(map[string]Doc, len(docs))
+func inOrder(docs []access.Doc, ids []string) []access.Doc {
+	byID := make(map[string]access.Doc, len(docs))
 	for _, d := range docs {
 		byID[d.ID] = d
 	}
-	out := make([]Doc, 0, len(docs))
+	out := make([]access.Doc, 0, len(docs))
 	for _, id := range ids {
 		if d, ok := byID[id]; ok {
 			out = append(out, d)
@@ -182,7 +153,7 @@ func inOrder(docs []Doc, ids []string) []Doc {
 	return out
 }
 
-func collectDocs(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]Doc, error) {
+func collectDocs(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]access.Doc, error) {
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {
 		return nil, err
@@ -191,7 +162,7 @@ func collectDocs(ctx context.Context, tx neo4j.ManagedTransaction, cypher string
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Doc, 0, len(recs))
+	out := make([]access.Doc, 0, len(recs))
 	for _, rec := range recs {
 		id, _, err := neo4j.GetRecordValue[string](rec, "id")
 		if err != nil {
@@ -205,7 +176,7 @@ func collectDocs(ctx context.Context, tx neo4j.ManagedTransaction, cypher string
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Doc{ID: id, Version: version, Data: []byte(doc)})
+		out = append(out, access.Doc{ID: id, Version: version, Data: []byte(doc)})
 	}
 	return out, nil
 }
@@ -250,11 +221,11 @@ CREATE (x:AuditEntry {seq: seq, at: e.at, requestId: e.requestId, agency: e.agen
 RETURN seq ORDER BY seq`
 
 // auditParams are the properties of one entry's node.
-func auditParams(e AuditEntry) (map[string]any, error) {
+func auditParams(e access.AuditEntry) (map[string]any, error) {
 	e.Seq = 0 // the node's seq property is the truth; see QueryAudit
 	doc, err := json.Marshal(e)
 	if err != nil {
-		return nil, fmt.Errorf("access: encode audit entry: %w", err)
+		return nil, fmt.Errorf("neo4jstore: access records: encode audit entry: %w", err)
 	}
 	countries := make([]string, len(e.DataCountries))
 	for i, c := range e.DataCountries {
@@ -266,7 +237,7 @@ func auditParams(e AuditEntry) (map[string]any, error) {
 }
 
 // AppendAudits appends every entry in one write transaction.
-func (n *Neo4jRecords) AppendAudits(ctx context.Context, entries []AuditEntry) ([]AuditEntry, error) {
+func (n *AccessRecords) AppendAudits(ctx context.Context, entries []access.AuditEntry) ([]access.AuditEntry, error) {
 	rows := make([]map[string]any, len(entries))
 	for i, e := range entries {
 		p, err := auditParams(e)
@@ -275,7 +246,7 @@ func (n *Neo4jRecords) AppendAudits(ctx context.Context, entries []AuditEntry) (
 		}
 		rows[i] = p
 	}
-	return neo4jWrite(ctx, n, func(tx neo4j.ManagedTransaction) ([]AuditEntry, error) {
+	return write(ctx, n.s, func(tx neo4j.ManagedTransaction) ([]access.AuditEntry, error) {
 		res, err := tx.Run(ctx, appendAudits, map[string]any{"entries": rows})
 		if err != nil {
 			return nil, err
@@ -285,9 +256,9 @@ func (n *Neo4jRecords) AppendAudits(ctx context.Context, entries []AuditEntry) (
 			return nil, err
 		}
 		if len(recs) != len(entries) {
-			return nil, fmt.Errorf("access: appended %d audit entries, want %d", len(recs), len(entries))
+			return nil, fmt.Errorf("neo4jstore: access records: appended %d audit entries, want %d", len(recs), len(entries))
 		}
-		out := make([]AuditEntry, len(entries))
+		out := make([]access.AuditEntry, len(entries))
 		for i, rec := range recs {
 			seq, _, err := neo4j.GetRecordValue[int64](rec, "seq")
 			if err != nil {
@@ -303,46 +274,46 @@ func (n *Neo4jRecords) AppendAudits(ctx context.Context, entries []AuditEntry) (
 // Commit writes every document, checking its version, and appends the
 // audit entry in one write transaction; a version mismatch returns an
 // error from the transaction function, which rolls it all back.
-func (n *Neo4jRecords) Commit(ctx context.Context, puts []Put, audit *AuditEntry) (AuditEntry, error) {
+func (n *AccessRecords) Commit(ctx context.Context, puts []access.Put, audit *access.AuditEntry) (access.AuditEntry, error) {
 	var params map[string]any
 	if audit != nil {
 		var err error
 		if params, err = auditParams(*audit); err != nil {
-			return AuditEntry{}, err
+			return access.AuditEntry{}, err
 		}
 	}
-	return neo4jWrite(ctx, n, func(tx neo4j.ManagedTransaction) (AuditEntry, error) {
+	return write(ctx, n.s, func(tx neo4j.ManagedTransaction) (access.AuditEntry, error) {
 		for _, p := range puts {
 			res, err := tx.Run(ctx, putDoc, map[string]any{"collection": p.Collection, "id": p.ID, "doc": string(p.Data)})
 			if err != nil {
-				return AuditEntry{}, err
+				return access.AuditEntry{}, err
 			}
 			rec, err := res.Single(ctx)
 			if err != nil {
-				return AuditEntry{}, err
+				return access.AuditEntry{}, err
 			}
 			v, _, err := neo4j.GetRecordValue[int64](rec, "version")
 			if err != nil {
-				return AuditEntry{}, err
+				return access.AuditEntry{}, err
 			}
 			if v != p.Version+1 {
-				return AuditEntry{}, fmt.Errorf("%w: %s %s is at version %d, not %d", ErrVersionMismatch, p.Collection, p.ID, v-1, p.Version)
+				return access.AuditEntry{}, fmt.Errorf("%w: %s %s is at version %d, not %d", access.ErrVersionMismatch, p.Collection, p.ID, v-1, p.Version)
 			}
 		}
 		if audit == nil {
-			return AuditEntry{}, nil
+			return access.AuditEntry{}, nil
 		}
 		res, err := tx.Run(ctx, appendAudit, params)
 		if err != nil {
-			return AuditEntry{}, err
+			return access.AuditEntry{}, err
 		}
 		rec, err := res.Single(ctx)
 		if err != nil {
-			return AuditEntry{}, err
+			return access.AuditEntry{}, err
 		}
 		seq, _, err := neo4j.GetRecordValue[int64](rec, "seq")
 		if err != nil {
-			return AuditEntry{}, err
+			return access.AuditEntry{}, err
 		}
 		stored := *audit
 		stored.Seq = seq
@@ -365,7 +336,7 @@ ORDER BY e.seq
 LIMIT $limit`
 
 // QueryAudit returns the matching entries in Seq order.
-func (n *Neo4jRecords) QueryAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (n *AccessRecords) QueryAudit(ctx context.Context, f access.AuditFilter) ([]access.AuditEntry, error) {
 	orNil := func(s string) any {
 		if s == "" {
 			return nil
@@ -381,7 +352,7 @@ func (n *Neo4jRecords) QueryAudit(ctx context.Context, f AuditFilter) ([]AuditEn
 	params := map[string]any{"afterSeq": f.AfterSeq, "agency": orNil(f.Agency), "actorCountry": orNil(string(f.ActorCountry)),
 		"dataCountry": orNil(string(f.DataCountry)), "operation": orNil(f.Operation),
 		"since": msOrNil(f.Since), "until": msOrNil(f.Until), "limit": int64(f.Limit)}
-	return neo4jRead(ctx, n, func(tx neo4j.ManagedTransaction) ([]AuditEntry, error) {
+	return read(ctx, n.s, func(tx neo4j.ManagedTransaction) ([]access.AuditEntry, error) {
 		res, err := tx.Run(ctx, queryAudit, params)
 		if err != nil {
 			return nil, err
@@ -390,7 +361,7 @@ func (n *Neo4jRecords) QueryAudit(ctx context.Context, f AuditFilter) ([]AuditEn
 		if err != nil {
 			return nil, err
 		}
-		out := make([]AuditEntry, 0, len(recs))
+		out := make([]access.AuditEntry, 0, len(recs))
 		for _, rec := range recs {
 			seq, _, err := neo4j.GetRecordValue[int64](rec, "seq")
 			if err != nil {
@@ -400,47 +371,13 @@ func (n *Neo4jRecords) QueryAudit(ctx context.Context, f AuditFilter) ([]AuditEn
 			if err != nil {
 				return nil, err
 			}
-			var e AuditEntry
+			var e access.AuditEntry
 			if err := json.Unmarshal([]byte(doc), &e); err != nil {
-				return nil, fmt.Errorf("access: decode audit entry %d: %w", seq, err)
+				return nil, fmt.Errorf("neo4jstore: access records: decode audit entry %d: %w", seq, err)
 			}
 			e.Seq = seq
 			out = append(out, e)
 		}
 		return out, nil
 	})
-}
-
-// neo4jRead runs fn in one managed read transaction with the driver's retries.
-func neo4jRead[T any](ctx context.Context, n *Neo4jRecords, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := n.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: n.db, AccessMode: neo4j.AccessModeRead})
-	defer sess.Close(ctx)
-	v, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
-	if err != nil {
-		var zero T
-		return zero, translateNeo4j(err)
-	}
-	return v.(T), nil
-}
-
-// neo4jWrite runs fn in one managed write transaction with the driver's retries.
-func neo4jWrite[T any](ctx context.Context, n *Neo4jRecords, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := n.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: n.db, AccessMode: neo4j.AccessModeWrite})
-	defer sess.Close(ctx)
-	v, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
-	if err != nil {
-		var zero T
-		return zero, translateNeo4j(err)
-	}
-	return v.(T), nil
-}
-
-// translateNeo4j keeps domain errors, version mismatches and context
-// errors as they are and wraps the rest as internal.
-func translateNeo4j(err error) error {
-	if intel.ErrorCode(err) != intel.EINTERNAL || errors.Is(err, ErrVersionMismatch) ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return fmt.Errorf("access: neo4j: %w", err)
 }
