@@ -5,8 +5,8 @@
 // classified there (classify: a store that does not answer is
 // intel.EUNAVAILABLE, anything else stays what it is) and an unavailable
 // store is retried there, within Config.RetryFor, through intel.Retry. The
-// driver's own retry is kept to a second (driverRetry) so that the two do
-// not multiply. Cypher is static and parameterised and sits beside the
+// driver's own retry is off (driverRetry), so that the two do not
+// multiply. Cypher is static and parameterised and sits beside the
 // method that runs it.
 package neo4jstore
 
@@ -38,11 +38,14 @@ type Config struct {
 	OnRetry func(err error, attempt int, wait time.Duration)
 }
 
-// driverRetry bounds the driver's own retry of one transaction. It stays
-// on for what it does well and fast (a pooled connection found dead is
-// swapped for a fresh one at once) but is kept short: the budget that
-// counts is Config.RetryFor, spent in intel.Retry around it.
-const driverRetry = time.Second
+// driverRetry is the driver's own retry budget for one transaction: none.
+// Left at its default (30 s, with a second's sleep between attempts) it
+// would run inside every attempt of intel.Retry and stretch the store's
+// budget by up to its own; off, each ExecuteRead or ExecuteWrite is one
+// attempt, and intel.Retry alone decides, with shorter first waits (a
+// pooled connection found dead after a restart is replaced within a
+// tenth of a second).
+const driverRetry = 0
 
 // Store is the Neo4j implementation of intel.Store.
 type Store struct {

@@ -32,10 +32,12 @@ import (
 // directory and ports as the test's environment).
 func services(t *testing.T, args ...string) {
 	t.Helper()
+	start := time.Now()
 	out, err := exec.Command("../../scripts/services.sh", args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("services.sh %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
+	t.Logf("services.sh %s took %s", strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
 }
 
 // answered is what a client read of one failed (or not) request.
@@ -85,7 +87,7 @@ func gqlBody(query string, vars map[string]any) []byte {
 
 const (
 	ingestRecordsMutation = `mutation($r: [RecordInput!]!) { ingest(records: $r) { results { index status code } } }`
-	lookupQuery    = `query($id: String!) { lookup(identifier: $id) { valid entity { id } } }`
+	lookupQuery           = `query($id: String!) { lookup(identifier: $id) { valid entity { id } } }`
 )
 
 // TestNeo4jStoppedAnswersUnavailableEverywhere stops the real Neo4j under
@@ -134,29 +136,49 @@ func TestNeo4jStoppedAnswersUnavailableEverywhere(t *testing.T) {
 
 	t.Run("Refused", func(t *testing.T) {
 		services(t, "stop-neo4j")
-		msg := unavailable("ingest mutation", postTimed(t, ts.URL+"/graphql", key, "application/json",
-			gqlBody(ingestRecordsMutation, map[string]any{"r": batch})))
-		if got := unavailable("read", postTimed(t, ts.URL+"/graphql", key, "application/json",
-			gqlBody(lookupQuery, map[string]any{"id": "0816660009"}))); got != msg {
-			t.Errorf("the read says %q, the mutation %q", got, msg)
-		}
-		if got := unavailable("NDJSON stream", postTimed(t, ts.URL+"/ingest", key, "application/x-ndjson",
-			ndjson(t, mixedBatch[1:3]))); got != msg {
-			t.Errorf("the stream says %q, the mutation %q", got, msg)
-		}
-		// import --server, told not to wait: it reports the server's code
-		// and message.
 		input := filepath.Join(t.TempDir(), "batch.ndjson")
 		if err := os.WriteFile(input, ndjson(t, mixedBatch[1:3]), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		var out, errOut bytes.Buffer
-		start := time.Now()
-		status := importMain(context.Background(), []string{"--server", ts.URL, "--key", key, "--progress", "never",
-			"--resume=false", "--retry-for", "1s", input}, &out, &errOut)
-		t.Logf("import --server: exit %d after %s: %s", status, time.Since(start).Round(time.Millisecond), strings.TrimSpace(errOut.String()))
-		if want := intel.CodeUnavailable + ": " + msg; status != 1 || !strings.Contains(errOut.String(), want) {
-			t.Errorf("import --server: exit %d, %q; want exit 1 and %q", status, errOut.String(), want)
+		// Every entry at once: the mutation, a read, the stream, and
+		// import --server told not to wait (it reports the server's code
+		// and message).
+		var mutation, read, stream answered
+		var importStatus int
+		var importOut, importErr bytes.Buffer
+		var importTook time.Duration
+		var wg sync.WaitGroup
+		wg.Add(4)
+		go func() {
+			defer wg.Done()
+			mutation = postTimed(t, ts.URL+"/graphql", key, "application/json", gqlBody(ingestRecordsMutation, map[string]any{"r": batch}))
+		}()
+		go func() {
+			defer wg.Done()
+			read = postTimed(t, ts.URL+"/graphql", key, "application/json", gqlBody(lookupQuery, map[string]any{"id": "0816660009"}))
+		}()
+		go func() {
+			defer wg.Done()
+			stream = postTimed(t, ts.URL+"/ingest", key, "application/x-ndjson", ndjson(t, mixedBatch[1:3]))
+		}()
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			importStatus = importMain(context.Background(), []string{"--server", ts.URL, "--key", key, "--progress", "never",
+				"--resume=false", "--retry-for", "1s", input}, &importOut, &importErr)
+			importTook = time.Since(start)
+		}()
+		wg.Wait()
+		msg := unavailable("ingest mutation", mutation)
+		if got := unavailable("read", read); got != msg {
+			t.Errorf("the read says %q, the mutation %q", got, msg)
+		}
+		if got := unavailable("NDJSON stream", stream); got != msg {
+			t.Errorf("the stream says %q, the mutation %q", got, msg)
+		}
+		t.Logf("import --server: exit %d after %s: %s", importStatus, importTook.Round(time.Millisecond), strings.TrimSpace(importErr.String()))
+		if want := intel.CodeUnavailable + ": " + msg; importStatus != 1 || !strings.Contains(importErr.String(), want) {
+			t.Errorf("import --server: exit %d, %q; want exit 1 and %q", importStatus, importErr.String(), want)
 		}
 		if e := lastWrite(t, reg); e.Outcome != access.OutcomeError || e.Code != intel.CodeUnavailable {
 			t.Errorf("the failed write is audited as %s/%s, want %s/%s", e.Outcome, e.Code, access.OutcomeError, intel.CodeUnavailable)
