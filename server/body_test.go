@@ -54,9 +54,9 @@ func TestMalformedBodyIsTheClientsMistake(t *testing.T) {
 		{"CutShort", `{"query": "{ lookup(`, "body", "not valid JSON"},
 		{"NotJSON", `query { __typename }`, "body", "not valid JSON"},
 		{"Empty", ``, "body", "is empty"},
-		{"AnArray", `[{"query": "{ __typename }"}]`, "body", "JSON object"},
-		{"QueryNotAString", `{"query": 42}`, "query", "must be a string"},
-		{"VariablesNotAnObject", `{"query": "{ __typename }", "variables": "secret-ish"}`, "variables", "must be an object"},
+		{"AnArray", `[{"query": "{ __typename }"}]`, "body", "want an object"},
+		{"QueryNotAString", `{"query": 42}`, "query", "want a string"},
+		{"VariablesNotAnObject", `{"query": "{ __typename }", "variables": "secret-ish"}`, "variables", "want an object"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

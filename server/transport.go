@@ -57,7 +57,8 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 // checkRequestBody decodes body the way gqlgen's POST transport does and
 // says what is wrong with it, if anything, as a domain error naming the
-// field: the body as a whole, or the member of the wrong type.
+// field: the body as a whole, or the member of the wrong type. The words
+// are those the ingest decoder uses for a malformed record line.
 func checkRequestBody(body []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -71,15 +72,15 @@ func checkRequestBody(body []byte) error {
 	case errors.Is(err, io.EOF):
 		return intel.Errorf(intel.EINVALID, "body", `is empty; send a JSON object such as {"query": "{ __typename }"}`)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return intel.Errorf(intel.EINVALID, "body", "is not valid JSON: it ends in the middle of a value")
+		return intel.Errorf(intel.EINVALID, "body", "not valid JSON: the object is not closed")
 	case errors.As(err, &syntax):
-		return intel.Errorf(intel.EINVALID, "body", "is not valid JSON: %s (at byte %d)", syntax.Error(), syntax.Offset)
+		return intel.Errorf(intel.EINVALID, "body", "not valid JSON: %s (at byte %d)", syntax.Error(), syntax.Offset)
 	case errors.As(err, &typ) && typ.Field != "":
-		return intel.Errorf(intel.EINVALID, typ.Field, "must be %s, not a JSON %s", jsonKind(typ.Type.Kind().String()), typ.Value)
+		return intel.Errorf(intel.EINVALID, typ.Field, "is a JSON %s; want %s", typ.Value, jsonKind(typ.Type.Kind().String()))
 	case errors.As(err, &typ):
-		return intel.Errorf(intel.EINVALID, "body", "must be a JSON object with a query, not a JSON %s", typ.Value)
+		return intel.Errorf(intel.EINVALID, "body", "is a JSON %s; want an object with a query", typ.Value)
 	}
-	return intel.Errorf(intel.EINVALID, "body", "is not a GraphQL request: %s", err.Error())
+	return intel.Errorf(intel.EINVALID, "body", "not a GraphQL request: %s", err.Error())
 }
 
 // jsonKind names a Go kind the way a JSON client thinks of it.
