@@ -92,12 +92,16 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 			return enc.Encode(res)
 		})
 	auditErr := s.finish(r.Context(), c)
-	if err != nil && !started && intel.ErrorCode(err) != intel.EINTERNAL && auditErr == nil {
+	failure := err
+	if auditErr != nil {
+		failure = auditErr
+	}
+	if failure != nil && !started && intel.ErrorCode(failure) != intel.EINTERNAL {
 		// Nothing has been sent yet, so the failure is answered as any
 		// other endpoint answers it: its status (503 with Retry-After for
 		// an unavailable store) and the GraphQL-over-HTTP error body the
 		// mutation's response would carry.
-		s.writeError(w, r, err)
+		s.writeError(w, r, failure)
 		return
 	}
 	final := map[string]any{"totals": totals}

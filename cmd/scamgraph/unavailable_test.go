@@ -96,9 +96,9 @@ const (
 // stream and `import --server` — answers UNAVAILABLE with HTTP 503 and
 // Retry-After, in the same words; nothing is half written; the failure is
 // audited as such; and once Neo4j is back the same requests succeed. The
-// registry is on bbolt, so that the requests reach the graph store (a
-// registry on the stopped Neo4j would answer UNAVAILABLE at
-// authentication already). The measured time to UNAVAILABLE is logged;
+// registry is on bbolt, so that the requests reach the graph store and the
+// failure can be audited; a second server keeps its registry on the same
+// Neo4j, and answers alike at authentication. The measured time to UNAVAILABLE is logged;
 // it is not asserted.
 func TestNeo4jStoppedAnswersUnavailableEverywhere(t *testing.T) {
 	store := neo4jtest.Open(t)
@@ -111,6 +111,13 @@ func TestNeo4jStoppedAnswersUnavailableEverywhere(t *testing.T) {
 		server.NewMetrics()).Handler())
 	t.Cleanup(ts.Close)
 	key := demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher)
+	// The same service with its registry on Neo4j too, as production runs
+	// it: there the key cannot be checked either.
+	neoReg, neoKeys := accesstest.Neo4jRegistry(t, store)
+	tsNeo := httptest.NewServer(server.New(server.DefaultConfig(), usecase.New(store, neoReg, usecase.Options{}), nil,
+		zerolog.Nop(), server.NewMetrics()).Handler())
+	t.Cleanup(tsNeo.Close)
+	neoKey := demo.KeyFor(neoKeys, "TH-CCIB", access.RoleAnalyst)
 	// Whatever happens, Neo4j runs again for the next test.
 	t.Cleanup(func() {
 		exec.Command("../../scripts/services.sh", "resume-neo4j").Run()
@@ -142,13 +149,17 @@ func TestNeo4jStoppedAnswersUnavailableEverywhere(t *testing.T) {
 		}
 		// Every entry at once: the mutation, a read, the stream, and
 		// import --server told not to wait (it reports the server's code
-		// and message).
-		var mutation, read, stream answered
+		// and message); and a read where the registry is on Neo4j too.
+		var mutation, read, stream, registryRead answered
 		var importStatus int
 		var importOut, importErr bytes.Buffer
 		var importTook time.Duration
 		var wg sync.WaitGroup
-		wg.Add(4)
+		wg.Add(5)
+		go func() {
+			defer wg.Done()
+			registryRead = postTimed(t, tsNeo.URL+"/graphql", neoKey, "application/json", gqlBody(lookupQuery, map[string]any{"id": "0816660009"}))
+		}()
 		go func() {
 			defer wg.Done()
 			mutation = postTimed(t, ts.URL+"/graphql", key, "application/json", gqlBody(ingestRecordsMutation, map[string]any{"r": batch}))
@@ -175,6 +186,9 @@ func TestNeo4jStoppedAnswersUnavailableEverywhere(t *testing.T) {
 		}
 		if got := unavailable("NDJSON stream", stream); got != msg {
 			t.Errorf("the stream says %q, the mutation %q", got, msg)
+		}
+		if got := unavailable("read with the registry on Neo4j", registryRead); got != msg {
+			t.Errorf("the read with the registry on Neo4j says %q, the mutation %q", got, msg)
 		}
 		t.Logf("import --server: exit %d after %s: %s", importStatus, importTook.Round(time.Millisecond), strings.TrimSpace(importErr.String()))
 		if want := intel.CodeUnavailable + ": " + msg; importStatus != 1 || !strings.Contains(importErr.String(), want) {
