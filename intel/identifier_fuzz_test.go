@@ -38,6 +38,11 @@ func FuzzParseIdentifier(f *testing.F) {
 		if id.Key == "" || id.Error != "" || id.Err != nil {
 			t.Fatalf("valid result for %q has key %q, error %q, err %v", input, id.Key, id.Error, id.Err)
 		}
+		for _, alt := range id.Alternatives {
+			if alt == id.Key || !intel.ParseIdentifier(alt, region, id.Kind).Valid {
+				t.Fatalf("%q: alternative %q of key %q is the key or not valid", input, alt, id.Key)
+			}
+		}
 		again := intel.ParseIdentifier(id.Key, region, id.Kind)
 		if !again.Valid || again.Key != id.Key {
 			t.Fatalf("not idempotent: %q -> %q -> %q (valid %v, error %q)", input, id.Key, again.Key, again.Valid, again.Error)
