@@ -19,10 +19,6 @@ const (
 	// likelier reading was stored and Candidates lists every reading,
 	// stored one first.
 	WarningAmbiguous WarningCode = "AMBIGUOUS"
-	// WarningUnmatched: the record names no identity document, so the
-	// person it describes was stored on a key of its own; Candidates
-	// lists the persons with a document it may be (see mapSubscriber).
-	WarningUnmatched WarningCode = "NO_DOCUMENT"
 )
 
 // Warning is one thing a stored record held that was set aside or read
