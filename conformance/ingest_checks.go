@@ -171,7 +171,7 @@ func graphDigest(t *testing.T, s intel.Store, entityIDs, linkIDs []string) strin
 // embedded store produced it, and every backend must produce the same. If a
 // sample file or the mapping changes on purpose, update it from the
 // failure message of this check on the embedded store.
-const goldenSamplesDigest = "c5920b60f9721dcefa833024ac2f773c8aca62113a3f4a1978c889897c6d65d0"
+const goldenSamplesDigest = "c3d7952f65363408b7f424500ed6ce40b3348f9e25c51a39c08fff9470a4bc20"
 
 var _ = register("IngestSampleFilesMakeTheSameGraph", func(t *testing.T, h *Harness, s intel.Store) {
 	entityIDs, linkIDs, totals := importSamples(t, s)

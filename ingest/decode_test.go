@@ -164,6 +164,8 @@ type outcome struct {
 	line   int
 	field  string
 	reason string // "" means the record is accepted
+	// warned: the record is stored, with field set aside for reason.
+	warned bool
 }
 
 func TestMalformedSamples(t *testing.T) {
@@ -173,41 +175,41 @@ func TestMalformedSamples(t *testing.T) {
 		want []outcome
 	}{
 		{"malformed.ndjson", "", []outcome{
-			{1, "", ""},
-			{2, "", "not valid JSON: the object is not closed"},
-			{3, "calle", `did you mean "callee"`},
-			{4, "caller", "letters are not part of a phone number"},
-			{5, "start", "is required"},
-			{6, "confidence", "between 0 and 1"},
-			{7, "type", `unknown record type "sms"`},
-			{9, "", ""},
-			{10, "durationSec", "is a JSON string; want a whole number"},
-			{11, "", "text after the JSON object"},
-			{12, "involved[1].identifier", "the line handle is empty"},
-			{13, "amount", "a comma may only separate thousands"},
-			{14, "start", "looks like a Buddhist-era year"},
-			{15, "", ""},
-			{16, "", "not a JSON object"},
-			{17, "legalStatus", `unknown legal status "JAILED"`},
-			{18, "documentNumber", "is required"},
-			{19, "callee", "is the caller's own number"},
-			{20, "", ""},
+			{1, "", "", false},
+			{2, "", "not valid JSON: the object is not closed", false},
+			{3, "calle", `did you mean "callee"`, false},
+			{4, "caller", "letters are not part of a phone number", false},
+			{5, "start", "is required", false},
+			{6, "confidence", "between 0 and 1", false},
+			{7, "type", `unknown record type "sms"`, false},
+			{9, "", "", false},
+			{10, "durationSec", "is a JSON string; want a whole number", false},
+			{11, "", "text after the JSON object", false},
+			{12, "involved[1].identifier", "the line handle is empty", true},
+			{13, "amount", "a comma may only separate thousands", false},
+			{14, "start", "looks like a Buddhist-era year", false},
+			{15, "", "", false},
+			{16, "", "not a JSON object", false},
+			{17, "legalStatus", `unknown legal status "JAILED"`, true},
+			{18, "documentNumber", "is required", true},
+			{19, "callee", "is the caller's own number", false},
+			{20, "", "", false},
 		}},
 		{"malformed.csv", TypeCall, []outcome{
-			{2, "", ""},
-			{3, "callee", "letters are not part of a phone number"},
-			{4, "start", "is required"},
-			{5, "confidence", "between 0 and 1"},
-			{6, "durationSec", `"12s" is not a whole number`},
-			{7, "answered", `"maybe" is not true or false`},
-			{8, "type", `is "transfer", but this input was read as call records`},
-			{9, "", "has 5 columns, but the header has 12"},
-			{10, "", `bare " in non-quoted-field`},
-			{11, "", ""},
-			{13, "callerIdMarker", `"+699" is not a display marker`},
-			{14, "", ""},
-			{15, "country", `unknown country "LA"`},
-			{16, "", `extraneous or missing " in quoted-field`},
+			{2, "", "", false},
+			{3, "callee", "letters are not part of a phone number", false},
+			{4, "start", "is required", false},
+			{5, "confidence", "between 0 and 1", false},
+			{6, "durationSec", `"12s" is not a whole number`, false},
+			{7, "answered", `"maybe" is not true or false`, false},
+			{8, "type", `is "transfer", but this input was read as call records`, false},
+			{9, "", "has 5 columns, but the header has 12", false},
+			{10, "", `bare " in non-quoted-field`, false},
+			{11, "", "", false},
+			{13, "callerIdMarker", `"+699" is not a display marker`, true},
+			{14, "", "", false},
+			{15, "country", `unknown country "LA"`, false},
+			{16, "", `extraneous or missing " in quoted-field`, false},
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,8 +224,16 @@ func TestMalformedSamples(t *testing.T) {
 						t.Fatalf("record %d is on line %d, want %d", i, raw.Line, want.line)
 					}
 					err := raw.Err
+					var m Mapped
 					if err == nil {
-						_, err = Map(raw.Record)
+						m, err = MapRecord(raw.Record)
+					}
+					if want.warned {
+						if err != nil {
+							t.Fatalf("rejected (%v); want it stored with a warning", err)
+						}
+						assertWarned(t, m.Warnings, WarningSetAside, want.field, want.reason)
+						return
 					}
 					if want.reason == "" {
 						if err != nil {
