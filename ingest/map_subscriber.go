@@ -33,8 +33,9 @@ const (
 // warning and the holder kept the same way.
 //
 // The name, document number and address are personal data: they go into
-// the Sensitive maps of the link, which readers who may not see personal
-// data get masked, and never into a key, a label or an attribute.
+// the Sensitive map of the link (the document number also into the
+// person's), which readers who may not see personal data get masked, and
+// never into a key, a label or an attribute.
 func mapSubscriber(b *builder, r *Record) error {
 	kind, err := parseKind("identifierKind", r.IdentifierKind)
 	if err != nil {
@@ -72,24 +73,24 @@ func mapSubscriber(b *builder, r *Record) error {
 			ID: intel.EntityID(intel.KindPerson, key), Kind: intel.KindPerson, Key: key,
 			// The label shows only the end of the key's digest: enough to tell
 			// people apart on a chart, nothing of who they are.
-			Label:     "Subscriber " + key[len(key)-4:],
-			Attrs:     map[string]string{"documentType": docType, "documentCountry": string(b.prov.Country)},
-			Sensitive: personal,
+			Label: "Subscriber " + key[len(key)-4:],
+			Attrs: map[string]string{"documentType": docType, "documentCountry": string(b.prov.Country)},
+			// Only what the key fixes is kept on the node: two records of
+			// one document spelling the name or address otherwise would
+			// each rewrite it, and a replay of both would change the node
+			// twice while adding nothing. Each record's name and address
+			// stay on its own link.
+			Sensitive: map[string]string{"documentNumber": docNumber},
 		}
 		linkAttrs["documentType"] = docType
 	} else {
-		// The holder's name is part of its key, so it never changes on the
-		// node; the address, which the next record may write otherwise, is
-		// kept on each record's link only, so that no two records rewrite
-		// the node in turn.
+		// The name and address, as this record spells them, stay on its
+		// link, for the same reason as above.
 		person = intel.Entity{
 			ID: intel.EntityID(intel.KindPerson, holder), Kind: intel.KindPerson, Key: holder,
 			Label:     "Holder " + holder[len(holder)-4:],
 			Attrs:     map[string]string{"holderOf": artefact.ID, "documentCountry": string(b.prov.Country)},
 			Sensitive: map[string]string{},
-		}
-		if name != "" {
-			person.Sensitive["name"] = name
 		}
 	}
 	l := intel.Link{Type: intel.LinkRegisteredTo, Attrs: linkAttrs, Sensitive: maps.Clone(personal)}

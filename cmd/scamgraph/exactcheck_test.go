@@ -145,6 +145,13 @@ func exactBatch() []exactRecord {
 		Identifier: "061-051-8337", Name: name, DocumentType: "NATIONAL_ID", DocumentNumber: "3-1012-00456-78-9", RegisteredAt: "2026-01-15"},
 		status: "ACCEPTED", entities: []string{phone("610518337"), doc},
 		links: []exactLink{{intel.LinkIdentity(intel.LinkRegisteredTo, phone("610518337"), doc, "", exactAgency, since), phone("610518337"), doc}}})
+	// The same document opening another number, the name spelled in Latin
+	// and another address: the same person, which neither record rewrites.
+	out = append(out, exactRecord{rec: ingest.Record{Type: ingest.TypeSubscriber, Agency: exactAgency, Country: "TH",
+		Identifier: "+66 93 456 7890", Name: "Ms Thotsop Tuayang", Address: "2 Example Road, Bangkok",
+		DocumentType: "national id", DocumentNumber: "3101200456789", RegisteredAt: "2026-01-15"},
+		status: "ACCEPTED", entities: []string{phone("934567890"), doc},
+		links: []exactLink{{intel.LinkIdentity(intel.LinkRegisteredTo, phone("934567890"), doc, "", exactAgency, since), phone("934567890"), doc}}})
 	// A victim report with one bad identifier: the case and the others kept.
 	caseID, acct := "Case:"+exactAgency+":2569-000777", "BankAccount:TH:004:1234567890"
 	mention := func(role, key string) string {
