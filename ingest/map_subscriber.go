@@ -112,11 +112,11 @@ func subscriberDocument(b *builder, r *Record) (docType, docNumber string) {
 	case docType == "" && docNumber == "":
 		return "", ""
 	case docType == "":
-		bad = missingErr("documentType", "the type of the identity document (NATIONAL_ID, PASSPORT, ...) numbered in documentNumber; the document was set aside")
+		bad = missingErr("documentType", "the type of the identity document (NATIONAL_ID, PASSPORT, ...) numbered in documentNumber, without which the document cannot be used")
 	case !isCode(docType, maxDocumentType):
 		bad = fieldErr("documentType", "%q is not a document type: letters, digits and '_' only, e.g. NATIONAL_ID or PASSPORT", r.DocumentType)
 	case docNumber == "":
-		bad = missingErr("documentNumber", "the number of the "+docType+" the artefact was registered with; the document type was set aside")
+		bad = missingErr("documentNumber", "the number of the "+docType+" the artefact was registered with")
 	case len(docNumber) > maxDocumentNumber:
 		bad = fieldErr("documentNumber", "is %d bytes long, at most %d allowed", len(docNumber), maxDocumentNumber)
 	}

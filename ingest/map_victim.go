@@ -50,7 +50,7 @@ func mapVictimReport(b *builder, r *Record) error {
 	caseAttrs(b, r, &c, at)
 	switch n := len(r.Involved); {
 	case n == 0:
-		b.setAside(missingErr("involved", "at least one artefact the report names (the caller's number, the account the money went to, ...); the case alone was stored"))
+		b.setAside(missingErr("involved", "at least one artefact the report names (the caller's number, the account the money went to, ...)"))
 	case n > maxListItems:
 		return fieldErr("involved", "names %d artefacts, at most %d allowed in one record", n, maxListItems)
 	}
