@@ -436,3 +436,35 @@ func exactImport(t *testing.T, base, key string, records []ingest.Record, batch 
 	}
 	return got
 }
+
+// TestStreamProblemsIncludeWarnings: POST /ingest?results=problems leaves
+// out the records accepted cleanly and sends the rest, the records stored
+// with warnings among them.
+func TestStreamProblemsIncludeWarnings(t *testing.T) {
+	batch := exactBatch()
+	records := make([]ingest.Record, len(batch))
+	var want []int
+	for i, r := range batch {
+		records[i] = r.rec
+		if r.status != "ACCEPTED" || len(r.warnings) > 0 {
+			want = append(want, i+1)
+		}
+	}
+	ts, _, _, key := emptyServer(t, "embedded")
+	raw := postAs(t, ts.URL+"/ingest?results=problems", key, "application/x-ndjson", ndjson(t, records))
+	var got []int
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		var r ingest.Result
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("stream line %q: %v", sc.Text(), err)
+		}
+		if r.Status != "" {
+			got = append(got, r.Line)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("problems answered for lines %v, want %v", got, want)
+	}
+}
