@@ -297,4 +297,3 @@ func CountryOf(e *intel.Entity) intel.Region {
 	}
 	return ""
 }
-

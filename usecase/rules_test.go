@@ -67,7 +67,7 @@ func TestRolesPerOperation(t *testing.T) {
 		access.OpShortest, access.OpLegalStatus, access.OpViewer, access.OpAgencies, access.OpAgreements,
 		access.OpRisk, access.OpRiskList, access.OpRings}
 	want := map[access.Role][]string{
-		access.RoleAnalyst:  reads,
+		access.RoleAnalyst: reads,
 		access.RoleEnricher: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus,
 			access.OpMarkReport),
 		access.RoleCoordinator: append(slices.Clone(reads), access.OpEvidenceRequests, access.OpRequestEvidence, access.OpAcknowledgeEvidence,
