@@ -60,6 +60,9 @@ type cachedTriage struct {
 	once sync.Once
 	t    fetch.Triage
 	err  error
+	// rings are computed from t on first use.
+	ringsOnce sync.Once
+	rings     []analytics.Ring
 }
 
 // maxCachedRisks bounds the per-entity cache; past it the cache starts over.

@@ -91,6 +91,14 @@ func (s *Service) analysisView(c *Caller) (*guard.Store, *guard.Report) {
 // triage returns the graph-wide triage of the caller's view, computed
 // once per view until the next write.
 func (s *Service) triage(ctx context.Context, c *Caller) (fetch.Triage, error) {
+	t, err := s.cachedTriage(ctx, c)
+	if err != nil {
+		return fetch.Triage{}, err
+	}
+	return t.t, nil
+}
+
+func (s *Service) cachedTriage(ctx context.Context, c *Caller) (*cachedTriage, error) {
 	a := s.analytics
 	key := accessKey(c.access)
 	a.mu.Lock()
@@ -110,8 +118,9 @@ func (s *Service) triage(ctx context.Context, c *Caller) (fetch.Triage, error) {
 			delete(a.triages, key)
 		}
 		a.mu.Unlock()
+		return nil, t.err
 	}
-	return t.t, t.err
+	return t, nil
 }
 
 // RiskListQuery filters and pages the triage list.
