@@ -12,7 +12,7 @@ import (
 
 // reportRate sets how fast reports add up: one fresh report scores about
 // 33 (LOW), two about 55 (MEDIUM), three about 70 (HIGH).
-const reportRate = 0.42
+const reportRate = 0.45
 
 // caseReport is what the reports of one case say about one artefact.
 type caseReport struct {
