@@ -52,7 +52,9 @@ func report(entity string, n int, at time.Time) intel.Link {
 		fmt.Sprintf("r-%d-%s", n, entity), map[string]string{"role": "caller"})
 }
 
-func score(w *world, e string) analytics.Risk { return analytics.Score(w.n, e, analytics.DefaultParams(now)) }
+func score(w *world, e string) analytics.Risk {
+	return analytics.Score(w.n, e, analytics.DefaultParams(now))
+}
 
 func TestOneUncorroboratedReportIsNotEvenMedium(t *testing.T) {
 	w := newWorld()
