@@ -26,7 +26,9 @@ const riskLookupQuery = `query($q: String!) { lookup(identifier: $q) { key kind 
 func serveAnalytics(b *testing.B, store intel.Store, opts usecase.AnalyticsOptions) *httptest.Server {
 	reg, keys := accesstest.Registry(b)
 	svc := usecase.New(store, reg, usecase.Options{Analytics: opts})
-	srv := server.New(server.DefaultConfig(), svc, nil, zerolog.Nop(), server.NewMetrics())
+	cfg := server.DefaultConfig()
+	cfg.RequestTimeout = 5 * time.Minute // the graph-wide triage is measured whole
+	srv := server.New(cfg, svc, nil, zerolog.Nop(), server.NewMetrics())
 	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst)))
 	b.Cleanup(ts.Close)
 	return ts

@@ -103,24 +103,39 @@ func (s *Service) cachedTriage(ctx context.Context, c *Caller) (*cachedTriage, e
 	key := accessKey(c.access)
 	a.mu.Lock()
 	t, ok := a.triages[key]
-	if !ok || !a.fresh(t.gen, t.at) {
-		t = &cachedTriage{gen: a.gen.Load(), at: time.Now()}
+	if !ok || (t.finished() && (t.err != nil || !a.fresh(t.gen, t.at))) {
+		t = &cachedTriage{gen: a.gen.Load(), at: time.Now(), done: make(chan struct{})}
 		a.triages[key] = t
+		view, _ := s.analysisView(c)
+		// Detached from the request (its values kept, its deadline not):
+		// the triage is shared by every reader of the same view.
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.TriageTimeout)
+		go func() {
+			defer cancel()
+			defer close(t.done)
+			t.t, t.err = fetch.RunTriage(bg, view, a.params())
+		}()
 	}
 	a.mu.Unlock()
-	t.once.Do(func() {
-		view, _ := s.analysisView(c)
-		t.t, t.err = fetch.RunTriage(ctx, view, a.params())
-	})
+	select {
+	case <-t.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	if t.err != nil {
-		a.mu.Lock()
-		if a.triages[key] == t {
-			delete(a.triages, key)
-		}
-		a.mu.Unlock()
 		return nil, t.err
 	}
 	return t, nil
+}
+
+// finished reports whether the triage has ended, well or not.
+func (t *cachedTriage) finished() bool {
+	select {
+	case <-t.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // RiskListQuery filters and pages the triage list.
