@@ -3,6 +3,7 @@ package usecase
 import (
 	"context"
 	"encoding/base64"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -145,6 +146,8 @@ type RiskListQuery struct {
 	Country intel.Region
 	// Level is the lowest level listed; LOW when empty.
 	Level analytics.Level
+	// Finding keeps the entities showing that pattern; empty means any.
+	Finding analytics.FindingKind
 	First int
 	After string
 }
@@ -191,6 +194,9 @@ func (s *Service) RiskList(ctx context.Context, c *Caller, q RiskListQuery) (out
 			continue
 		}
 		if q.Kind != "" && kindOf(id) != q.Kind {
+			continue
+		}
+		if q.Finding != "" && !slices.ContainsFunc(r.Findings, func(f analytics.Finding) bool { return f.Kind == q.Finding }) {
 			continue
 		}
 		ids = append(ids, id)
