@@ -148,8 +148,8 @@ type RiskListQuery struct {
 	Level analytics.Level
 	// Finding keeps the entities showing that pattern; empty means any.
 	Finding analytics.FindingKind
-	First int
-	After string
+	First   int
+	After   string
 }
 
 // RiskItem is one entity of the triage list.
