@@ -1,8 +1,11 @@
 package apitest
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +15,9 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/usecase"
 )
@@ -34,6 +39,38 @@ func serveAnalytics(b *testing.B, store intel.Store, opts usecase.AnalyticsOptio
 	return ts
 }
 
+// benchScale is the demo world's scale for BenchmarkRisk: 1 unless
+// SCAMGRAPH_BENCH_SCALE says otherwise, so that the cost can be shown at
+// two sizes.
+func benchScale() float64 {
+	if v, err := strconv.ParseFloat(os.Getenv("SCAMGRAPH_BENCH_SCALE"), 64); err == nil && v > 0 {
+		return v
+	}
+	return 1
+}
+
+// demoStoreAt is demoStore at a scale.
+func demoStoreAt(b *testing.B, name string, scale float64) intel.Store {
+	if scale == 1 {
+		return demoStore(b, name)
+	}
+	var inner intel.Store
+	if name == "embedded" {
+		s, err := embeddedstore.Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		inner = s
+	} else {
+		inner = neo4jtest.Open(b)
+	}
+	if _, err := demo.Load(context.Background(), inner, demo.Config{Scale: scale}); err != nil {
+		b.Fatal(err)
+	}
+	return inner
+}
+
 // worldEnd is the demo world's last day: scores are taken as of then.
 func worldEnd() time.Time { return demo.Epoch.Add(demo.HistoryDays * 24 * time.Hour) }
 
@@ -51,8 +88,9 @@ func BenchmarkRisk(b *testing.B) {
 		}
 	}
 	hot := thai[:200]
+	scale := benchScale()
 	for _, name := range []string{"embedded", "neo4j"} {
-		inner := demoStore(b, name)
+		inner := demoStoreAt(b, name, scale)
 		asOf := func() time.Time { return worldEnd() }
 		cached := serveAnalytics(b, inner, usecase.AnalyticsOptions{Now: asOf})
 		uncached := serveAnalytics(b, inner, usecase.AnalyticsOptions{Now: asOf, CacheTTL: time.Nanosecond})
