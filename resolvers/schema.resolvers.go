@@ -22,12 +22,20 @@ func (r *bankAccountResolver) Links(ctx context.Context, obj *model.BankAccount,
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *bankAccountResolver) Risk(ctx context.Context, obj *model.BankAccount) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *caseResolver) Summary(ctx context.Context, obj *model.Case) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *caseResolver) Links(ctx context.Context, obj *model.Case, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *caseResolver) Risk(ctx context.Context, obj *model.Case) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
 }
 
 func (r *iPAddressResolver) Summary(ctx context.Context, obj *model.IPAddress) (*model.EntitySummary, error) {
@@ -38,6 +46,10 @@ func (r *iPAddressResolver) Links(ctx context.Context, obj *model.IPAddress, dir
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *iPAddressResolver) Risk(ctx context.Context, obj *model.IPAddress) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *linkResolver) From(ctx context.Context, obj *model.Link) (model.Entity, error) {
 	return linkEnd(ctx, obj.From)
 }
@@ -46,12 +58,20 @@ func (r *linkResolver) To(ctx context.Context, obj *model.Link) (model.Entity, e
 	return linkEnd(ctx, obj.To)
 }
 
+func (r *lookupResolver) Risk(ctx context.Context, obj *model.Lookup) (*model.Risk, error) {
+	return lookupRisk(ctx, obj)
+}
+
 func (r *messagingAccountResolver) Summary(ctx context.Context, obj *model.MessagingAccount) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *messagingAccountResolver) Links(ctx context.Context, obj *model.MessagingAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *messagingAccountResolver) Risk(ctx context.Context, obj *model.MessagingAccount) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
 }
 
 func (r *mutationResolver) Ingest(ctx context.Context, records []*model.RecordInput) (*model.IngestPayload, error) {
@@ -110,6 +130,14 @@ func (r *mutationResolver) RecordLegalStatus(ctx context.Context, input model.Le
 	return r.Resolver.recordLegalStatus(ctx, input)
 }
 
+func (r *mutationResolver) MarkReport(ctx context.Context, input model.MarkReportInput) ([]*model.Link, error) {
+	return r.markReport(ctx, input)
+}
+
+func (r *networkResolver) MostConnected(ctx context.Context, obj *model.Network, first *int) ([]*model.RankedEntity, error) {
+	return mostConnected(obj, first)
+}
+
 func (r *personResolver) Summary(ctx context.Context, obj *model.Person) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -118,12 +146,20 @@ func (r *personResolver) Links(ctx context.Context, obj *model.Person, direction
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *personResolver) Risk(ctx context.Context, obj *model.Person) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *phoneNumberResolver) Summary(ctx context.Context, obj *model.PhoneNumber) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *phoneNumberResolver) Links(ctx context.Context, obj *model.PhoneNumber, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *phoneNumberResolver) Risk(ctx context.Context, obj *model.PhoneNumber) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
@@ -185,6 +221,18 @@ func (r *queryResolver) AuditLog(ctx context.Context, agency *string, actorCount
 	return r.auditLog(ctx, agency, actorCountry, dataCountry, operation, since, until, after, first)
 }
 
+func (r *queryResolver) RiskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) (*model.RiskConnection, error) {
+	return r.riskList(ctx, kind, country, level, finding, first, after)
+}
+
+func (r *queryResolver) Rings(ctx context.Context, first *int, after *string) (*model.RingConnection, error) {
+	return r.rings(ctx, first, after)
+}
+
+func (r *queryResolver) Ring(ctx context.Context, id string) (*model.Ring, error) {
+	return r.ring(ctx, id)
+}
+
 func (r *suspectResolver) Summary(ctx context.Context, obj *model.Suspect) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -197,12 +245,20 @@ func (r *suspectResolver) LegalStatus(ctx context.Context, obj *model.Suspect) (
 	return r.Resolver.legalStatus(ctx, obj.ID)
 }
 
+func (r *suspectResolver) Risk(ctx context.Context, obj *model.Suspect) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *voipAccountResolver) Summary(ctx context.Context, obj *model.VoipAccount) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *voipAccountResolver) Links(ctx context.Context, obj *model.VoipAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *voipAccountResolver) Risk(ctx context.Context, obj *model.VoipAccount) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
 }
 
 func (r *Resolver) BankAccount() graph.BankAccountResolver { return &bankAccountResolver{r} }
@@ -213,11 +269,15 @@ func (r *Resolver) IPAddress() graph.IPAddressResolver { return &iPAddressResolv
 
 func (r *Resolver) Link() graph.LinkResolver { return &linkResolver{r} }
 
+func (r *Resolver) Lookup() graph.LookupResolver { return &lookupResolver{r} }
+
 func (r *Resolver) MessagingAccount() graph.MessagingAccountResolver {
 	return &messagingAccountResolver{r}
 }
 
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
+
+func (r *Resolver) Network() graph.NetworkResolver { return &networkResolver{r} }
 
 func (r *Resolver) Person() graph.PersonResolver { return &personResolver{r} }
 
@@ -234,8 +294,10 @@ type (
 	caseResolver             struct{ *Resolver }
 	iPAddressResolver        struct{ *Resolver }
 	linkResolver             struct{ *Resolver }
+	lookupResolver           struct{ *Resolver }
 	messagingAccountResolver struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }
+	networkResolver          struct{ *Resolver }
 	personResolver           struct{ *Resolver }
 	phoneNumberResolver      struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
