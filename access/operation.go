@@ -18,6 +18,9 @@ const (
 	OpNetwork     = "network"
 	OpShortest    = "shortestPath"
 	OpLegalStatus = "legalStatus"
+	// Analyses of the graph, computed over the reader's view.
+	OpMoneyTrail  = "moneyTrail"
+	OpLinkedCases = "linkedCases"
 	// Reads of the registry.
 	OpViewer           = "viewer"
 	OpAgencies         = "agencies"

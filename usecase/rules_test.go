@@ -64,7 +64,8 @@ func TestEveryOperationHasRoles(t *testing.T) {
 // of roles, restated here independently of rules.go.
 func TestRolesPerOperation(t *testing.T) {
 	reads := []string{access.OpLookup, access.OpNodes, access.OpLinks, access.OpSummaries, access.OpNetwork,
-		access.OpShortest, access.OpLegalStatus, access.OpViewer, access.OpAgencies, access.OpAgreements}
+		access.OpShortest, access.OpLegalStatus, access.OpViewer, access.OpAgencies, access.OpAgreements,
+		access.OpMoneyTrail, access.OpLinkedCases}
 	want := map[access.Role][]string{
 		access.RoleAnalyst:  reads,
 		access.RoleEnricher: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus),
