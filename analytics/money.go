@@ -202,67 +202,81 @@ func (b balance) add(cur string, x *big.Rat) {
 }
 
 // FollowMoney computes a trail over the given transfers: which of them can
-// have carried the origin's money, how much, and how much can have reached
-// each account. It is pure, and every backend's answer goes through it, so
-// two stores holding the same transfers give the same trail.
+// have carried the origin's money, and at most how much of it, and at most
+// how much can have reached each account. It is pure, and every backend's
+// answer goes through it, so two stores holding the same transfers give
+// the same trail.
 //
-// The rule is a flow bound. Transfers are taken in time order (ties broken
-// by link id); money that arrives at an account at one instant can leave
-// only at a later one. The origin's own transfers carry their whole amount.
-// Any other account can pass on no more than it has received of the
-// origin's money and not already passed on: each transfer carries the
-// least of its amount and that balance. That is the most any transfer can
-// have carried when the account spends the origin's money first, so the
-// amounts are upper bounds, and the money leaving an account never exceeds
-// what arrived before it left. Backward, the same rule runs on the
-// reversed transfers in reversed time: a transfer into an account can have
-// supplied no more than the account later sent on towards the origin.
+// The rule is a flow bound. Transfers are taken in time order; money that
+// arrives at an account at one instant can leave only at a later one. The
+// origin's own transfers carry their whole amount. A transfer from any
+// other account can have carried no more than its amount, nor more than
+// the origin's money that had reached that account before it left, nor
+// more than the origin moved in all. Which of an account's transfers the
+// money took is not known (an account that received 1,000 and sent 700
+// and then 4,300 can have sent the 1,000 either way), so each transfer is
+// bounded on its own: the figures are upper bounds, each one checkable
+// against the transfers before it, and an account is on the trail only if
+// some path of transfers, each after the one before, joins it to the
+// origin. Backward, the same rule runs on the reversed transfers in
+// reversed time: a transfer into an account can have supplied no more
+// than the account later sent on towards the origin.
 //
-// A balance in one currency pays a transfer in another at the given
-// reference rates (the hop is marked with the change); a currency without
-// a rate cannot pay for another. Transfers that are not TRANSFERRED links
-// with a positive amount are ignored, and so is money returning to the
-// origin.
+// Amounts in different currencies are compared at the given reference
+// rates (a hop funded by money that arrived in another currency is marked
+// with the change); a currency without a rate cannot fund another.
+// Transfers that are not TRANSFERRED links with a positive amount are
+// ignored, and so is money returning to the origin.
 func FollowMoney(origin string, dir TrailDirection, links []intel.Link, rates Rates) Trail {
 	out := Trail{Origin: origin, Direction: dir, Hops: []TrailHop{}, Accounts: []TrailAccount{}}
 	edges := orient(links, dir)
-	held := map[string]balance{}
+	moved := balance{} // what the origin moved in all, per currency
+	for _, e := range edges {
+		if e.src == origin && e.dst != origin {
+			moved.add(e.t.Currency, e.t.Amount)
+		}
+	}
+	arrived := map[string]balance{}
 	var hops []TrailHop
 	for i := 0; i < len(edges); {
 		j := i
 		for j < len(edges) && edges[j].at == edges[i].at {
 			j++
 		}
-		// Departures at one instant are paid from what arrived before it;
-		// only then is what arrived at this instant credited.
-		var arrivals []TrailHop
+		// Transfers at one instant can pass on only what arrived before
+		// it; what arrived at this instant is credited afterwards.
+		var now []TrailHop
 		for _, e := range edges[i:j] {
 			if e.dst == origin {
 				continue
 			}
-			var h TrailHop
-			if e.src == origin {
-				h = TrailHop{Transfer: e.t, Carried: new(big.Rat).Set(e.t.Amount)}
-			} else {
-				carried, change := draw(held[e.src], e, rates)
-				if carried == nil {
+			h := TrailHop{Transfer: e.t, Carried: new(big.Rat).Set(e.t.Amount)}
+			if e.src != origin {
+				avail, other := value(arrived[e.src], e.t.Currency, rates)
+				if avail.Sign() == 0 {
 					continue
 				}
-				h = TrailHop{Transfer: e.t, Carried: carried, Change: change}
+				if total, _ := value(moved, e.t.Currency, rates); total.Cmp(avail) < 0 {
+					avail = total
+				}
+				h.Carried = minRat(h.Carried, avail)
+				if other != "" {
+					h.Change = currencyChange(e, other)
+				}
 			}
-			arrivals = append(arrivals, h)
+			now = append(now, h)
 		}
-		for _, h := range arrivals {
+		for _, h := range now {
 			dst := flowDst(h.Link, dir)
-			if held[dst] == nil {
-				held[dst] = balance{}
+			if arrived[dst] == nil {
+				arrived[dst] = balance{}
 			}
-			held[dst].add(h.Currency, h.Carried)
+			arrived[dst].add(h.Currency, h.Carried)
 			hops = append(hops, h)
 		}
 		i = j
 	}
-	out.Hops, out.Accounts = summarise(origin, dir, hops)
+	out.Hops, out.Accounts = summarise(origin, dir, hops, moved, rates)
 	return out
 }
 
@@ -299,51 +313,27 @@ func flowDst(l intel.Link, dir TrailDirection) string {
 	return l.To
 }
 
-// draw pays as much of e as the source's balance allows, from the same
-// currency first and then from the others in name order, and takes it out
-// of the balance. It returns nil when nothing could be paid.
-func draw(b balance, e flowEdge, rates Rates) (*big.Rat, *CurrencyChange) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	need := new(big.Rat).Set(e.t.Amount)
-	paid := new(big.Rat)
-	var change *CurrencyChange
+// value is what b is worth in currency cur, at the reference rates, and
+// the first other currency (by name) that contributed to it, if any.
+func value(b balance, cur string, rates Rates) (*big.Rat, string) {
+	total := new(big.Rat)
+	other := ""
 	curs := make([]string, 0, len(b))
 	for c := range b {
-		if c != e.t.Currency {
-			curs = append(curs, c)
-		}
+		curs = append(curs, c)
 	}
 	slices.Sort(curs)
-	if _, ok := b[e.t.Currency]; ok {
-		curs = append([]string{e.t.Currency}, curs...)
-	}
 	for _, c := range curs {
-		if need.Sign() == 0 {
-			break
-		}
-		have, ok := rates.convert(b[c], c, e.t.Currency)
-		if !ok || have.Sign() == 0 {
+		x, ok := rates.convert(b[c], c, cur)
+		if !ok || x.Sign() == 0 {
 			continue
 		}
-		take := minRat(have, need)
-		// Take the same value out of the balance, in its own currency.
-		back, _ := rates.convert(take, e.t.Currency, c)
-		if take.Cmp(have) == 0 {
-			back = new(big.Rat).Set(b[c])
-		}
-		b[c].Sub(b[c], back)
-		paid.Add(paid, take)
-		need.Sub(need, take)
-		if c != e.t.Currency && change == nil {
-			change = currencyChange(e, c)
+		total.Add(total, x)
+		if c != cur && other == "" {
+			other = c
 		}
 	}
-	if paid.Sign() == 0 {
-		return nil, nil
-	}
-	return paid, change
+	return total, other
 }
 
 // currencyChange names the change in the transfers' real direction: money
@@ -365,7 +355,7 @@ func minRat(a, b *big.Rat) *big.Rat {
 // summarise orders the hops in time order, works out each hop's and each
 // account's depth (fewest hops from the origin over hops that carried
 // money), what reached each account, and where the trail fans in or out.
-func summarise(origin string, dir TrailDirection, hops []TrailHop) ([]TrailHop, []TrailAccount) {
+func summarise(origin string, dir TrailDirection, hops []TrailHop, moved balance, rates Rates) ([]TrailHop, []TrailAccount) {
 	sort.Slice(hops, func(i, j int) bool {
 		if hops[i].At != hops[j].At {
 			return hops[i].At < hops[j].At
@@ -439,7 +429,7 @@ func summarise(origin string, dir TrailDirection, hops []TrailHop) ([]TrailHop, 
 	}
 	accounts := make([]TrailAccount, 0, len(depth))
 	for id, d := range depth {
-		a := TrailAccount{ID: id, Depth: d, Reachable: moneyList(reach[id]),
+		a := TrailAccount{ID: id, Depth: d, Reachable: capped(reach[id], moved, rates),
 			FanIn: len(senders[id]) >= 2, FanOut: len(receivers[id]) >= 2}
 		if f, ok := first[id]; ok {
 			a.First, a.Last = time.UnixMilli(f).UTC(), time.UnixMilli(last[id]).UTC()
@@ -460,6 +450,19 @@ func other(l intel.Link, end string) string {
 		return l.To
 	}
 	return l.From
+}
+
+// capped lists what reached an account, per currency, each figure no more
+// than the origin moved in all (converted): many transfers into one
+// account can each have carried the same money.
+func capped(b balance, moved balance, rates Rates) []Money {
+	out := moneyList(b)
+	for i, m := range out {
+		if total, _ := value(moved, m.Currency, rates); total.Cmp(m.Amount) < 0 {
+			out[i].Amount = total
+		}
+	}
+	return out
 }
 
 func moneyList(b balance) []Money {

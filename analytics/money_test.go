@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"fmt"
+	"math/big"
 	"testing"
 	"time"
 
@@ -79,16 +80,20 @@ func TestFollowMoney(t *testing.T) {
 		}
 	})
 	t.Run("AmountsBounded", func(t *testing.T) {
-		// The victim paid 1,000 into M, which also holds other money: of
-		// M's 5,000 out, at most 1,000 can be the victim's, spent first.
+		// The victim paid 1,000 into M, which also holds other money: each
+		// of M's transfers can have carried at most 1,000 of it (and no
+		// more than its own amount); M's transfer before the payment none.
+		// N received from M twice: still at most the 1,000 the victim lost.
 		links := []intel.Link{
+			transfer("M", "W", -5, "900", "THB"),
 			transfer("V", "M", 0, "1000", "THB"),
 			transfer("M", "X", 10, "700", "THB"),
 			transfer("M", "Y", 20, "4300", "THB"),
-			transfer("M", "Z", 30, "50", "THB"),
+			transfer("M", "N", 30, "800", "THB"),
+			transfer("M", "N", 40, "800", "THB"),
 		}
 		tr := analytics.FollowMoney(acct("V"), analytics.TrailForward, links, analytics.ReferenceRates)
-		for a, want := range map[string]string{"M": "1000.00 THB", "X": "700.00 THB", "Y": "300.00 THB", "Z": "unreached"} {
+		for a, want := range map[string]string{"M": "1000.00 THB", "X": "700.00 THB", "Y": "1000.00 THB", "N": "1000.00 THB", "W": "unreached"} {
 			if got := reachable(t, tr, a); got != want {
 				t.Errorf("%s reachable = %s, want %s", a, got, want)
 			}
@@ -97,15 +102,27 @@ func TestFollowMoney(t *testing.T) {
 		if !m.FanOut || m.FanIn {
 			t.Errorf("M fanOut=%v fanIn=%v, want a fan-out only", m.FanOut, m.FanIn)
 		}
+		for _, h := range tr.Hops {
+			if h.Carried.Cmp(h.Amount) > 0 || h.Carried.Cmp(big.NewRat(1000, 1)) > 0 {
+				t.Errorf("hop %s carried %s of %s", h.Link.ID, analytics.FormatAmount(h.Carried), analytics.FormatAmount(h.Amount))
+			}
+		}
 	})
 	t.Run("CurrencyChange", func(t *testing.T) {
 		// 3,550 baht cross the border as 150 dollars: only 100 dollars'
 		// worth can be the victim's, and the hop says the currency changed.
+		// The collector's wallet, emptied into by M twice, can hold no more
+		// than the loss in dollars either.
 		links := []intel.Link{
 			transfer("V", "M", 0, "3550", "THB"),
 			transfer("M", "KH", 60, "150", "USD"),
+			transfer("KH", "W", 70, "90", "USD"),
+			transfer("KH", "W", 80, "90", "USD"),
 		}
 		tr := analytics.FollowMoney(acct("V"), analytics.TrailForward, links, analytics.ReferenceRates)
+		if got := reachable(t, tr, "W"); got != "100.00 USD" {
+			t.Errorf("W reachable = %s, want 100.00 USD (the loss, converted)", got)
+		}
 		if got := reachable(t, tr, "KH"); got != "100.00 USD" {
 			t.Errorf("KH reachable = %s, want 100.00 USD", got)
 		}

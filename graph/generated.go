@@ -3863,7 +3863,7 @@ type MoneyHop {
   time: Time!
   "What the transfer moved, as recorded."
   amount: Money!
-  "The most of the trail's money the transfer can have carried, in its own currency: never more than its amount, nor than the account had received of it before the transfer left."
+  "At most how much of the trail's money the transfer can have carried, in its own currency: never more than its amount, nor than the sending account had received of it before the transfer left, nor than the origin moved in all."
   carried: Money!
   "Transfers between the trail's origin and this one, counting this one."
   depth: Int!
@@ -3876,7 +3876,7 @@ type TrailAccount {
   entity: Entity! @goField(forceResolver: true)
   "The fewest transfers between the origin and the account."
   depth: Int!
-  "Per currency, how much of the origin's money can have reached the account (FORWARD), or how much of what reached the origin can have come from it (BACKWARD): a flow bound, not mere adjacency. For the origin, the total that left it (FORWARD) or reached it (BACKWARD) on the trail."
+  "Per currency, at most how much of the origin's money can have reached the account (FORWARD), or of what reached the origin can have come from it (BACKWARD): a flow bound over transfers each after the one before, not mere adjacency. For the origin, the total that left it (FORWARD) or reached it (BACKWARD) on the trail."
   reachable: [Money!]!
   "The trail's money reaches the account from two or more accounts."
   fanIn: Boolean!
