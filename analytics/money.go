@@ -186,7 +186,7 @@ func (t *Trail) Account(id string) (TrailAccount, bool) {
 // following the reversed transfers forward in reversed time, which is
 // what lets one algorithm serve both directions.
 type flowEdge struct {
-	t        Transfer
+	t        *Transfer
 	src, dst string
 	at       int64
 }
@@ -228,8 +228,28 @@ func (b balance) add(cur string, x *big.Rat) {
 // Transfers that are not TRANSFERRED links with a positive amount are
 // ignored, and so is money returning to the origin.
 func FollowMoney(origin string, dir TrailDirection, links []intel.Link, rates Rates) Trail {
+	return FollowTransfers(origin, dir, ReadTransfers(links), rates)
+}
+
+// ReadTransfers reads the transfers among links (see ReadTransfer), each
+// link once, so that a caller following a trail hop by hop parses each
+// transfer once however often the flow is recomputed.
+func ReadTransfers(links []intel.Link) []Transfer {
+	seen := map[string]bool{}
+	out := make([]Transfer, 0, len(links))
+	for _, l := range links {
+		if t, ok := ReadTransfer(l); ok && !seen[l.ID] {
+			seen[l.ID] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// FollowTransfers is FollowMoney over transfers already read.
+func FollowTransfers(origin string, dir TrailDirection, transfers []Transfer, rates Rates) Trail {
 	out := Trail{Origin: origin, Direction: dir, Hops: []TrailHop{}, Accounts: []TrailAccount{}}
-	edges := orient(links, dir)
+	edges := orient(transfers, dir)
 	moved := balance{} // what the origin moved in all, per currency
 	for _, e := range edges {
 		if e.src == origin && e.dst != origin {
@@ -250,7 +270,7 @@ func FollowMoney(origin string, dir TrailDirection, links []intel.Link, rates Ra
 			if e.dst == origin {
 				continue
 			}
-			h := TrailHop{Transfer: e.t, Carried: new(big.Rat).Set(e.t.Amount)}
+			h := TrailHop{Transfer: *e.t, Carried: new(big.Rat).Set(e.t.Amount)}
 			if e.src != origin {
 				avail, other := value(arrived[e.src], e.t.Currency, rates)
 				if avail.Sign() == 0 {
@@ -280,20 +300,14 @@ func FollowMoney(origin string, dir TrailDirection, links []intel.Link, rates Ra
 	return out
 }
 
-// orient turns the transfers into flow edges for dir, in flow-time order,
-// each transfer once.
-func orient(links []intel.Link, dir TrailDirection) []flowEdge {
-	seen := map[string]bool{}
-	var edges []flowEdge
-	for _, l := range links {
-		t, ok := ReadTransfer(l)
-		if !ok || seen[l.ID] {
-			continue
-		}
-		seen[l.ID] = true
-		e := flowEdge{t: t, src: l.From, dst: l.To, at: t.At}
+// orient turns the transfers into flow edges for dir, in flow-time order.
+func orient(transfers []Transfer, dir TrailDirection) []flowEdge {
+	edges := make([]flowEdge, 0, len(transfers))
+	for i := range transfers {
+		t := &transfers[i]
+		e := flowEdge{t: t, src: t.Link.From, dst: t.Link.To, at: t.At}
 		if dir == TrailBackward {
-			e.src, e.dst, e.at = l.To, l.From, -t.At
+			e.src, e.dst, e.at = t.Link.To, t.Link.From, -t.At
 		}
 		edges = append(edges, e)
 	}
@@ -356,12 +370,16 @@ func minRat(a, b *big.Rat) *big.Rat {
 // account's depth (fewest hops from the origin over hops that carried
 // money), what reached each account, and where the trail fans in or out.
 func summarise(origin string, dir TrailDirection, hops []TrailHop, moved balance, rates Rates) ([]TrailHop, []TrailAccount) {
-	sort.Slice(hops, func(i, j int) bool {
-		if hops[i].At != hops[j].At {
-			return hops[i].At < hops[j].At
-		}
-		return hops[i].Link.ID < hops[j].Link.ID
-	})
+	// Forward, the hops were found in time order already; backward, in
+	// reversed time.
+	if dir == TrailBackward {
+		sort.Slice(hops, func(i, j int) bool {
+			if hops[i].At != hops[j].At {
+				return hops[i].At < hops[j].At
+			}
+			return hops[i].Link.ID < hops[j].Link.ID
+		})
+	}
 	// Depth: a breadth-first walk over the carrying hops in flow direction.
 	next := map[string][]int{}
 	for i, h := range hops {

@@ -81,7 +81,7 @@ func FollowTrail(ctx context.Context, store intel.Store, q MoneyTrailQuery) (ana
 	}
 	expanded := map[string]bool{}
 	seen := map[string]bool{}
-	var links []intel.Link
+	var transfers []analytics.Transfer
 	truncated := false
 	tr := analytics.FollowMoney(q.From, q.Direction, nil, analytics.ReferenceRates)
 	frontier := []string{q.From}
@@ -106,15 +106,22 @@ func FollowTrail(ctx context.Context, store intel.Store, q MoneyTrailQuery) (ana
 			page := pages[id]
 			for {
 				for _, n := range page.Items {
-					if !seen[n.Link.ID] && len(links) < analytics.MaxTrailLinks {
-						seen[n.Link.ID] = true
-						links = append(links, n.Link)
+					if seen[n.Link.ID] {
+						continue
+					}
+					if len(seen) >= analytics.MaxTrailLinks {
+						truncated = true
+						break
+					}
+					seen[n.Link.ID] = true
+					if t, ok := analytics.ReadTransfer(n.Link); ok {
+						transfers = append(transfers, t)
 					}
 				}
 				if !page.HasNextPage || len(page.Items) == 0 {
 					break
 				}
-				if len(links) >= analytics.MaxTrailLinks {
+				if len(seen) >= analytics.MaxTrailLinks {
 					truncated = true
 					break
 				}
@@ -127,7 +134,7 @@ func FollowTrail(ctx context.Context, store intel.Store, q MoneyTrailQuery) (ana
 				page = more[id]
 			}
 		}
-		tr = analytics.FollowMoney(q.From, q.Direction, links, analytics.ReferenceRates)
+		tr = analytics.FollowTransfers(q.From, q.Direction, transfers, analytics.ReferenceRates)
 		frontier = tr.Frontier(expanded, q.MaxHops)
 	}
 	tr.Truncated = truncated
