@@ -296,7 +296,7 @@ func FollowTransfers(origin string, dir TrailDirection, transfers []Transfer, ra
 		}
 		i = j
 	}
-	out.Hops, out.Accounts = summarise(origin, dir, hops, moved, rates)
+	out.Hops, out.Accounts = summariseTrail(origin, dir, hops, moved, rates)
 	return out
 }
 
@@ -366,10 +366,10 @@ func minRat(a, b *big.Rat) *big.Rat {
 	return new(big.Rat).Set(b)
 }
 
-// summarise orders the hops in time order, works out each hop's and each
+// summariseTrail orders the hops in time order, works out each hop's and each
 // account's depth (fewest hops from the origin over hops that carried
 // money), what reached each account, and where the trail fans in or out.
-func summarise(origin string, dir TrailDirection, hops []TrailHop, moved balance, rates Rates) ([]TrailHop, []TrailAccount) {
+func summariseTrail(origin string, dir TrailDirection, hops []TrailHop, moved balance, rates Rates) ([]TrailHop, []TrailAccount) {
 	// Forward, the hops were found in time order already; backward, in
 	// reversed time.
 	if dir == TrailBackward {
@@ -438,7 +438,7 @@ func summarise(origin string, dir TrailDirection, hops []TrailHop, moved balance
 			reach[credit] = balance{}
 		}
 		reach[credit].add(h.Currency, h.Carried)
-		if flowSrc := other(h.Link, credit); flowSrc == origin {
+		if flowSrc := otherEnd(h.Link, credit); flowSrc == origin {
 			if reach[origin] == nil {
 				reach[origin] = balance{}
 			}
@@ -447,7 +447,7 @@ func summarise(origin string, dir TrailDirection, hops []TrailHop, moved balance
 	}
 	accounts := make([]TrailAccount, 0, len(depth))
 	for id, d := range depth {
-		a := TrailAccount{ID: id, Depth: d, Reachable: capped(reach[id], moved, rates),
+		a := TrailAccount{ID: id, Depth: d, Reachable: cappedByLoss(reach[id], moved, rates),
 			FanIn: len(senders[id]) >= 2, FanOut: len(receivers[id]) >= 2}
 		if f, ok := first[id]; ok {
 			a.First, a.Last = time.UnixMilli(f).UTC(), time.UnixMilli(last[id]).UTC()
@@ -463,17 +463,17 @@ func summarise(origin string, dir TrailDirection, hops []TrailHop, moved balance
 	return hops, accounts
 }
 
-func other(l intel.Link, end string) string {
+func otherEnd(l intel.Link, end string) string {
 	if l.From == end {
 		return l.To
 	}
 	return l.From
 }
 
-// capped lists what reached an account, per currency, each figure no more
+// cappedByLoss lists what reached an account, per currency, each figure no more
 // than the origin moved in all (converted): many transfers into one
 // account can each have carried the same money.
-func capped(b balance, moved balance, rates Rates) []Money {
+func cappedByLoss(b balance, moved balance, rates Rates) []Money {
 	out := moneyList(b)
 	for i, m := range out {
 		if total, _ := value(moved, m.Currency, rates); total.Cmp(m.Amount) < 0 {

@@ -40,18 +40,18 @@ func trailModel(tr analytics.Trail) *model.MoneyTrail {
 		Hops: []*model.MoneyHop{}, Accounts: []*model.TrailAccount{}, Truncated: tr.Truncated}
 	for _, h := range tr.Hops {
 		hop := &model.MoneyHop{Link: linkModel(h.Link), From: h.Link.From, To: h.Link.To, Time: h.Link.ObservedAt,
-			Amount:  &model.Money{Amount: analytics.FormatAmount(h.Amount), Currency: h.Currency},
-			Carried: &model.Money{Amount: analytics.FormatAmount(h.Carried), Currency: h.Currency}, Depth: h.Depth}
+			Amount:  &model.MoneyAmount{Amount: analytics.FormatAmount(h.Amount), Currency: h.Currency},
+			Carried: &model.MoneyAmount{Amount: analytics.FormatAmount(h.Carried), Currency: h.Currency}, Depth: h.Depth}
 		if ch := h.Change; ch != nil {
 			hop.CurrencyChange = &model.CurrencyChange{Account: ch.Account, In: ch.In, Out: ch.Out}
 		}
 		out.Hops = append(out.Hops, hop)
 	}
 	for _, a := range tr.Accounts {
-		acc := &model.TrailAccount{Entity: stubEntity(a.ID), Depth: a.Depth, Reachable: []*model.Money{},
+		acc := &model.TrailAccount{Entity: stubEntity(a.ID), Depth: a.Depth, Reachable: []*model.MoneyAmount{},
 			FanIn: a.FanIn, FanOut: a.FanOut, FirstSeen: optionalTime(a.First), LastSeen: optionalTime(a.Last)}
 		for _, m := range a.Reachable {
-			acc.Reachable = append(acc.Reachable, &model.Money{Amount: analytics.FormatAmount(m.Amount), Currency: m.Currency})
+			acc.Reachable = append(acc.Reachable, &model.MoneyAmount{Amount: analytics.FormatAmount(m.Amount), Currency: m.Currency})
 		}
 		out.Accounts = append(out.Accounts, acc)
 	}

@@ -22,12 +22,20 @@ func (r *bankAccountResolver) Links(ctx context.Context, obj *model.BankAccount,
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *bankAccountResolver) Risk(ctx context.Context, obj *model.BankAccount) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *caseResolver) Summary(ctx context.Context, obj *model.Case) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *caseResolver) Links(ctx context.Context, obj *model.Case, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *caseResolver) Risk(ctx context.Context, obj *model.Case) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
 }
 
 func (r *caseLinkageResolver) Artefacts(ctx context.Context, obj *model.CaseLinkage) ([]model.Entity, error) {
@@ -42,6 +50,10 @@ func (r *iPAddressResolver) Links(ctx context.Context, obj *model.IPAddress, dir
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *iPAddressResolver) Risk(ctx context.Context, obj *model.IPAddress) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *linkResolver) From(ctx context.Context, obj *model.Link) (model.Entity, error) {
 	return linkEnd(ctx, obj.From)
 }
@@ -54,12 +66,20 @@ func (r *linkedCaseResolver) Case(ctx context.Context, obj *model.LinkedCase) (m
 	return reachedEntity(ctx, obj.Case)
 }
 
+func (r *lookupResolver) Risk(ctx context.Context, obj *model.Lookup) (*model.Risk, error) {
+	return lookupRisk(ctx, obj)
+}
+
 func (r *messagingAccountResolver) Summary(ctx context.Context, obj *model.MessagingAccount) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *messagingAccountResolver) Links(ctx context.Context, obj *model.MessagingAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *messagingAccountResolver) Risk(ctx context.Context, obj *model.MessagingAccount) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
 }
 
 func (r *moneyTrailResolver) Origin(ctx context.Context, obj *model.MoneyTrail) (model.Entity, error) {
@@ -122,6 +142,14 @@ func (r *mutationResolver) RecordLegalStatus(ctx context.Context, input model.Le
 	return r.Resolver.recordLegalStatus(ctx, input)
 }
 
+func (r *mutationResolver) MarkReport(ctx context.Context, input model.MarkReportInput) ([]*model.Link, error) {
+	return r.markReport(ctx, input)
+}
+
+func (r *networkResolver) MostConnected(ctx context.Context, obj *model.Network, first *int) ([]*model.RankedEntity, error) {
+	return mostConnected(obj, first)
+}
+
 func (r *personResolver) Summary(ctx context.Context, obj *model.Person) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -130,12 +158,20 @@ func (r *personResolver) Links(ctx context.Context, obj *model.Person, direction
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *personResolver) Risk(ctx context.Context, obj *model.Person) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *phoneNumberResolver) Summary(ctx context.Context, obj *model.PhoneNumber) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *phoneNumberResolver) Links(ctx context.Context, obj *model.PhoneNumber, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *phoneNumberResolver) Risk(ctx context.Context, obj *model.PhoneNumber) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
@@ -197,6 +233,18 @@ func (r *queryResolver) AuditLog(ctx context.Context, agency *string, actorCount
 	return r.auditLog(ctx, agency, actorCountry, dataCountry, operation, since, until, after, first)
 }
 
+func (r *queryResolver) RiskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, first *int, after *string) (*model.RiskConnection, error) {
+	return r.riskList(ctx, kind, country, level, first, after)
+}
+
+func (r *queryResolver) Rings(ctx context.Context, first *int, after *string) (*model.RingConnection, error) {
+	return r.rings(ctx, first, after)
+}
+
+func (r *queryResolver) Ring(ctx context.Context, id string) (*model.Ring, error) {
+	return r.ring(ctx, id)
+}
+
 func (r *queryResolver) MoneyTrail(ctx context.Context, from string, direction *model.TrailDirection, since *time.Time, until *time.Time, maxHops *int) (*model.MoneyTrail, error) {
 	return r.moneyTrail(ctx, from, direction, since, until, maxHops)
 }
@@ -221,6 +269,10 @@ func (r *suspectResolver) LegalStatus(ctx context.Context, obj *model.Suspect) (
 	return r.Resolver.legalStatus(ctx, obj.ID)
 }
 
+func (r *suspectResolver) Risk(ctx context.Context, obj *model.Suspect) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *trailAccountResolver) Entity(ctx context.Context, obj *model.TrailAccount) (model.Entity, error) {
 	return reachedEntity(ctx, obj.Entity)
 }
@@ -231,6 +283,10 @@ func (r *voipAccountResolver) Summary(ctx context.Context, obj *model.VoipAccoun
 
 func (r *voipAccountResolver) Links(ctx context.Context, obj *model.VoipAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *voipAccountResolver) Risk(ctx context.Context, obj *model.VoipAccount) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
 }
 
 func (r *Resolver) BankAccount() graph.BankAccountResolver { return &bankAccountResolver{r} }
@@ -245,6 +301,8 @@ func (r *Resolver) Link() graph.LinkResolver { return &linkResolver{r} }
 
 func (r *Resolver) LinkedCase() graph.LinkedCaseResolver { return &linkedCaseResolver{r} }
 
+func (r *Resolver) Lookup() graph.LookupResolver { return &lookupResolver{r} }
+
 func (r *Resolver) MessagingAccount() graph.MessagingAccountResolver {
 	return &messagingAccountResolver{r}
 }
@@ -252,6 +310,8 @@ func (r *Resolver) MessagingAccount() graph.MessagingAccountResolver {
 func (r *Resolver) MoneyTrail() graph.MoneyTrailResolver { return &moneyTrailResolver{r} }
 
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
+
+func (r *Resolver) Network() graph.NetworkResolver { return &networkResolver{r} }
 
 func (r *Resolver) Person() graph.PersonResolver { return &personResolver{r} }
 
@@ -274,9 +334,11 @@ type (
 	iPAddressResolver        struct{ *Resolver }
 	linkResolver             struct{ *Resolver }
 	linkedCaseResolver       struct{ *Resolver }
+	lookupResolver           struct{ *Resolver }
 	messagingAccountResolver struct{ *Resolver }
 	moneyTrailResolver       struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }
+	networkResolver          struct{ *Resolver }
 	personResolver           struct{ *Resolver }
 	phoneNumberResolver      struct{ *Resolver }
 	queryResolver            struct{ *Resolver }

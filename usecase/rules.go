@@ -38,6 +38,9 @@ var roles = map[string][]access.Role{
 	access.OpViewer:      anyRole,
 	access.OpAgencies:    anyRole,
 	access.OpAgreements:  anyRole,
+	access.OpRisk:        anyRole,
+	access.OpRiskList:    anyRole,
+	access.OpRings:       anyRole,
 
 	access.OpAPIKeys:          admins,
 	access.OpEvidenceRequests: requestReaders,
@@ -62,6 +65,7 @@ var roles = map[string][]access.Role{
 	access.OpFulfilEvidence:      coordinators,
 	access.OpDeclineEvidence:     coordinators,
 	access.OpRecordLegalStatus:   statusRecorders,
+	access.OpMarkReport:          statusRecorders,
 }
 
 // selfAudited are the operations whose registry change commits its own

@@ -28,6 +28,8 @@ type Entity interface {
 	GetSummary() *EntitySummary
 	// Links at this entity, most recent first.
 	GetLinks() *LinkConnection
+	// How risky the entity is and why, computed over what the reader may see.
+	GetRisk() *Risk
 }
 
 // Anything with a global id. Ids are the same on every backend: `Kind:key` for entities, `Link:…` for links.
@@ -147,6 +149,7 @@ type BankAccount struct {
 	Country       *string         `json:"country,omitempty"`
 	BankCode      *string         `json:"bankCode,omitempty"`
 	BankName      *string         `json:"bankName,omitempty"`
+	Risk          *Risk           `json:"risk"`
 }
 
 func (BankAccount) IsNode()            {}
@@ -198,6 +201,9 @@ func (this BankAccount) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this BankAccount) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this BankAccount) GetRisk() *Risk { return this.Risk }
+
 type Case struct {
 	ID            string          `json:"id"`
 	Kind          EntityKind      `json:"kind"`
@@ -209,6 +215,7 @@ type Case struct {
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
+	Risk          *Risk           `json:"risk"`
 }
 
 func (Case) IsNode()            {}
@@ -260,6 +267,9 @@ func (this Case) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this Case) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this Case) GetRisk() *Risk { return this.Risk }
+
 type CaseLinkage struct {
 	// The stored artefacts the question named.
 	Artefacts []Entity `json:"artefacts"`
@@ -267,6 +277,13 @@ type CaseLinkage struct {
 	Cases []*LinkedCase `json:"cases"`
 	// True when an artefact is named by more cases than one read returns (500).
 	Truncated bool `json:"truncated"`
+}
+
+// A count of a ring's members belonging to one country.
+type CountryCount struct {
+	Country Region `json:"country"`
+	// Members whose key or placement says this country.
+	Count int `json:"count"`
 }
 
 type CreatedAPIKey struct {
@@ -301,10 +318,11 @@ type EntityInput struct {
 
 // At-a-glance facts about an entity, computed from its links.
 type EntitySummary struct {
+	// Links at the entity the reader may see, both directions, every type.
 	LinkCount int `json:"linkCount"`
 	// Links by type, both directions; types with no links are left out.
 	LinkCounts []*LinkCount `json:"linkCounts"`
-	// Distinct (agency, evidence reference) pairs: separate reports, not separate rows.
+	// Distinct cases (victim reports) naming the entity through a REPORTED_IN link the reader may see; for a case, 1 (itself). Calls, transfers and other facts are not reports, however many agencies contributed them.
 	ReportCount int `json:"reportCount"`
 	// Agencies that contributed a link.
 	Agencies  []string   `json:"agencies"`
@@ -352,6 +370,24 @@ type EvidenceRequestInput struct {
 	DueAt       time.Time  `json:"dueAt"`
 }
 
+// A pattern one entity shows, with its evidence.
+type Finding struct {
+	Kind FindingKind `json:"kind"`
+	// The entity showing the pattern.
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+	// The calendar day (Asia/Bangkok, YYYY-MM-DD) of a CALL_VOLUME finding.
+	Day *string `json:"day,omitempty"`
+	// The pattern's main figure: calls that day, lines in the group, numbers called, senders in the window, or the percentage of transfers passed on.
+	Count int `json:"count"`
+	// Other entities involved (group members, foreign IP addresses, senders), at most 20.
+	Entities []string `json:"entities"`
+	// The records (link ids) the finding rests on, at most 20.
+	Links []string `json:"links"`
+	// The latest evidence's time.
+	At *time.Time `json:"at,omitempty"`
+}
+
 // What an answered evidence request opened to the requesting agency.
 type Grant struct {
 	LinkIds   []string `json:"linkIds"`
@@ -372,7 +408,8 @@ type IPAddress struct {
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
 	// 4 or 6.
-	Version *int `json:"version,omitempty"`
+	Version *int  `json:"version,omitempty"`
+	Risk    *Risk `json:"risk"`
 }
 
 func (IPAddress) IsNode()            {}
@@ -424,6 +461,9 @@ func (this IPAddress) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this IPAddress) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this IPAddress) GetRisk() *Risk { return this.Risk }
+
 type IngestPayload struct {
 	Results []*RecordResult `json:"results"`
 	Totals  *IngestTotals   `json:"totals"`
@@ -454,6 +494,13 @@ type ItemResult struct {
 	Code   *string `json:"code,omitempty"`
 	Field  *string `json:"field,omitempty"`
 	Reason *string `json:"reason,omitempty"`
+}
+
+// A count of a ring's members of one kind.
+type KindCount struct {
+	Kind EntityKind `json:"kind"`
+	// Members of this kind.
+	Count int `json:"count"`
 }
 
 type LegalStatusInput struct {
@@ -502,8 +549,9 @@ type LinkConnection struct {
 }
 
 type LinkCount struct {
-	Type  LinkType `json:"type"`
-	Count int      `json:"count"`
+	Type LinkType `json:"type"`
+	// Links of this type at the entity the reader may see, both directions.
+	Count int `json:"count"`
 }
 
 type LinkEdge struct {
@@ -561,6 +609,17 @@ type Lookup struct {
 	Attrs      []*Attr  `json:"attrs"`
 	// The stored entity, or null when the graph does not know it yet.
 	Entity Entity `json:"entity,omitempty"`
+	// The entity's risk; null when the graph does not know it.
+	Risk *Risk `json:"risk,omitempty"`
+}
+
+type MarkReportInput struct {
+	// The case (global id).
+	Case string `json:"case"`
+	// The artefact the report names (global id).
+	Entity string       `json:"entity"`
+	Status ReportStatus `json:"status"`
+	Note   *string      `json:"note,omitempty"`
 }
 
 type MessagingAccount struct {
@@ -576,6 +635,7 @@ type MessagingAccount struct {
 	Links         *LinkConnection `json:"links"`
 	// line, telegram, facebook, whatsapp or wechat.
 	Service *string `json:"service,omitempty"`
+	Risk    *Risk   `json:"risk"`
 }
 
 func (MessagingAccount) IsNode()            {}
@@ -627,8 +687,17 @@ func (this MessagingAccount) GetSummary() *EntitySummary  { return this.Summary 
 // Links at this entity, most recent first.
 func (this MessagingAccount) GetLinks() *LinkConnection { return this.Links }
 
-// An amount in one currency, as exact decimal text to the cent.
+// How risky the entity is and why, computed over what the reader may see.
+func (this MessagingAccount) GetRisk() *Risk { return this.Risk }
+
+// An amount in one currency.
 type Money struct {
+	Currency string  `json:"currency"`
+	Amount   float64 `json:"amount"`
+}
+
+// An amount in one currency, as exact decimal text to the cent (money trails keep amounts exact, as a court file needs them).
+type MoneyAmount struct {
 	Amount   string `json:"amount"`
 	Currency string `json:"currency"`
 }
@@ -641,9 +710,9 @@ type MoneyHop struct {
 	To   string    `json:"to"`
 	Time time.Time `json:"time"`
 	// What the transfer moved, as recorded.
-	Amount *Money `json:"amount"`
+	Amount *MoneyAmount `json:"amount"`
 	// At most how much of the trail's money the transfer can have carried, in its own currency: never more than its amount, nor than the sending account had received of it before the transfer left, nor than the origin moved in all.
-	Carried *Money `json:"carried"`
+	Carried *MoneyAmount `json:"carried"`
 	// Transfers between the trail's origin and this one, counting this one.
 	Depth int `json:"depth"`
 	// Set when the bound was carried across a change of currency.
@@ -674,6 +743,8 @@ type Network struct {
 	EdgeCount int  `json:"edgeCount"`
 	// Seeds that are not in the graph.
 	MissingSeeds []string `json:"missingSeeds"`
+	// The most connected entities of this network, by distinct neighbours, then links.
+	MostConnected []*RankedEntity `json:"mostConnected"`
 }
 
 // An edge of a network answer.
@@ -726,6 +797,7 @@ type Person struct {
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
+	Risk          *Risk           `json:"risk"`
 }
 
 func (Person) IsNode()            {}
@@ -777,6 +849,9 @@ func (this Person) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this Person) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this Person) GetRisk() *Risk { return this.Risk }
+
 type PhoneNumber struct {
 	ID            string          `json:"id"`
 	Kind          EntityKind      `json:"kind"`
@@ -796,6 +871,7 @@ type PhoneNumber struct {
 	Carrier *string `json:"carrier,omitempty"`
 	// ISO country of the number.
 	Country *string `json:"country,omitempty"`
+	Risk    *Risk   `json:"risk"`
 }
 
 func (PhoneNumber) IsNode()            {}
@@ -847,6 +923,9 @@ func (this PhoneNumber) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this PhoneNumber) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this PhoneNumber) GetRisk() *Risk { return this.Risk }
+
 // Where a fact came from and under what terms.
 type Provenance struct {
 	Agency  string `json:"agency"`
@@ -866,6 +945,15 @@ type Provenance struct {
 }
 
 type Query struct {
+}
+
+// An entity ranked by how connected it is inside a network or ring.
+type RankedEntity struct {
+	Entity Entity `json:"entity"`
+	// Distinct entities it is linked to inside the network or ring.
+	Degree int `json:"degree"`
+	// Links it has inside the network or ring.
+	Links int `json:"links"`
 }
 
 // One source record. Only the fields of its type are read; identifiers are parsed with the record's
@@ -937,6 +1025,69 @@ type RecordResult struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
+// A community of the suspicious part of the graph: artefacts at MEDIUM risk or above and the infrastructure joining them.
+type Ring struct {
+	// Stable while the ring's smallest member stays in it.
+	ID string `json:"id"`
+	// Members in the ring.
+	Size             int             `json:"size"`
+	Members          []Entity        `json:"members"`
+	MembersByKind    []*KindCount    `json:"membersByKind"`
+	MembersByCountry []*CountryCount `json:"membersByCountry"`
+	// Distinct cases naming members (reports marked FALSE left out).
+	CaseCount int `json:"caseCount"`
+	// Losses those cases report, by currency.
+	ReportedLosses []*Money   `json:"reportedLosses"`
+	FirstActivity  *time.Time `json:"firstActivity,omitempty"`
+	LastActivity   *time.Time `json:"lastActivity,omitempty"`
+	// The suspects in the ring (legalStatus on each).
+	Suspects []Entity `json:"suspects"`
+	// The five members with the most distinct neighbours inside the ring.
+	MostConnected []*RankedEntity `json:"mostConnected"`
+}
+
+type RingConnection struct {
+	Nodes    []*Ring   `json:"nodes"`
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Rings in the caller's view.
+	TotalCount int `json:"totalCount"`
+}
+
+// An entity's score, 0 to 100, its level and the reasons, strongest first. Reasons combine like independent probabilities; evidence decays with age.
+type Risk struct {
+	Score    int           `json:"score"`
+	Level    RiskLevel     `json:"level"`
+	Reasons  []*RiskReason `json:"reasons"`
+	Findings []*Finding    `json:"findings"`
+}
+
+// A page of the triage list.
+type RiskConnection struct {
+	Edges    []*RiskEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+	// Entities of the list matching the filters, across pages.
+	TotalCount int `json:"totalCount"`
+}
+
+type RiskEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Entity `json:"node"`
+	Risk   *Risk  `json:"risk"`
+}
+
+// One checkable piece of evidence behind a score.
+type RiskReason struct {
+	Kind ReasonKind `json:"kind"`
+	// Points the reason added before the reasons were combined (0 to 100).
+	Points int    `json:"points"`
+	Text   string `json:"text"`
+	// The entities the reason cites; for a path, in path order, the entity itself first.
+	Entities []string `json:"entities"`
+	// The facts (link ids) it rests on, at most 20.
+	Links   []string `json:"links"`
+	Finding *Finding `json:"finding,omitempty"`
+}
+
 // An artefact a linked case shares with the one asked about.
 type SharedArtefact struct {
 	Entity Entity `json:"entity"`
@@ -959,6 +1110,7 @@ type Suspect struct {
 	Links         *LinkConnection `json:"links"`
 	// The steps of the suspect's legal status the caller may see, oldest first.
 	LegalStatus []*LegalStatusStep `json:"legalStatus"`
+	Risk        *Risk              `json:"risk"`
 }
 
 func (Suspect) IsNode()            {}
@@ -1010,13 +1162,16 @@ func (this Suspect) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this Suspect) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this Suspect) GetRisk() *Risk { return this.Risk }
+
 // An account a money trail reaches.
 type TrailAccount struct {
 	Entity Entity `json:"entity"`
 	// The fewest transfers between the origin and the account.
 	Depth int `json:"depth"`
 	// Per currency, at most how much of the origin's money can have reached the account (FORWARD), or of what reached the origin can have come from it (BACKWARD): a flow bound over transfers each after the one before, not mere adjacency. For the origin, the total that left it (FORWARD) or reached it (BACKWARD) on the trail.
-	Reachable []*Money `json:"reachable"`
+	Reachable []*MoneyAmount `json:"reachable"`
 	// The trail's money reaches the account from two or more accounts.
 	FanIn bool `json:"fanIn"`
 	// The trail's money leaves the account to two or more accounts.
@@ -1066,6 +1221,7 @@ type VoipAccount struct {
 	Links         *LinkConnection `json:"links"`
 	// The SIP domain, usually the VoIP provider.
 	Domain *string `json:"domain,omitempty"`
+	Risk   *Risk   `json:"risk"`
 }
 
 func (VoipAccount) IsNode()            {}
@@ -1116,6 +1272,9 @@ func (this VoipAccount) GetSummary() *EntitySummary  { return this.Summary }
 
 // Links at this entity, most recent first.
 func (this VoipAccount) GetLinks() *LinkConnection { return this.Links }
+
+// How risky the entity is and why, computed over what the reader may see.
+func (this VoipAccount) GetRisk() *Risk { return this.Risk }
 
 type AgreementStatus string
 
@@ -1364,6 +1523,82 @@ func (e EvidenceCategory) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A telco or money pattern.
+type FindingKind string
+
+const (
+	// More than 100 calls in one calendar day, Asia/Bangkok (the Thai suspension threshold).
+	FindingKindCallVolume FindingKind = "CALL_VOLUME"
+	// Many outgoing calls to distinct numbers, few answered, hardly any incoming.
+	FindingKindShortOutgoingCalls FindingKind = "SHORT_OUTGOING_CALLS"
+	// One of several lines sharing a holder that all call out and are hardly ever called back.
+	FindingKindSimBox FindingKind = "SIM_BOX"
+	// A VoIP account registering from foreign IP addresses presents Thai numbers.
+	FindingKindCallerIDSpoofing FindingKind = "CALLER_ID_SPOOFING"
+	// Calls displayed with +697 (VoIP from abroad) or +698 (Thai number roaming abroad).
+	FindingKindDisplayMarker FindingKind = "DISPLAY_MARKER"
+	// Many calls to distinct numbers of the other country, mostly unanswered.
+	FindingKindCrossBorderCalls FindingKind = "CROSS_BORDER_CALLS"
+	// Several distinct senders paid the account within a week.
+	FindingKindMuleFanIn FindingKind = "MULE_FAN_IN"
+	// Most incoming transfers were followed by money leaving within 72 hours.
+	FindingKindMulePassThrough FindingKind = "MULE_PASS_THROUGH"
+)
+
+var AllFindingKind = []FindingKind{
+	FindingKindCallVolume,
+	FindingKindShortOutgoingCalls,
+	FindingKindSimBox,
+	FindingKindCallerIDSpoofing,
+	FindingKindDisplayMarker,
+	FindingKindCrossBorderCalls,
+	FindingKindMuleFanIn,
+	FindingKindMulePassThrough,
+}
+
+func (e FindingKind) IsValid() bool {
+	switch e {
+	case FindingKindCallVolume, FindingKindShortOutgoingCalls, FindingKindSimBox, FindingKindCallerIDSpoofing, FindingKindDisplayMarker, FindingKindCrossBorderCalls, FindingKindMuleFanIn, FindingKindMulePassThrough:
+		return true
+	}
+	return false
+}
+
+func (e FindingKind) String() string {
+	return string(e)
+}
+
+func (e *FindingKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FindingKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FindingKind", str)
+	}
+	return nil
+}
+
+func (e FindingKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FindingKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FindingKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type ItemStatus string
 
 const (
@@ -1550,6 +1785,76 @@ func (e LinkType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kind of evidence a reason rests on.
+type ReasonKind string
+
+const (
+	// Victim reports (distinct cases) name the entity.
+	ReasonKindReports ReasonKind = "REPORTS"
+	// An agency confirmed, disputed or withdrew (FALSE) a report.
+	ReasonKindRedress ReasonKind = "REDRESS"
+	// A suspect is recorded as using the entity.
+	ReasonKindSuspect ReasonKind = "SUSPECT"
+	// A high-risk artefact is one link away.
+	ReasonKindProximity ReasonKind = "PROXIMITY"
+	// The entity shares an IP address, VoIP account or holder with a high-risk artefact.
+	ReasonKindSharedInfrastructure ReasonKind = "SHARED_INFRASTRUCTURE"
+	// A telco or money pattern (see finding).
+	ReasonKindFinding ReasonKind = "FINDING"
+)
+
+var AllReasonKind = []ReasonKind{
+	ReasonKindReports,
+	ReasonKindRedress,
+	ReasonKindSuspect,
+	ReasonKindProximity,
+	ReasonKindSharedInfrastructure,
+	ReasonKindFinding,
+}
+
+func (e ReasonKind) IsValid() bool {
+	switch e {
+	case ReasonKindReports, ReasonKindRedress, ReasonKindSuspect, ReasonKindProximity, ReasonKindSharedInfrastructure, ReasonKindFinding:
+		return true
+	}
+	return false
+}
+
+func (e ReasonKind) String() string {
+	return string(e)
+}
+
+func (e *ReasonKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReasonKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReasonKind", str)
+	}
+	return nil
+}
+
+func (e ReasonKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReasonKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReasonKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type RecordStatus string
 
 const (
@@ -1729,6 +2034,69 @@ func (e Region) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What an agency now says of a victim report's naming of an artefact.
+type ReportStatus string
+
+const (
+	// Nothing more than the report; withdraws an earlier mark.
+	ReportStatusReported  ReportStatus = "REPORTED"
+	ReportStatusConfirmed ReportStatus = "CONFIRMED"
+	// Counted at a quarter.
+	ReportStatusDisputed ReportStatus = "DISPUTED"
+	// Not counted.
+	ReportStatusFalse ReportStatus = "FALSE"
+)
+
+var AllReportStatus = []ReportStatus{
+	ReportStatusReported,
+	ReportStatusConfirmed,
+	ReportStatusDisputed,
+	ReportStatusFalse,
+}
+
+func (e ReportStatus) IsValid() bool {
+	switch e {
+	case ReportStatusReported, ReportStatusConfirmed, ReportStatusDisputed, ReportStatusFalse:
+		return true
+	}
+	return false
+}
+
+func (e ReportStatus) String() string {
+	return string(e)
+}
+
+func (e *ReportStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReportStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReportStatus", str)
+	}
+	return nil
+}
+
+func (e ReportStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReportStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReportStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type RequestSide string
 
 const (
@@ -1838,6 +2206,73 @@ func (e *RequestStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e RequestStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How an analyst should treat an entity. CONFIRMED is set only by an agency's confirmation of a report.
+type RiskLevel string
+
+const (
+	// Score below 10.
+	RiskLevelNone RiskLevel = "NONE"
+	// Score 10 to 39: one report or one weak pattern; evidence, not proof.
+	RiskLevelLow RiskLevel = "LOW"
+	// Score 40 to 69: independent pieces of evidence agree.
+	RiskLevelMedium RiskLevel = "MEDIUM"
+	// Score 70 and above.
+	RiskLevelHigh RiskLevel = "HIGH"
+	// An agency confirmed a report naming the entity.
+	RiskLevelConfirmed RiskLevel = "CONFIRMED"
+)
+
+var AllRiskLevel = []RiskLevel{
+	RiskLevelNone,
+	RiskLevelLow,
+	RiskLevelMedium,
+	RiskLevelHigh,
+	RiskLevelConfirmed,
+}
+
+func (e RiskLevel) IsValid() bool {
+	switch e {
+	case RiskLevelNone, RiskLevelLow, RiskLevelMedium, RiskLevelHigh, RiskLevelConfirmed:
+		return true
+	}
+	return false
+}
+
+func (e RiskLevel) String() string {
+	return string(e)
+}
+
+func (e *RiskLevel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RiskLevel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RiskLevel", str)
+	}
+	return nil
+}
+
+func (e RiskLevel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RiskLevel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RiskLevel) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
