@@ -99,15 +99,98 @@ func Run(ctx context.Context, svc *usecase.Service, truth demo.Truth, stats demo
 		return r, err
 	}
 	r.Trails, r.TrailTime = trails, time.Since(start)
-	// ---- Risk and rings: not available on this branch.
-	// The risk list (riskList), entity risk and rings come from the
-	// analytics branch; until it is merged, these figures are reported as
-	// not available rather than guessed.
-	r.NotAvailable = append(r.NotAvailable,
-		"scam-number and mule recall/false positives: needs riskList (analytics branch)",
-		"ring Jaccard: needs rings (analytics branch)",
-		"innocent number's score: needs entity risk (analytics branch)")
+	c := svc.Operator(access.Agency{Code: "EVAL", Country: intel.RegionTH}, access.RoleAnalyst)
+	phones, err := ranked(ctx, svc, c, intel.KindPhoneNumber, nil)
+	if err != nil {
+		return r, err
+	}
+	k := opts.TopK
+	if k == 0 {
+		k = len(truth.ScamNumbers)
+	}
+	numbers := TopK(phones, truth.ScamNumbers, stats.EntitiesByKind[intel.KindPhoneNumber], k)
+	r.ScamNumbers = &numbers
+	// The gangs' own wallets are neither mules nor innocent: they are left
+	// out of the list scored and of its universe.
+	collectors := map[string]bool{}
+	for _, id := range truth.Collectors {
+		collectors[id] = true
+	}
+	accounts, err := ranked(ctx, svc, c, intel.KindBankAccount, collectors)
+	if err != nil {
+		return r, err
+	}
+	k = opts.TopK
+	if k == 0 {
+		k = len(truth.Mules)
+	}
+	mules := TopK(accounts, truth.Mules, stats.EntitiesByKind[intel.KindBankAccount]-len(collectors), k)
+	r.Mules = &mules
+	found := map[string][]string{}
+	for after := ""; ; {
+		page, err := svc.Rings(ctx, c, usecase.MaxRiskPage, after)
+		if err != nil {
+			return r, err
+		}
+		for _, ring := range page.Rings {
+			found[ring.ID] = ring.Members
+			after = ring.ID
+		}
+		if !page.HasNextPage || len(page.Rings) == 0 {
+			break
+		}
+	}
+	planted := map[string][]string{}
+	for _, ring := range truth.Rings {
+		planted[ring.Name] = ring.Members
+	}
+	r.Rings = MatchRings(planted, found)
+	mean := MeanJaccard(r.Rings)
+	r.MeanJaccard = &mean
+	risks, err := svc.Reader(c).Risks(ctx, []string{truth.Innocent})
+	if err != nil {
+		return r, err
+	}
+	if risk, ok := risks[truth.Innocent]; ok {
+		score := risk.Score
+		r.InnocentScore, r.InnocentLevel = &score, string(risk.Level)
+	} else {
+		zero := 0
+		r.InnocentScore, r.InnocentLevel = &zero, string(analytics.LevelNone)
+	}
 	return r, nil
+}
+
+// ranked returns the risk list of one kind, every level from LOW up,
+// highest first, leaving out the ids in skip.
+func ranked(ctx context.Context, svc *usecase.Service, c *usecase.Caller, kind intel.Kind, skip map[string]bool) ([]string, error) {
+	var out []string
+	for after := ""; ; {
+		page, err := svc.RiskList(ctx, c, usecase.RiskListQuery{Kind: kind, Level: analytics.LevelLow, First: usecase.MaxRiskPage, After: after})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range page.Items {
+			if !skip[it.Entity.ID] {
+				out = append(out, it.Entity.ID)
+			}
+			after = it.Cursor
+		}
+		if !page.HasNextPage || len(page.Items) == 0 {
+			return out, nil
+		}
+	}
+}
+
+// WorldEnd is the moment the demo world's history ends: the evaluation
+// scores risk as of then, as an analyst would have the day after, rather
+// than years later when every report has decayed.
+var WorldEnd = demo.Epoch.Add(demo.HistoryDays * 24 * time.Hour)
+
+// ServiceOptions are the service's options for an evaluation: risk as of
+// WorldEnd.
+func ServiceOptions() usecase.Options {
+	return usecase.Options{Analytics: usecase.AnalyticsOptions{Now: func() time.Time { return WorldEnd }}}
 }
 
 // scoreTrails follows every planted victim's money forward from its first

@@ -36,7 +36,7 @@ func TestEvaluationOfATinyWorld(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc := usecase.New(store, nil, usecase.Options{})
+	svc := usecase.New(store, nil, evaluation.ServiceOptions())
 	totals, err := evaluation.Load(ctx, svc, dir)
 	if err != nil {
 		t.Fatal(err)

@@ -89,7 +89,7 @@ func evaluate(ctx context.Context, cfg Config, ec evalConfig, progress io.Writer
 		return evaluation.Report{}, err
 	}
 	defer closeStore()
-	svc := usecase.New(store, nil, usecase.Options{})
+	svc := usecase.New(store, nil, evaluation.ServiceOptions())
 	fmt.Fprintf(progress, "loading %d entities and %d links as source records into %s\n", stats.Entities, stats.Links, cfg.Store)
 	start := time.Now()
 	totals, err := evaluation.Load(ctx, svc, dir)
