@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"fmt"
+	"github.com/scamgraph/scamgraph/intel"
 	"math"
 	"slices"
 	"sort"
@@ -122,25 +124,30 @@ func (w *world) truth() Truth {
 		for _, ch := range c.chats {
 			r.Members = append(r.Members, ch.id)
 		}
-		for _, b := range w.boxes {
-			if b.centre == c.index {
-				r.Members = append(r.Members, b.sims...)
-			}
-		}
 		for _, s := range w.suspects {
 			if s.centre == c {
 				r.Members = append(r.Members, s.id)
 			}
 		}
-		r.Members = sortedUnique(r.Members)
-		t.Rings = append(t.Rings, r)
+		t.Rings = append(t.Rings, w.withHolders(r))
 		t.SpoofingVoIP = append(t.SpoofingVoIP, c.voip...)
 		for _, n := range append(append(append([]string{}, c.presented...), c.roaming...), c.staff...) {
 			numbers[n] = true
 		}
 	}
-	for _, b := range w.boxes {
+	// A SIM box is a cell of its own: its SIMs, the ID cards behind them
+	// and the operator who runs it (with the operator's own phone). It
+	// relays a centre's calls, but no record joins it to the centre.
+	for i, b := range w.boxes {
 		t.SIMBoxes = append(t.SIMBoxes, SIMBox{Hub: b.sims[0], SIMs: slices.Clone(b.sims)})
+		r := Ring{Name: fmt.Sprintf("SIM box %d", i+1), Members: slices.Clone(b.sims)}
+		for _, s := range w.suspects {
+			if s.uses[b.sims[0]] {
+				r.Members = append(r.Members, s.id)
+				r.Members = append(r.Members, ownPhones(s, w)...)
+			}
+		}
+		t.Rings = append(t.Rings, w.withHolders(r))
 		for _, s := range b.sims {
 			numbers[s] = true
 		}
@@ -153,6 +160,16 @@ func (w *world) truth() Truth {
 	t.Mules = sortedUnique(append(append(append(append([]string{}, m.layer1...), m.layer2...), m.layer3...), m.cashOut...))
 	t.Collectors = sortedUnique(m.collectors)
 	t.SpoofingVoIP = sortedUnique(t.SpoofingVoIP)
+	// The money network: the mule layers, the cash-out accounts and
+	// wallets, their nominee holders, and the herders and handlers.
+	money := Ring{Name: "mule network", Members: append(slices.Clone(t.Mules), t.Collectors...)}
+	for _, s := range w.suspects {
+		if s.role == "mule herder" || s.role == "money handler" {
+			money.Members = append(money.Members, s.id)
+			money.Members = append(money.Members, ownPhones(s, w)...)
+		}
+	}
+	t.Rings = append(t.Rings, w.withHolders(money))
 	firstPaid := map[string]time.Time{}
 	for n, paid := range m.paid {
 		if len(paid) > 0 {
@@ -170,6 +187,29 @@ func (w *world) truth() Truth {
 		return t.MoneyPaths[i].Exit < t.MoneyPaths[j].Exit
 	})
 	return t
+}
+
+// withHolders adds to a ring the people its artefacts are registered to:
+// the nominees and borrowed ID cards are part of the gang's set-up.
+func (w *world) withHolders(r Ring) Ring {
+	for _, m := range slices.Clone(r.Members) {
+		r.Members = append(r.Members, w.holders[m]...)
+	}
+	r.Members = sortedUnique(r.Members)
+	return r
+}
+
+// ownPhones are the phone numbers a suspect uses that belong to no gang
+// structure: the suspect's own.
+func ownPhones(s *suspect, w *world) []string {
+	var out []string
+	for a := range s.uses {
+		if k, _, _ := intel.SplitEntityID(a); k == intel.KindPhoneNumber && !w.simBoxSIMs[a] {
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func sortedUnique(ids []string) []string {

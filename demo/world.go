@@ -191,6 +191,8 @@ type world struct {
 	held map[string][]holding
 	// paths are the victim→exit money paths planted, in the order planted.
 	paths []MoneyPath
+	// holders lists, per artefact, the people it is registered to.
+	holders map[string][]string
 	// falseReport is the innocent number a victim named by mistake.
 	falseReport string
 }
