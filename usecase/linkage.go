@@ -38,14 +38,13 @@ func (s *Service) LinkedCases(ctx context.Context, c *Caller, q LinkageQuery) (o
 	if err = c.allow(access.OpLinkedCases); err != nil {
 		return out, err
 	}
-	return LinkCases(ctx, c.view, q)
+	return linkCases(ctx, c.view, q)
 }
 
-// LinkCases answers a linkage question over store in two round trips: the
+// linkCases answers a linkage question over store in two round trips: the
 // case's artefacts (or the identifiers parsed), then the cases naming each
-// artefact. Exported for the evaluation; the API goes through
-// Service.LinkedCases.
-func LinkCases(ctx context.Context, store intel.Store, q LinkageQuery) (out Linkage, err error) {
+// artefact.
+func linkCases(ctx context.Context, store intel.Store, q LinkageQuery) (out Linkage, err error) {
 	if q.First == 0 {
 		q.First = analytics.DefaultLinkedCases
 	}

@@ -37,7 +37,7 @@ func (s *Service) MoneyTrail(ctx context.Context, c *Caller, q MoneyTrailQuery) 
 	if _, ok := found[q.From]; !ok {
 		return tr, intel.Errorf(intel.ENOTFOUND, "from", "no account with id %q", q.From)
 	}
-	return FollowTrail(ctx, c.view, q)
+	return followTrail(ctx, c.view, q)
 }
 
 func (q *MoneyTrailQuery) normalize() error {
@@ -62,16 +62,14 @@ func (q *MoneyTrailQuery) normalize() error {
 	return nil
 }
 
-// FollowTrail reads a trail from store hop by hop: one NeighboursOf round
+// followTrail reads a trail from store hop by hop: one NeighboursOf round
 // trip per hop for every account the money reached at the previous one
 // (plus one per further page of an account with more transfers than a
 // page holds), reading only transfers that can follow on in time, until
 // MaxHops or the caps of analytics stop it. The flow itself is
 // analytics.FollowMoney's, over exactly the transfers read, so any two
-// stores that hold the same transfers give the same trail. Exported for
-// the evaluation and the benchmarks, which follow trails through a view of
-// their own; the API goes through Service.MoneyTrail.
-func FollowTrail(ctx context.Context, store intel.Store, q MoneyTrailQuery) (analytics.Trail, error) {
+// stores that hold the same transfers give the same trail.
+func followTrail(ctx context.Context, store intel.Store, q MoneyTrailQuery) (analytics.Trail, error) {
 	if err := q.normalize(); err != nil {
 		return analytics.Trail{}, err
 	}
