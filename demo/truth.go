@@ -251,3 +251,18 @@ func (w *world) buildFalseReport() {
 		return
 	}
 }
+
+// IsPlanted reports whether id is one of the planted scam artefacts: a
+// scam number, a mule, a collector, a spoofing VoIP account or a ring member.
+func (t *Truth) IsPlanted(id string) bool {
+	if slices.Contains(t.ScamNumbers, id) || slices.Contains(t.Mules, id) || slices.Contains(t.Collectors, id) ||
+		slices.Contains(t.SpoofingVoIP, id) {
+		return true
+	}
+	for _, r := range t.Rings {
+		if slices.Contains(r.Members, id) {
+			return true
+		}
+	}
+	return false
+}
