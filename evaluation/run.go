@@ -25,7 +25,7 @@ const (
 )
 
 // Report is what an evaluation prints: the world, how loading it went,
-// and each figure, nil where the service does not compute it yet.
+// and each figure.
 type Report struct {
 	Seed       int64         `json:"seed"`
 	Scale      float64       `json:"scale"`
@@ -48,8 +48,6 @@ type Report struct {
 	Innocent      string `json:"innocent"`
 	InnocentScore *int   `json:"innocentScore"`
 	InnocentLevel string `json:"innocentLevel,omitempty"`
-	// NotAvailable names the figures the service cannot compute yet, and why.
-	NotAvailable []string `json:"notAvailable,omitempty"`
 }
 
 // Load ingests the records of a world written by demo.WriteWorld through
@@ -258,8 +256,5 @@ func (r Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "%-24s %s: not available\n", "innocent number:", r.Innocent)
 	} else {
 		fmt.Fprintf(w, "%-24s %s: score %d, level %s (target below MEDIUM)\n", "innocent number:", r.Innocent, *r.InnocentScore, r.InnocentLevel)
-	}
-	for _, n := range r.NotAvailable {
-		fmt.Fprintf(w, "not available: %s\n", n)
 	}
 }
