@@ -279,6 +279,9 @@ func FollowTransfers(origin string, dir TrailDirection, transfers []Transfer, ra
 				if total, _ := value(moved, e.t.Currency, rates); total.Cmp(avail) < 0 {
 					avail = total
 				}
+				if avail.Sign() == 0 {
+					continue
+				}
 				h.Carried = minRat(h.Carried, avail)
 				if other != "" {
 					h.Change = currencyChange(e, other)
@@ -492,50 +495,4 @@ func moneyList(b balance) []Money {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
 	return out
-}
-
-// Frontier returns the accounts of a trail still to expand: reached with
-// some of the money, not expanded yet, and fewer than maxHops transfers
-// from the origin; in id order, so that every backend reads them alike.
-func (t *Trail) Frontier(expanded map[string]bool, maxHops int) []string {
-	var out []string
-	for _, a := range t.Accounts {
-		if !expanded[a.ID] && a.Depth < maxHops && (a.ID == t.Origin || len(a.Reachable) > 0) {
-			out = append(out, a.ID)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// Reached returns when the trail's money first reached each of ids (in
-// flow time: the earliest arrival FORWARD, the latest departure BACKWARD),
-// so that the next hop need read only the transfers that can follow on.
-// ok is false when none of ids has been reached yet (the origin).
-func (t *Trail) Reached(ids []string) (w intel.TimeWindow, ok bool) {
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
-	for _, a := range t.Accounts {
-		if !want[a.ID] || a.First.IsZero() {
-			continue
-		}
-		if a.ID == t.Origin {
-			return intel.TimeWindow{}, false
-		}
-		switch t.Direction {
-		case TrailForward:
-			if !ok || a.First.Before(w.Since) {
-				w.Since = a.First
-			}
-		default:
-			u := a.Last.Add(time.Millisecond)
-			if !ok || u.After(w.Until) {
-				w.Until = u
-			}
-		}
-		ok = true
-	}
-	return w, ok
 }

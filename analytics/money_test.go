@@ -196,18 +196,45 @@ func TestFollowMoney(t *testing.T) {
 	})
 }
 
-func TestTrailFrontier(t *testing.T) {
-	links := []intel.Link{transfer("V", "M", 60, "1000", "THB"), transfer("M", "X", 30, "900", "THB"), transfer("M", "Y", 90, "900", "THB")}
-	tr := analytics.FollowMoney(acct("V"), analytics.TrailForward, links, analytics.ReferenceRates)
-	got := tr.Frontier(map[string]bool{acct("V"): true}, 3)
-	if fmt.Sprint(got) != fmt.Sprint([]string{acct("M"), acct("Y")}) {
-		t.Errorf("frontier = %v, want M and Y (X never held the money)", got)
-	}
-	if got := tr.Frontier(map[string]bool{acct("V"): true}, 1); len(got) != 0 {
-		t.Errorf("frontier at maxHops 1 = %v, want none", got)
-	}
-	w, ok := tr.Reached([]string{acct("M"), acct("Y")})
-	if !ok || !w.Since.Equal(t0.Add(60*time.Minute)) {
-		t.Errorf("reached = %v %v, want since the payment into M", w, ok)
-	}
+func TestMoneyReach(t *testing.T) {
+	links := []intel.Link{transfer("V", "M", 60, "1000", "THB"), transfer("M", "X", 30, "900", "THB"),
+		transfer("M", "Y", 90, "900", "THB"), transfer("Y", "Z", 100, "10", "XYZ"), transfer("Y", "K", 120, "20", "USD")}
+	transfers := analytics.ReadTransfers(links)
+	t.Run("SameAccountsAsTheFlow", func(t *testing.T) {
+		for _, dir := range []analytics.TrailDirection{analytics.TrailForward, analytics.TrailBackward} {
+			for _, origin := range []string{acct("V"), acct("K"), acct("M")} {
+				tr := analytics.FollowTransfers(origin, dir, transfers, analytics.ReferenceRates)
+				reach := analytics.MoneyReach(origin, dir, transfers, analytics.ReferenceRates)
+				if len(reach) != len(tr.Accounts) {
+					t.Fatalf("%s %s: reach %v, flow %+v", dir, origin, reach, tr.Accounts)
+				}
+				for _, a := range tr.Accounts {
+					if r, ok := reach[a.ID]; !ok || r.Depth != a.Depth {
+						t.Fatalf("%s %s: %s at depth %d in the flow, %+v (%v) in reach", dir, origin, a.ID, a.Depth, r, ok)
+					}
+				}
+			}
+		}
+	})
+	t.Run("NextHop", func(t *testing.T) {
+		reach := analytics.MoneyReach(acct("V"), analytics.TrailForward, transfers, analytics.ReferenceRates)
+		if _, ok := reach[acct("X")]; ok {
+			t.Error("X received before the money arrived, yet is reached")
+		}
+		if _, ok := reach[acct("Z")]; ok {
+			t.Error("Z received in a currency without a rate, yet is reached")
+		}
+		frontier, w, open := analytics.NextHop(reach, acct("V"), analytics.TrailForward, map[string]bool{acct("V"): true}, 3, intel.TimeWindow{})
+		if fmt.Sprint(frontier) != fmt.Sprint([]string{acct("M"), acct("Y")}) || !open || !w.Since.Equal(t0.Add(60*time.Minute)) {
+			t.Errorf("next hop %v from %v (open %v), want M and Y from the payment into M", frontier, w.Since, open)
+		}
+		if frontier, _, _ := analytics.NextHop(reach, acct("V"), analytics.TrailForward, map[string]bool{acct("V"): true}, 1, intel.TimeWindow{}); len(frontier) != 0 {
+			t.Errorf("next hop at maxHops 1 = %v, want none", frontier)
+		}
+		_, _, open = analytics.NextHop(reach, acct("V"), analytics.TrailForward, map[string]bool{acct("V"): true}, 3,
+			intel.TimeWindow{Until: t0.Add(30 * time.Minute)})
+		if open {
+			t.Error("a window ending before the money arrived is open")
+		}
+	})
 }

@@ -2,7 +2,6 @@ package usecase
 
 import (
 	"context"
-	"slices"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/analytics"
@@ -66,9 +65,10 @@ func (q *MoneyTrailQuery) normalize() error {
 // trip per hop for every account the money reached at the previous one
 // (plus one per further page of an account with more transfers than a
 // page holds), reading only transfers that can follow on in time, until
-// MaxHops or the caps of analytics stop it. The flow itself is
-// analytics.FollowMoney's, over exactly the transfers read, so any two
-// stores that hold the same transfers give the same trail.
+// MaxHops or the caps of analytics stop it. Where to read next is
+// analytics.MoneyReach's; the amounts are analytics.FollowTransfers', once,
+// over exactly the transfers read, so any two stores that hold the same
+// transfers give the same trail.
 func followTrail(ctx context.Context, store intel.Store, q MoneyTrailQuery) (analytics.Trail, error) {
 	if err := q.normalize(); err != nil {
 		return analytics.Trail{}, err
@@ -81,17 +81,16 @@ func followTrail(ctx context.Context, store intel.Store, q MoneyTrailQuery) (ana
 	seen := map[string]bool{}
 	var transfers []analytics.Transfer
 	truncated := false
-	tr := analytics.FollowMoney(q.From, q.Direction, nil, analytics.ReferenceRates)
-	frontier := []string{q.From}
-	for hop := 1; hop <= q.MaxHops && len(frontier) > 0; hop++ {
+	reach := map[string]analytics.Arrival{q.From: {}}
+	for hop := 1; hop <= q.MaxHops; hop++ {
+		frontier, w, open := analytics.NextHop(reach, q.From, q.Direction, expanded, q.MaxHops, q.Window)
 		if room := analytics.MaxTrailAccounts - len(expanded); len(frontier) > room {
 			frontier, truncated = frontier[:room], true
 		}
-		w, open := hopWindow(&tr, frontier, q.Window)
 		for _, id := range frontier {
 			expanded[id] = true
 		}
-		if !open {
+		if len(frontier) == 0 || !open {
 			break
 		}
 		nq := intel.NeighbourQuery{Direction: dir, LinkTypes: []intel.LinkType{intel.LinkTransferred},
@@ -132,30 +131,9 @@ func followTrail(ctx context.Context, store intel.Store, q MoneyTrailQuery) (ana
 				page = more[id]
 			}
 		}
-		tr = analytics.FollowTransfers(q.From, q.Direction, transfers, analytics.ReferenceRates)
-		frontier = tr.Frontier(expanded, q.MaxHops)
+		reach = analytics.MoneyReach(q.From, q.Direction, transfers, analytics.ReferenceRates)
 	}
+	tr := analytics.FollowTransfers(q.From, q.Direction, transfers, analytics.ReferenceRates)
 	tr.Truncated = truncated
 	return tr, nil
-}
-
-// hopWindow narrows the caller's window to the transfers that can follow
-// on from the frontier: FORWARD, none before the money first reached one
-// of its accounts; BACKWARD, none after it last left one. open is false
-// when nothing can follow.
-func hopWindow(tr *analytics.Trail, frontier []string, w intel.TimeWindow) (intel.TimeWindow, bool) {
-	if slices.Contains(frontier, tr.Origin) {
-		return w, true
-	}
-	reached, ok := tr.Reached(frontier)
-	if !ok {
-		return w, true
-	}
-	if !reached.Since.IsZero() && (w.Since.IsZero() || reached.Since.After(w.Since)) {
-		w.Since = reached.Since
-	}
-	if !reached.Until.IsZero() && (w.Until.IsZero() || reached.Until.Before(w.Until)) {
-		w.Until = reached.Until
-	}
-	return w, w.Since.IsZero() || w.Until.IsZero() || w.Until.After(w.Since)
 }
