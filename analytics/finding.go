@@ -64,7 +64,7 @@ func (f Finding) points(p Params) int {
 	base := map[FindingKind]float64{
 		FindingCallVolume:       55,
 		FindingShortOutgoing:    25,
-		FindingSIMBox:           55,
+		FindingSIMBox:           60,
 		FindingSpoofing:         60,
 		FindingDisplayMarker:    15,
 		FindingCrossBorderCalls: 35,
@@ -74,7 +74,7 @@ func (f Finding) points(p Params) int {
 	if f.Kind == FindingSIMBox {
 		// Past five SIMs on one holder Thai operators make the holder
 		// re-verify; a rack of a dozen or more is past any household.
-		base += min(20, float64(f.Count))
+		base += min(25, 2*float64(f.Count))
 	}
 	if f.Kind == FindingShortOutgoing {
 		// A line that called dozens of numbers and was never called back

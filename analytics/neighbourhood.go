@@ -16,6 +16,9 @@ type Neighbourhood struct {
 	// has all its kinds of link; the others have those their own
 	// evidence needs (reports, uses, transfers, registrations).
 	Links map[string][]intel.Link
+
+	// byType indexes Links by entity and type, built on first use.
+	byType map[string]map[intel.LinkType][]intel.Link
 }
 
 // NewNeighbourhood returns an empty neighbourhood.
@@ -37,17 +40,25 @@ func (n *Neighbourhood) Add(id string, links ...intel.Link) {
 		}
 	}
 	n.Links[id] = have
+	delete(n.byType, id)
 }
 
-// linksOf returns the links at id of type t.
+// linksOf returns the links at id of type t. Scoring asks for the same
+// few lists many times, so they are indexed once per entity; a
+// Neighbourhood is therefore not safe for concurrent use.
 func (n *Neighbourhood) linksOf(id string, t intel.LinkType) []intel.Link {
-	var out []intel.Link
-	for _, l := range n.Links[id] {
-		if l.Type == t {
-			out = append(out, l)
+	idx, ok := n.byType[id]
+	if !ok {
+		if n.byType == nil {
+			n.byType = map[string]map[intel.LinkType][]intel.Link{}
 		}
+		idx = map[intel.LinkType][]intel.Link{}
+		for _, l := range n.Links[id] {
+			idx[l.Type] = append(idx[l.Type], l)
+		}
+		n.byType[id] = idx
 	}
-	return out
+	return idx[t]
 }
 
 // other is the end of l that is not id.

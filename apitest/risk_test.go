@@ -192,6 +192,14 @@ func TestRiskIsComputedFromWhatTheReaderMaySee(t *testing.T) {
 				}
 			}
 			t.Logf("scores by reader: %v", score)
+			passThrough := `{ riskList(level: NONE, finding: MULE_PASS_THROUGH) { totalCount edges { node { id } } } }`
+			mule := intel.EntityID(intel.KindBankAccount, riskMuleKey)
+			if c := gql(t, ts, readers[0].token, "", passThrough, nil); !strings.Contains(c.Raw, mule) {
+				t.Errorf("the Thai findings list misses the mule: %s", c.Raw)
+			}
+			if c := gql(t, ts, readers[1].token, "", passThrough, nil); dig(c.Data, "riskList", "totalCount") != 0.0 {
+				t.Errorf("the Cambodian findings list shows a pattern of hidden bank data: %s", c.Raw)
+			}
 			for _, key := range []string{riskLineKey, riskMuleKey} {
 				if score["TH-CCIB"][key] <= score["KH-GDNP"][key] {
 					t.Errorf("%s: Thai score %v, Cambodian %v; the Cambodian view lacks facts and must score lower",

@@ -119,25 +119,34 @@ func (r *reader) unread(ids []string) []string {
 	return out
 }
 
-// read reads the links of types at ids, chunk by chunk, and records them
-// with the entities at their far ends; ids with more than one page (the
-// busiest lines) are read on, one call each, up to pages pages.
+// read reads the links of types at ids, chunk by chunk (a few chunks at
+// a time), and records them with the entities at their far ends; ids with
+// more than one page (the busiest lines) are read on, one call each, up
+// to pages pages.
 func (r *reader) read(ctx context.Context, ids []string, types []intel.LinkType, size, pages int) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelChunks)
 	for start := 0; start < len(ids); start += ChunkSize {
 		chunk := ids[start:min(start+ChunkSize, len(ids))]
-		q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size}
-		got, err := r.src.NeighboursOf(ctx, chunk, q)
-		if err != nil {
-			return err
-		}
-		for _, id := range r.record(got, chunk) {
-			if err := r.more(ctx, id, types, size, pages-1, got[id]); err != nil {
+		g.Go(func() error {
+			q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size}
+			got, err := r.src.NeighboursOf(gctx, chunk, q)
+			if err != nil {
 				return err
 			}
-		}
+			for _, id := range r.record(got, chunk) {
+				if err := r.more(gctx, id, types, size, pages-1, got[id]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	return nil
+	return g.Wait()
 }
+
+// parallelChunks is how many chunks of one read are in flight at once.
+const parallelChunks = 4
 
 // readIn reads one page of the incoming links of types at ids.
 func (r *reader) readIn(ctx context.Context, ids []string, types []intel.LinkType, size int) error {

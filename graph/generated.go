@@ -492,7 +492,7 @@ type ComplexityRoot struct {
 		Nodes            func(childComplexity int, ids []string) int
 		Ring             func(childComplexity int, id string) int
 		Rings            func(childComplexity int, first *int, after *string) int
-		RiskList         func(childComplexity int, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, first *int, after *string) int
+		RiskList         func(childComplexity int, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) int
 		ShortestPath     func(childComplexity int, from string, to string, maxDepth *int, linkTypes []model.LinkType, since *time.Time, until *time.Time) int
 		Viewer           func(childComplexity int) int
 	}
@@ -713,7 +713,7 @@ type QueryResolver interface {
 	EvidenceRequests(ctx context.Context, status []model.RequestStatus, side *model.RequestSide, overdue *bool) ([]*model.EvidenceRequest, error)
 	EvidenceRequest(ctx context.Context, id string) (*model.EvidenceRequest, error)
 	AuditLog(ctx context.Context, agency *string, actorCountry *model.Region, dataCountry *model.Region, operation *string, since *time.Time, until *time.Time, after *int, first *int) ([]*model.AuditEntry, error)
-	RiskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, first *int, after *string) (*model.RiskConnection, error)
+	RiskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) (*model.RiskConnection, error)
 	Rings(ctx context.Context, first *int, after *string) (*model.RingConnection, error)
 	Ring(ctx context.Context, id string) (*model.Ring, error)
 	MoneyTrail(ctx context.Context, from string, direction *model.TrailDirection, since *time.Time, until *time.Time, maxHops *int) (*model.MoneyTrail, error)
@@ -2839,7 +2839,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.RiskList(childComplexity, args["kind"].(*model.EntityKind), args["country"].(*model.Region), args["level"].(*model.RiskLevel), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.RiskList(childComplexity, args["kind"].(*model.EntityKind), args["country"].(*model.Region), args["level"].(*model.RiskLevel), args["finding"].(*model.FindingKind), args["first"].(*int), args["after"].(*string)), true
 	case "Query.shortestPath":
 		if e.ComplexityRoot.Query.ShortestPath == nil {
 			break
@@ -4570,8 +4570,8 @@ type RingConnection {
 }
 
 extend type Query {
-  "Entities ranked by risk, highest first, over what the caller may see; level is the lowest level listed."
-  riskList(kind: EntityKind, country: Region, level: RiskLevel = LOW, "1 to 500." first: Int = 50, after: String): RiskConnection!
+  "Entities ranked by risk, highest first, over what the caller may see; level is the lowest level listed; finding keeps the entities showing that pattern (the findings query: riskList(level: NONE, finding: SIM_BOX))."
+  riskList(kind: EntityKind, country: Region, level: RiskLevel = LOW, finding: FindingKind, "1 to 500." first: Int = 50, after: String): RiskConnection!
   "The rings of the caller's view, largest first; after is the id of the last ring seen."
   rings("1 to 500." first: Int = 20, after: String): RingConnection!
   "One ring of the caller's view; null when the view has none with that id."
@@ -6778,22 +6778,30 @@ func (ec *executionContext) field_Query_riskList_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["level"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "finding",
+		func(ctx context.Context, v any) (*model.FindingKind, error) {
+			return ec.unmarshalOFindingKind2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["finding"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -15359,7 +15367,7 @@ func (ec *executionContext) _Query_riskList(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().RiskList(ctx, fc.Args["kind"].(*model.EntityKind), fc.Args["country"].(*model.Region), fc.Args["level"].(*model.RiskLevel), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().RiskList(ctx, fc.Args["kind"].(*model.EntityKind), fc.Args["country"].(*model.Region), fc.Args["level"].(*model.RiskLevel), fc.Args["finding"].(*model.FindingKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RiskConnection) graphql.Marshaler {
@@ -26050,6 +26058,22 @@ func (ec *executionContext) marshalOFinding2ᚖgithubᚗcomᚋscamgraphᚋscamgr
 		return graphql.Null
 	}
 	return ec._Finding(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFindingKind2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingKind(ctx context.Context, v any) (*model.FindingKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FindingKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFindingKind2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingKind(ctx context.Context, sel ast.SelectionSet, v *model.FindingKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

@@ -57,7 +57,7 @@ func lookupRisk(ctx context.Context, l *model.Lookup) (*model.Risk, error) {
 	return entityRisk(ctx, l.Entity.GetID())
 }
 
-func (r *Resolver) riskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, first *int, after *string) (*model.RiskConnection, error) {
+func (r *Resolver) riskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) (*model.RiskConnection, error) {
 	c, err := usecase.CallerFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -71,6 +71,9 @@ func (r *Resolver) riskList(ctx context.Context, kind *model.EntityKind, country
 	}
 	if level != nil {
 		q.Level = analytics.Level(*level)
+	}
+	if finding != nil {
+		q.Finding = analytics.FindingKind(*finding)
 	}
 	if after != nil {
 		q.After = *after

@@ -233,8 +233,8 @@ func (r *queryResolver) AuditLog(ctx context.Context, agency *string, actorCount
 	return r.auditLog(ctx, agency, actorCountry, dataCountry, operation, since, until, after, first)
 }
 
-func (r *queryResolver) RiskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, first *int, after *string) (*model.RiskConnection, error) {
-	return r.riskList(ctx, kind, country, level, first, after)
+func (r *queryResolver) RiskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) (*model.RiskConnection, error) {
+	return r.riskList(ctx, kind, country, level, finding, first, after)
 }
 
 func (r *queryResolver) Rings(ctx context.Context, first *int, after *string) (*model.RingConnection, error) {

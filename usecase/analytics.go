@@ -28,6 +28,11 @@ type AnalyticsOptions struct {
 	// went through this service meanwhile (writes by another process
 	// sharing the store are seen after at most this long); 30 s when 0.
 	CacheTTL time.Duration
+	// TriageTimeout bounds the graph-wide triage behind the risk list and
+	// the rings; 5 minutes when 0. It runs apart from the request that
+	// started it, so a request that gives up does not waste it: the next
+	// one finds it done.
+	TriageTimeout time.Duration
 }
 
 // analyticsState is the service's scoring parameters and its cache of
@@ -57,7 +62,7 @@ type cachedRisk struct {
 type cachedTriage struct {
 	gen  uint64
 	at   time.Time
-	once sync.Once
+	done chan struct{}
 	t    fetch.Triage
 	err  error
 	// rings are computed from t on first use.
@@ -77,6 +82,9 @@ func newAnalyticsState(o AnalyticsOptions) *analyticsState {
 	}
 	if o.CacheTTL == 0 {
 		o.CacheTTL = 30 * time.Second
+	}
+	if o.TriageTimeout == 0 {
+		o.TriageTimeout = 5 * time.Minute
 	}
 	return &analyticsState{opts: o, risks: map[string]cachedRisk{}, triages: map[string]*cachedTriage{}}
 }

@@ -3,6 +3,7 @@ package usecase
 import (
 	"context"
 	"encoding/base64"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,24 +104,39 @@ func (s *Service) cachedTriage(ctx context.Context, c *Caller) (*cachedTriage, e
 	key := accessKey(c.access)
 	a.mu.Lock()
 	t, ok := a.triages[key]
-	if !ok || !a.fresh(t.gen, t.at) {
-		t = &cachedTriage{gen: a.gen.Load(), at: time.Now()}
+	if !ok || (t.finished() && (t.err != nil || !a.fresh(t.gen, t.at))) {
+		t = &cachedTriage{gen: a.gen.Load(), at: time.Now(), done: make(chan struct{})}
 		a.triages[key] = t
+		view, _ := s.analysisView(c)
+		// Detached from the request (its values kept, its deadline not):
+		// the triage is shared by every reader of the same view.
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.TriageTimeout)
+		go func() {
+			defer cancel()
+			defer close(t.done)
+			t.t, t.err = fetch.RunTriage(bg, view, a.params())
+		}()
 	}
 	a.mu.Unlock()
-	t.once.Do(func() {
-		view, _ := s.analysisView(c)
-		t.t, t.err = fetch.RunTriage(ctx, view, a.params())
-	})
+	select {
+	case <-t.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	if t.err != nil {
-		a.mu.Lock()
-		if a.triages[key] == t {
-			delete(a.triages, key)
-		}
-		a.mu.Unlock()
 		return nil, t.err
 	}
 	return t, nil
+}
+
+// finished reports whether the triage has ended, well or not.
+func (t *cachedTriage) finished() bool {
+	select {
+	case <-t.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // RiskListQuery filters and pages the triage list.
@@ -130,8 +146,10 @@ type RiskListQuery struct {
 	Country intel.Region
 	// Level is the lowest level listed; LOW when empty.
 	Level analytics.Level
-	First int
-	After string
+	// Finding keeps the entities showing that pattern; empty means any.
+	Finding analytics.FindingKind
+	First   int
+	After   string
 }
 
 // RiskItem is one entity of the triage list.
@@ -176,6 +194,9 @@ func (s *Service) RiskList(ctx context.Context, c *Caller, q RiskListQuery) (out
 			continue
 		}
 		if q.Kind != "" && kindOf(id) != q.Kind {
+			continue
+		}
+		if q.Finding != "" && !slices.ContainsFunc(r.Findings, func(f analytics.Finding) bool { return f.Kind == q.Finding }) {
 			continue
 		}
 		ids = append(ids, id)
