@@ -22,6 +22,9 @@ const (
 	OpRisk     = "risk"
 	OpRiskList = "riskList"
 	OpRings    = "rings"
+	// Analyses of the graph, computed over the reader's view.
+	OpMoneyTrail  = "moneyTrail"
+	OpLinkedCases = "linkedCases"
 	// Reads of the registry.
 	OpViewer           = "viewer"
 	OpAgencies         = "agencies"

@@ -31,16 +31,21 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	BankAccount() BankAccountResolver
 	Case() CaseResolver
+	CaseLinkage() CaseLinkageResolver
 	IPAddress() IPAddressResolver
 	Link() LinkResolver
+	LinkedCase() LinkedCaseResolver
 	Lookup() LookupResolver
 	MessagingAccount() MessagingAccountResolver
+	MoneyTrail() MoneyTrailResolver
 	Mutation() MutationResolver
 	Network() NetworkResolver
 	Person() PersonResolver
 	PhoneNumber() PhoneNumberResolver
 	Query() QueryResolver
+	SharedArtefact() SharedArtefactResolver
 	Suspect() SuspectResolver
+	TrailAccount() TrailAccountResolver
 	VoipAccount() VoipAccountResolver
 }
 
@@ -147,6 +152,12 @@ type ComplexityRoot struct {
 		Summary       func(childComplexity int) int
 	}
 
+	CaseLinkage struct {
+		Artefacts func(childComplexity int) int
+		Cases     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	CountryCount struct {
 		Count   func(childComplexity int) int
 		Country func(childComplexity int) int
@@ -155,6 +166,12 @@ type ComplexityRoot struct {
 	CreatedApiKey struct {
 		Key   func(childComplexity int) int
 		Token func(childComplexity int) int
+	}
+
+	CurrencyChange struct {
+		Account func(childComplexity int) int
+		In      func(childComplexity int) int
+		Out     func(childComplexity int) int
 	}
 
 	EntitySummary struct {
@@ -290,6 +307,12 @@ type ComplexityRoot struct {
 		Node      func(childComplexity int) int
 	}
 
+	LinkedCase struct {
+		Case   func(childComplexity int) int
+		Score  func(childComplexity int) int
+		Shared func(childComplexity int) int
+	}
+
 	Lookup struct {
 		Attrs      func(childComplexity int) int
 		Carrier    func(childComplexity int) int
@@ -324,6 +347,30 @@ type ComplexityRoot struct {
 	Money struct {
 		Amount   func(childComplexity int) int
 		Currency func(childComplexity int) int
+	}
+
+	MoneyAmount struct {
+		Amount   func(childComplexity int) int
+		Currency func(childComplexity int) int
+	}
+
+	MoneyHop struct {
+		Amount         func(childComplexity int) int
+		Carried        func(childComplexity int) int
+		CurrencyChange func(childComplexity int) int
+		Depth          func(childComplexity int) int
+		From           func(childComplexity int) int
+		Link           func(childComplexity int) int
+		Time           func(childComplexity int) int
+		To             func(childComplexity int) int
+	}
+
+	MoneyTrail struct {
+		Accounts  func(childComplexity int) int
+		Direction func(childComplexity int) int
+		Hops      func(childComplexity int) int
+		Origin    func(childComplexity int) int
+		Truncated func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -438,7 +485,9 @@ type ComplexityRoot struct {
 		AuditLog         func(childComplexity int, agency *string, actorCountry *model.Region, dataCountry *model.Region, operation *string, since *time.Time, until *time.Time, after *int, first *int) int
 		EvidenceRequest  func(childComplexity int, id string) int
 		EvidenceRequests func(childComplexity int, status []model.RequestStatus, side *model.RequestSide, overdue *bool) int
+		LinkedCases      func(childComplexity int, caseID *string, identifiers []string, first *int) int
 		Lookup           func(childComplexity int, identifier string, kind *model.EntityKind, region *model.Region) int
+		MoneyTrail       func(childComplexity int, from string, direction *model.TrailDirection, since *time.Time, until *time.Time, maxHops *int) int
 		Network          func(childComplexity int, seeds []string, depth *int, linkTypes []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, limit *int) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
@@ -520,6 +569,12 @@ type ComplexityRoot struct {
 		Text     func(childComplexity int) int
 	}
 
+	SharedArtefact struct {
+		CaseCount func(childComplexity int) int
+		Entity    func(childComplexity int) int
+		Weight    func(childComplexity int) int
+	}
+
 	Suspect struct {
 		Attrs         func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
@@ -533,6 +588,16 @@ type ComplexityRoot struct {
 		Risk          func(childComplexity int) int
 		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
+	}
+
+	TrailAccount struct {
+		Depth     func(childComplexity int) int
+		Entity    func(childComplexity int) int
+		FanIn     func(childComplexity int) int
+		FanOut    func(childComplexity int) int
+		FirstSeen func(childComplexity int) int
+		LastSeen  func(childComplexity int) int
+		Reachable func(childComplexity int) int
 	}
 
 	UpsertPayload struct {
@@ -584,6 +649,9 @@ type CaseResolver interface {
 	Links(ctx context.Context, obj *model.Case, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
 	Risk(ctx context.Context, obj *model.Case) (*model.Risk, error)
 }
+type CaseLinkageResolver interface {
+	Artefacts(ctx context.Context, obj *model.CaseLinkage) ([]model.Entity, error)
+}
 type IPAddressResolver interface {
 	Summary(ctx context.Context, obj *model.IPAddress) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.IPAddress, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
@@ -594,6 +662,9 @@ type LinkResolver interface {
 	From(ctx context.Context, obj *model.Link) (model.Entity, error)
 	To(ctx context.Context, obj *model.Link) (model.Entity, error)
 }
+type LinkedCaseResolver interface {
+	Case(ctx context.Context, obj *model.LinkedCase) (model.Entity, error)
+}
 type LookupResolver interface {
 	Risk(ctx context.Context, obj *model.Lookup) (*model.Risk, error)
 }
@@ -602,6 +673,9 @@ type MessagingAccountResolver interface {
 	Links(ctx context.Context, obj *model.MessagingAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
 
 	Risk(ctx context.Context, obj *model.MessagingAccount) (*model.Risk, error)
+}
+type MoneyTrailResolver interface {
+	Origin(ctx context.Context, obj *model.MoneyTrail) (model.Entity, error)
 }
 type MutationResolver interface {
 	Ingest(ctx context.Context, records []*model.RecordInput) (*model.IngestPayload, error)
@@ -651,12 +725,20 @@ type QueryResolver interface {
 	RiskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) (*model.RiskConnection, error)
 	Rings(ctx context.Context, first *int, after *string) (*model.RingConnection, error)
 	Ring(ctx context.Context, id string) (*model.Ring, error)
+	MoneyTrail(ctx context.Context, from string, direction *model.TrailDirection, since *time.Time, until *time.Time, maxHops *int) (*model.MoneyTrail, error)
+	LinkedCases(ctx context.Context, caseID *string, identifiers []string, first *int) (*model.CaseLinkage, error)
+}
+type SharedArtefactResolver interface {
+	Entity(ctx context.Context, obj *model.SharedArtefact) (model.Entity, error)
 }
 type SuspectResolver interface {
 	Summary(ctx context.Context, obj *model.Suspect) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.Suspect, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
 	LegalStatus(ctx context.Context, obj *model.Suspect) ([]*model.LegalStatusStep, error)
 	Risk(ctx context.Context, obj *model.Suspect) (*model.Risk, error)
+}
+type TrailAccountResolver interface {
+	Entity(ctx context.Context, obj *model.TrailAccount) (model.Entity, error)
 }
 type VoipAccountResolver interface {
 	Summary(ctx context.Context, obj *model.VoipAccount) (*model.EntitySummary, error)
@@ -1151,6 +1233,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Case.Summary(childComplexity), true
 
+	case "CaseLinkage.artefacts":
+		if e.ComplexityRoot.CaseLinkage.Artefacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseLinkage.Artefacts(childComplexity), true
+	case "CaseLinkage.cases":
+		if e.ComplexityRoot.CaseLinkage.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseLinkage.Cases(childComplexity), true
+	case "CaseLinkage.truncated":
+		if e.ComplexityRoot.CaseLinkage.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseLinkage.Truncated(childComplexity), true
+
 	case "CountryCount.count":
 		if e.ComplexityRoot.CountryCount.Count == nil {
 			break
@@ -1176,6 +1277,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatedApiKey.Token(childComplexity), true
+
+	case "CurrencyChange.account":
+		if e.ComplexityRoot.CurrencyChange.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyChange.Account(childComplexity), true
+	case "CurrencyChange.in":
+		if e.ComplexityRoot.CurrencyChange.In == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyChange.In(childComplexity), true
+	case "CurrencyChange.out":
+		if e.ComplexityRoot.CurrencyChange.Out == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyChange.Out(childComplexity), true
 
 	case "EntitySummary.agencies":
 		if e.ComplexityRoot.EntitySummary.Agencies == nil {
@@ -1742,6 +1862,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LinkEdge.Node(childComplexity), true
 
+	case "LinkedCase.case":
+		if e.ComplexityRoot.LinkedCase.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedCase.Case(childComplexity), true
+	case "LinkedCase.score":
+		if e.ComplexityRoot.LinkedCase.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedCase.Score(childComplexity), true
+	case "LinkedCase.shared":
+		if e.ComplexityRoot.LinkedCase.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedCase.Shared(childComplexity), true
+
 	case "Lookup.attrs":
 		if e.ComplexityRoot.Lookup.Attrs == nil {
 			break
@@ -1911,6 +2050,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
+
+	case "MoneyAmount.amount":
+		if e.ComplexityRoot.MoneyAmount.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyAmount.Amount(childComplexity), true
+	case "MoneyAmount.currency":
+		if e.ComplexityRoot.MoneyAmount.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyAmount.Currency(childComplexity), true
+
+	case "MoneyHop.amount":
+		if e.ComplexityRoot.MoneyHop.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Amount(childComplexity), true
+	case "MoneyHop.carried":
+		if e.ComplexityRoot.MoneyHop.Carried == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Carried(childComplexity), true
+	case "MoneyHop.currencyChange":
+		if e.ComplexityRoot.MoneyHop.CurrencyChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.CurrencyChange(childComplexity), true
+	case "MoneyHop.depth":
+		if e.ComplexityRoot.MoneyHop.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Depth(childComplexity), true
+	case "MoneyHop.from":
+		if e.ComplexityRoot.MoneyHop.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.From(childComplexity), true
+	case "MoneyHop.link":
+		if e.ComplexityRoot.MoneyHop.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Link(childComplexity), true
+	case "MoneyHop.time":
+		if e.ComplexityRoot.MoneyHop.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Time(childComplexity), true
+	case "MoneyHop.to":
+		if e.ComplexityRoot.MoneyHop.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.To(childComplexity), true
+
+	case "MoneyTrail.accounts":
+		if e.ComplexityRoot.MoneyTrail.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Accounts(childComplexity), true
+	case "MoneyTrail.direction":
+		if e.ComplexityRoot.MoneyTrail.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Direction(childComplexity), true
+	case "MoneyTrail.hops":
+		if e.ComplexityRoot.MoneyTrail.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Hops(childComplexity), true
+	case "MoneyTrail.origin":
+		if e.ComplexityRoot.MoneyTrail.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Origin(childComplexity), true
+	case "MoneyTrail.truncated":
+		if e.ComplexityRoot.MoneyTrail.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Truncated(childComplexity), true
 
 	case "Mutation.acknowledgeEvidenceRequest":
 		if e.ComplexityRoot.Mutation.AcknowledgeEvidenceRequest == nil {
@@ -2524,6 +2756,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.EvidenceRequests(childComplexity, args["status"].([]model.RequestStatus), args["side"].(*model.RequestSide), args["overdue"].(*bool)), true
 
+	case "Query.linkedCases":
+		if e.ComplexityRoot.Query.LinkedCases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_linkedCases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LinkedCases(childComplexity, args["caseId"].(*string), args["identifiers"].([]string), args["first"].(*int)), true
 	case "Query.lookup":
 		if e.ComplexityRoot.Query.Lookup == nil {
 			break
@@ -2535,6 +2778,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Lookup(childComplexity, args["identifier"].(string), args["kind"].(*model.EntityKind), args["region"].(*model.Region)), true
+	case "Query.moneyTrail":
+		if e.ComplexityRoot.Query.MoneyTrail == nil {
+			break
+		}
+
+		args, err := ec.field_Query_moneyTrail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MoneyTrail(childComplexity, args["from"].(string), args["direction"].(*model.TrailDirection), args["since"].(*time.Time), args["until"].(*time.Time), args["maxHops"].(*int)), true
 	case "Query.network":
 		if e.ComplexityRoot.Query.Network == nil {
 			break
@@ -2892,6 +3146,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RiskReason.Text(childComplexity), true
 
+	case "SharedArtefact.caseCount":
+		if e.ComplexityRoot.SharedArtefact.CaseCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedArtefact.CaseCount(childComplexity), true
+	case "SharedArtefact.entity":
+		if e.ComplexityRoot.SharedArtefact.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedArtefact.Entity(childComplexity), true
+	case "SharedArtefact.weight":
+		if e.ComplexityRoot.SharedArtefact.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedArtefact.Weight(childComplexity), true
+
 	case "Suspect.attrs":
 		if e.ComplexityRoot.Suspect.Attrs == nil {
 			break
@@ -2969,6 +3242,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Suspect.Summary(childComplexity), true
+
+	case "TrailAccount.depth":
+		if e.ComplexityRoot.TrailAccount.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.Depth(childComplexity), true
+	case "TrailAccount.entity":
+		if e.ComplexityRoot.TrailAccount.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.Entity(childComplexity), true
+	case "TrailAccount.fanIn":
+		if e.ComplexityRoot.TrailAccount.FanIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.FanIn(childComplexity), true
+	case "TrailAccount.fanOut":
+		if e.ComplexityRoot.TrailAccount.FanOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.FanOut(childComplexity), true
+	case "TrailAccount.firstSeen":
+		if e.ComplexityRoot.TrailAccount.FirstSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.FirstSeen(childComplexity), true
+	case "TrailAccount.lastSeen":
+		if e.ComplexityRoot.TrailAccount.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.LastSeen(childComplexity), true
+	case "TrailAccount.reachable":
+		if e.ComplexityRoot.TrailAccount.Reachable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.Reachable(childComplexity), true
 
 	case "UpsertPayload.accepted":
 		if e.ComplexityRoot.UpsertPayload.Accepted == nil {
@@ -4353,6 +4669,117 @@ extend type Mutation {
   "Mark the caller's agency's report of an artefact CONFIRMED, DISPUTED or FALSE (or REPORTED again); audited, reversible, and scores follow at the next request. Returns the report facts as now stored."
   markReport(input: MarkReportInput!): [Link!]!
 }
+
+# ---- Analytics: money trails and case linkage
+
+"Which way a money trail follows transfers."
+enum TrailDirection {
+  "Where the money that left the account went."
+  FORWARD
+  "Where the money that reached the account came from."
+  BACKWARD
+}
+
+"An amount in one currency, as exact decimal text to the cent (money trails keep amounts exact, as a court file needs them)."
+type MoneyAmount {
+  amount: String!
+  currency: String!
+}
+
+"Money arrived at an account in one currency and left it in another (baht in, dollars out at a cross-border exit)."
+type CurrencyChange {
+  account: ID!
+  in: String!
+  out: String!
+}
+
+"One transfer on a money trail."
+type MoneyHop {
+  "The transfer (a TRANSFERRED link) with its provenance."
+  link: Link!
+  from: ID!
+  to: ID!
+  time: Time!
+  "What the transfer moved, as recorded."
+  amount: MoneyAmount!
+  "At most how much of the trail's money the transfer can have carried, in its own currency: never more than its amount, nor than the sending account had received of it before the transfer left, nor than the origin moved in all."
+  carried: MoneyAmount!
+  "Transfers between the trail's origin and this one, counting this one."
+  depth: Int!
+  "Set when the bound was carried across a change of currency."
+  currencyChange: CurrencyChange
+}
+
+"An account a money trail reaches."
+type TrailAccount {
+  entity: Entity! @goField(forceResolver: true)
+  "The fewest transfers between the origin and the account."
+  depth: Int!
+  "Per currency, at most how much of the origin's money can have reached the account (FORWARD), or of what reached the origin can have come from it (BACKWARD): a flow bound over transfers each after the one before, not mere adjacency. For the origin, the total that left it (FORWARD) or reached it (BACKWARD) on the trail."
+  reachable: [MoneyAmount!]!
+  "The trail's money reaches the account from two or more accounts."
+  fanIn: Boolean!
+  "The trail's money leaves the account to two or more accounts."
+  fanOut: Boolean!
+  "First and last transfer of the trail at the account."
+  firstSeen: Time
+  lastSeen: Time
+}
+
+"Where money went from an account, or came from, over transfers that respect time and amounts."
+type MoneyTrail {
+  origin: Entity! @goField(forceResolver: true)
+  direction: TrailDirection!
+  "The transfers that can have carried the money, in time order."
+  hops: [MoneyHop!]!
+  "The accounts reached: the origin first, then by depth and id."
+  accounts: [TrailAccount!]!
+  "True when a cap (1,000 accounts, 5,000 transfers) stopped the trail early."
+  truncated: Boolean!
+}
+
+"An artefact a linked case shares with the one asked about."
+type SharedArtefact {
+  entity: Entity! @goField(forceResolver: true)
+  "Cases other than the one asked about that name the artefact (that the caller may see)."
+  caseCount: Int!
+  "The artefact's kind weight divided by log2(1 + caseCount): a bank or VoIP account weighs more than a phone number, a rare artefact more than a popular one."
+  weight: Float!
+}
+
+"An existing case sharing artefacts with the case or report asked about."
+type LinkedCase {
+  case: Entity! @goField(forceResolver: true)
+  "The sum of the shared artefacts' weights."
+  score: Float!
+  "The shared artefacts, heaviest first."
+  shared: [SharedArtefact!]!
+}
+
+type CaseLinkage {
+  "The stored artefacts the question named."
+  artefacts: [Entity!]! @goField(forceResolver: true)
+  "Linked cases, strongest first."
+  cases: [LinkedCase!]!
+  "True when an artefact is named by more cases than one read returns (500)."
+  truncated: Boolean!
+}
+
+extend type Query {
+  """
+  Follow the money from (FORWARD) or to (BACKWARD) a bank account, over
+  the transfers the caller may see inside [since, until): each hop after
+  the one before it, each bounded by what can have arrived before it left,
+  across currency changes at reference rates. maxHops is 1 to 6.
+  """
+  moneyTrail(from: ID!, direction: TrailDirection = FORWARD, since: Time, until: Time, maxHops: Int = 4): MoneyTrail!
+  """
+  The existing cases sharing artefacts with a case (caseId) or with a new
+  report's identifiers (not stored; any format, national numbers read as
+  Thai), ranked by the strength of what they share. first is 1 to 100.
+  """
+  linkedCases(caseId: ID, identifiers: [String!], first: Int = 20): CaseLinkage!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4497,6 +4924,18 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_CaseLinkage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "artefacts":
+		return ec.fieldContext_CaseLinkage_artefacts(ctx, field)
+	case "cases":
+		return ec.fieldContext_CaseLinkage_cases(ctx, field)
+	case "truncated":
+		return ec.fieldContext_CaseLinkage_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseLinkage", field.Name)
+}
+
 func (ec *executionContext) childFields_CountryCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "country":
@@ -4515,6 +4954,18 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 		return ec.fieldContext_CreatedApiKey_token(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_CurrencyChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_CurrencyChange_account(ctx, field)
+	case "in":
+		return ec.fieldContext_CurrencyChange_in(ctx, field)
+	case "out":
+		return ec.fieldContext_CurrencyChange_out(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CurrencyChange", field.Name)
 }
 
 func (ec *executionContext) childFields_EntitySummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4753,6 +5204,18 @@ func (ec *executionContext) childFields_LinkEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type LinkEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LinkedCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "case":
+		return ec.fieldContext_LinkedCase_case(ctx, field)
+	case "score":
+		return ec.fieldContext_LinkedCase_score(ctx, field)
+	case "shared":
+		return ec.fieldContext_LinkedCase_shared(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkedCase", field.Name)
+}
+
 func (ec *executionContext) childFields_Lookup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "input":
@@ -4793,6 +5256,54 @@ func (ec *executionContext) childFields_Money(ctx context.Context, field graphql
 		return ec.fieldContext_Money_amount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
+}
+
+func (ec *executionContext) childFields_MoneyAmount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_MoneyAmount_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_MoneyAmount_currency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoneyAmount", field.Name)
+}
+
+func (ec *executionContext) childFields_MoneyHop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "link":
+		return ec.fieldContext_MoneyHop_link(ctx, field)
+	case "from":
+		return ec.fieldContext_MoneyHop_from(ctx, field)
+	case "to":
+		return ec.fieldContext_MoneyHop_to(ctx, field)
+	case "time":
+		return ec.fieldContext_MoneyHop_time(ctx, field)
+	case "amount":
+		return ec.fieldContext_MoneyHop_amount(ctx, field)
+	case "carried":
+		return ec.fieldContext_MoneyHop_carried(ctx, field)
+	case "depth":
+		return ec.fieldContext_MoneyHop_depth(ctx, field)
+	case "currencyChange":
+		return ec.fieldContext_MoneyHop_currencyChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoneyHop", field.Name)
+}
+
+func (ec *executionContext) childFields_MoneyTrail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "origin":
+		return ec.fieldContext_MoneyTrail_origin(ctx, field)
+	case "direction":
+		return ec.fieldContext_MoneyTrail_direction(ctx, field)
+	case "hops":
+		return ec.fieldContext_MoneyTrail_hops(ctx, field)
+	case "accounts":
+		return ec.fieldContext_MoneyTrail_accounts(ctx, field)
+	case "truncated":
+		return ec.fieldContext_MoneyTrail_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoneyTrail", field.Name)
 }
 
 func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5043,6 +5554,38 @@ func (ec *executionContext) childFields_RiskReason(ctx context.Context, field gr
 		return ec.fieldContext_RiskReason_finding(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RiskReason", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedArtefact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_SharedArtefact_entity(ctx, field)
+	case "caseCount":
+		return ec.fieldContext_SharedArtefact_caseCount(ctx, field)
+	case "weight":
+		return ec.fieldContext_SharedArtefact_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedArtefact", field.Name)
+}
+
+func (ec *executionContext) childFields_TrailAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_TrailAccount_entity(ctx, field)
+	case "depth":
+		return ec.fieldContext_TrailAccount_depth(ctx, field)
+	case "reachable":
+		return ec.fieldContext_TrailAccount_reachable(ctx, field)
+	case "fanIn":
+		return ec.fieldContext_TrailAccount_fanIn(ctx, field)
+	case "fanOut":
+		return ec.fieldContext_TrailAccount_fanOut(ctx, field)
+	case "firstSeen":
+		return ec.fieldContext_TrailAccount_firstSeen(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_TrailAccount_lastSeen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrailAccount", field.Name)
 }
 
 func (ec *executionContext) childFields_UpsertPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6061,6 +6604,36 @@ func (ec *executionContext) field_Query_evidenceRequests_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_linkedCases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "identifiers",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identifiers"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_lookup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6088,6 +6661,52 @@ func (ec *executionContext) field_Query_lookup_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["region"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_moneyTrail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*model.TrailDirection, error) {
+			return ec.unmarshalOTrailDirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg4
 	return args, nil
 }
 
@@ -8380,6 +8999,93 @@ func (ec *executionContext) fieldContext_Case_risk(_ context.Context, field grap
 	return fc, nil
 }
 
+func (ec *executionContext) _CaseLinkage_artefacts(ctx context.Context, field graphql.CollectedField, obj *model.CaseLinkage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseLinkage_artefacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseLinkage().Artefacts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseLinkage_artefacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseLinkage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseLinkage_cases(ctx context.Context, field graphql.CollectedField, obj *model.CaseLinkage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseLinkage_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedCase) graphql.Marshaler {
+			return ec.marshalNLinkedCase2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkedCaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseLinkage_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseLinkage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedCase(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseLinkage_truncated(ctx context.Context, field graphql.CollectedField, obj *model.CaseLinkage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseLinkage_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseLinkage_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseLinkage", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _CountryCount_country(ctx context.Context, field graphql.CollectedField, obj *model.CountryCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8479,6 +9185,75 @@ func (ec *executionContext) _CreatedApiKey_token(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CreatedApiKey_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreatedApiKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrencyChange_account(ctx context.Context, field graphql.CollectedField, obj *model.CurrencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyChange_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyChange_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CurrencyChange_in(ctx context.Context, field graphql.CollectedField, obj *model.CurrencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyChange_in(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.In, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyChange_in(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrencyChange_out(ctx context.Context, field graphql.CollectedField, obj *model.CurrencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyChange_out(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Out, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyChange_out(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _EntitySummary_linkCount(ctx context.Context, field graphql.CollectedField, obj *model.EntitySummary) (ret graphql.Marshaler) {
@@ -10748,6 +11523,93 @@ func (ec *executionContext) fieldContext_LinkEdge_direction(_ context.Context, f
 	return graphql.NewScalarFieldContext("LinkEdge", field, false, false, "Direction")
 }
 
+func (ec *executionContext) _LinkedCase_case(ctx context.Context, field graphql.CollectedField, obj *model.LinkedCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedCase_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LinkedCase().Case(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedCase_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkedCase",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkedCase_score(ctx context.Context, field graphql.CollectedField, obj *model.LinkedCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedCase_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedCase_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkedCase", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LinkedCase_shared(ctx context.Context, field graphql.CollectedField, obj *model.LinkedCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedCase_shared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SharedArtefact) graphql.Marshaler {
+			return ec.marshalNSharedArtefact2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSharedArtefactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedCase_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkedCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedArtefact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Lookup_input(ctx context.Context, field graphql.CollectedField, obj *model.Lookup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11451,6 +12313,414 @@ func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MoneyAmount_amount(ctx context.Context, field graphql.CollectedField, obj *model.MoneyAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyAmount_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyAmount_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyAmount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MoneyAmount_currency(ctx context.Context, field graphql.CollectedField, obj *model.MoneyAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyAmount_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyAmount_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyAmount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MoneyHop_link(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyHop_from(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyHop", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MoneyHop_to(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyHop", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MoneyHop_time(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyHop", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MoneyHop_amount(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyAmount) graphql.Marshaler {
+			return ec.marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyAmount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyHop_carried(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_carried(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Carried, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyAmount) graphql.Marshaler {
+			return ec.marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_carried(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyAmount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyHop_depth(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyHop", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MoneyHop_currencyChange(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_currencyChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrencyChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CurrencyChange) graphql.Marshaler {
+			return ec.marshalOCurrencyChange2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCurrencyChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_currencyChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CurrencyChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyTrail_origin(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MoneyTrail().Origin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyTrail",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyTrail_direction(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TrailDirection) graphql.Marshaler {
+			return ec.marshalNTrailDirection2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyTrail", field, false, false, "TrailDirection")
+}
+
+func (ec *executionContext) _MoneyTrail_hops(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MoneyHop) graphql.Marshaler {
+			return ec.marshalNMoneyHop2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyHopᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyTrail",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyHop(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyTrail_accounts(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrailAccount) graphql.Marshaler {
+			return ec.marshalNTrailAccount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailAccountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyTrail",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrailAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyTrail_truncated(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyTrail", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_ingest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -14327,6 +15597,94 @@ func (ec *executionContext) fieldContext_Query_ring(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_moneyTrail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_moneyTrail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MoneyTrail(ctx, fc.Args["from"].(string), fc.Args["direction"].(*model.TrailDirection), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["maxHops"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyTrail) graphql.Marshaler {
+			return ec.marshalNMoneyTrail2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyTrail(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_moneyTrail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyTrail(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_moneyTrail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_linkedCases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_linkedCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LinkedCases(ctx, fc.Args["caseId"].(*string), fc.Args["identifiers"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseLinkage) graphql.Marshaler {
+			return ec.marshalNCaseLinkage2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCaseLinkage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_linkedCases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseLinkage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_linkedCases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15568,6 +16926,84 @@ func (ec *executionContext) fieldContext_RiskReason_finding(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _SharedArtefact_entity(ctx context.Context, field graphql.CollectedField, obj *model.SharedArtefact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedArtefact_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SharedArtefact().Entity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedArtefact_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedArtefact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedArtefact_caseCount(ctx context.Context, field graphql.CollectedField, obj *model.SharedArtefact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedArtefact_caseCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaseCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedArtefact_caseCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedArtefact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SharedArtefact_weight(ctx context.Context, field graphql.CollectedField, obj *model.SharedArtefact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedArtefact_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedArtefact_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedArtefact", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Suspect_id(ctx context.Context, field graphql.CollectedField, obj *model.Suspect) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15908,6 +17344,185 @@ func (ec *executionContext) fieldContext_Suspect_risk(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TrailAccount_entity(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TrailAccount().Entity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrailAccount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrailAccount_depth(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrailAccount_reachable(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_reachable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reachable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MoneyAmount) graphql.Marshaler {
+			return ec.marshalNMoneyAmount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_reachable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrailAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyAmount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrailAccount_fanIn(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_fanIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FanIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_fanIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TrailAccount_fanOut(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_fanOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FanOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_fanOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TrailAccount_firstSeen(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_firstSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_firstSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrailAccount_lastSeen(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_lastSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Time")
 }
 
 func (ec *executionContext) _UpsertPayload_entities(ctx context.Context, field graphql.CollectedField, obj *model.UpsertPayload) (ret graphql.Marshaler) {
@@ -19562,6 +21177,50 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var caseLinkageImplementors = []string{"CaseLinkage"}
+
+func (ec *executionContext) _CaseLinkage(ctx context.Context, sel ast.SelectionSet, obj *model.CaseLinkage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseLinkageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseLinkage")
+		case "artefacts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseLinkage_artefacts(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._CaseLinkage_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._CaseLinkage_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var countryCountImplementors = []string{"CountryCount"}
 
 func (ec *executionContext) _CountryCount(ctx context.Context, sel ast.SelectionSet, obj *model.CountryCount) graphql.Marshaler {
@@ -19618,6 +21277,49 @@ func (ec *executionContext) _CreatedApiKey(ctx context.Context, sel ast.Selectio
 			}
 		case "token":
 			out.Values[i] = ec._CreatedApiKey_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var currencyChangeImplementors = []string{"CurrencyChange"}
+
+func (ec *executionContext) _CurrencyChange(ctx context.Context, sel ast.SelectionSet, obj *model.CurrencyChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, currencyChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CurrencyChange")
+		case "account":
+			out.Values[i] = ec._CurrencyChange_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "in":
+			out.Values[i] = ec._CurrencyChange_in(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "out":
+			out.Values[i] = ec._CurrencyChange_out(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20490,6 +22192,50 @@ func (ec *executionContext) _LinkEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var linkedCaseImplementors = []string{"LinkedCase"}
+
+func (ec *executionContext) _LinkedCase(ctx context.Context, sel ast.SelectionSet, obj *model.LinkedCase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkedCaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkedCase")
+		case "case":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LinkedCase_case(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._LinkedCase_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shared":
+			out.Values[i] = ec._LinkedCase_shared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var lookupImplementors = []string{"Lookup"}
 
 func (ec *executionContext) _Lookup(ctx context.Context, sel ast.SelectionSet, obj *model.Lookup) graphql.Marshaler {
@@ -20695,6 +22441,166 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Money_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moneyAmountImplementors = []string{"MoneyAmount"}
+
+func (ec *executionContext) _MoneyAmount(ctx context.Context, sel ast.SelectionSet, obj *model.MoneyAmount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyAmountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoneyAmount")
+		case "amount":
+			out.Values[i] = ec._MoneyAmount_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._MoneyAmount_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moneyHopImplementors = []string{"MoneyHop"}
+
+func (ec *executionContext) _MoneyHop(ctx context.Context, sel ast.SelectionSet, obj *model.MoneyHop) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyHopImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoneyHop")
+		case "link":
+			out.Values[i] = ec._MoneyHop_link(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._MoneyHop_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._MoneyHop_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._MoneyHop_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._MoneyHop_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "carried":
+			out.Values[i] = ec._MoneyHop_carried(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._MoneyHop_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currencyChange":
+			out.Values[i] = ec._MoneyHop_currencyChange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moneyTrailImplementors = []string{"MoneyTrail"}
+
+func (ec *executionContext) _MoneyTrail(ctx context.Context, sel ast.SelectionSet, obj *model.MoneyTrail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyTrailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoneyTrail")
+		case "origin":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MoneyTrail_origin(ctx, field, obj)
+				})
+		case "direction":
+			out.Values[i] = ec._MoneyTrail_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hops":
+			out.Values[i] = ec._MoneyTrail_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accounts":
+			out.Values[i] = ec._MoneyTrail_accounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._MoneyTrail_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21523,6 +23429,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_ring(ctx, field)
 				})
+		case "moneyTrail":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_moneyTrail(ctx, field)
+				})
+		case "linkedCases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_linkedCases(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -22026,6 +23944,50 @@ func (ec *executionContext) _RiskReason(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var sharedArtefactImplementors = []string{"SharedArtefact"}
+
+func (ec *executionContext) _SharedArtefact(ctx context.Context, sel ast.SelectionSet, obj *model.SharedArtefact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedArtefactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedArtefact")
+		case "entity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SharedArtefact_entity(ctx, field, obj)
+				})
+		case "caseCount":
+			out.Values[i] = ec._SharedArtefact_caseCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weight":
+			out.Values[i] = ec._SharedArtefact_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var suspectImplementors = []string{"Suspect", "Node", "Entity"}
 
 func (ec *executionContext) _Suspect(ctx context.Context, sel ast.SelectionSet, obj *model.Suspect) graphql.Marshaler {
@@ -22101,6 +24063,70 @@ func (ec *executionContext) _Suspect(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Suspect_risk(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trailAccountImplementors = []string{"TrailAccount"}
+
+func (ec *executionContext) _TrailAccount(ctx context.Context, sel ast.SelectionSet, obj *model.TrailAccount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trailAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrailAccount")
+		case "entity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrailAccount_entity(ctx, field, obj)
+				})
+		case "depth":
+			out.Values[i] = ec._TrailAccount_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reachable":
+			out.Values[i] = ec._TrailAccount_reachable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fanIn":
+			out.Values[i] = ec._TrailAccount_fanIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fanOut":
+			out.Values[i] = ec._TrailAccount_fanOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstSeen":
+			out.Values[i] = ec._TrailAccount_firstSeen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastSeen":
+			out.Values[i] = ec._TrailAccount_lastSeen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22865,6 +24891,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCaseLinkage2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCaseLinkage(ctx context.Context, sel ast.SelectionSet, v *model.CaseLinkage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseLinkage!")
+		return graphql.Null
+	}
+	return ec._CaseLinkage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCountryCount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCountryCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CountryCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -23346,6 +25380,30 @@ func (ec *executionContext) marshalNLinkType2githubᚗcomᚋscamgraphᚋscamgrap
 	return v
 }
 
+func (ec *executionContext) marshalNLinkedCase2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkedCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LinkedCase) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkedCase2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkedCase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLinkedCase2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkedCase(ctx context.Context, sel ast.SelectionSet, v *model.LinkedCase) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LinkedCase!")
+		return graphql.Null
+	}
+	return ec._LinkedCase(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLookup2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLookup(ctx context.Context, sel ast.SelectionSet, v *model.Lookup) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Lookup!")
@@ -23381,6 +25439,62 @@ func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋscamgraphᚋscamgrap
 		return graphql.Null
 	}
 	return ec._Money(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMoneyAmount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MoneyAmount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx context.Context, sel ast.SelectionSet, v *model.MoneyAmount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoneyAmount!")
+		return graphql.Null
+	}
+	return ec._MoneyAmount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMoneyHop2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MoneyHop) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoneyHop2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyHop(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMoneyHop2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyHop(ctx context.Context, sel ast.SelectionSet, v *model.MoneyHop) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoneyHop!")
+		return graphql.Null
+	}
+	return ec._MoneyHop(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMoneyTrail2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyTrail(ctx context.Context, sel ast.SelectionSet, v *model.MoneyTrail) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoneyTrail!")
+		return graphql.Null
+	}
+	return ec._MoneyTrail(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNetwork2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *model.Network) graphql.Marshaler {
@@ -23805,6 +25919,30 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋscamgraphᚋscamgraphᚋ
 	return v
 }
 
+func (ec *executionContext) marshalNSharedArtefact2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSharedArtefactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SharedArtefact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSharedArtefact2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSharedArtefact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSharedArtefact2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSharedArtefact(ctx context.Context, sel ast.SelectionSet, v *model.SharedArtefact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SharedArtefact!")
+		return graphql.Null
+	}
+	return ec._SharedArtefact(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23860,6 +25998,40 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTrailAccount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrailAccount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrailAccount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailAccount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrailAccount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailAccount(ctx context.Context, sel ast.SelectionSet, v *model.TrailAccount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrailAccount!")
+		return graphql.Null
+	}
+	return ec._TrailAccount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTrailDirection2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx context.Context, v any) (model.TrailDirection, error) {
+	var res model.TrailDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTrailDirection2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx context.Context, sel ast.SelectionSet, v model.TrailDirection) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNUpsertInput2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐUpsertInput(ctx context.Context, v any) (model.UpsertInput, error) {
@@ -24097,6 +26269,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOCurrencyChange2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCurrencyChange(ctx context.Context, sel ast.SelectionSet, v *model.CurrencyChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CurrencyChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
@@ -24600,6 +26779,22 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTrailDirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx context.Context, v any) (*model.TrailDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TrailDirection)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTrailDirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx context.Context, sel ast.SelectionSet, v *model.TrailDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOVisibility2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐVisibility(ctx context.Context, v any) (*model.Visibility, error) {

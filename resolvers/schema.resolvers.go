@@ -38,6 +38,10 @@ func (r *caseResolver) Risk(ctx context.Context, obj *model.Case) (*model.Risk, 
 	return entityRisk(ctx, obj.ID)
 }
 
+func (r *caseLinkageResolver) Artefacts(ctx context.Context, obj *model.CaseLinkage) ([]model.Entity, error) {
+	return questionArtefacts(ctx, obj.Artefacts)
+}
+
 func (r *iPAddressResolver) Summary(ctx context.Context, obj *model.IPAddress) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -58,6 +62,10 @@ func (r *linkResolver) To(ctx context.Context, obj *model.Link) (model.Entity, e
 	return linkEnd(ctx, obj.To)
 }
 
+func (r *linkedCaseResolver) Case(ctx context.Context, obj *model.LinkedCase) (model.Entity, error) {
+	return reachedEntity(ctx, obj.Case)
+}
+
 func (r *lookupResolver) Risk(ctx context.Context, obj *model.Lookup) (*model.Risk, error) {
 	return lookupRisk(ctx, obj)
 }
@@ -72,6 +80,10 @@ func (r *messagingAccountResolver) Links(ctx context.Context, obj *model.Messagi
 
 func (r *messagingAccountResolver) Risk(ctx context.Context, obj *model.MessagingAccount) (*model.Risk, error) {
 	return entityRisk(ctx, obj.ID)
+}
+
+func (r *moneyTrailResolver) Origin(ctx context.Context, obj *model.MoneyTrail) (model.Entity, error) {
+	return reachedEntity(ctx, obj.Origin)
 }
 
 func (r *mutationResolver) Ingest(ctx context.Context, records []*model.RecordInput) (*model.IngestPayload, error) {
@@ -233,6 +245,18 @@ func (r *queryResolver) Ring(ctx context.Context, id string) (*model.Ring, error
 	return r.ring(ctx, id)
 }
 
+func (r *queryResolver) MoneyTrail(ctx context.Context, from string, direction *model.TrailDirection, since *time.Time, until *time.Time, maxHops *int) (*model.MoneyTrail, error) {
+	return r.moneyTrail(ctx, from, direction, since, until, maxHops)
+}
+
+func (r *queryResolver) LinkedCases(ctx context.Context, caseID *string, identifiers []string, first *int) (*model.CaseLinkage, error) {
+	return r.linkedCases(ctx, caseID, identifiers, first)
+}
+
+func (r *sharedArtefactResolver) Entity(ctx context.Context, obj *model.SharedArtefact) (model.Entity, error) {
+	return reachedEntity(ctx, obj.Entity)
+}
+
 func (r *suspectResolver) Summary(ctx context.Context, obj *model.Suspect) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -247,6 +271,10 @@ func (r *suspectResolver) LegalStatus(ctx context.Context, obj *model.Suspect) (
 
 func (r *suspectResolver) Risk(ctx context.Context, obj *model.Suspect) (*model.Risk, error) {
 	return entityRisk(ctx, obj.ID)
+}
+
+func (r *trailAccountResolver) Entity(ctx context.Context, obj *model.TrailAccount) (model.Entity, error) {
+	return reachedEntity(ctx, obj.Entity)
 }
 
 func (r *voipAccountResolver) Summary(ctx context.Context, obj *model.VoipAccount) (*model.EntitySummary, error) {
@@ -265,15 +293,21 @@ func (r *Resolver) BankAccount() graph.BankAccountResolver { return &bankAccount
 
 func (r *Resolver) Case() graph.CaseResolver { return &caseResolver{r} }
 
+func (r *Resolver) CaseLinkage() graph.CaseLinkageResolver { return &caseLinkageResolver{r} }
+
 func (r *Resolver) IPAddress() graph.IPAddressResolver { return &iPAddressResolver{r} }
 
 func (r *Resolver) Link() graph.LinkResolver { return &linkResolver{r} }
+
+func (r *Resolver) LinkedCase() graph.LinkedCaseResolver { return &linkedCaseResolver{r} }
 
 func (r *Resolver) Lookup() graph.LookupResolver { return &lookupResolver{r} }
 
 func (r *Resolver) MessagingAccount() graph.MessagingAccountResolver {
 	return &messagingAccountResolver{r}
 }
+
+func (r *Resolver) MoneyTrail() graph.MoneyTrailResolver { return &moneyTrailResolver{r} }
 
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
 
@@ -285,22 +319,31 @@ func (r *Resolver) PhoneNumber() graph.PhoneNumberResolver { return &phoneNumber
 
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
+func (r *Resolver) SharedArtefact() graph.SharedArtefactResolver { return &sharedArtefactResolver{r} }
+
 func (r *Resolver) Suspect() graph.SuspectResolver { return &suspectResolver{r} }
+
+func (r *Resolver) TrailAccount() graph.TrailAccountResolver { return &trailAccountResolver{r} }
 
 func (r *Resolver) VoipAccount() graph.VoipAccountResolver { return &voipAccountResolver{r} }
 
 type (
 	bankAccountResolver      struct{ *Resolver }
 	caseResolver             struct{ *Resolver }
+	caseLinkageResolver      struct{ *Resolver }
 	iPAddressResolver        struct{ *Resolver }
 	linkResolver             struct{ *Resolver }
+	linkedCaseResolver       struct{ *Resolver }
 	lookupResolver           struct{ *Resolver }
 	messagingAccountResolver struct{ *Resolver }
+	moneyTrailResolver       struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }
 	networkResolver          struct{ *Resolver }
 	personResolver           struct{ *Resolver }
 	phoneNumberResolver      struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
+	sharedArtefactResolver   struct{ *Resolver }
 	suspectResolver          struct{ *Resolver }
+	trailAccountResolver     struct{ *Resolver }
 	voipAccountResolver      struct{ *Resolver }
 )

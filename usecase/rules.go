@@ -32,6 +32,8 @@ var roles = map[string][]access.Role{
 	access.OpSummaries:   anyRole,
 	access.OpNetwork:     anyRole,
 	access.OpShortest:    anyRole,
+	access.OpMoneyTrail:  anyRole,
+	access.OpLinkedCases: anyRole,
 	access.OpLegalStatus: anyRole,
 	access.OpViewer:      anyRole,
 	access.OpAgencies:    anyRole,

@@ -65,7 +65,7 @@ func TestEveryOperationHasRoles(t *testing.T) {
 func TestRolesPerOperation(t *testing.T) {
 	reads := []string{access.OpLookup, access.OpNodes, access.OpLinks, access.OpSummaries, access.OpNetwork,
 		access.OpShortest, access.OpLegalStatus, access.OpViewer, access.OpAgencies, access.OpAgreements,
-		access.OpRisk, access.OpRiskList, access.OpRings}
+		access.OpRisk, access.OpRiskList, access.OpRings, access.OpMoneyTrail, access.OpLinkedCases}
 	want := map[access.Role][]string{
 		access.RoleAnalyst: reads,
 		access.RoleEnricher: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus,

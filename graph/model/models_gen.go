@@ -270,6 +270,15 @@ func (this Case) GetLinks() *LinkConnection { return this.Links }
 // How risky the entity is and why, computed over what the reader may see.
 func (this Case) GetRisk() *Risk { return this.Risk }
 
+type CaseLinkage struct {
+	// The stored artefacts the question named.
+	Artefacts []Entity `json:"artefacts"`
+	// Linked cases, strongest first.
+	Cases []*LinkedCase `json:"cases"`
+	// True when an artefact is named by more cases than one read returns (500).
+	Truncated bool `json:"truncated"`
+}
+
 // A count of a ring's members belonging to one country.
 type CountryCount struct {
 	Country Region `json:"country"`
@@ -281,6 +290,13 @@ type CreatedAPIKey struct {
 	Key *APIKey `json:"key"`
 	// The bearer token. It is shown once and cannot be recovered.
 	Token string `json:"token"`
+}
+
+// Money arrived at an account in one currency and left it in another (baht in, dollars out at a cross-border exit).
+type CurrencyChange struct {
+	Account string `json:"account"`
+	In      string `json:"in"`
+	Out     string `json:"out"`
 }
 
 // One end of a link.
@@ -569,6 +585,15 @@ type LinkInput struct {
 	Attrs      []*AttrInput `json:"attrs,omitempty"`
 }
 
+// An existing case sharing artefacts with the case or report asked about.
+type LinkedCase struct {
+	Case Entity `json:"case"`
+	// The sum of the shared artefacts' weights.
+	Score float64 `json:"score"`
+	// The shared artefacts, heaviest first.
+	Shared []*SharedArtefact `json:"shared"`
+}
+
 // What an identifier typed by a person maps to, and what the graph knows of it.
 type Lookup struct {
 	Input string      `json:"input"`
@@ -671,6 +696,41 @@ func (this MessagingAccount) GetRisk() *Risk { return this.Risk }
 type Money struct {
 	Currency string  `json:"currency"`
 	Amount   float64 `json:"amount"`
+}
+
+// An amount in one currency, as exact decimal text to the cent (money trails keep amounts exact, as a court file needs them).
+type MoneyAmount struct {
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+// One transfer on a money trail.
+type MoneyHop struct {
+	// The transfer (a TRANSFERRED link) with its provenance.
+	Link *Link     `json:"link"`
+	From string    `json:"from"`
+	To   string    `json:"to"`
+	Time time.Time `json:"time"`
+	// What the transfer moved, as recorded.
+	Amount *MoneyAmount `json:"amount"`
+	// At most how much of the trail's money the transfer can have carried, in its own currency: never more than its amount, nor than the sending account had received of it before the transfer left, nor than the origin moved in all.
+	Carried *MoneyAmount `json:"carried"`
+	// Transfers between the trail's origin and this one, counting this one.
+	Depth int `json:"depth"`
+	// Set when the bound was carried across a change of currency.
+	CurrencyChange *CurrencyChange `json:"currencyChange,omitempty"`
+}
+
+// Where money went from an account, or came from, over transfers that respect time and amounts.
+type MoneyTrail struct {
+	Origin    Entity         `json:"origin"`
+	Direction TrailDirection `json:"direction"`
+	// The transfers that can have carried the money, in time order.
+	Hops []*MoneyHop `json:"hops"`
+	// The accounts reached: the origin first, then by depth and id.
+	Accounts []*TrailAccount `json:"accounts"`
+	// True when a cap (1,000 accounts, 5,000 transfers) stopped the trail early.
+	Truncated bool `json:"truncated"`
 }
 
 type Mutation struct {
@@ -1042,6 +1102,15 @@ type RiskReason struct {
 	Finding *Finding `json:"finding,omitempty"`
 }
 
+// An artefact a linked case shares with the one asked about.
+type SharedArtefact struct {
+	Entity Entity `json:"entity"`
+	// Cases other than the one asked about that name the artefact (that the caller may see).
+	CaseCount int `json:"caseCount"`
+	// The artefact's kind weight divided by log2(1 + caseCount): a bank or VoIP account weighs more than a phone number, a rare artefact more than a popular one.
+	Weight float64 `json:"weight"`
+}
+
 type Suspect struct {
 	ID            string          `json:"id"`
 	Kind          EntityKind      `json:"kind"`
@@ -1109,6 +1178,22 @@ func (this Suspect) GetLinks() *LinkConnection { return this.Links }
 
 // How risky the entity is and why, computed over what the reader may see.
 func (this Suspect) GetRisk() *Risk { return this.Risk }
+
+// An account a money trail reaches.
+type TrailAccount struct {
+	Entity Entity `json:"entity"`
+	// The fewest transfers between the origin and the account.
+	Depth int `json:"depth"`
+	// Per currency, at most how much of the origin's money can have reached the account (FORWARD), or of what reached the origin can have come from it (BACKWARD): a flow bound over transfers each after the one before, not mere adjacency. For the origin, the total that left it (FORWARD) or reached it (BACKWARD) on the trail.
+	Reachable []*MoneyAmount `json:"reachable"`
+	// The trail's money reaches the account from two or more accounts.
+	FanIn bool `json:"fanIn"`
+	// The trail's money leaves the account to two or more accounts.
+	FanOut bool `json:"fanOut"`
+	// First and last transfer of the trail at the account.
+	FirstSeen *time.Time `json:"firstSeen,omitempty"`
+	LastSeen  *time.Time `json:"lastSeen,omitempty"`
+}
 
 type UpsertInput struct {
 	Entities []*EntityInput `json:"entities,omitempty"`
@@ -2266,6 +2351,64 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which way a money trail follows transfers.
+type TrailDirection string
+
+const (
+	// Where the money that left the account went.
+	TrailDirectionForward TrailDirection = "FORWARD"
+	// Where the money that reached the account came from.
+	TrailDirectionBackward TrailDirection = "BACKWARD"
+)
+
+var AllTrailDirection = []TrailDirection{
+	TrailDirectionForward,
+	TrailDirectionBackward,
+}
+
+func (e TrailDirection) IsValid() bool {
+	switch e {
+	case TrailDirectionForward, TrailDirectionBackward:
+		return true
+	}
+	return false
+}
+
+func (e TrailDirection) String() string {
+	return string(e)
+}
+
+func (e *TrailDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TrailDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TrailDirection", str)
+	}
+	return nil
+}
+
+func (e TrailDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TrailDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TrailDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
