@@ -56,6 +56,7 @@ type keepOpen struct{ *neo4jstore.Store }
 func (keepOpen) Close() error { return nil }
 
 func TestConformance(t *testing.T) {
+	MustStore(t) // without Neo4j, fail or skip once, not in every check
 	conformance.Run(t, conformance.Harness{
 		New: func(t *testing.T) intel.Store { return keepOpen{MustEmpty(t)} },
 		Reopen: func(t *testing.T, _ intel.Store) intel.Store {
