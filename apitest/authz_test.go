@@ -112,12 +112,9 @@ func oracle(agency string, country intel.Region, shared []intel.Category, f auth
 func authzBackends(t *testing.T) ([]backend, map[string][]authzFact) {
 	t.Helper()
 	facts := map[string][]authzFact{}
-	var i int
-	names := []string{"embedded", "neo4j"}
-	backends := everyBackend(t, func(s intel.Store) {
-		facts[names[i]] = authzFixture(t, s)
-		facts[names[i]+"+redis"] = facts[names[i]]
-		i++
+	backends := everyBackend(t, func(name string, s intel.Store) {
+		facts[name] = authzFixture(t, s)
+		facts[name+"+redis"] = facts[name]
 	})
 	return backends, facts
 }

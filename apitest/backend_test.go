@@ -69,7 +69,7 @@ func connectRedis(t testing.TB, url string) redis.UniversalClient {
 // store and into Neo4j, and returns each with and without the Redis cache.
 func mustBackends(t testing.TB, scale float64) []backend {
 	t.Helper()
-	return everyBackend(t, func(s intel.Store) {
+	return everyBackend(t, func(_ string, s intel.Store) {
 		if _, err := demo.Load(context.Background(), s, demo.Config{Scale: scale}); err != nil {
 			t.Fatal(err)
 		}
@@ -77,11 +77,11 @@ func mustBackends(t testing.TB, scale float64) []backend {
 }
 
 // everyBackend opens an empty embedded store and an empty Neo4j, fills each
-// with fill, and returns each with and without the Redis cache. Without
+// with fill (given the backend's name), and returns each with and without the Redis cache. Without
 // NEO4J_URI or REDIS_URL (and services not required: the quick loop) the
 // backends that need them are left out, said so in the log, and the test
 // runs over the rest.
-func everyBackend(t testing.TB, fill func(intel.Store)) []backend {
+func everyBackend(t testing.TB, fill func(name string, s intel.Store)) []backend {
 	t.Helper()
 	emb, err := embeddedstore.Open(t.TempDir())
 	if err != nil {
@@ -93,7 +93,7 @@ func everyBackend(t testing.TB, fill func(intel.Store)) []backend {
 		stores = append(stores, backend{name: "neo4j", store: neo4jtest.Open(t)})
 	}
 	for _, b := range stores {
-		fill(b.store)
+		fill(b.name, b.store)
 	}
 	client, ok := optionalRedis(t)
 	if !ok {
