@@ -15,6 +15,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/intel"
 )
 
@@ -30,26 +31,33 @@ type Source interface {
 	Links(ctx context.Context, ids []string) (map[string]intel.Link, error)
 	Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error)
 	Neighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error)
+	// LegalStatus lists the legal-status steps of each suspect; a suspect
+	// without steps the caller may see may be absent.
+	LegalStatus(ctx context.Context, suspectIDs []string) (map[string][]access.StatusStep, error)
 }
 
 // Loaders are one request's batching loaders.
 type Loaders struct {
-	src      Source
-	Entity   *dataloadgen.Loader[string, intel.Entity]
-	Link     *dataloadgen.Loader[string, intel.Link]
-	Summary  *dataloadgen.Loader[string, intel.Summary]
-	mu       sync.Mutex
-	pageSets map[string]*dataloadgen.Loader[string, intel.NeighbourPage]
+	src     Source
+	Entity  *dataloadgen.Loader[string, intel.Entity]
+	Link    *dataloadgen.Loader[string, intel.Link]
+	Summary *dataloadgen.Loader[string, intel.Summary]
+	// LegalStatus loads the steps of suspects; a list of suspects with
+	// their legal status is one registry read, not one per suspect.
+	LegalStatus *dataloadgen.Loader[string, []access.StatusStep]
+	mu          sync.Mutex
+	pageSets    map[string]*dataloadgen.Loader[string, intel.NeighbourPage]
 }
 
 // New makes fresh loaders over src.
 func New(src Source) *Loaders {
 	return &Loaders{
-		src:      src,
-		Entity:   dataloadgen.NewMappedLoader(src.Entities, dataloadgen.WithWait(wait)),
-		Link:     dataloadgen.NewMappedLoader(src.Links, dataloadgen.WithWait(wait)),
-		Summary:  dataloadgen.NewMappedLoader(src.Summaries, dataloadgen.WithWait(wait)),
-		pageSets: map[string]*dataloadgen.Loader[string, intel.NeighbourPage]{},
+		src:         src,
+		Entity:      dataloadgen.NewMappedLoader(src.Entities, dataloadgen.WithWait(wait)),
+		Link:        dataloadgen.NewMappedLoader(src.Links, dataloadgen.WithWait(wait)),
+		Summary:     dataloadgen.NewMappedLoader(src.Summaries, dataloadgen.WithWait(wait)),
+		LegalStatus: dataloadgen.NewMappedLoader(src.LegalStatus, dataloadgen.WithWait(wait)),
+		pageSets:    map[string]*dataloadgen.Loader[string, intel.NeighbourPage]{},
 	}
 }
 
