@@ -204,29 +204,22 @@ CREATE (e:AuditEntry {seq: seq, at: $at, requestId: $requestId, agency: $agency,
   dataCountries: $dataCountries, doc: $doc})
 RETURN seq`
 
-// appendAudits creates the entries, then allocates them a run of sequence
-// numbers with one increment of the counter, so that a group of appends
-// takes the counter's lock once and holds it only for the increment and
-// the commit: a concurrent group (access.auditBatcher pipelines two) does
-// its creating while this one holds the lock. The increment reads c.seq on
-// the right-hand side of SET, which takes the write lock before the read,
-// as putDoc does; reading it first and setting it after (WITH c.seq AS
-// base) would let two writers, such as two replicas, take the same run.
+// appendAudits allocates a run of sequence numbers with one increment of
+// the counter and creates the entries, so that a group of appends takes
+// the counter's lock once. The increment reads c.seq on the right-hand
+// side of SET, which takes the write lock before the read, as putDoc does;
+// reading it first and setting it after (WITH c.seq AS base) would let two
+// writers, such as two replicas of the service, take the same run.
 const appendAudits = `
-UNWIND range(0, size($entries) - 1) AS i
-WITH i, $entries[i] AS e
-CREATE (x:AuditEntry {at: e.at, requestId: e.requestId, agency: e.agency, actorCountry: e.actorCountry,
-  keyId: e.keyId, role: e.role, operation: e.operation, kind: e.kind, outcome: e.outcome,
-  dataCountries: e.dataCountries, doc: e.doc})
-WITH i, x ORDER BY i
-WITH collect(x) AS made
 MERGE (c:AccessCounter {name: 'audit'})
   ON CREATE SET c.seq = 0
-SET c.seq = c.seq + size(made)
-WITH made, c.seq - size(made) AS base
-UNWIND range(0, size(made) - 1) AS i
-WITH made[i] AS x, base + i + 1 AS seq
-SET x.seq = seq
+SET c.seq = c.seq + size($entries)
+WITH c.seq - size($entries) AS base
+UNWIND range(0, size($entries) - 1) AS i
+WITH base + i + 1 AS seq, $entries[i] AS e
+CREATE (x:AuditEntry {seq: seq, at: e.at, requestId: e.requestId, agency: e.agency, actorCountry: e.actorCountry,
+  keyId: e.keyId, role: e.role, operation: e.operation, kind: e.kind, outcome: e.outcome,
+  dataCountries: e.dataCountries, doc: e.doc})
 RETURN seq ORDER BY seq`
 
 // auditParams are the properties of one entry's node.

@@ -25,10 +25,9 @@ func TestAccessRecordsConformance(t *testing.T) {
 }
 
 // TestConcurrentAuditAppendsTakeDistinctSequenceNumbers appends audit
-// groups from two handles at once, as two replicas of the service (or the
-// two group commits one replica pipelines) do, and requires every entry to
-// be stored under its own sequence number, with none skipped: the counter
-// is read under its lock.
+// groups from two handles at once, as two replicas of the service on one
+// Neo4j do, and requires every entry to be stored under its own sequence
+// number, with none skipped: the counter is read under its lock.
 func TestConcurrentAuditAppendsTakeDistinctSequenceNumbers(t *testing.T) {
 	handles := []access.Records{neo4jtest.AccessRecords(t), neo4jtest.ReopenAccessRecords(t)}
 	const writers, groups, size = 4, 10, 3
