@@ -38,6 +38,14 @@ func (s *Server) graphQL() http.Handler {
 	srv.Use(unavailableStatus{})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	// After APQ, which fills in the query the token limit counts.
+	// A limit of 0 is no limit.
+	if s.cfg.TokenLimit > 0 {
+		srv.Use(tokenLimit{Max: s.cfg.TokenLimit})
+	}
+	if s.cfg.AliasLimit > 0 || s.cfg.DirectiveLimit > 0 {
+		srv.Use(aliasDirectiveLimit{MaxAliases: orUnlimited(s.cfg.AliasLimit), MaxDirectives: orUnlimited(s.cfg.DirectiveLimit)})
+	}
 	srv.Use(extension.FixedComplexityLimit(s.cfg.ComplexityLimit))
 	srv.Use(depthLimit{Max: s.cfg.DepthLimit})
 	srv.Use(requestMetrics{m: s.metrics})
@@ -85,6 +93,14 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{"code": intel.CodeInternal, "requestId": requestID(ctx)}
 	}
 	return gerr
+}
+
+// orUnlimited reads a limit of 0 (or less) as no limit.
+func orUnlimited(limit int) int {
+	if limit <= 0 {
+		return countCap
+	}
+	return limit
 }
 
 func requestID(ctx context.Context) string {

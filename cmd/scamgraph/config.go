@@ -77,6 +77,9 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 		{"complexity-limit", "SCAMGRAPH_COMPLEXITY_LIMIT", "most complexity points one operation may cost", num(&c.HTTP.ComplexityLimit), setInt(&c.HTTP.ComplexityLimit)},
 		{"retry-for", "SCAMGRAPH_RETRY_FOR", "how long a store call is retried while the store does not answer, before UNAVAILABLE (serve: 3s; import: 2m, as a long job may ride out a restart)", dur(&c.RetryFor), setDuration(&c.RetryFor)},
 		{"depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", num(&c.HTTP.DepthLimit), setInt(&c.HTTP.DepthLimit)},
+		{"alias-limit", "SCAMGRAPH_ALIAS_LIMIT", "most field aliases one operation may have (0: no limit)", num(&c.HTTP.AliasLimit), setInt(&c.HTTP.AliasLimit)},
+		{"directive-limit", "SCAMGRAPH_DIRECTIVE_LIMIT", "most directives one operation may have (0: no limit)", num(&c.HTTP.DirectiveLimit), setInt(&c.HTTP.DirectiveLimit)},
+		{"token-limit", "SCAMGRAPH_TOKEN_LIMIT", "most lexical tokens one query may have (0: no limit)", num(&c.HTTP.TokenLimit), setInt(&c.HTTP.TokenLimit)},
 	}
 	for _, s := range settings {
 		if v, ok := os.LookupEnv(s.env); ok {
