@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/embeddedstore"
@@ -205,4 +205,3 @@ func countCalls(t *testing.T, url string, recs []ingest.Record) (out, in int) {
 	}
 	return count(callers, "OUT"), count(callees, "IN")
 }
-
