@@ -161,7 +161,7 @@ fuzz:
 soak: services
 	@eval "$$($(SERVICES) env)"
 	export SCAMGRAPH_REQUIRE_SERVICES=1 SCAMGRAPH_SOAK=$(SOAK_DURATION)
-	$(GO) test -count=1 -run='^TestSoak$$' -v -timeout 0 ./soak/ 2>&1 | tee "$(STATE)/soak.log"
+	$(GO) test -tags soak -count=1 -run='^TestSoak$$' -v -timeout 0 ./soak/ 2>&1 | tee "$(STATE)/soak.log"
 
 ## graphqlhttp: install the pinned graphql-http audit suite (tests/graphqlhttp) the server tests run
 graphqlhttp:
