@@ -23,7 +23,9 @@ while IFS=: read -r file name; do
     # The last progress line carries the executions of the whole run.
     execs=$(grep -oE 'execs: [0-9]+' <<<"$out" | tail -n1 | grep -oE '[0-9]+' || echo 0)
     total=$((total + execs))
-    printf 'fuzz: %-24s %-12s %10s executions in %s, 0 failures\n' "$name" "$pkg" "$execs" "$fuzztime"
+    # go test reports executions as its workers hand them in, so a short run
+    # shows fewer than ran: the figure is a lower bound.
+    printf 'fuzz: %-24s %-12s at least %9s executions in %s, 0 failures\n' "$name" "$pkg" "$execs" "$fuzztime"
 done < <(grep -rhoE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+' . --exclude-dir=.services --exclude-dir=node_modules -l |
     xargs grep -oE '^func Fuzz[A-Za-z0-9_]+' -H | sed 's/func //' | sort)
-echo "fuzz: $total executions in all"
+echo "fuzz: at least $total executions in all, 0 failures"
