@@ -54,9 +54,9 @@ type sample struct {
 	// free memory to the system, so that it does not swing with the
 	// collector's cycle.
 	rss, anon int64
-	heap     uint64
-	data     int64
-	requests int64
+	heap      uint64
+	data      int64
+	requests  int64
 	// files is the size of each top-level entry of the data directory
 	// (the store's directory, the registry), to tell which one grows.
 	files map[string]int64
