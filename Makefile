@@ -26,9 +26,15 @@ TEST_TIMEOUT ?= 20m
 BENCH ?= .
 BENCHTIME ?= 2s
 BENCHCOUNT ?= 1
-FUZZ ?= FuzzParseIdentifier
+# make fuzz runs every fuzz target (FUZZ, a regular expression, picks some)
+# for FUZZTIME each; make test runs each for TEST_FUZZTIME after their seed
+# corpora have run as ordinary tests.
+FUZZ ?= .
 FUZZTIME ?= 30s
-FUZZPKG ?= ./intel/
+TEST_FUZZTIME ?= 3s
+# make soak serves loopback traffic for SOAK_DURATION and reports memory and
+# data-file growth.
+SOAK_DURATION ?= 30m
 
 # Every hand-written and generated Go file, but not test fixtures under
 # testdata, the services' state or the launcher's build output.
@@ -71,7 +77,7 @@ fi
 endef
 
 .PHONY: build run test test-unit services services-stop generate check-generated \
-	bench eval fuzz lint help
+	bench eval fuzz soak graphqlhttp lint help
 
 ## build: compile the service to bin/scamgraph
 build:
@@ -81,8 +87,8 @@ build:
 run:
 	$(GO) run ./cmd/scamgraph serve --demo
 
-## test: lint, start Redis and Neo4j, run every test against them (none may skip), check generated code
-test: lint services
+## test: lint, start Redis and Neo4j, run every test against them (none may skip), fuzz briefly, check generated code
+test: lint services graphqlhttp
 	@eval "$$($(SERVICES) env)"
 	export SCAMGRAPH_REQUIRE_SERVICES=1
 	echo "testing with NEO4J_URI=$$NEO4J_URI REDIS_URL=$$REDIS_URL"
@@ -98,6 +104,9 @@ test: lint services
 		echo "error: $$skipped test(s) skipped; every suite must run in CI:" >&2
 		grep -E -B1 '^[[:space:]]*--- SKIP' "$$log" >&2 || true
 		status=1
+	fi
+	if ((status == 0)); then
+		FUZZTIME=$(TEST_FUZZTIME) GO=$(GO) scripts/fuzz.sh 2>&1 | tee "$(STATE)/fuzz.log" || status=$$?
 	fi
 	if ((status == 0)); then
 		$(check_generated) || status=$$?
@@ -156,9 +165,19 @@ eval:
 		$(GO) run ./cmd/scamgraph eval --scale $(SCALE) --background $(BACKGROUND)
 	fi
 
-## fuzz: fuzz the identifier parser for FUZZTIME (default 30s)
+## fuzz: run every fuzz target for FUZZTIME each (default 30s; FUZZ picks targets by name)
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^$(FUZZ)$$' -fuzztime=$(FUZZTIME) $(FUZZPKG)
+	FUZZ='$(FUZZ)' FUZZTIME=$(FUZZTIME) GO=$(GO) scripts/fuzz.sh
+
+## soak: serve bounded loopback traffic for SOAK_DURATION (default 30m); report RSS and data-file growth
+soak: services
+	@eval "$$($(SERVICES) env)"
+	export SCAMGRAPH_REQUIRE_SERVICES=1 SCAMGRAPH_SOAK=$(SOAK_DURATION)
+	$(GO) test -tags soak -count=1 -run='^TestSoak$$' -v -timeout 0 ./soak/ 2>&1 | tee "$(STATE)/soak.log"
+
+## graphqlhttp: install the pinned graphql-http audit suite (tests/graphqlhttp) the server tests run
+graphqlhttp:
+	scripts/graphqlhttp.sh
 
 ## lint: gofmt check and go vet
 lint:

@@ -17,7 +17,8 @@ var (
 // no panic; Markers never nil; a valid result has a key, no error, and
 // re-parsing its key (with the kind it was found to be) gives the same key
 // and, for the kinds that can be detected, the key alone is detected as that
-// kind; an invalid result has no key, a reason, and an EINVALID error.
+// kind (all but suspect, case and person keys); an invalid result has no
+// key, a reason, and an EINVALID error.
 func FuzzParseIdentifier(f *testing.F) {
 	for _, tc := range identifierCases {
 		f.Add(tc.input, uint8(indexOf(fuzzRegions, tc.region)), uint8(indexOf(fuzzKinds, tc.kind)))

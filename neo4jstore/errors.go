@@ -27,6 +27,8 @@ const probeTimeout = time.Second
 //   - a deadline that passed is intel.EUNAVAILABLE when Neo4j does not
 //     answer a trivial query either (answers is asked; a hung server looks
 //     exactly like a slow query from inside one), and a timeout otherwise;
+//   - a transaction that ran past its own timeout (a runaway query) is a
+//     timeout too, never retried;
 //   - a failure the store may recover from (transient reports in Neo4j's
 //     own status codes, lost or refused connections, a routing table that
 //     cannot be read during a leader switch, a connection pool that hands
@@ -45,10 +47,30 @@ func classify(ctx context.Context, err error, answers func() bool) error {
 		}
 		return fmt.Errorf("neo4jstore: %w: %w", context.DeadlineExceeded, err)
 	}
+	if timedOut(err) {
+		// The store's own transaction timeout cut a runaway query: the
+		// client hears TIMEOUT, as for its request's deadline, and nothing
+		// retries it (it is not EUNAVAILABLE), since it would run as long
+		// again.
+		return fmt.Errorf("neo4jstore: the transaction ran past its timeout: %w: %w", context.DeadlineExceeded, err)
+	}
 	if unavailable(err) {
 		return intel.Unavailable(fmt.Errorf("neo4jstore: %w", err))
 	}
 	return fmt.Errorf("neo4jstore: %w", err)
+}
+
+// timedOut says whether err is Neo4j's report that a transaction exceeded
+// its timeout (Config.TxTimeout, or the server's db.transaction.timeout),
+// also when the driver's retry gave up on it.
+func timedOut(err error) bool {
+	var dbErr *neo4j.Neo4jError
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if limit, ok := e.(*neo4j.TransactionExecutionLimit); ok && len(limit.Errors) > 0 {
+			return timedOut(limit.Errors[len(limit.Errors)-1])
+		}
+	}
+	return errors.As(err, &dbErr) && strings.Contains(dbErr.Code, ".TransactionTimedOut")
 }
 
 // unavailable says whether a driver error means that Neo4j cannot serve

@@ -36,7 +36,21 @@ type Config struct {
 	// OnRetry, when set, hears of each failed attempt that will be retried
 	// (for a log line).
 	OnRetry func(err error, attempt int, wait time.Duration)
+	// TxTimeout bounds each read transaction on the server (0:
+	// DefaultTxTimeout; negative: the server's own db.transaction.timeout).
+	// A request's deadline stops the client waiting; this stops Neo4j
+	// working, so that a runaway traversal ends on the server too and frees
+	// its memory. Such a transaction fails with a timeout and is not
+	// retried. Writes are left to the server's setting: their size is
+	// bounded by the batch, and an import's batch may rightly take long on
+	// a loaded server.
+	TxTimeout time.Duration
 }
+
+// DefaultTxTimeout is a little over the server's default request timeout
+// (10s), so that a request's own deadline is normally what a client
+// hears, and Neo4j still ends what the client has stopped waiting for.
+const DefaultTxTimeout = 15 * time.Second
 
 // driverRetry is the driver's own retry budget for one transaction: none.
 // Left at its default (30 s, with a second's sleep between attempts) it
@@ -54,6 +68,8 @@ type Store struct {
 	now      func() time.Time
 	retryFor time.Duration
 	onRetry  func(err error, attempt int, wait time.Duration)
+	// txConfig applies Config.TxTimeout to every read transaction.
+	txConfig []func(*neo4j.TransactionConfig)
 }
 
 var _ intel.Store = (*Store)(nil)
@@ -79,6 +95,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		cfg.RetryFor = intel.DefaultRetryBudget
 	}
 	s := &Store{driver: driver, db: cfg.Database, now: time.Now, retryFor: cfg.RetryFor, onRetry: cfg.OnRetry}
+	switch {
+	case cfg.TxTimeout == 0:
+		s.txConfig = append(s.txConfig, neo4j.WithTxTimeout(DefaultTxTimeout))
+	case cfg.TxTimeout > 0:
+		s.txConfig = append(s.txConfig, neo4j.WithTxTimeout(cfg.TxTimeout))
+	}
 	if err := s.applySchema(ctx); err != nil {
 		driver.Close(ctx)
 		return nil, err
@@ -125,7 +147,7 @@ func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, fn fu
 		var v any
 		var err error
 		if mode == neo4j.AccessModeRead {
-			v, err = sess.ExecuteRead(ctx, work)
+			v, err = sess.ExecuteRead(ctx, work, s.txConfig...)
 		} else {
 			v, err = sess.ExecuteWrite(ctx, work)
 		}

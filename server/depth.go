@@ -26,17 +26,17 @@ func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	if oc.Operation == nil {
 		return nil
 	}
-	if depth := selectionDepth(oc.Operation.SelectionSet, 0); depth > d.Max {
-		err := gqlerror.Errorf("query is nested %d levels deep, at most %d allowed", depth, d.Max)
-		err.Extensions = map[string]any{"code": "BAD_USER_INPUT", "field": "query"}
-		return err
+	if depth := selectionDepth(oc.Operation.SelectionSet, 0, map[string]int{}); depth > d.Max {
+		return limitError("query is nested %d levels deep, at most %d allowed", depth, d.Max)
 	}
 	return nil
 }
 
 // selectionDepth follows fragments too; gqlparser's validation has already
-// rejected fragment cycles, and seen guards against them anyway.
-func selectionDepth(set ast.SelectionSet, seen int) int {
+// rejected fragment cycles, and seen guards against them anyway. frags
+// remembers each fragment's depth, so that fragments spreading each other
+// several times over cost one walk each rather than one per path.
+func selectionDepth(set ast.SelectionSet, seen int, frags map[string]int) int {
 	if seen > 64 {
 		return seen
 	}
@@ -48,12 +48,17 @@ func selectionDepth(set ast.SelectionSet, seen int) int {
 			if len(s.Name) > 1 && s.Name[:2] == "__" {
 				continue
 			}
-			d = 1 + selectionDepth(s.SelectionSet, seen+1)
+			d = 1 + selectionDepth(s.SelectionSet, seen+1, frags)
 		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet, seen+1)
+			d = selectionDepth(s.SelectionSet, seen+1, frags)
 		case *ast.FragmentSpread:
-			if s.Definition != nil {
-				d = selectionDepth(s.Definition.SelectionSet, seen+1)
+			if s.Definition == nil {
+				continue
+			}
+			var ok bool
+			if d, ok = frags[s.Name]; !ok {
+				d = selectionDepth(s.Definition.SelectionSet, seen+1, frags)
+				frags[s.Name] = d
 			}
 		}
 		deepest = max(deepest, d)

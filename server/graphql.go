@@ -38,6 +38,14 @@ func (s *Server) graphQL() http.Handler {
 	srv.Use(unavailableStatus{})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	// After APQ, which fills in the query the token limit counts.
+	// A limit of 0 is no limit.
+	if s.cfg.TokenLimit > 0 {
+		srv.Use(tokenLimit{Max: s.cfg.TokenLimit})
+	}
+	if s.cfg.AliasLimit > 0 || s.cfg.DirectiveLimit > 0 {
+		srv.Use(aliasDirectiveLimit{MaxAliases: orUnlimited(s.cfg.AliasLimit), MaxDirectives: orUnlimited(s.cfg.DirectiveLimit)})
+	}
 	srv.Use(extension.FixedComplexityLimit(s.cfg.ComplexityLimit))
 	srv.Use(depthLimit{Max: s.cfg.DepthLimit})
 	srv.Use(requestMetrics{m: s.metrics})
@@ -61,6 +69,15 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	var domain *intel.Error
 	switch {
 	case errors.As(err, &domain) && domain.Code != intel.EINTERNAL:
+		if domain.Field == "" && domain.Code == intel.EINVALID {
+			// A scalar's input error (see package scalars) does not know
+			// the argument it was given for; its path ends in that name.
+			if name, ok := lastPathName(gerr.Path); ok {
+				d := *domain
+				d.Field = name
+				domain = &d
+			}
+		}
 		gerr.Message = domain.Error()
 		gerr.Extensions = map[string]any{"code": intel.ClientCode(domain)}
 		if domain.Field != "" {
@@ -79,12 +96,77 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	case gerr.Extensions["code"] != nil:
 		// gqlgen's own input errors (e.g. a wrong argument type) already
 		// carry a code and a clear message.
+	case isCoercionError(ctx, err, gerr):
+		// gqlgen's coercion of an argument (an enum value it does not
+		// know, a malformed scalar) or of the request's extensions (APQ)
+		// fails without a code; the input was the client's.
+		gerr.Extensions = map[string]any{"code": intel.CodeBadUserInput}
+		if name, ok := argumentName(ctx, gerr.Path); ok {
+			gerr.Extensions["field"] = name
+		}
 	default:
 		s.logger.Error().Err(err).Str("request_id", requestID(ctx)).Str("path", gerr.Path.String()).Msg("internal error")
 		gerr.Message = "internal error"
 		gerr.Extensions = map[string]any{"code": intel.CodeInternal, "requestId": requestID(ctx)}
 	}
 	return gerr
+}
+
+// isCoercionError tells gqlgen's own errors of coercing the input from
+// errors of resolvers: they are GraphQL errors that were raised either
+// before any field ran (the operation's parameters and extensions) or on a
+// path that runs past the field into one of its arguments.
+func isCoercionError(ctx context.Context, err error, gerr *gqlerror.Error) bool {
+	var gq *gqlerror.Error
+	if !errors.As(err, &gq) {
+		return false
+	}
+	if graphql.GetFieldContext(ctx) == nil {
+		return true
+	}
+	_, ok := argumentName(ctx, gerr.Path)
+	return ok
+}
+
+// argumentName is the argument of the current field that path runs into,
+// if it does: path is the field's own path followed by an argument name.
+func argumentName(ctx context.Context, path ast.Path) (string, bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return "", false
+	}
+	own := fc.Path()
+	if len(path) <= len(own) {
+		return "", false
+	}
+	for i := range own {
+		if own[i] != path[i] {
+			return "", false
+		}
+	}
+	name, ok := path[len(own)].(ast.PathName)
+	if !ok || fc.Field.Definition == nil || fc.Field.Definition.Arguments.ForName(string(name)) == nil {
+		return "", false
+	}
+	return string(name), true
+}
+
+// lastPathName is the name at the end of an error's path, if it ends in
+// a name rather than a list index.
+func lastPathName(path ast.Path) (string, bool) {
+	if len(path) == 0 {
+		return "", false
+	}
+	name, ok := path[len(path)-1].(ast.PathName)
+	return string(name), ok
+}
+
+// orUnlimited reads a limit of 0 (or less) as no limit.
+func orUnlimited(limit int) int {
+	if limit <= 0 {
+		return countCap
+	}
+	return limit
 }
 
 func requestID(ctx context.Context) string {

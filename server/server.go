@@ -23,9 +23,16 @@ type Config struct {
 	MaxBodyBytes int64
 	// RequestTimeout bounds one request, store calls included.
 	RequestTimeout time.Duration
-	// ComplexityLimit and DepthLimit bound one operation.
+	// ComplexityLimit, DepthLimit, AliasLimit, DirectiveLimit and
+	// TokenLimit bound one operation, in line with GraphQL Armor's defaults
+	// (cost 5000, aliases 15, directives 50, tokens 1000) except depth: a
+	// Relay connection nests two levels per hop (links { edges { node } }),
+	// so 12 here allows what Armor's 6 allows on a flat schema.
 	ComplexityLimit int
 	DepthLimit      int
+	AliasLimit      int
+	DirectiveLimit  int
+	TokenLimit      int
 	// MaxIngestBytes bounds one streaming import (POST /ingest), which has
 	// no request timeout: large loads take as long as they take.
 	MaxIngestBytes int64
@@ -34,7 +41,7 @@ type Config struct {
 // DefaultConfig is what the service runs with unless told otherwise.
 func DefaultConfig() Config {
 	return Config{MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second, ComplexityLimit: 5000, DepthLimit: 12,
-		MaxIngestBytes: 8 << 30}
+		AliasLimit: 15, DirectiveLimit: 50, TokenLimit: 1000, MaxIngestBytes: 8 << 30}
 }
 
 // CachePinger reports whether the cache answers; nil when there is no cache.

@@ -85,6 +85,9 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 		{"risk-half-life", "SCAMGRAPH_RISK_HALF_LIFE", "age at which evidence counts half in a risk score", dur(&c.RiskHalfLife), setDuration(&c.RiskHalfLife)},
 		{"risk-as-of", "SCAMGRAPH_RISK_AS_OF", "score risk as of this RFC 3339 time (empty: now), e.g. the end of a replayed world", str(&c.RiskAsOf), setString(&c.RiskAsOf)},
 		{"depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", num(&c.HTTP.DepthLimit), setInt(&c.HTTP.DepthLimit)},
+		{"alias-limit", "SCAMGRAPH_ALIAS_LIMIT", "most field aliases one operation may have (0: no limit)", num(&c.HTTP.AliasLimit), setInt(&c.HTTP.AliasLimit)},
+		{"directive-limit", "SCAMGRAPH_DIRECTIVE_LIMIT", "most directives one operation may have (0: no limit)", num(&c.HTTP.DirectiveLimit), setInt(&c.HTTP.DirectiveLimit)},
+		{"token-limit", "SCAMGRAPH_TOKEN_LIMIT", "most lexical tokens one query may have (0: no limit)", num(&c.HTTP.TokenLimit), setInt(&c.HTTP.TokenLimit)},
 	}
 	for _, s := range settings {
 		if v, ok := os.LookupEnv(s.env); ok {

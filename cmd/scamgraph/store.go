@@ -73,6 +73,14 @@ func openStore(ctx context.Context, cfg Config, logger zerolog.Logger, metrics *
 			// Lets go-redis honour context deadlines on reads, on top of the
 			// cache's own per-call timeout.
 			ContextTimeoutEnabled: true,
+			// A black-holed Redis (accepting, never answering) is found out
+			// by these rather than go-redis's defaults of 5s and 3s, so that
+			// a call the cache abandoned at its 100 ms timeout ends soon too
+			// and holds no pool connection for long; the cache then leaves
+			// Redis alone for its RetryAfter (apitest/redisfault_test.go).
+			DialTimeout:  time.Second,
+			ReadTimeout:  500 * time.Millisecond,
+			WriteTimeout: 500 * time.Millisecond,
 		})
 		var observer rediscache.Observer
 		if metrics != nil {
