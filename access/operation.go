@@ -29,6 +29,7 @@ const (
 	OpUpsert       = "upsert"
 	OpIngest       = "ingest"
 	OpIngestStream = "ingestStream"
+	OpRetractFact  = "retractFact"
 	// Changes to the registry.
 	OpCreateAgency        = "createAgency"
 	OpCreateKey           = "createKey"

@@ -3,6 +3,7 @@ package intel
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -62,7 +63,7 @@ func (r *RetractRequest) Validate() error {
 		return Errorf(EINVALID, "reason", "must be valid UTF-8 of at most %d bytes", MaxRetractReason)
 	}
 	for _, f := range []struct{ name, value string }{{"agency", r.Agency}, {"reason", r.Reason}} {
-		if strings.ContainsFunc(f.value, func(c rune) bool { return c < 0x20 && c != '\n' && c != '\t' || c == 0x7f }) {
+		if strings.ContainsFunc(f.value, func(c rune) bool { return unicode.IsControl(c) && c != '\n' && c != '\t' }) {
 			return Errorf(EINVALID, f.name, "must not contain control characters")
 		}
 	}

@@ -20,7 +20,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		var c *usecase.Caller
 		if err == nil {
 			c, err = s.service.Authenticate(r.Context(), usecase.Credentials{Token: tok,
-				Purpose: r.Header.Get("X-Purpose"), RequestID: requestID(r.Context())})
+				Purpose: r.Header.Get("X-Purpose"), RequestID: requestID(r.Context()), AsOf: r.Header.Get("X-As-Of")})
 		}
 		if err != nil {
 			code := intel.ClientCode(err)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/scamgraph/scamgraph/access"
@@ -53,6 +54,9 @@ func (c *Caller) auditEntry() (access.AuditEntry, bool) {
 	if e.Outcome == "" {
 		e.Outcome = access.OutcomeOK
 	}
+	if c.access != nil && !c.access.AsOf.IsZero() {
+		e.Detail = strings.TrimSpace(e.Detail + " (as of " + c.access.AsOf.Format(time.RFC3339Nano) + ")")
+	}
 	e.Entities, e.DataCountries = c.report.CrossBorder()
 	written := c.writtenIDs()
 	wrote := false
@@ -94,6 +98,7 @@ func (c *Caller) auditEntry() (access.AuditEntry, bool) {
 // writeOps are the operations that write the graph or the registry.
 var writeOps = map[string]bool{
 	access.OpUpsert: true, access.OpIngest: true, access.OpIngestStream: true, access.OpFulfilEvidence: true,
+	access.OpRetractFact:  true,
 	access.OpCreateAgency: true, access.OpCreateKey: true, access.OpRevokeKey: true,
 	access.OpCreateAgreement: true, access.OpApproveAgreement: true, access.OpExtendAgreement: true,
 	access.OpSuspendAgreement: true, access.OpResumeAgreement: true, access.OpRevokeAgreement: true,

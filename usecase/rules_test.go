@@ -66,11 +66,12 @@ func TestRolesPerOperation(t *testing.T) {
 	reads := []string{access.OpLookup, access.OpNodes, access.OpLinks, access.OpSummaries, access.OpNetwork,
 		access.OpShortest, access.OpLegalStatus, access.OpViewer, access.OpAgencies, access.OpAgreements}
 	want := map[access.Role][]string{
-		access.RoleAnalyst:  reads,
-		access.RoleEnricher: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus),
+		access.RoleAnalyst: reads,
+		access.RoleEnricher: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus,
+			access.OpRetractFact),
 		access.RoleCoordinator: append(slices.Clone(reads), access.OpEvidenceRequests, access.OpRequestEvidence, access.OpAcknowledgeEvidence,
 			access.OpFulfilEvidence, access.OpDeclineEvidence, access.OpRecordLegalStatus),
-		access.RoleAdmin: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus,
+		access.RoleAdmin: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus, access.OpRetractFact,
 			access.OpAPIKeys, access.OpEvidenceRequests, access.OpAuditLog, access.OpCreateAgency, access.OpCreateKey, access.OpRevokeKey,
 			access.OpCreateAgreement, access.OpApproveAgreement, access.OpExtendAgreement, access.OpSuspendAgreement,
 			access.OpResumeAgreement, access.OpRevokeAgreement),

@@ -72,7 +72,14 @@ type keysCommand struct {
 }
 
 func newKeysCommand(name, synopsis string, stderr io.Writer) (*keysCommand, error) {
-	c := &keysCommand{name: "scamgraph keys " + name, cfg: defaultConfig(), stderr: stderr}
+	return newToolCommand("scamgraph keys "+name, synopsis, stderr)
+}
+
+// newToolCommand is newKeysCommand for a command of its own (fullName is
+// e.g. "scamgraph retract"): the operator's tools share the store settings
+// and the way they report errors.
+func newToolCommand(fullName, synopsis string, stderr io.Writer) (*keysCommand, error) {
+	c := &keysCommand{name: fullName, cfg: defaultConfig(), stderr: stderr}
 	c.fs = flag.NewFlagSet(c.name, flag.ContinueOnError)
 	c.fs.SetOutput(stderr)
 	c.fs.Usage = func() {

@@ -473,6 +473,8 @@ type Link struct {
 	Attrs      []*Attr     `json:"attrs"`
 	// Personal data carried by the fact (a subscriber's name, document, address).
 	Sensitive []*Attr `json:"sensitive"`
+	// Set once the contributing agency withdrew the fact. A retracted fact is seen only in answers asked as of an earlier moment (the X-As-Of header) and in what retractFact returns.
+	Retraction *Retraction `json:"retraction,omitempty"`
 }
 
 func (Link) IsNode()            {}
@@ -875,6 +877,15 @@ type RecordResult struct {
 	// The record field at fault.
 	Field  *string `json:"field,omitempty"`
 	Reason *string `json:"reason,omitempty"`
+}
+
+// A contributing agency's withdrawal of a fact it recorded.
+type Retraction struct {
+	// When ScamGraph recorded the retraction.
+	At time.Time `json:"at"`
+	// The agency that retracted the fact: its contributor.
+	Agency string `json:"agency"`
+	Reason string `json:"reason"`
 }
 
 type Suspect struct {
