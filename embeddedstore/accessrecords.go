@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -40,9 +39,10 @@ func OpenAccessRecords(path string) (*AccessRecords, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("embeddedstore: access records: create directory for %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("embeddedstore: access records: %s is in use by another process (is the service running on this data directory?)", path)
+	db, err := openBolt(path)
+	var inUse *InUseError
+	if errors.As(err, &inUse) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("embeddedstore: access records: open %s: %w", path, err)

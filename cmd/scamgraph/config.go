@@ -38,7 +38,7 @@ type Config struct {
 
 func defaultConfig() Config {
 	return Config{
-		Addr: "127.0.0.1:8080", Store: "embedded", DataDir: "./data", CacheTTL: 10 * time.Minute,
+		Addr: "127.0.0.1:8080", Store: "embedded", DataDir: defaultDataDir(), CacheTTL: 10 * time.Minute,
 		LogFormat: "auto", LogLevel: "info", ShutdownGrace: 15 * time.Second, RetryFor: intel.DefaultRetryBudget,
 		HTTP: server.DefaultConfig(),
 	}
@@ -62,7 +62,7 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 	}{
 		{"addr", "SCAMGRAPH_ADDR", "listen address", str(&c.Addr), setString(&c.Addr)},
 		{"store", "SCAMGRAPH_STORE", "backend: embedded or neo4j", str(&c.Store), setString(&c.Store)},
-		{"data-dir", "SCAMGRAPH_DATA_DIR", "embedded store's data directory", str(&c.DataDir), setString(&c.DataDir)},
+		{"data-dir", "SCAMGRAPH_DATA_DIR", "embedded store's data directory (default $XDG_DATA_HOME/scamgraph or ~/.local/share/scamgraph)", str(&c.DataDir), setString(&c.DataDir)},
 		{"neo4j-uri", "NEO4J_URI", "Neo4j URI (bolt:// or neo4j://)", str(&c.Neo4jURI), setString(&c.Neo4jURI)},
 		{"neo4j-user", "NEO4J_USER", "Neo4j user (empty: no auth)", str(&c.Neo4jUser), setString(&c.Neo4jUser)},
 		{"neo4j-password", "NEO4J_PASSWORD", "Neo4j password", str(&c.Neo4jPassword), setString(&c.Neo4jPassword)},

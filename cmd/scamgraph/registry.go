@@ -25,9 +25,13 @@ const accessFileName = "access.db"
 func openRegistry(ctx context.Context, cfg Config, base intel.Store) (*access.Registry, func() error, error) {
 	switch cfg.Store {
 	case "embedded":
-		rec, err := embeddedstore.OpenAccessRecords(filepath.Join(cfg.DataDir, accessFileName))
+		dir, err := resolveDataDir(cfg.DataDir)
 		if err != nil {
 			return nil, nil, err
+		}
+		rec, err := embeddedstore.OpenAccessRecords(filepath.Join(dir, accessFileName))
+		if err != nil {
+			return nil, nil, inUseMessage(err)
 		}
 		return access.New(rec, time.Now), rec.Close, nil
 	case "neo4j":
