@@ -45,6 +45,8 @@ const (
 	OpFulfilEvidence      = "fulfilRequest"
 	OpDeclineEvidence     = "declineRequest"
 	OpRecordLegalStatus   = "addStatusStep"
+	// The operator's work on the service itself.
+	OpBackup = "backup"
 )
 
 // The kinds of operation.

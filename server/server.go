@@ -49,6 +49,8 @@ type Server struct {
 	cache   CachePinger
 	logger  zerolog.Logger
 	metrics *Metrics
+	// backupFiles are what GET /admin/backup copies (EnableBackup).
+	backupFiles []BackupFile
 }
 
 // New builds a server over service, whose store should already be
@@ -63,6 +65,7 @@ func (s *Server) Handler() http.Handler {
 	gql := s.graphQL()
 	mux.Handle("/graphql", s.limits(s.authenticate(gql)))
 	mux.Handle("/ingest", s.authenticate(http.HandlerFunc(s.ingestStream)))
+	mux.Handle("/admin/backup", s.authenticate(http.HandlerFunc(s.backup)))
 	mux.Handle("/graphiql", graphiQL())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -65,6 +65,11 @@ func (c *Caller) auditEntry() (access.AuditEntry, bool) {
 			e.Kind, wrote = access.KindWrite, true
 		}
 	}
+	for _, op := range ops {
+		if adminOps[op] {
+			e.Kind, wrote = access.KindAdmin, true
+		}
+	}
 	e.Entities = append(e.Entities, written...)
 	slices.Sort(e.Entities)
 	e.Entities = slices.Compact(e.Entities)
@@ -94,6 +99,10 @@ func (c *Caller) auditEntry() (access.AuditEntry, bool) {
 	}
 	return e, true
 }
+
+// adminOps are the operator's operations on the service itself, always
+// audited: a backup copies every agency's data.
+var adminOps = map[string]bool{access.OpBackup: true}
 
 // writeOps are the operations that write the graph or the registry.
 var writeOps = map[string]bool{

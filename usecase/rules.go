@@ -62,6 +62,8 @@ var roles = map[string][]access.Role{
 	access.OpFulfilEvidence:      coordinators,
 	access.OpDeclineEvidence:     coordinators,
 	access.OpRecordLegalStatus:   statusRecorders,
+
+	access.OpBackup: admins,
 }
 
 // selfAudited are the operations whose registry change commits its own

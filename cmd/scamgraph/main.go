@@ -30,6 +30,9 @@ var commands = []command{
 	{"parse", "[--region TH|KH] [--kind KIND] IDENTIFIER...", "canonical keys, one JSON object per input", runParse},
 	{"keys", "agency|create|list|revoke ...", "agencies and API keys (keys -h for details)", runKeys},
 	{"retract", "--agency CODE --reason REASON LINK-ID", "withdraw a fact your agency contributed", runRetract},
+	{"backup", "--out DIR [--server URL --key ADMIN-KEY]", "a consistent copy of the embedded store and its registry, also while serving", runBackup},
+	{"restore", "--from DIR --data-dir NEW-DIR", "put a backup in place as a new data directory", runRestore},
+	{"compact", "[--data-dir DIR]", "rewrite the embedded store's files without free pages (service stopped)", runCompact},
 }
 
 func usage() string {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/usecase"
 )
@@ -64,7 +65,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 			logger.Error().Err(err).Msg("closing the store")
 		}
 	}()
-	reg, closeRegistry, err := openRegistry(ctx, cfg, opened.base)
+	reg, records, closeRegistry, err := openRegistryRecords(ctx, cfg, opened.base)
 	if err != nil {
 		logger.Error().Err(err).Msg("cannot open the registry of agencies, keys and agreements")
 		return 1
@@ -97,6 +98,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 		logger.Warn().Err(err).Msg("pending evidence deliveries could not be finished; the next fulfilment retries them")
 	}
 	srv := server.New(cfg.HTTP, svc, cache, logger, metrics)
+	if emb, ok := opened.base.(*embeddedstore.Store); ok && records != nil {
+		srv.EnableBackup(server.BackupFile{Name: embeddedstore.FileName, Source: emb},
+			server.BackupFile{Name: accessFileName, Source: records})
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		logger.Error().Err(err).Str("addr", cfg.Addr).Msg("cannot listen")
