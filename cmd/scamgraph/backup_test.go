@@ -101,7 +101,9 @@ func TestBackupWhileServingRestoresEveryRecord(t *testing.T) {
 	defer cancel()
 	ready, done := make(chan string, 1), make(chan int, 1)
 	var logs bytes.Buffer
-	go func() { done <- serve(ctx, []string{"--data-dir", dir, "--addr", "127.0.0.1:0", "--log-format", "json"}, &logs, ready) }()
+	go func() {
+		done <- serve(ctx, []string{"--data-dir", dir, "--addr", "127.0.0.1:0", "--log-format", "json"}, &logs, ready)
+	}()
 	var addr string
 	select {
 	case addr = <-ready:
