@@ -46,7 +46,8 @@ const (
 	OpDeclineEvidence     = "declineRequest"
 	OpRecordLegalStatus   = "addStatusStep"
 	// The operator's work on the service itself.
-	OpBackup = "backup"
+	OpBackup     = "backup"
+	OpPruneAudit = "pruneAudit"
 )
 
 // The kinds of operation.

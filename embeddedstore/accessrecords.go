@@ -251,3 +251,29 @@ func decodeBoltDoc(id string, v []byte) (access.Doc, error) {
 	}
 	return access.Doc{ID: id, Version: int64(binary.BigEndian.Uint64(v[:8])), Data: append([]byte(nil), v[8:]...)}, nil
 }
+
+// PruneAudit deletes the entries up to seq through in one transaction;
+// the bucket's sequence goes on from where it was.
+func (b *AccessRecords) PruneAudit(ctx context.Context, through int64) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := b.db.Update(func(tx *bolt.Tx) error {
+		ab := tx.Bucket(bucketAudit)
+		// Keys are gathered first: deleting under a moving cursor skips keys.
+		var keys [][]byte
+		c := ab.Cursor()
+		for k, _ := c.First(); k != nil && int64(binary.BigEndian.Uint64(k)) <= through; k, _ = c.Next() {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		for _, k := range keys {
+			if err := ab.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(keys)
+		return nil
+	})
+	return n, err
+}

@@ -64,6 +64,9 @@ var roles = map[string][]access.Role{
 	access.OpRecordLegalStatus:   statusRecorders,
 
 	access.OpBackup: admins,
+	// The command line prunes the audit log (access.Registry.PruneAudit);
+	// no API key can.
+	access.OpPruneAudit: admins,
 }
 
 // selfAudited are the operations whose registry change commits its own

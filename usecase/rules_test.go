@@ -74,7 +74,7 @@ func TestRolesPerOperation(t *testing.T) {
 		access.RoleAdmin: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus, access.OpRetractFact,
 			access.OpAPIKeys, access.OpEvidenceRequests, access.OpAuditLog, access.OpCreateAgency, access.OpCreateKey, access.OpRevokeKey,
 			access.OpCreateAgreement, access.OpApproveAgreement, access.OpExtendAgreement, access.OpSuspendAgreement,
-			access.OpResumeAgreement, access.OpRevokeAgreement, access.OpBackup),
+			access.OpResumeAgreement, access.OpRevokeAgreement, access.OpBackup, access.OpPruneAudit),
 	}
 	for _, op := range operations(t) {
 		for _, role := range access.Roles {

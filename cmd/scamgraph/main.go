@@ -32,6 +32,7 @@ var commands = []command{
 	{"retract", "--agency CODE --reason REASON LINK-ID", "withdraw a fact your agency contributed", runRetract},
 	{"backup", "--out DIR [--server URL --key ADMIN-KEY]", "a consistent copy of the embedded store and its registry, also while serving", runBackup},
 	{"restore", "--from DIR --data-dir NEW-DIR", "put a backup in place as a new data directory", runRestore},
+	{"audit", "export --until TIME --out FILE | prune --exported FILE", "the audit log's retention: export the oldest entries, then prune exactly those", runAudit},
 	{"compact", "[--data-dir DIR]", "rewrite the embedded store's files without free pages (service stopped)", runCompact},
 }
 
