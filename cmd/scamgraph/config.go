@@ -34,6 +34,11 @@ type Config struct {
 	// reached).
 	RetryFor time.Duration
 	HTTP     server.Config
+
+	// origins names where each setting's value came from (default, the
+	// config file, an environment variable; a flag is seen after parsing),
+	// for `scamgraph config`.
+	origins map[string]string
 }
 
 func defaultConfig() Config {
@@ -44,7 +49,10 @@ func defaultConfig() Config {
 	}
 }
 
-// bindConfig registers every setting on fs, with env values as defaults.
+// bindConfig registers every setting on fs. Precedence, lowest first:
+// the default (defaultConfig), the config file (configFile), the
+// environment variable, the flag: the file and the environment are
+// applied here and become the flags' defaults, so a flag given wins.
 func bindConfig(fs *flag.FlagSet, c *Config) error {
 	str := func(p *string) func(*flag.FlagSet, string, string) {
 		return func(fs *flag.FlagSet, n, u string) { fs.StringVar(p, n, *p, u) }
@@ -78,16 +86,42 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 		{"retry-for", "SCAMGRAPH_RETRY_FOR", "how long a store call is retried while the store does not answer, before UNAVAILABLE (serve: 3s; import: 2m, as a long job may ride out a restart)", dur(&c.RetryFor), setDuration(&c.RetryFor)},
 		{"depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", num(&c.HTTP.DepthLimit), setInt(&c.HTTP.DepthLimit)},
 	}
+	settings = append(settings, struct {
+		flag, env, usage string
+		bind             func(*flag.FlagSet, string, string)
+		set              func(string) error
+	}{"demo", "SCAMGRAPH_DEMO", "load the demo world if the store lacks it",
+		func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.Demo, n, c.Demo, u) }, setBool(&c.Demo)})
+	c.origins = map[string]string{}
+	setters := map[string]func(string) error{}
+	for _, s := range settings {
+		setters[s.flag] = s.set
+		c.origins[s.flag] = "default"
+	}
+	path, _, err := configFile()
+	if err != nil {
+		return err
+	}
+	if path != "" {
+		if err := applyConfigFile(path, setters, c.origins); err != nil {
+			return err
+		}
+	}
 	for _, s := range settings {
 		if v, ok := os.LookupEnv(s.env); ok {
 			if err := s.set(v); err != nil {
 				return fmt.Errorf("%s: %w", s.env, err)
 			}
+			c.origins[s.flag] = "env " + s.env
 		}
 		s.bind(fs, s.flag, fmt.Sprintf("%s (env %s)", s.usage, s.env))
 	}
-	fs.BoolVar(&c.Demo, "demo", envBool("SCAMGRAPH_DEMO"), "load the demo world if the store lacks it (env SCAMGRAPH_DEMO)")
+	fs.String("config", path, "the config file (env SCAMGRAPH_CONFIG; default $XDG_CONFIG_HOME/scamgraph/config.toml or ~/.config/scamgraph/config.toml, when present)")
 	return nil
+}
+
+func setBool(p *bool) func(string) error {
+	return func(v string) (err error) { *p, err = strconv.ParseBool(v); return err }
 }
 
 func setString(p *string) func(string) error { return func(v string) error { *p = v; return nil } }
@@ -108,7 +142,3 @@ func int64Flag(p *int64) func(*flag.FlagSet, string, string) {
 	return func(fs *flag.FlagSet, n, u string) { fs.Int64Var(p, n, *p, u) }
 }
 
-func envBool(name string) bool {
-	v, _ := strconv.ParseBool(os.Getenv(name))
-	return v
-}

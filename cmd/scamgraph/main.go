@@ -4,6 +4,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +35,7 @@ var commands = []command{
 	{"backup", "--out DIR [--server URL --key ADMIN-KEY]", "a consistent copy of the embedded store and its registry, also while serving", runBackup},
 	{"restore", "--from DIR --data-dir NEW-DIR", "put a backup in place as a new data directory", runRestore},
 	{"audit", "export --until TIME --out FILE | prune --exported FILE", "the audit log's retention: export the oldest entries, then prune exactly those", runAudit},
+	{"config", "[--config FILE] [any serve flag]...", "the effective settings and where each comes from, secrets masked", runConfig},
 	{"compact", "[--data-dir DIR]", "rewrite the embedded store's files without free pages (service stopped)", runCompact},
 }
 
@@ -64,10 +67,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
+			takeConfigFlag(args[1:])
 			return c.run(args[1:], stdout, stderr)
 		}
 	}
 	fmt.Fprintf(stderr, "scamgraph: unknown command %q%s\n\n%s", args[0], suggestion(args[0]), usage())
+	return 2
+}
+
+// parseStatus is the exit status of a flag parse that stopped: 0 for -h
+// or --help, which asked for the usage, 2 for a mistake.
+func parseStatus(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
 	return 2
 }
 

@@ -51,7 +51,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 		return 2
 	}
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return parseStatus(err)
 	}
 	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 	metrics := server.NewMetrics()
