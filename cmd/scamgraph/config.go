@@ -141,4 +141,3 @@ func setInt64(p *int64) func(string) error {
 func int64Flag(p *int64) func(*flag.FlagSet, string, string) {
 	return func(fs *flag.FlagSet, n, u string) { fs.Int64Var(p, n, *p, u) }
 }
-
