@@ -206,6 +206,15 @@ func (c *Caller) note(detail string) {
 	}
 }
 
+// Operations lists the operations the request ran so far, in the order
+// run, and the error code of the worst of them ("" while none failed), for
+// the access log.
+func (c *Caller) Operations() (ops []string, code string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.ops), c.code
+}
+
 // wrote notes entities the store acknowledged writing.
 func (c *Caller) wrote(ids ...string) {
 	c.mu.Lock()

@@ -15,7 +15,10 @@ import (
 // defaultConfig. Each setting is a flag and an environment variable; the
 // flag wins. The README's configuration table lists the same names.
 type Config struct {
-	Addr          string
+	Addr string
+	// MetricsAddr, when set, serves /metrics on a listen address of its
+	// own (e.g. loopback) and takes it off the API's.
+	MetricsAddr   string
 	Store         string
 	DataDir       string
 	Neo4jURI      string
@@ -69,6 +72,7 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 		set              func(string) error
 	}{
 		{"addr", "SCAMGRAPH_ADDR", "listen address", str(&c.Addr), setString(&c.Addr)},
+		{"metrics-addr", "SCAMGRAPH_METRICS_ADDR", "serve /metrics here only, apart from the API (empty: /metrics on the API's address)", str(&c.MetricsAddr), setString(&c.MetricsAddr)},
 		{"store", "SCAMGRAPH_STORE", "backend: embedded or neo4j", str(&c.Store), setString(&c.Store)},
 		{"data-dir", "SCAMGRAPH_DATA_DIR", "embedded store's data directory (default $XDG_DATA_HOME/scamgraph or ~/.local/share/scamgraph)", str(&c.DataDir), setString(&c.DataDir)},
 		{"neo4j-uri", "NEO4J_URI", "Neo4j URI (bolt:// or neo4j://)", str(&c.Neo4jURI), setString(&c.Neo4jURI)},

@@ -97,6 +97,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 	if err := svc.DeliverPending(ctx, nil); err != nil {
 		logger.Warn().Err(err).Msg("pending evidence deliveries could not be finished; the next fulfilment retries them")
 	}
+	cfg.HTTP.SeparateMetrics = cfg.MetricsAddr != ""
 	srv := server.New(cfg.HTTP, svc, cache, logger, metrics)
 	if emb, ok := opened.base.(*embeddedstore.Store); ok && records != nil {
 		srv.EnableBackup(server.BackupFile{Name: embeddedstore.FileName, Source: emb},
@@ -109,8 +110,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 	}
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout: cfg.HTTP.RequestTimeout + 5*time.Second, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			logger.Error().Err(err).Str("metrics_addr", cfg.MetricsAddr).Msg("cannot listen")
+			httpSrv.Close()
+			return 1
+		}
+		metricsSrv := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		defer metricsSrv.Close()
+		go func() { errc <- metricsSrv.Serve(mln) }()
+		logger.Info().Str("metrics_addr", mln.Addr().String()).Msg("metrics apart from the API")
+	}
 	addr := ln.Addr().String()
 	logger.Info().Str("addr", addr).Str("graphiql", "http://"+addr+"/graphiql").Msg("serving")
 	if ready != nil {
