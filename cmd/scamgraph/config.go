@@ -18,19 +18,22 @@ type Config struct {
 	Addr string
 	// MetricsAddr, when set, serves /metrics on a listen address of its
 	// own (e.g. loopback) and takes it off the API's.
-	MetricsAddr   string
-	Store         string
-	DataDir       string
-	Neo4jURI      string
-	Neo4jUser     string
-	Neo4jPassword string
-	Neo4jDatabase string
-	RedisURL      string
-	CacheTTL      time.Duration
-	LogFormat     string
-	LogLevel      string
-	Demo          bool
-	ShutdownGrace time.Duration
+	MetricsAddr string
+	// TLSCert and TLSKey, when set, serve HTTPS with this certificate,
+	// read again on SIGHUP.
+	TLSCert, TLSKey string
+	Store           string
+	DataDir         string
+	Neo4jURI        string
+	Neo4jUser       string
+	Neo4jPassword   string
+	Neo4jDatabase   string
+	RedisURL        string
+	CacheTTL        time.Duration
+	LogFormat       string
+	LogLevel        string
+	Demo            bool
+	ShutdownGrace   time.Duration
 	// RetryFor is how long one store call is retried while the store does
 	// not answer, before the caller hears UNAVAILABLE (import --server: how
 	// long one chunk is resent while the server answers 503 or cannot be
@@ -73,6 +76,8 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 	}{
 		{"addr", "SCAMGRAPH_ADDR", "listen address", str(&c.Addr), setString(&c.Addr)},
 		{"metrics-addr", "SCAMGRAPH_METRICS_ADDR", "serve /metrics here only, apart from the API (empty: /metrics on the API's address)", str(&c.MetricsAddr), setString(&c.MetricsAddr)},
+		{"tls-cert", "SCAMGRAPH_TLS_CERT", "serve HTTPS with this PEM certificate (chain); reread on SIGHUP", str(&c.TLSCert), setString(&c.TLSCert)},
+		{"tls-key", "SCAMGRAPH_TLS_KEY", "the certificate's PEM private key", str(&c.TLSKey), setString(&c.TLSKey)},
 		{"store", "SCAMGRAPH_STORE", "backend: embedded or neo4j", str(&c.Store), setString(&c.Store)},
 		{"data-dir", "SCAMGRAPH_DATA_DIR", "embedded store's data directory (default $XDG_DATA_HOME/scamgraph or ~/.local/share/scamgraph)", str(&c.DataDir), setString(&c.DataDir)},
 		{"neo4j-uri", "NEO4J_URI", "Neo4j URI (bolt:// or neo4j://)", str(&c.Neo4jURI), setString(&c.Neo4jURI)},

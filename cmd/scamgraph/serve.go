@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -103,10 +105,37 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 		srv.EnableBackup(server.BackupFile{Name: embeddedstore.FileName, Source: emb},
 			server.BackupFile{Name: accessFileName, Source: records})
 	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		logger.Error().Msg("--tls-cert and --tls-key go together")
+		return 1
+	}
+	var certs *certReloader
+	if cfg.TLSCert != "" {
+		if certs, err = newCertReloader(cfg.TLSCert, cfg.TLSKey); err != nil {
+			logger.Error().Err(err).Msg("cannot load the TLS certificate")
+			return 1
+		}
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		go func() {
+			for range hup {
+				if err := certs.reload(); err != nil {
+					logger.Error().Err(err).Msg("TLS certificate not reloaded; the one in use stays")
+					continue
+				}
+				logger.Info().Str("cert", cfg.TLSCert).Msg("TLS certificate reloaded")
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		logger.Error().Err(err).Str("addr", cfg.Addr).Msg("cannot listen")
 		return 1
+	}
+	scheme := "http"
+	if certs != nil {
+		ln, scheme = tls.NewListener(ln, certs.tlsConfig()), "https"
 	}
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout: cfg.HTTP.RequestTimeout + 5*time.Second, IdleTimeout: 2 * time.Minute}
@@ -125,7 +154,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 		logger.Info().Str("metrics_addr", mln.Addr().String()).Msg("metrics apart from the API")
 	}
 	addr := ln.Addr().String()
-	logger.Info().Str("addr", addr).Str("graphiql", "http://"+addr+"/graphiql").Msg("serving")
+	logger.Info().Str("addr", addr).Str("graphiql", scheme+"://"+addr+"/graphiql").Msg("serving")
 	if ready != nil {
 		ready <- addr
 	}
