@@ -150,6 +150,10 @@ func auditPrune(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		entries = append(entries, e)
 	}
 	f.Close()
+	if len(entries) == 0 {
+		fmt.Fprintf(stdout, "%s holds no entries: nothing to prune\n", *exported)
+		return 0
+	}
 	reg, closeFn, ok := c.open(ctx)
 	if !ok {
 		return 1

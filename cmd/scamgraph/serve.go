@@ -115,19 +115,25 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 			logger.Error().Err(err).Msg("cannot load the TLS certificate")
 			return 1
 		}
-		hup := make(chan os.Signal, 1)
-		signal.Notify(hup, syscall.SIGHUP)
-		defer signal.Stop(hup)
-		go func() {
-			for range hup {
-				if err := certs.reload(); err != nil {
-					logger.Error().Err(err).Msg("TLS certificate not reloaded; the one in use stays")
-					continue
-				}
-				logger.Info().Str("cert", cfg.TLSCert).Msg("TLS certificate reloaded")
-			}
-		}()
 	}
+	// SIGHUP rereads the TLS certificate; without TLS it is noted and
+	// otherwise harmless, never the end of the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			if certs == nil {
+				logger.Info().Msg("SIGHUP: no TLS certificate to reread")
+				continue
+			}
+			if err := certs.reload(); err != nil {
+				logger.Error().Err(err).Msg("TLS certificate not reloaded; the one in use stays")
+				continue
+			}
+			logger.Info().Str("cert", cfg.TLSCert).Msg("TLS certificate reloaded")
+		}
+	}()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		logger.Error().Err(err).Str("addr", cfg.Addr).Msg("cannot listen")
