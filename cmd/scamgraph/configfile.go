@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -158,10 +157,7 @@ func runConfig(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return parseStatus(fs, err)
 	}
 	fs.Visit(func(f *flag.Flag) { cfg.origins[f.Name] = "flag --" + f.Name })
 	if p, origin, _ := configFile(); p != "" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -99,10 +98,7 @@ func newToolCommand(fullName, synopsis string, stderr io.Writer) (*keysCommand, 
 func (c *keysCommand) parse(args []string) (positional []string, code int, ok bool) {
 	for {
 		if err := c.fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, 0, false
-			}
-			return nil, 2, false
+			return nil, parseStatus(c.fs, err), false
 		}
 		if c.fs.NArg() == 0 {
 			return positional, 0, true

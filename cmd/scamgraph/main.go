@@ -75,11 +75,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-// parseStatus is the exit status of a flag parse that stopped: 0 for -h
-// or --help, which asked for the usage, 2 for a mistake.
-func parseStatus(err error) int {
+// parseStatus is the exit status of a flag parse of fs that stopped: 0
+// for -h or --help, which asked for the usage, 2 for a mistake, after a
+// suggestion when the flag is a near miss of one fs has.
+func parseStatus(fs *flag.FlagSet, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+		name = strings.TrimLeft(name, "-")
+		best, bestDist := "", 3
+		fs.VisitAll(func(f *flag.Flag) {
+			if d := editDistance(name, f.Name); d < bestDist {
+				best, bestDist = f.Name, d
+			}
+		})
+		if best != "" {
+			fmt.Fprintf(fs.Output(), "did you mean --%s?\n", best)
+		}
 	}
 	return 2
 }

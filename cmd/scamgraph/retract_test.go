@@ -112,4 +112,8 @@ func TestUnknownCommandSuggestsTheClosest(t *testing.T) {
 	if code := run([]string{"--help"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "scamgraph retract") {
 		t.Errorf("--help: exit %d", code)
 	}
+	errOut.Reset()
+	if code := run([]string{"compact", "--dta-dir", "x"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "did you mean --data-dir?") {
+		t.Errorf("a mistyped flag: exit %d, %q", code, errOut.String())
+	}
 }

@@ -53,7 +53,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 		return 2
 	}
 	if err := fs.Parse(args); err != nil {
-		return parseStatus(err)
+		return parseStatus(fs, err)
 	}
 	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 	metrics := server.NewMetrics()
