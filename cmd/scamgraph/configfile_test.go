@@ -8,8 +8,18 @@ import (
 	"testing"
 )
 
+// unsetEnv removes variables for the test, restoring them after it.
+func unsetEnv(t *testing.T, names ...string) {
+	for _, n := range names {
+		t.Setenv(n, "") // registers the restore
+		os.Unsetenv(n)
+	}
+}
+
 func TestConfigFileEnvAndFlagsInThatOrder(t *testing.T) {
 	t.Cleanup(func() { configFlag.Store("") })
+	unsetEnv(t, "REDIS_URL", "NEO4J_PASSWORD", "SCAMGRAPH_DATA_DIR", "SCAMGRAPH_LOG_LEVEL", "SCAMGRAPH_CACHE_TTL",
+		"SCAMGRAPH_COMPLEXITY_LIMIT", "SCAMGRAPH_DEMO", "SCAMGRAPH_REQUEST_TIMEOUT", "SCAMGRAPH_CONFIG")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "scamgraph.toml")
 	os.WriteFile(file, []byte(`

@@ -90,6 +90,8 @@ func freeAddr(t *testing.T) string {
 // ScamGraph" section, in order, in a fresh folder; each must succeed.
 func TestOperatingGuide(t *testing.T) {
 	t.Cleanup(func() { configFlag.Store("") })
+	unsetEnv(t, "SCAMGRAPH_DATA_DIR", "SCAMGRAPH_ADDR", "SCAMGRAPH_METRICS_ADDR", "SCAMGRAPH_STORE", "SCAMGRAPH_CONFIG",
+		"SCAMGRAPH_TLS_CERT", "SCAMGRAPH_TLS_KEY", "SCAMGRAPH_LOG_FORMAT")
 	section := guideSection(t)
 	calls, err := os.ReadFile("../../examples/calls.ndjson")
 	if err != nil {
