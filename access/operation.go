@@ -18,6 +18,13 @@ const (
 	OpNetwork     = "network"
 	OpShortest    = "shortestPath"
 	OpLegalStatus = "legalStatus"
+	// Reads of the analytics: an entity's risk, the triage list, the rings.
+	OpRisk     = "risk"
+	OpRiskList = "riskList"
+	OpRings    = "rings"
+	// Analyses of the graph, computed over the reader's view.
+	OpMoneyTrail  = "moneyTrail"
+	OpLinkedCases = "linkedCases"
 	// Reads of the registry.
 	OpViewer           = "viewer"
 	OpAgencies         = "agencies"
@@ -30,6 +37,8 @@ const (
 	OpIngest       = "ingest"
 	OpIngestStream = "ingestStream"
 	OpRetractFact  = "retractFact"
+	// OpMarkReport records an agency's redress of a victim report.
+	OpMarkReport = "markReport"
 	// Changes to the registry.
 	OpCreateAgency        = "createAgency"
 	OpCreateKey           = "createKey"

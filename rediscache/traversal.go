@@ -35,3 +35,9 @@ func (c *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph
 func (c *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Path, error) {
 	return c.inner.ShortestPath(ctx, q)
 }
+
+// LinkedEntities passes through to the inner store: a listing over the
+// whole graph changes with any write.
+func (c *Store) LinkedEntities(ctx context.Context, q intel.LinkedQuery) (intel.LinkedPage, error) {
+	return c.inner.LinkedEntities(ctx, q)
+}

@@ -33,10 +33,15 @@ var roles = map[string][]access.Role{
 	access.OpSummaries:   anyRole,
 	access.OpNetwork:     anyRole,
 	access.OpShortest:    anyRole,
+	access.OpMoneyTrail:  anyRole,
+	access.OpLinkedCases: anyRole,
 	access.OpLegalStatus: anyRole,
 	access.OpViewer:      anyRole,
 	access.OpAgencies:    anyRole,
 	access.OpAgreements:  anyRole,
+	access.OpRisk:        anyRole,
+	access.OpRiskList:    anyRole,
+	access.OpRings:       anyRole,
 
 	access.OpAPIKeys:          admins,
 	access.OpEvidenceRequests: requestReaders,
@@ -67,6 +72,7 @@ var roles = map[string][]access.Role{
 	// The command line prunes the audit log (access.Registry.PruneAudit);
 	// no API key can.
 	access.OpPruneAudit: admins,
+	access.OpMarkReport: statusRecorders,
 }
 
 // selfAudited are the operations whose registry change commits its own

@@ -9,6 +9,7 @@ import (
 
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // Config is every setting of the service, with its defaults visible in
@@ -45,13 +46,18 @@ type Config struct {
 	// config file, an environment variable; a flag is seen after parsing),
 	// for `scamgraph config`.
 	origins map[string]string
+	// RiskHalfLife is the age at which evidence counts half in a score.
+	RiskHalfLife time.Duration
+	// RiskAsOf, when set (RFC 3339), is the moment scores are computed at
+	// instead of the clock: a historical world is scored as of its end.
+	RiskAsOf string
 }
 
 func defaultConfig() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", Store: "embedded", DataDir: defaultDataDir(), CacheTTL: 10 * time.Minute,
 		LogFormat: "auto", LogLevel: "info", ShutdownGrace: 15 * time.Second, RetryFor: intel.DefaultRetryBudget,
-		HTTP: server.DefaultConfig(),
+		HTTP: server.DefaultConfig(), RiskHalfLife: 180 * 24 * time.Hour,
 	}
 }
 
@@ -93,6 +99,8 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 		{"request-timeout", "SCAMGRAPH_REQUEST_TIMEOUT", "longest a request may take, store calls included", dur(&c.HTTP.RequestTimeout), setDuration(&c.HTTP.RequestTimeout)},
 		{"complexity-limit", "SCAMGRAPH_COMPLEXITY_LIMIT", "most complexity points one operation may cost", num(&c.HTTP.ComplexityLimit), setInt(&c.HTTP.ComplexityLimit)},
 		{"retry-for", "SCAMGRAPH_RETRY_FOR", "how long a store call is retried while the store does not answer, before UNAVAILABLE (serve: 3s; import: 2m, as a long job may ride out a restart)", dur(&c.RetryFor), setDuration(&c.RetryFor)},
+		{"risk-half-life", "SCAMGRAPH_RISK_HALF_LIFE", "age at which evidence counts half in a risk score", dur(&c.RiskHalfLife), setDuration(&c.RiskHalfLife)},
+		{"risk-as-of", "SCAMGRAPH_RISK_AS_OF", "score risk as of this RFC 3339 time (empty: now), e.g. the end of a replayed world", str(&c.RiskAsOf), setString(&c.RiskAsOf)},
 		{"depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", num(&c.HTTP.DepthLimit), setInt(&c.HTTP.DepthLimit)},
 	}
 	settings = append(settings, struct {
@@ -149,4 +157,20 @@ func setInt64(p *int64) func(string) error {
 
 func int64Flag(p *int64) func(*flag.FlagSet, string, string) {
 	return func(fs *flag.FlagSet, n, u string) { fs.Int64Var(p, n, *p, u) }
+}
+
+// analyticsOptions are the use cases' scoring settings from the config.
+func (c Config) analyticsOptions() (usecase.AnalyticsOptions, error) {
+	o := usecase.AnalyticsOptions{HalfLife: c.RiskHalfLife}
+	if c.RiskHalfLife <= 0 {
+		return o, fmt.Errorf("risk-half-life must be positive, got %s", c.RiskHalfLife)
+	}
+	if c.RiskAsOf != "" {
+		at, err := time.Parse(time.RFC3339, c.RiskAsOf)
+		if err != nil {
+			return o, fmt.Errorf("risk-as-of: %q is not an RFC 3339 time", c.RiskAsOf)
+		}
+		o.Now = func() time.Time { return at }
+	}
+	return o, nil
 }

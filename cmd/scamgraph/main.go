@@ -29,6 +29,7 @@ var commands = []command{
 	{"serve", "[--demo] [--store embedded|neo4j] [--addr ADDR] ...", "the GraphQL API (serve -h lists every setting)", runServe},
 	{"seed", "[--store embedded|neo4j] ...", "load the demo world into the store", runSeed},
 	{"import", "--format ndjson|csv [--type TYPE] [--server URL] FILE...", "load record files (- for stdin)", runImport},
+	{"eval", "[--scale S] [--background B] [--store embedded|neo4j [--wipe]] [--dir DIR]", "score the service on a planted world", runEval},
 	{"parse", "[--region TH|KH] [--kind KIND] IDENTIFIER...", "canonical keys, one JSON object per input", runParse},
 	{"keys", "agency|create|list|revoke ...", "agencies and API keys (keys -h for details)", runKeys},
 	{"retract", "--agency CODE --reason REASON LINK-ID", "withdraw a fact your agency contributed", runRetract},
