@@ -36,6 +36,7 @@ const (
 	OpUpsert       = "upsert"
 	OpIngest       = "ingest"
 	OpIngestStream = "ingestStream"
+	OpRetractFact  = "retractFact"
 	// OpMarkReport records an agency's redress of a victim report.
 	OpMarkReport = "markReport"
 	// Changes to the registry.
@@ -53,6 +54,9 @@ const (
 	OpFulfilEvidence      = "fulfilRequest"
 	OpDeclineEvidence     = "declineRequest"
 	OpRecordLegalStatus   = "addStatusStep"
+	// The operator's work on the service itself.
+	OpBackup     = "backup"
+	OpPruneAudit = "pruneAudit"
 )
 
 // The kinds of operation.

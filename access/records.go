@@ -44,8 +44,14 @@ type Records interface {
 	AppendAudits(ctx context.Context, entries []AuditEntry) ([]AuditEntry, error)
 	// QueryAudit returns the entries matching f (already validated, Limit
 	// between 1 and MaxAuditLimit) in increasing Seq order. There is no
-	// method to change or delete an entry, and there MUST NOT be one.
+	// method to change an entry, and there MUST NOT be one.
 	QueryAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+	// PruneAudit deletes the entries whose Seq is at most through, in one
+	// transaction, and returns how many it deleted; later Seq values are
+	// never reused. It is the retention of the log and nothing else calls
+	// it: Registry.PruneAudit first checks that each entry it removes is in
+	// an export, and records the pruning as an entry of its own.
+	PruneAudit(ctx context.Context, through int64) (int, error)
 	// Close releases what the backend holds. It MUST NOT close anything
 	// the backend was given (such as a Neo4j driver).
 	Close() error

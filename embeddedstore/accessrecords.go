@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -40,9 +39,10 @@ func OpenAccessRecords(path string) (*AccessRecords, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("embeddedstore: access records: create directory for %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("embeddedstore: access records: %s is in use by another process (is the service running on this data directory?)", path)
+	db, err := openBolt(path)
+	var inUse *InUseError
+	if errors.As(err, &inUse) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("embeddedstore: access records: open %s: %w", path, err)
@@ -250,4 +250,30 @@ func decodeBoltDoc(id string, v []byte) (access.Doc, error) {
 		return access.Doc{}, fmt.Errorf("embeddedstore: access records: stored document %s is truncated", id)
 	}
 	return access.Doc{ID: id, Version: int64(binary.BigEndian.Uint64(v[:8])), Data: append([]byte(nil), v[8:]...)}, nil
+}
+
+// PruneAudit deletes the entries up to seq through in one transaction;
+// the bucket's sequence goes on from where it was.
+func (b *AccessRecords) PruneAudit(ctx context.Context, through int64) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := b.db.Update(func(tx *bolt.Tx) error {
+		ab := tx.Bucket(bucketAudit)
+		// Keys are gathered first: deleting under a moving cursor skips keys.
+		var keys [][]byte
+		c := ab.Cursor()
+		for k, _ := c.First(); k != nil && int64(binary.BigEndian.Uint64(k)) <= through; k, _ = c.Next() {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		for _, k := range keys {
+			if err := ab.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(keys)
+		return nil
+	})
+	return n, err
 }

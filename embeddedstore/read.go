@@ -153,7 +153,9 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 		}
 		b := intel.NewSummaryBuilder()
 		for _, lid := range s.adjacency[id] {
-			b.Add(s.links[lid])
+			if l := s.links[lid]; l.Retraction == nil {
+				b.Add(l)
+			}
 		}
 		out[id] = b.Summary()
 	}

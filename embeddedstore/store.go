@@ -33,7 +33,8 @@ const FileName = "scamgraph.db"
 
 // Store is the embedded implementation of intel.Store.
 type Store struct {
-	db *bolt.DB
+	dir string
+	db  *bolt.DB
 	// now is the clock used for ingestion times; tests may replace it.
 	now func() time.Time
 
@@ -51,16 +52,23 @@ type Store struct {
 var _ intel.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the store under dir and loads it into memory.
-// Only one process may hold a data directory; a second Open fails fast.
+// Only one process may hold a data directory; a second Open fails within a
+// second with an *InUseError naming the holder's pid (see PIDFileName).
 func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("embeddedstore: create data dir: %w", err)
 	}
-	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := openBolt(filepath.Join(dir, FileName))
+	var inUse *InUseError
+	if errors.As(err, &inUse) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("embeddedstore: open %s: %w", dir, err)
 	}
+	writePID(dir)
 	s := &Store{
+		dir:       dir,
 		db:        db,
 		now:       time.Now,
 		entities:  map[string]*intel.Entity{},
@@ -69,6 +77,7 @@ func Open(dir string) (*Store, error) {
 	}
 	if err := s.load(); err != nil {
 		db.Close()
+		removePID(dir)
 		return nil, err
 	}
 	return s, nil
@@ -140,6 +149,7 @@ func (s *Store) Close() error {
 	}
 	err := s.db.Close()
 	s.db = nil
+	removePID(s.dir)
 	return err
 }
 

@@ -285,6 +285,7 @@ type ComplexityRoot struct {
 		From       func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Provenance func(childComplexity int) int
+		Retraction func(childComplexity int) int
 		Sensitive  func(childComplexity int) int
 		To         func(childComplexity int) int
 		Type       func(childComplexity int) int
@@ -387,6 +388,7 @@ type ComplexityRoot struct {
 		MarkReport                 func(childComplexity int, input model.MarkReportInput) int
 		RecordLegalStatus          func(childComplexity int, input model.LegalStatusInput) int
 		RequestEvidence            func(childComplexity int, input model.EvidenceRequestInput) int
+		RetractFact                func(childComplexity int, id string, reason string) int
 		RevokeAPIKey               func(childComplexity int, id string, reason string) int
 		SetAgreementStatus         func(childComplexity int, id string, status model.AgreementStatus, reason *string) int
 		Upsert                     func(childComplexity int, input model.UpsertInput) int
@@ -520,6 +522,12 @@ type ComplexityRoot struct {
 		Code       func(childComplexity int) int
 		Field      func(childComplexity int) int
 		Reason     func(childComplexity int) int
+	}
+
+	Retraction struct {
+		Agency func(childComplexity int) int
+		At     func(childComplexity int) int
+		Reason func(childComplexity int) int
 	}
 
 	Ring struct {
@@ -681,6 +689,7 @@ type MoneyTrailResolver interface {
 type MutationResolver interface {
 	Ingest(ctx context.Context, records []*model.RecordInput) (*model.IngestPayload, error)
 	Upsert(ctx context.Context, input model.UpsertInput) (*model.UpsertPayload, error)
+	RetractFact(ctx context.Context, id string, reason string) (*model.Link, error)
 	CreateAgency(ctx context.Context, code string, name string, country model.Region) (*model.Agency, error)
 	CreateAPIKey(ctx context.Context, agency string, role model.Role, label *string, ttlHours *int) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string, reason string) (*model.APIKey, error)
@@ -1787,6 +1796,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Provenance(childComplexity), true
+	case "Link.retraction":
+		if e.ComplexityRoot.Link.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.Retraction(childComplexity), true
 	case "Link.sensitive":
 		if e.ComplexityRoot.Link.Sensitive == nil {
 			break
@@ -2277,6 +2292,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestEvidence(childComplexity, args["input"].(model.EvidenceRequestInput)), true
+	case "Mutation.retractFact":
+		if e.ComplexityRoot.Mutation.RetractFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractFact(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.revokeApiKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -2960,6 +2986,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordWarning.Reason(childComplexity), true
+
+	case "Retraction.agency":
+		if e.ComplexityRoot.Retraction.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Agency(childComplexity), true
+	case "Retraction.at":
+		if e.ComplexityRoot.Retraction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.At(childComplexity), true
+	case "Retraction.reason":
+		if e.ComplexityRoot.Retraction.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Reason(childComplexity), true
 
 	case "Ring.caseCount":
 		if e.ComplexityRoot.Ring.CaseCount == nil {
@@ -3815,6 +3860,17 @@ type Link implements Node {
   attrs: [Attr!]!
   "Personal data carried by the fact (a subscriber's name, document, address)."
   sensitive: [Attr!]!
+  "Set once the contributing agency withdrew the fact. A retracted fact is seen only in answers asked as of an earlier moment (the X-As-Of header) and in what retractFact returns."
+  retraction: Retraction
+}
+
+"A contributing agency's withdrawal of a fact it recorded."
+type Retraction {
+  "When ScamGraph recorded the retraction."
+  at: Time!
+  "The agency that retracted the fact: its contributor."
+  agency: String!
+  reason: String!
 }
 
 type PageInfo {
@@ -4386,6 +4442,15 @@ type Mutation {
   ingest(records: [RecordInput!]!): IngestPayload!
   "Write entities and links in one batch. Each item is accepted or rejected on its own; a rejected item writes nothing; accepted items land together and are durable when this returns."
   upsert(input: UpsertInput!): UpsertPayload!
+  """
+  Retract a fact your agency contributed (a number attributed to the wrong
+  subscriber, a report withdrawn), saying why. From the next request on it is
+  gone from every reader's lists, counts, networks and paths; it stays in the
+  audit log and in answers asked as of an earlier moment (header X-As-Of).
+  Retracting it again changes nothing and returns the first retraction.
+  Roles: ENRICHER, ADMIN; only the contributing agency may retract a fact.
+  """
+  retractFact(id: ID!, reason: String!): Link!
 
   "Register an agency of the admin's own country."
   createAgency(code: String!, name: String!, country: Region!): Agency!
@@ -5165,6 +5230,8 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_attrs(ctx, field)
 	case "sensitive":
 		return ec.fieldContext_Link_sensitive(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Link_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
@@ -5459,6 +5526,18 @@ func (ec *executionContext) childFields_RecordWarning(ctx context.Context, field
 		return ec.fieldContext_RecordWarning_candidates(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecordWarning", field.Name)
+}
+
+func (ec *executionContext) childFields_Retraction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_Retraction_at(ctx, field)
+	case "agency":
+		return ec.fieldContext_Retraction_agency(ctx, field)
+	case "reason":
+		return ec.fieldContext_Retraction_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Retraction", field.Name)
 }
 
 func (ec *executionContext) childFields_Ring(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6242,6 +6321,28 @@ func (ec *executionContext) field_Mutation_requestEvidence_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -11281,6 +11382,38 @@ func (ec *executionContext) fieldContext_Link_sensitive(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Link_retraction(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Link_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Link",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LinkConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12806,6 +12939,50 @@ func (ec *executionContext) fieldContext_Mutation_upsert(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_upsert_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractFact(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16100,6 +16277,75 @@ func (ec *executionContext) _RecordWarning_candidates(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_RecordWarning_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecordWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _Retraction_at(ctx context.Context, field graphql.CollectedField, obj *model.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Retraction_agency(ctx context.Context, field graphql.CollectedField, obj *model.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Retraction_reason(ctx context.Context, field graphql.CollectedField, obj *model.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, "String")
 }
 
 func (ec *executionContext) _Ring_id(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
@@ -22047,6 +22293,11 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			out.Values[i] = ec._Link_retraction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22649,6 +22900,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "upsert":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsert(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractFact(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23607,6 +23865,49 @@ func (ec *executionContext) _RecordWarning(ctx context.Context, sel ast.Selectio
 			}
 		case "candidates":
 			out.Values[i] = ec._RecordWarning_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var retractionImplementors = []string{"Retraction"}
+
+func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSet, obj *model.Retraction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Retraction")
+		case "at":
+			out.Values[i] = ec._Retraction_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agency":
+			out.Values[i] = ec._Retraction_agency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Retraction_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26679,6 +26980,13 @@ func (ec *executionContext) marshalORequestStatus2ᚕgithubᚗcomᚋscamgraphᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalORetraction2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRetraction(ctx context.Context, sel ast.SelectionSet, v *model.Retraction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Retraction(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORing2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRing(ctx context.Context, sel ast.SelectionSet, v *model.Ring) graphql.Marshaler {

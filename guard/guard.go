@@ -378,3 +378,9 @@ func (s *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Pat
 	}
 	return p, nil
 }
+
+// Retract writes through, like Upsert: who may retract what is decided in
+// the use-case layer.
+func (s *Store) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link, error) {
+	return s.inner.Retract(ctx, r)
+}

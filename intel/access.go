@@ -3,6 +3,7 @@ package intel
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Access is what one reader may see of the graph, worked out for each
@@ -36,6 +37,11 @@ type Access struct {
 	// GrantedFields are, per entity or link id, the personal-data fields an
 	// answered evidence request unmasked for the reader.
 	GrantedFields map[string][]string
+	// AsOf, when set, asks for the graph as it was known at that moment:
+	// facts stored by then, including those retracted since (see Current).
+	// Zero reads the present, in which retracted facts are gone. Counts
+	// (Summary) are always of the present.
+	AsOf time.Time
 }
 
 // Unrestricted reports whether a sees everything.
@@ -67,9 +73,11 @@ func (a *Access) AllowsCategory(c Category, country Region, v Visibility, agency
 	return false
 }
 
-// Allows applies the rule to one fact.
+// Allows applies the rule to one fact, which must also belong to the
+// graph the reader asks for (Current): a retracted fact is gone for every
+// reader, the unrestricted ones included.
 func (a *Access) Allows(l *Link) bool {
-	return a.AllowsClass(l.Type, l.Country, l.Visibility, l.Agency) || a.granted(l.ID)
+	return a.Current(l) && (a.AllowsClass(l.Type, l.Country, l.Visibility, l.Agency) || a.granted(l.ID))
 }
 
 func (a *Access) granted(id string) bool {

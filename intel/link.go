@@ -69,6 +69,9 @@ type Link struct {
 	// name, document and address), kept apart from Attrs so that it can be
 	// masked as a whole.
 	Sensitive map[string]string
+	// Retraction is set once the contributing agency has withdrawn the
+	// fact (Store.Retract); writes never set or clear it.
+	Retraction *Retraction `json:",omitempty"`
 }
 
 // LinkIdentity computes the stable id of a link. Every fact is one
@@ -225,6 +228,10 @@ func (l *Link) Span() (start, end int64) {
 func (l Link) Clone() Link {
 	l.Attrs = cloneMap(l.Attrs)
 	l.Sensitive = cloneMap(l.Sensitive)
+	if l.Retraction != nil {
+		r := *l.Retraction
+		l.Retraction = &r
+	}
 	return l
 }
 

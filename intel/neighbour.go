@@ -186,8 +186,15 @@ func MergeLink(old *Link, in Link, now time.Time) Link {
 	if out.Sensitive == nil {
 		out.Sensitive = map[string]string{}
 	}
+	// A retraction is the contributor's decision, made apart from writes:
+	// a resent record neither brings a retracted fact back nor retracts one.
+	out.Retraction = nil
 	if old != nil {
 		out.IngestedAt = old.IngestedAt
+		if old.Retraction != nil {
+			r := *old.Retraction
+			out.Retraction = &r
+		}
 	} else {
 		out.IngestedAt = normTime(now)
 	}

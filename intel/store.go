@@ -30,6 +30,18 @@ type Store interface {
 	// When Upsert returns nil the batch MUST be durable.
 	Upsert(ctx context.Context, b Batch) (UpsertResult, error)
 
+	// Retract records that a fact's contributor withdrew it (see
+	// Retraction) and returns the link as now stored. It MUST validate the
+	// request (RetractRequest.Validate) and answer ENOTFOUND for a link that
+	// is not stored. It MUST be idempotent: a link already retracted keeps
+	// its first retraction. From then on the link MUST be left out of every
+	// read that Access.Current excludes: pages and their counts, summaries,
+	// expansions and paths; GetLinks still returns it, with its
+	// Retraction, for the audit and the owner. Upsert MUST keep a stored
+	// retraction, so a resent record never brings the fact back. When
+	// Retract returns nil the retraction MUST be durable.
+	Retract(ctx context.Context, r RetractRequest) (Link, error)
+
 	// GetEntities returns the stored entities with the given ids. Ids that are
 	// not stored MUST be absent from the map and MUST NOT cause an error.
 	GetEntities(ctx context.Context, ids []string) (map[string]Entity, error)
@@ -56,8 +68,8 @@ type Store interface {
 	NeighboursOf(ctx context.Context, ids []string, q NeighbourQuery) (map[string]NeighbourPage, error)
 
 	// Summaries returns, for each stored entity among ids, its link counts
-	// and first and last sighting (see Summary). Ids that are not stored
-	// MUST be absent from the map.
+	// and first and last sighting (see Summary), over the links that are
+	// not retracted. Ids that are not stored MUST be absent from the map.
 	Summaries(ctx context.Context, ids []string) (map[string]Summary, error)
 
 	// Expand returns the network around seeds, following links in both

@@ -180,7 +180,7 @@ func (s Summary) For(a *Access, granted []Link) Summary {
 	}
 	for i := range granted {
 		l := &granted[i]
-		if !a.AllowsClass(l.Type, l.Country, l.Visibility, l.Agency) {
+		if l.Retraction == nil && !a.AllowsClass(l.Type, l.Country, l.Visibility, l.Agency) {
 			b.Add(l)
 		}
 	}

@@ -383,3 +383,26 @@ func (n *AccessRecords) QueryAudit(ctx context.Context, f access.AuditFilter) ([
 		return out, nil
 	})
 }
+
+// pruneAudit deletes the entries up to a sequence number; the counter
+// node goes on from where it was.
+const pruneAudit = `
+MATCH (e:AuditEntry) WHERE e.seq <= $through
+DETACH DELETE e
+RETURN count(e) AS n`
+
+// PruneAudit deletes the entries up to seq through in one write transaction.
+func (n *AccessRecords) PruneAudit(ctx context.Context, through int64) (int, error) {
+	return write(ctx, n.s, func(tx neo4j.ManagedTransaction) (int, error) {
+		res, err := tx.Run(ctx, pruneAudit, map[string]any{"through": through})
+		if err != nil {
+			return 0, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return 0, err
+		}
+		count, _, err := neo4j.GetRecordValue[int64](rec, "n")
+		return int(count), err
+	})
+}

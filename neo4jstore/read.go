@@ -203,12 +203,13 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 	})
 }
 
-// summaries groups each entity's links by class (type, country, marking,
-// agency: see intel.SummaryGroup); intel.SummaryBuilder folds them.
+// summaries groups each entity's links that are not retracted by class
+// (type, country, marking, agency: see intel.SummaryGroup);
+// intel.SummaryBuilder folds them.
 const summaries = `
 UNWIND $ids AS id
 MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
-OPTIONAL MATCH (a)-[r]-()
+OPTIONAL MATCH (a)-[r]-() WHERE r.retractedAt IS NULL
 WITH a, type(r) AS type, r.country AS country, r.visibility AS visibility, r.agency AS agency, count(r) AS n,
      min(CASE WHEN r.tStart > $unknown THEN r.tStart END) AS first,
      max(CASE WHEN r.tStart > $unknown THEN r.tStart END) AS last,

@@ -129,7 +129,8 @@ func entityFrom(v any) (intel.Entity, error) {
 }
 
 // linkProps is the complete property map a link's relationship is set to,
-// but for ingestedAt, which the store keeps from the link's first write.
+// but for ingestedAt, which the store keeps from the link's first write,
+// and the retraction, which only Retract sets.
 func linkProps(l intel.Link) map[string]any {
 	props := make(map[string]any, len(l.Attrs)+len(l.Sensitive)+13)
 	addPrefixed(props, attrPrefix, l.Attrs)
@@ -174,9 +175,19 @@ func linkFrom(props map[string]any, typ, from, to string) intel.Link {
 			LegalBasis:  str(props["legalBasis"]),
 			Visibility:  intel.Visibility(str(props["visibility"])),
 		},
-		Attrs:     attrsFrom(props),
-		Sensitive: sensitiveFrom(props),
+		Attrs:      attrsFrom(props),
+		Sensitive:  sensitiveFrom(props),
+		Retraction: retractionFrom(props),
 	}
+}
+
+// retractionFrom reads the retraction properties Retract sets, nil when
+// the link has none.
+func retractionFrom(props map[string]any) *intel.Retraction {
+	if props["retractedAt"] == nil {
+		return nil
+	}
+	return &intel.Retraction{At: timeFrom(props["retractedAt"]), Agency: str(props["retractedBy"]), Reason: str(props["retractReason"])}
 }
 
 // linkFromRecord reads the four columns every link-returning query names

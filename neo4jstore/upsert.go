@@ -39,13 +39,15 @@ UNWIND $entities AS row` + mergeEntityClause
 // link is found in constant time however many links its ends have, and a
 // retried or concurrent batch finds the link instead of adding a second.
 // A new link gets its properties and ingestedAt; a stored one is replaced
-// but keeps its first ingestedAt (the map is built before it is assigned).
+// but keeps its first ingestedAt and its retraction (the map is built
+// before it is assigned; a null value sets nothing).
 // %s is the relationship type, taken from the intel.LinkSpecs registry,
 // never from input.
 const mergeLinkClause = `
 MERGE (a)-[r:%s {id: props.id}]->(b)
   ON CREATE SET r = props, r.ingestedAt = $now
-  ON MATCH SET r = props{.*, ingestedAt: r.ingestedAt}`
+  ON MATCH SET r = props{.*, ingestedAt: r.ingestedAt, retractedAt: r.retractedAt,
+                         retractedBy: r.retractedBy, retractReason: r.retractReason}`
 
 // upsertEntitiesAndLinksTemplate merges a batch's entities and then the
 // links of one type that join two of them, in one statement: the merged

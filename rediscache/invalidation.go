@@ -91,3 +91,22 @@ func (c *Store) invalidate(ctx context.Context, keys []string) {
 		_ = c.cacheFailed(ctx, "Upsert", "invalidate", err)
 	}
 }
+
+// Retract writes through to the inner store and then deletes what the
+// retraction changes, as Upsert does: the link and the entity and summary
+// of both its ends, whose counts no longer include it. Traversals are not
+// cached, so pages, expansions and paths see it at the next request.
+func (c *Store) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link, error) {
+	l, err := c.inner.Retract(ctx, r)
+	if code := intel.ErrorCode(err); code == intel.EINVALID || code == intel.ENOTFOUND {
+		return l, err
+	}
+	defer c.writes.Add(1)
+	if err == nil {
+		c.invalidate(context.WithoutCancel(ctx), c.touchedKeys(intel.Batch{Links: []intel.Link{l}}))
+	} else {
+		// The retraction may have committed; only its link's key is known.
+		c.invalidate(context.WithoutCancel(ctx), []string{c.key(letterLink, r.LinkID)})
+	}
+	return l, err
+}

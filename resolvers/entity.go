@@ -87,6 +87,9 @@ func linkModel(l intel.Link) *model.Link {
 			Visibility: model.Visibility(l.Visibility),
 		},
 	}
+	if r := l.Retraction; r != nil {
+		out.Retraction = &model.Retraction{At: r.At, Agency: r.Agency, Reason: r.Reason}
+	}
 	return out
 }
 

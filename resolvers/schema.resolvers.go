@@ -94,6 +94,10 @@ func (r *mutationResolver) Upsert(ctx context.Context, input model.UpsertInput) 
 	return r.upsert(ctx, input)
 }
 
+func (r *mutationResolver) RetractFact(ctx context.Context, id string, reason string) (*model.Link, error) {
+	return r.retractFact(ctx, id, reason)
+}
+
 func (r *mutationResolver) CreateAgency(ctx context.Context, code string, name string, country model.Region) (*model.Agency, error) {
 	return r.createAgency(ctx, code, name, country)
 }

@@ -20,9 +20,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		var c *usecase.Caller
 		if err == nil {
 			c, err = s.service.Authenticate(r.Context(), usecase.Credentials{Token: tok,
-				Purpose: r.Header.Get("X-Purpose"), RequestID: requestID(r.Context())})
+				Purpose: r.Header.Get("X-Purpose"), RequestID: requestID(r.Context()), AsOf: r.Header.Get("X-As-Of")})
 		}
 		if err != nil {
+			noteRefusal(r.Context(), err)
 			code := intel.ClientCode(err)
 			s.metrics.authFailures.WithLabelValues(code).Inc()
 			if code == intel.CodeUnauthenticated {
@@ -31,6 +32,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
+		noteCaller(r.Context(), c)
 		ctx := access.WithRequestID(usecase.WithCaller(r.Context(), c), requestID(r.Context()))
 		ctx = loaders.With(ctx, loaders.New(s.service.Reader(c)))
 		next.ServeHTTP(w, r.WithContext(ctx))

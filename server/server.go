@@ -36,6 +36,9 @@ type Config struct {
 	// MaxIngestBytes bounds one streaming import (POST /ingest), which has
 	// no request timeout: large loads take as long as they take.
 	MaxIngestBytes int64
+	// SeparateMetrics leaves /metrics off the API's routes, for a service
+	// that serves MetricsHandler on a listen address of its own.
+	SeparateMetrics bool
 }
 
 // DefaultConfig is what the service runs with unless told otherwise.
@@ -56,6 +59,8 @@ type Server struct {
 	cache   CachePinger
 	logger  zerolog.Logger
 	metrics *Metrics
+	// backupFiles are what GET /admin/backup copies (EnableBackup).
+	backupFiles []BackupFile
 }
 
 // New builds a server over service, whose store should already be
@@ -70,12 +75,15 @@ func (s *Server) Handler() http.Handler {
 	gql := s.graphQL()
 	mux.Handle("/graphql", s.limits(s.authenticate(gql)))
 	mux.Handle("/ingest", s.authenticate(http.HandlerFunc(s.ingestStream)))
+	mux.Handle("/admin/backup", s.authenticate(http.HandlerFunc(s.backup)))
 	mux.Handle("/graphiql", graphiQL())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("/readyz", s.ready)
-	mux.Handle("/metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{}))
+	if !s.cfg.SeparateMetrics {
+		mux.Handle("/metrics", s.MetricsHandler())
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
@@ -84,16 +92,15 @@ func (s *Server) Handler() http.Handler {
 		http.Redirect(w, r, "/graphiql", http.StatusFound)
 	})
 	var h http.Handler = mux
-	h = hlog.AccessHandler(func(r *http.Request, status, size int, d time.Duration) {
-		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
-			return
-		}
-		hlog.FromRequest(r).Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", status).
-			Int("bytes", size).Dur("duration", d).Msg("request")
-	})(h)
+	h = accessLog(h)
 	h = hlog.RequestIDHandler("request_id", "X-Request-Id")(h)
 	h = hlog.NewHandler(s.logger)(h)
 	return h
+}
+
+// MetricsHandler serves the Prometheus metrics.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{})
 }
 
 // ready answers 200 when the store answers and 503 otherwise. The cache

@@ -27,6 +27,12 @@ func (s *InstrumentedStore) Upsert(ctx context.Context, b intel.Batch) (intel.Up
 	return s.inner.Upsert(ctx, b)
 }
 
+// Retract times the inner Retract.
+func (s *InstrumentedStore) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link, error) {
+	defer s.m.observeStore("Retract", time.Now())
+	return s.inner.Retract(ctx, r)
+}
+
 // GetEntities times the inner GetEntities.
 func (s *InstrumentedStore) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
 	defer s.m.observeStore("GetEntities", time.Now())

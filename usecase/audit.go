@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/scamgraph/scamgraph/access"
@@ -53,12 +54,20 @@ func (c *Caller) auditEntry() (access.AuditEntry, bool) {
 	if e.Outcome == "" {
 		e.Outcome = access.OutcomeOK
 	}
+	if c.access != nil && !c.access.AsOf.IsZero() {
+		e.Detail = strings.TrimSpace(e.Detail + " (as of " + c.access.AsOf.Format(time.RFC3339Nano) + ")")
+	}
 	e.Entities, e.DataCountries = c.report.CrossBorder()
 	written := c.writtenIDs()
 	wrote := false
 	for _, op := range ops {
 		if writeOps[op] {
 			e.Kind, wrote = access.KindWrite, true
+		}
+	}
+	for _, op := range ops {
+		if adminOps[op] {
+			e.Kind, wrote = access.KindAdmin, true
 		}
 	}
 	e.Entities = append(e.Entities, written...)
@@ -91,9 +100,14 @@ func (c *Caller) auditEntry() (access.AuditEntry, bool) {
 	return e, true
 }
 
+// adminOps are the operator's operations on the service itself, always
+// audited: a backup copies every agency's data.
+var adminOps = map[string]bool{access.OpBackup: true}
+
 // writeOps are the operations that write the graph or the registry.
 var writeOps = map[string]bool{
 	access.OpUpsert: true, access.OpIngest: true, access.OpIngestStream: true, access.OpFulfilEvidence: true,
+	access.OpRetractFact:  true,
 	access.OpCreateAgency: true, access.OpCreateKey: true, access.OpRevokeKey: true,
 	access.OpCreateAgreement: true, access.OpApproveAgreement: true, access.OpExtendAgreement: true,
 	access.OpSuspendAgreement: true, access.OpResumeAgreement: true, access.OpRevokeAgreement: true,

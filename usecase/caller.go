@@ -76,6 +76,9 @@ type Credentials struct {
 	Token     string
 	Purpose   string
 	RequestID string
+	// AsOf is the X-As-Of header: an RFC 3339 moment to answer as of
+	// (see intel.Access.AsOf); empty for the present.
+	AsOf string
 }
 
 // Authenticate admits a request only with a valid key and works out what
@@ -92,11 +95,32 @@ func (s *Service) Authenticate(ctx context.Context, cr Credentials) (*Caller, er
 	if err := checkPurpose(purpose); err != nil {
 		return nil, err
 	}
+	asOf, err := parseAsOf(cr.AsOf)
+	if err != nil {
+		return nil, err
+	}
 	p, shared, grants, err := s.registry.Terms(ctx, strings.TrimSpace(cr.Token), time.Now())
 	if err != nil {
 		return nil, err
 	}
-	return s.newCaller(p, accessFor(p, shared, grants), purpose, cr.RequestID), nil
+	a := accessFor(p, shared, grants)
+	a.AsOf = asOf
+	return s.newCaller(p, a, purpose, cr.RequestID), nil
+}
+
+// parseAsOf reads the X-As-Of header: a request may ask for the graph as
+// it was known at an earlier moment, to reproduce an answer given then,
+// facts retracted since included.
+func parseAsOf(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, intel.Errorf(intel.EINVALID, "X-As-Of", "must be an RFC 3339 date-time such as 2024-03-01T09:00:00Z, got %q", v)
+	}
+	return t.UTC(), nil
 }
 
 // Operator is the command line acting for an agency on a store it opened
@@ -170,6 +194,25 @@ func (c *Caller) finish(op string, err error) {
 			}
 		}
 	}
+}
+
+// note sets the detail of the request's audit entry while no operation
+// has failed: a failure's message takes its place.
+func (c *Caller) note(detail string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.outcome == "" || c.outcome == access.OutcomeOK {
+		c.detail = detail
+	}
+}
+
+// Operations lists the operations the request ran so far, in the order
+// run, and the error code of the worst of them ("" while none failed), for
+// the access log.
+func (c *Caller) Operations() (ops []string, code string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.ops), c.code
 }
 
 // wrote notes entities the store acknowledged writing.

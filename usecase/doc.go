@@ -22,6 +22,8 @@
 //	own-agency writes             Caller.ownFact (rules.go), for upsert      TestOwnFact, TestMixedBatchAnswersAlikeEverywhere
 //	                              items, ingest records (contributor) and    (apitest)
 //	                              evidence records alike
+//	own-agency retractions        Caller.ownRetraction (rules.go): only the  apitest TestRetractedFactLeavesEveryView…,
+//	                              contributor retracts a fact                conformance Retract checks
 //	own-country administration    Caller.ownCountry (rules.go)               TestOwnCountry, apitest TestAdminsManageTheirOwnCountry…
 //	agency-code shape             intel.AgencyCountry, intel.CheckAgencyCode intel TestAgencyCountry
 //	purpose: shape                checkPurpose (caller.go)                   TestAuthenticatePurpose

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/intel"
@@ -49,6 +50,7 @@ var roles = map[string][]access.Role{
 	access.OpUpsert:       writers,
 	access.OpIngest:       writers,
 	access.OpIngestStream: writers,
+	access.OpRetractFact:  writers,
 
 	access.OpCreateAgency:     admins,
 	access.OpCreateKey:        admins,
@@ -65,7 +67,12 @@ var roles = map[string][]access.Role{
 	access.OpFulfilEvidence:      coordinators,
 	access.OpDeclineEvidence:     coordinators,
 	access.OpRecordLegalStatus:   statusRecorders,
-	access.OpMarkReport:          statusRecorders,
+
+	access.OpBackup: admins,
+	// The command line prunes the audit log (access.Registry.PruneAudit);
+	// no API key can.
+	access.OpPruneAudit: admins,
+	access.OpMarkReport: statusRecorders,
 }
 
 // selfAudited are the operations whose registry change commits its own
@@ -119,6 +126,25 @@ func (c *Caller) ownFact(field string, agency, country *string) error {
 		*country = string(c.Country())
 	default:
 		return intel.Errorf(intel.EFORBIDDEN, join(field, "country"), "is %q, but %s is an agency of %s", *country, own, c.Country())
+	}
+	return nil
+}
+
+// ownRetraction is the rule "own-agency retractions": only the agency that
+// contributed a fact may retract it, since the fact is its statement; the
+// command line names the agency it acts for and is held to the same rule.
+// A fact the caller may not see at all is not found, so that the refusal
+// never tells another agency's restricted fact exists.
+func (c *Caller) ownRetraction(l *intel.Link) error {
+	own := c.Agency()
+	a := *c.access
+	a.AsOf = time.Time{}
+	if l.Agency != own && !a.AllowsClass(l.Type, l.Country, l.Visibility, l.Agency) && !slices.Contains(a.Granted, l.ID) {
+		return intel.Errorf(intel.ENOTFOUND, "id", "no link with id %q", l.ID)
+	}
+	if l.Agency != own {
+		return intel.Errorf(intel.EFORBIDDEN, "id", "was contributed by %s; only the contributing agency can retract a fact, and this key acts for %s",
+			l.Agency, own)
 	}
 	return nil
 }

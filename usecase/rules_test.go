@@ -69,14 +69,14 @@ func TestRolesPerOperation(t *testing.T) {
 	want := map[access.Role][]string{
 		access.RoleAnalyst: reads,
 		access.RoleEnricher: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus,
-			access.OpMarkReport),
+			access.OpRetractFact, access.OpMarkReport),
 		access.RoleCoordinator: append(slices.Clone(reads), access.OpEvidenceRequests, access.OpRequestEvidence, access.OpAcknowledgeEvidence,
 			access.OpFulfilEvidence, access.OpDeclineEvidence, access.OpRecordLegalStatus, access.OpMarkReport),
-		access.RoleAdmin: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus,
+		access.RoleAdmin: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus, access.OpRetractFact,
 			access.OpMarkReport,
 			access.OpAPIKeys, access.OpEvidenceRequests, access.OpAuditLog, access.OpCreateAgency, access.OpCreateKey, access.OpRevokeKey,
 			access.OpCreateAgreement, access.OpApproveAgreement, access.OpExtendAgreement, access.OpSuspendAgreement,
-			access.OpResumeAgreement, access.OpRevokeAgreement),
+			access.OpResumeAgreement, access.OpRevokeAgreement, access.OpBackup, access.OpPruneAudit),
 	}
 	for _, op := range operations(t) {
 		for _, role := range access.Roles {

@@ -246,3 +246,73 @@ func testAuditOfRegistryChanges(t *testing.T, e *env) {
 		}
 	}
 }
+
+func testAuditRetention(t *testing.T, e *env) {
+	for i := 0; i < 5; i++ {
+		a := readEntry()
+		a.RequestID = fmt.Sprintf("req-%d", i)
+		if _, err := e.reg.AppendAudit(e.ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(time.Hour)
+	}
+	all := func() []access.AuditEntry {
+		t.Helper()
+		got, err := e.reg.QueryAudit(e.ctx, access.AuditFilter{Limit: access.MaxAuditLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	before := all()
+	if len(before) != 5 {
+		t.Fatalf("%d entries, want 5", len(before))
+	}
+	old, err := e.reg.AuditBefore(e.ctx, start.Add(150*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(old) != 3 || !reflect.DeepEqual(old, before[:3]) {
+		t.Fatalf("AuditBefore: %d entries, want the oldest 3: %+v", len(old), old)
+	}
+
+	t.Run("ErrEntryMissingFromExport", func(t *testing.T) {
+		_, err := e.reg.PruneAudit(e.ctx, "cli", []access.AuditEntry{old[0], old[2]})
+		wantErr(t, err, intel.EINVALID, "exported")
+	})
+	t.Run("ErrEntryChangedInExport", func(t *testing.T) {
+		changed := append([]access.AuditEntry(nil), old...)
+		changed[1].Purpose = "something else"
+		_, err := e.reg.PruneAudit(e.ctx, "cli", changed)
+		wantErr(t, err, intel.EINVALID, "exported")
+	})
+	t.Run("ErrEmptyExport", func(t *testing.T) {
+		_, err := e.reg.PruneAudit(e.ctx, "cli", nil)
+		wantErr(t, err, intel.EINVALID, "exported")
+	})
+	if got := all(); len(got) != 5 {
+		t.Fatalf("a refused pruning removed entries: %d left", len(got))
+	}
+
+	n, err := e.reg.PruneAudit(e.ctx, "cli", old)
+	if err != nil || n != 3 {
+		t.Fatalf("PruneAudit: %d, %v; want 3", n, err)
+	}
+	e.reopen()
+	got := all()
+	if len(got) != 3 || got[0].Seq != before[3].Seq || got[1].Seq != before[4].Seq {
+		t.Fatalf("after pruning: %+v", got)
+	}
+	p := got[2]
+	if p.Operation != access.OpPruneAudit || p.Kind != access.KindAdmin || p.Seq != before[4].Seq+1 ||
+		!strings.Contains(p.Detail, fmt.Sprintf("pruned 3 audit entries, seq %d to %d", before[0].Seq, before[2].Seq)) {
+		t.Errorf("the pruning's own entry: %+v", p)
+	}
+	next, err := e.reg.AppendAudit(e.ctx, readEntry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Seq != p.Seq+1 {
+		t.Errorf("after pruning the next entry has seq %d, want %d (sequence numbers are never reused)", next.Seq, p.Seq+1)
+	}
+}

@@ -62,6 +62,7 @@ var checks = []struct {
 	{"LegalStatusSteps", testLegalStatusSteps},
 	{"LegalStatusConcurrentSteps", testLegalStatusConcurrentSteps},
 	{"Durability", testDurability},
+	{"AuditRetention", testAuditRetention},
 }
 
 // Run runs every check as a subtest, each on a fresh backend from h.

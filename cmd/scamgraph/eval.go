@@ -49,7 +49,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&ec.Wipe, "wipe", false, "with --store neo4j: delete the graph first (the evaluation needs an empty one)")
 	fs.BoolVar(&ec.JSON, "json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return parseStatus(fs, err)
 	}
 	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 	report, err := evaluate(ctx, cfg, ec, stderr)

@@ -69,7 +69,7 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.IntVar(&ic.BatchSize, "batch-size", ingest.DefaultBatchSize, "records per write")
 	fs.StringVar(&ic.Progress, "progress", ic.Progress, "progress bar: auto (on a terminal), always or never")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return parseStatus(fs, err)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()

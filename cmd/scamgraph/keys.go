@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -72,7 +71,14 @@ type keysCommand struct {
 }
 
 func newKeysCommand(name, synopsis string, stderr io.Writer) (*keysCommand, error) {
-	c := &keysCommand{name: "scamgraph keys " + name, cfg: defaultConfig(), stderr: stderr}
+	return newToolCommand("scamgraph keys "+name, synopsis, stderr)
+}
+
+// newToolCommand is newKeysCommand for a command of its own (fullName is
+// e.g. "scamgraph retract"): the operator's tools share the store settings
+// and the way they report errors.
+func newToolCommand(fullName, synopsis string, stderr io.Writer) (*keysCommand, error) {
+	c := &keysCommand{name: fullName, cfg: defaultConfig(), stderr: stderr}
 	c.fs = flag.NewFlagSet(c.name, flag.ContinueOnError)
 	c.fs.SetOutput(stderr)
 	c.fs.Usage = func() {
@@ -92,10 +98,7 @@ func newKeysCommand(name, synopsis string, stderr io.Writer) (*keysCommand, erro
 func (c *keysCommand) parse(args []string) (positional []string, code int, ok bool) {
 	for {
 		if err := c.fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, 0, false
-			}
-			return nil, 2, false
+			return nil, parseStatus(c.fs, err), false
 		}
 		if c.fs.NArg() == 0 {
 			return positional, 0, true

@@ -1,25 +1,54 @@
-// Command scamgraph is the ScamGraph service and its tools: parse an
-// identifier the way the graph keys it, and (from the GraphQL issue on)
-// serve the API and seed a demo world.
+// Command scamgraph is the ScamGraph service and its tools: serve the API,
+// seed a demo world, import records, parse an identifier the way the graph
+// keys it, manage agencies and keys, and the operator's tools.
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
-const usage = `scamgraph — scam-number intelligence graph
+// command is one subcommand. To add one, write its run function (it gets
+// the arguments after its name and returns the exit status; parse errors
+// are 2, failures 1) in a file named after it, and add a line to commands:
+// the dispatcher and the usage text are built from that table.
+type command struct {
+	name string
+	// synopsis is the usage line after "scamgraph NAME".
+	synopsis string
+	summary  string
+	run      func(args []string, stdout, stderr io.Writer) int
+}
 
-usage:
-  scamgraph serve [--demo] [--store embedded|neo4j] [--addr ADDR] ...   the GraphQL API (serve -h lists every setting)
-  scamgraph seed [--store embedded|neo4j] ...                          load the demo world into the store
-  scamgraph import --format ndjson|csv [--type TYPE] [--server URL] FILE...   load record files (- for stdin)
-  scamgraph eval [--scale S] [--background B] [--store embedded|neo4j [--wipe]] [--dir DIR]   score the service on a planted world
-  scamgraph parse [--region TH|KH] [--kind KIND] IDENTIFIER...         canonical keys, one JSON object per input
-  scamgraph keys agency|create|list|revoke ...                        agencies and API keys (keys -h for details)
-  scamgraph help                                                this text
-`
+// commands is every subcommand, in the order the usage lists them.
+var commands = []command{
+	{"serve", "[--demo] [--store embedded|neo4j] [--addr ADDR] ...", "the GraphQL API (serve -h lists every setting)", runServe},
+	{"seed", "[--store embedded|neo4j] ...", "load the demo world into the store", runSeed},
+	{"import", "--format ndjson|csv [--type TYPE] [--server URL] FILE...", "load record files (- for stdin)", runImport},
+	{"eval", "[--scale S] [--background B] [--store embedded|neo4j [--wipe]] [--dir DIR]", "score the service on a planted world", runEval},
+	{"parse", "[--region TH|KH] [--kind KIND] IDENTIFIER...", "canonical keys, one JSON object per input", runParse},
+	{"keys", "agency|create|list|revoke ...", "agencies and API keys (keys -h for details)", runKeys},
+	{"retract", "--agency CODE --reason REASON LINK-ID", "withdraw a fact your agency contributed", runRetract},
+	{"backup", "--out DIR [--server URL --key ADMIN-KEY]", "a consistent copy of the embedded store and its registry, also while serving", runBackup},
+	{"restore", "--from DIR --data-dir NEW-DIR", "put a backup in place as a new data directory", runRestore},
+	{"audit", "export --until TIME --out FILE | prune --exported FILE", "the audit log's retention: export the oldest entries, then prune exactly those", runAudit},
+	{"config", "[--config FILE] [any serve flag]...", "the effective settings and where each comes from, secrets masked", runConfig},
+	{"compact", "[--data-dir DIR]", "rewrite the embedded store's files without free pages (service stopped)", runCompact},
+}
+
+func usage() string {
+	var b strings.Builder
+	b.WriteString("scamgraph — scam-number intelligence graph\n\nusage:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  scamgraph %s %s\n      %s\n", c.name, c.synopsis, c.summary)
+	}
+	b.WriteString("  scamgraph help\n      this text\n")
+	return b.String()
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -29,26 +58,77 @@ func main() {
 // tests can drive the real command line without exiting.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
 	switch args[0] {
-	case "serve":
-		return runServe(args[1:], stdout, stderr)
-	case "seed":
-		return runSeed(args[1:], stdout, stderr)
-	case "import":
-		return runImport(args[1:], stdout, stderr)
-	case "eval":
-		return runEval(args[1:], stdout, stderr)
-	case "parse":
-		return runParse(args[1:], stdout, stderr)
-	case "keys":
-		return runKeys(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return 0
 	}
-	fmt.Fprintf(stderr, "scamgraph: unknown command %q\n\n%s", args[0], usage)
+	for _, c := range commands {
+		if c.name == args[0] {
+			takeConfigFlag(args[1:])
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "scamgraph: unknown command %q%s\n\n%s", args[0], suggestion(args[0]), usage())
 	return 2
+}
+
+// parseStatus is the exit status of a flag parse of fs that stopped: 0
+// for -h or --help, which asked for the usage, 2 for a mistake, after a
+// suggestion when the flag is a near miss of one fs has.
+func parseStatus(fs *flag.FlagSet, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+		name = strings.TrimLeft(name, "-")
+		best, bestDist := "", 3
+		fs.VisitAll(func(f *flag.Flag) {
+			if d := editDistance(name, f.Name); d < bestDist {
+				best, bestDist = f.Name, d
+			}
+		})
+		if best != "" {
+			fmt.Fprintf(fs.Output(), "did you mean --%s?\n", best)
+		}
+	}
+	return 2
+}
+
+// suggestion names the command closest to a mistyped one, if any is close.
+func suggestion(typed string) string {
+	best, bestDist := "", 3
+	for _, c := range commands {
+		if d := editDistance(typed, c.name); d < bestDist {
+			best, bestDist = c.name, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

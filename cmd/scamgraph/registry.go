@@ -23,28 +23,39 @@ const accessFileName = "access.db"
 // registry shares its driver, so a process holds one. The returned
 // function closes what was opened here.
 func openRegistry(ctx context.Context, cfg Config, base intel.Store) (*access.Registry, func() error, error) {
+	reg, _, closeFn, err := openRegistryRecords(ctx, cfg, base)
+	return reg, closeFn, err
+}
+
+// openRegistryRecords is openRegistry that also returns the embedded
+// backend's file (nil on Neo4j), which the server's backup copies.
+func openRegistryRecords(ctx context.Context, cfg Config, base intel.Store) (*access.Registry, *embeddedstore.AccessRecords, func() error, error) {
 	switch cfg.Store {
 	case "embedded":
-		rec, err := embeddedstore.OpenAccessRecords(filepath.Join(cfg.DataDir, accessFileName))
+		dir, err := resolveDataDir(cfg.DataDir)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return access.New(rec, time.Now), rec.Close, nil
+		rec, err := embeddedstore.OpenAccessRecords(filepath.Join(dir, accessFileName))
+		if err != nil {
+			return nil, nil, nil, inUseMessage(err)
+		}
+		return access.New(rec, time.Now), rec, rec.Close, nil
 	case "neo4j":
 		if s, ok := base.(*neo4jstore.Store); ok {
-			return access.New(s.AccessRecords(), time.Now), func() error { return nil }, nil
+			return access.New(s.AccessRecords(), time.Now), nil, func() error { return nil }, nil
 		}
 		if cfg.Neo4jURI == "" {
-			return nil, nil, fmt.Errorf("--store neo4j needs --neo4j-uri or NEO4J_URI")
+			return nil, nil, nil, fmt.Errorf("--store neo4j needs --neo4j-uri or NEO4J_URI")
 		}
 		octx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		defer cancel()
 		s, err := neo4jstore.Open(octx, neo4jstore.Config{URI: cfg.Neo4jURI, Username: cfg.Neo4jUser,
 			Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return access.New(s.AccessRecords(), time.Now), s.Close, nil
+		return access.New(s.AccessRecords(), time.Now), nil, s.Close, nil
 	}
-	return nil, nil, fmt.Errorf("--store must be embedded or neo4j, got %q", cfg.Store)
+	return nil, nil, nil, fmt.Errorf("--store must be embedded or neo4j, got %q", cfg.Store)
 }

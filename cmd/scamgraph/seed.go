@@ -28,7 +28,7 @@ func runSeed(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return parseStatus(fs, err)
 	}
 	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 	opened, err := openStore(ctx, cfg, logger, nil)

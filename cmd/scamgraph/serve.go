@@ -2,17 +2,20 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/usecase"
 )
@@ -50,7 +53,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 		return 2
 	}
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return parseStatus(fs, err)
 	}
 	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 	metrics := server.NewMetrics()
@@ -64,7 +67,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 			logger.Error().Err(err).Msg("closing the store")
 		}
 	}()
-	reg, closeRegistry, err := openRegistry(ctx, cfg, opened.base)
+	reg, records, closeRegistry, err := openRegistryRecords(ctx, cfg, opened.base)
 	if err != nil {
 		logger.Error().Err(err).Msg("cannot open the registry of agencies, keys and agreements")
 		return 1
@@ -101,18 +104,68 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 	if err := svc.DeliverPending(ctx, nil); err != nil {
 		logger.Warn().Err(err).Msg("pending evidence deliveries could not be finished; the next fulfilment retries them")
 	}
+	cfg.HTTP.SeparateMetrics = cfg.MetricsAddr != ""
 	srv := server.New(cfg.HTTP, svc, cache, logger, metrics)
+	if emb, ok := opened.base.(*embeddedstore.Store); ok && records != nil {
+		srv.EnableBackup(server.BackupFile{Name: embeddedstore.FileName, Source: emb},
+			server.BackupFile{Name: accessFileName, Source: records})
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		logger.Error().Msg("--tls-cert and --tls-key go together")
+		return 1
+	}
+	var certs *certReloader
+	if cfg.TLSCert != "" {
+		if certs, err = newCertReloader(cfg.TLSCert, cfg.TLSKey); err != nil {
+			logger.Error().Err(err).Msg("cannot load the TLS certificate")
+			return 1
+		}
+	}
+	// SIGHUP rereads the TLS certificate; without TLS it is noted and
+	// otherwise harmless, never the end of the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			if certs == nil {
+				logger.Info().Msg("SIGHUP: no TLS certificate to reread")
+				continue
+			}
+			if err := certs.reload(); err != nil {
+				logger.Error().Err(err).Msg("TLS certificate not reloaded; the one in use stays")
+				continue
+			}
+			logger.Info().Str("cert", cfg.TLSCert).Msg("TLS certificate reloaded")
+		}
+	}()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		logger.Error().Err(err).Str("addr", cfg.Addr).Msg("cannot listen")
 		return 1
 	}
+	scheme := "http"
+	if certs != nil {
+		ln, scheme = tls.NewListener(ln, certs.tlsConfig()), "https"
+	}
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout: cfg.HTTP.RequestTimeout + 5*time.Second, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			logger.Error().Err(err).Str("metrics_addr", cfg.MetricsAddr).Msg("cannot listen")
+			httpSrv.Close()
+			return 1
+		}
+		metricsSrv := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		defer metricsSrv.Close()
+		go func() { errc <- metricsSrv.Serve(mln) }()
+		logger.Info().Str("metrics_addr", mln.Addr().String()).Msg("metrics apart from the API")
+	}
 	addr := ln.Addr().String()
-	logger.Info().Str("addr", addr).Str("graphiql", "http://"+addr+"/graphiql").Msg("serving")
+	logger.Info().Str("addr", addr).Str("graphiql", scheme+"://"+addr+"/graphiql").Msg("serving")
 	if ready != nil {
 		ready <- addr
 	}

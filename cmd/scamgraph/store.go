@@ -35,12 +35,17 @@ func openStore(ctx context.Context, cfg Config, logger zerolog.Logger, metrics *
 	var base intel.Store
 	switch cfg.Store {
 	case "embedded":
-		s, err := embeddedstore.Open(cfg.DataDir)
+		dir, err := resolveDataDir(cfg.DataDir)
 		if err != nil {
 			return nil, err
 		}
+		noteLegacyDataDir(cfg, logger)
+		s, err := embeddedstore.Open(dir)
+		if err != nil {
+			return nil, inUseMessage(err)
+		}
 		base = s
-		logger.Info().Str("store", "embedded").Str("data_dir", cfg.DataDir).Msg("store open")
+		logger.Info().Str("store", "embedded").Str("data_dir", dir).Msg("store open")
 	case "neo4j":
 		if cfg.Neo4jURI == "" {
 			return nil, fmt.Errorf("--store neo4j needs --neo4j-uri or NEO4J_URI")

@@ -538,6 +538,8 @@ type Link struct {
 	Attrs      []*Attr     `json:"attrs"`
 	// Personal data carried by the fact (a subscriber's name, document, address).
 	Sensitive []*Attr `json:"sensitive"`
+	// Set once the contributing agency withdrew the fact. A retracted fact is seen only in answers asked as of an earlier moment (the X-As-Of header) and in what retractFact returns.
+	Retraction *Retraction `json:"retraction,omitempty"`
 }
 
 func (Link) IsNode()            {}
@@ -1037,6 +1039,15 @@ type RecordWarning struct {
 	Reason string `json:"reason"`
 	// For an ambiguous identifier, every reading, the stored one first.
 	Candidates []string `json:"candidates"`
+}
+
+// A contributing agency's withdrawal of a fact it recorded.
+type Retraction struct {
+	// When ScamGraph recorded the retraction.
+	At time.Time `json:"at"`
+	// The agency that retracted the fact: its contributor.
+	Agency string `json:"agency"`
+	Reason string `json:"reason"`
 }
 
 // A community of the suspicious part of the graph: artefacts at MEDIUM risk or above and the infrastructure joining them.
