@@ -94,6 +94,11 @@ func (c *countingStore) LinkedEntities(ctx context.Context, q intel.LinkedQuery)
 	return c.inner.LinkedEntities(ctx, q)
 }
 
+func (c *countingStore) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link, error) {
+	c.count("Retract")
+	return c.inner.Retract(ctx, r)
+}
+
 func (c *countingStore) Ping(ctx context.Context) error {
 	c.count("Ping")
 	return c.inner.Ping(ctx)
