@@ -71,7 +71,7 @@ fi
 endef
 
 .PHONY: build run test test-unit services services-stop generate check-generated \
-	bench fuzz lint help
+	bench fuzz lint help browser assets check-assets
 
 ## build: compile the service to bin/scamgraph
 build:
@@ -81,8 +81,26 @@ build:
 run:
 	$(GO) run ./cmd/scamgraph serve --demo
 
-## test: lint, start Redis and Neo4j, run every test against them (none may skip), check generated code
-test: lint services
+# Rebuilds the browser bundle (webui/dist) from web/ and fails if that
+# changed the committed files: the bundle must match the pinned packages,
+# the sources and the README's example queries. A subshell, as
+# check_generated is.
+define check_assets
+(
+if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	echo "not a git work tree; skipping the assets check"
+	exit 0
+fi
+(cd web && node build.mjs) || exit 1
+if ! git diff --exit-code --stat -- webui/dist || [[ -n "$$(git ls-files --others --exclude-standard -- webui/dist)" ]]; then
+	echo "error: rebuilding the browser assets changed webui/dist; run make assets and commit the result" >&2
+	exit 1
+fi
+)
+endef
+
+## test: lint, start Redis and Neo4j, run every test against them (none may skip), check generated code and assets
+test: lint services browser
 	@eval "$$($(SERVICES) env)"
 	export SCAMGRAPH_REQUIRE_SERVICES=1
 	echo "testing with NEO4J_URI=$$NEO4J_URI REDIS_URL=$$REDIS_URL"
@@ -102,6 +120,9 @@ test: lint services
 	if ((status == 0)); then
 		$(check_generated) || status=$$?
 	fi
+	if ((status == 0)); then
+		$(check_assets) || status=$$?
+	fi
 	echo "summary: $$passed passed, $$failed failed, $$skipped skipped"
 	exit "$$status"
 
@@ -118,6 +139,18 @@ test-unit:
 	fi
 	if (($${#unit[@]} == 0)); then echo "test-unit: no package runs without services"; exit 0; fi
 	$(GO) test -short -count=1 "$${unit[@]}"
+
+## browser: install Chromium and the pinned npm packages for the browser tests and assets (idempotent)
+browser:
+	scripts/browser.sh install
+
+## assets: rebuild the browser pages' bundle (webui/dist, committed and embedded) from web/
+assets: browser
+	cd web && node build.mjs
+
+## check-assets: fail if rebuilding the browser bundle changes webui/dist
+check-assets: browser
+	@$(check_assets)
 
 ## services: start Redis and Neo4j on loopback (idempotent)
 services:

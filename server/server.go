@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/scamgraph/scamgraph/usecase"
+	"github.com/scamgraph/scamgraph/webui"
 )
 
 // Config holds the HTTP-level settings; cmd fills it from flags and env.
@@ -29,6 +30,10 @@ type Config struct {
 	// MaxIngestBytes bounds one streaming import (POST /ingest), which has
 	// no request timeout: large loads take as long as they take.
 	MaxIngestBytes int64
+	// AllowedOrigins are the origins of front ends on other hosts that may
+	// call /graphql and /ingest from a browser (CORS); empty means same
+	// origin only. See ParseOrigins.
+	AllowedOrigins []string
 }
 
 // DefaultConfig is what the service runs with unless told otherwise.
@@ -61,9 +66,11 @@ func New(cfg Config, service *usecase.Service, cache CachePinger, logger zerolog
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	gql := s.graphQL()
-	mux.Handle("/graphql", s.limits(s.authenticate(gql)))
-	mux.Handle("/ingest", s.authenticate(http.HandlerFunc(s.ingestStream)))
-	mux.Handle("/graphiql", graphiQL())
+	mux.Handle("/graphql", s.withCORS(s.limits(s.authenticate(gql))))
+	mux.Handle("/ingest", s.withCORS(s.authenticate(http.HandlerFunc(s.ingestStream))))
+	explorer := webui.Explorer()
+	mux.Handle("/graphiql", explorer)
+	mux.Handle("/graphiql/", explorer)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

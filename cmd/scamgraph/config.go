@@ -68,6 +68,7 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 		{"max-body-bytes", "SCAMGRAPH_MAX_BODY_BYTES", "largest request body", int64Flag(&c.HTTP.MaxBodyBytes), setInt64(&c.HTTP.MaxBodyBytes)},
 		{"request-timeout", "SCAMGRAPH_REQUEST_TIMEOUT", "longest a request may take, store calls included", dur(&c.HTTP.RequestTimeout), setDuration(&c.HTTP.RequestTimeout)},
 		{"complexity-limit", "SCAMGRAPH_COMPLEXITY_LIMIT", "most complexity points one operation may cost", num(&c.HTTP.ComplexityLimit), setInt(&c.HTTP.ComplexityLimit)},
+		{"cors-origins", "SCAMGRAPH_CORS_ORIGINS", "comma-separated origins of front ends on other hosts allowed to call the API from a browser (empty: same origin only)", originsFlag(&c.HTTP.AllowedOrigins), setOrigins(&c.HTTP.AllowedOrigins)},
 		{"depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", num(&c.HTTP.DepthLimit), setInt(&c.HTTP.DepthLimit)},
 	}
 	for _, s := range settings {
@@ -98,6 +99,18 @@ func setInt64(p *int64) func(string) error {
 
 func int64Flag(p *int64) func(*flag.FlagSet, string, string) {
 	return func(fs *flag.FlagSet, n, u string) { fs.Int64Var(p, n, *p, u) }
+}
+
+// setOrigins parses a CORS origin list, so that a malformed origin stops the
+// start with its reason instead of allowing nothing.
+func setOrigins(p *[]string) func(string) error {
+	return func(v string) (err error) { *p, err = server.ParseOrigins(v); return err }
+}
+
+func originsFlag(p *[]string) func(*flag.FlagSet, string, string) {
+	return func(fs *flag.FlagSet, n, u string) {
+		fs.Func(n, u, setOrigins(p))
+	}
 }
 
 func envBool(name string) bool {
