@@ -71,7 +71,7 @@ fi
 endef
 
 .PHONY: build run test test-unit services services-stop generate check-generated \
-	bench fuzz lint help browser assets check-assets
+	bench fuzz lint help testdeps assets check-assets
 
 ## build: compile the service to bin/scamgraph
 build:
@@ -100,7 +100,7 @@ fi
 endef
 
 ## test: lint, start Redis and Neo4j, run every test against them (none may skip), check generated code and assets
-test: lint services browser
+test: lint services testdeps
 	@eval "$$($(SERVICES) env)"
 	export SCAMGRAPH_REQUIRE_SERVICES=1
 	echo "testing with NEO4J_URI=$$NEO4J_URI REDIS_URL=$$REDIS_URL"
@@ -140,16 +140,16 @@ test-unit:
 	if (($${#unit[@]} == 0)); then echo "test-unit: no package runs without services"; exit 0; fi
 	$(GO) test -short -count=1 "$${unit[@]}"
 
-## browser: install Chromium and the pinned npm packages for the browser tests and assets (idempotent)
-browser:
-	scripts/browser.sh install
+## testdeps: install Chromium, the pinned npm packages and the NetworkX venv the tests use (idempotent)
+testdeps:
+	scripts/testdeps.sh install
 
 ## assets: rebuild the browser pages' bundle (webui/dist, committed and embedded) from web/
-assets: browser
+assets: testdeps
 	cd web && node build.mjs
 
 ## check-assets: fail if rebuilding the browser bundle changes webui/dist
-check-assets: browser
+check-assets: testdeps
 	@$(check_assets)
 
 ## services: start Redis and Neo4j on loopback (idempotent)

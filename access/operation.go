@@ -16,6 +16,9 @@ const (
 	OpLinks       = "links"
 	OpSummaries   = "summaries"
 	OpNetwork     = "network"
+	// OpExport is a network read to be carried out of the service as a
+	// file (GraphML, GEXF, …): audited apart, since the copy leaves.
+	OpExport = "export"
 	OpShortest    = "shortestPath"
 	OpLegalStatus = "legalStatus"
 	// Reads of the registry.

@@ -37,10 +37,10 @@ func mustBrowser(t testing.TB) {
 		chromium = "/usr/bin/chromium"
 	}
 	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium not found at %s: run scripts/browser.sh install", chromium)
+		t.Fatalf("Chromium not found at %s: run scripts/testdeps.sh install", chromium)
 	}
 	if _, err := os.Stat(filepath.Join(webDir(t), "node_modules", "playwright-core")); err != nil {
-		t.Fatal("web/node_modules lacks playwright-core: run scripts/browser.sh install")
+		t.Fatal("web/node_modules lacks playwright-core: run scripts/testdeps.sh install")
 	}
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Fatal("node is not on PATH")

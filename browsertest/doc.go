@@ -3,6 +3,6 @@
 // the real handler on loopback. The scripts under web/test do what a person
 // would and print what they saw; the Go tests judge it. Like the suites that
 // need Neo4j and Redis, they fail rather than skip when Chromium or the npm
-// packages are missing: `scripts/browser.sh install` (run by `make test` and
+// packages are missing: `scripts/testdeps.sh install` (run by `make test` and
 // CI) brings both.
 package browsertest

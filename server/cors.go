@@ -49,7 +49,7 @@ func (s *Server) withCORS(next http.Handler) http.Handler {
 		AllowedOrigins: s.cfg.AllowedOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders: []string{"Authorization", "Content-Type", "Accept", "X-Purpose", "X-Request-Id"},
-		ExposedHeaders: []string{"X-Request-Id", "Retry-After"},
+		ExposedHeaders: []string{"X-Request-Id", "Retry-After", "Content-Disposition"},
 		// Keys travel in the Authorization header, never in cookies.
 		AllowCredentials: false,
 		MaxAge:           600,

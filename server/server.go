@@ -68,6 +68,7 @@ func (s *Server) Handler() http.Handler {
 	gql := s.graphQL()
 	mux.Handle("/graphql", s.withCORS(s.limits(s.authenticate(gql))))
 	mux.Handle("/ingest", s.withCORS(s.authenticate(http.HandlerFunc(s.ingestStream))))
+	mux.Handle("/export", s.withCORS(s.limits(s.authenticate(http.HandlerFunc(s.exportNetwork)))))
 	explorer := webui.Explorer()
 	mux.Handle("/graphiql", explorer)
 	mux.Handle("/graphiql/", explorer)

@@ -31,6 +31,7 @@ var roles = map[string][]access.Role{
 	access.OpLinks:       anyRole,
 	access.OpSummaries:   anyRole,
 	access.OpNetwork:     anyRole,
+	access.OpExport:      anyRole,
 	access.OpShortest:    anyRole,
 	access.OpLegalStatus: anyRole,
 	access.OpViewer:      anyRole,

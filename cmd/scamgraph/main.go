@@ -15,6 +15,7 @@ usage:
   scamgraph serve [--demo] [--store embedded|neo4j] [--addr ADDR] ...   the GraphQL API (serve -h lists every setting)
   scamgraph seed [--store embedded|neo4j] ...                          load the demo world into the store
   scamgraph import --format ndjson|csv [--type TYPE] [--server URL] FILE...   load record files (- for stdin)
+  scamgraph export --seed ID [--format graphml|gexf|cytoscape|csv|i2] [--server URL] [--key KEY]   a network as a file
   scamgraph parse [--region TH|KH] [--kind KIND] IDENTIFIER...         canonical keys, one JSON object per input
   scamgraph keys agency|create|list|revoke ...                        agencies and API keys (keys -h for details)
   scamgraph help                                                this text
@@ -40,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runImport(args[1:], stdout, stderr)
 	case "parse":
 		return runParse(args[1:], stdout, stderr)
+	case "export":
+		return runExport(args[1:], stdout, stderr)
 	case "keys":
 		return runKeys(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
