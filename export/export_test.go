@@ -34,7 +34,7 @@ func sampleChart() export.Chart {
 	}
 	call := intel.Link{ID: "called-1", Type: intel.LinkCalled, From: phone.ID, To: "PhoneNumber:+66812345678",
 		Provenance: intel.Provenance{Agency: "TH-PCT", Country: intel.RegionTH, ObservedAt: at, Confidence: 0.4},
-		Attrs: map[string]string{"durationSec": "95"}}
+		Attrs:      map[string]string{"durationSec": "95"}}
 	g := intel.Subgraph{Nodes: []intel.Entity{victim, mule, phone, callee, lone}, Links: []intel.Link{transfer("transferred-1", "49999.50", 2),
 		transfer("transferred-2", "120000", 1), call}}
 	return export.NewChart("network around "+victim.ID, "KH-GDNP", at, g, []guard.Redaction{
