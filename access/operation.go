@@ -12,6 +12,7 @@ package access
 const (
 	// Reads of the graph.
 	OpLookup    = "lookup"
+	OpSearch    = "search"
 	OpNodes     = "nodes"
 	OpLinks     = "links"
 	OpSummaries = "summaries"

@@ -74,6 +74,14 @@ type Store interface {
 	// between backends. An unknown endpoint MUST be ENOTFOUND.
 	ShortestPath(ctx context.Context, q PathQuery) (*Path, error)
 
+	// Search returns the stored entities that q matches (see
+	// SearchQuery.Matches: part of a key, label or raw form, or a number's
+	// digits), in id order after q.After, at most q.Limit. It MUST reject
+	// a query that Normalize refuses with that EINVALID error. It applies
+	// no reader's view: the view (guard) filters and checks the answers
+	// again as the reader sees them.
+	Search(ctx context.Context, q SearchQuery) ([]Entity, error)
+
 	// Ping reports whether the backend can serve requests.
 	Ping(ctx context.Context) error
 

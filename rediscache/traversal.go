@@ -35,3 +35,9 @@ func (c *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph
 func (c *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Path, error) {
 	return c.inner.ShortestPath(ctx, q)
 }
+
+// Search passes through: answers depend on free text, rarely repeat, and
+// are checked again by each reader's view.
+func (c *Store) Search(ctx context.Context, q intel.SearchQuery) ([]intel.Entity, error) {
+	return c.inner.Search(ctx, q)
+}

@@ -27,6 +27,7 @@ var (
 // refused (and TestEveryOperationHasRoles fails).
 var roles = map[string][]access.Role{
 	access.OpLookup:      anyRole,
+	access.OpSearch:      anyRole,
 	access.OpNodes:       anyRole,
 	access.OpLinks:       anyRole,
 	access.OpSummaries:   anyRole,

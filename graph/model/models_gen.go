@@ -877,6 +877,14 @@ type RecordResult struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
+// One page of what `search` found.
+type SearchResult struct {
+	// The entities found, at most `first`, in id order.
+	Entities []Entity `json:"entities"`
+	// Pass as `after` for the next page; null when there is no next page.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
 type Suspect struct {
 	ID            string          `json:"id"`
 	Kind          EntityKind      `json:"kind"`
