@@ -119,6 +119,7 @@ type ComplexityRoot struct {
 		BankCode      func(childComplexity int) int
 		BankName      func(childComplexity int) int
 		Country       func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -132,6 +133,7 @@ type ComplexityRoot struct {
 
 	Case struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -190,6 +192,7 @@ type ComplexityRoot struct {
 
 	IPAddress struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -280,6 +283,7 @@ type ComplexityRoot struct {
 
 	MessagingAccount struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -351,6 +355,7 @@ type ComplexityRoot struct {
 
 	Person struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -366,6 +371,7 @@ type ComplexityRoot struct {
 		Attrs         func(childComplexity int) int
 		Carrier       func(childComplexity int) int
 		Country       func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -425,6 +431,7 @@ type ComplexityRoot struct {
 
 	Suspect struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -457,6 +464,7 @@ type ComplexityRoot struct {
 
 	VoipAccount struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		Domain        func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -892,6 +900,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BankAccount.Country(childComplexity), true
+	case "BankAccount.display":
+		if e.ComplexityRoot.BankAccount.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.Display(childComplexity), true
 	case "BankAccount.firstIngested":
 		if e.ComplexityRoot.BankAccount.FirstIngested == nil {
 			break
@@ -958,6 +972,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Attrs(childComplexity), true
+	case "Case.display":
+		if e.ComplexityRoot.Case.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Display(childComplexity), true
 	case "Case.firstIngested":
 		if e.ComplexityRoot.Case.FirstIngested == nil {
 			break
@@ -1226,6 +1246,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IPAddress.Attrs(childComplexity), true
+	case "IPAddress.display":
+		if e.ComplexityRoot.IPAddress.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IPAddress.Display(childComplexity), true
 	case "IPAddress.firstIngested":
 		if e.ComplexityRoot.IPAddress.FirstIngested == nil {
 			break
@@ -1601,6 +1627,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MessagingAccount.Attrs(childComplexity), true
+	case "MessagingAccount.display":
+		if e.ComplexityRoot.MessagingAccount.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Display(childComplexity), true
 	case "MessagingAccount.firstIngested":
 		if e.ComplexityRoot.MessagingAccount.FirstIngested == nil {
 			break
@@ -1966,6 +1998,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Attrs(childComplexity), true
+	case "Person.display":
+		if e.ComplexityRoot.Person.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Display(childComplexity), true
 	case "Person.firstIngested":
 		if e.ComplexityRoot.Person.FirstIngested == nil {
 			break
@@ -2044,6 +2082,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PhoneNumber.Country(childComplexity), true
+	case "PhoneNumber.display":
+		if e.ComplexityRoot.PhoneNumber.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Display(childComplexity), true
 	case "PhoneNumber.firstIngested":
 		if e.ComplexityRoot.PhoneNumber.FirstIngested == nil {
 			break
@@ -2374,6 +2418,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Suspect.Attrs(childComplexity), true
+	case "Suspect.display":
+		if e.ComplexityRoot.Suspect.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspect.Display(childComplexity), true
 	case "Suspect.firstIngested":
 		if e.ComplexityRoot.Suspect.FirstIngested == nil {
 			break
@@ -2520,6 +2570,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VoipAccount.Attrs(childComplexity), true
+	case "VoipAccount.display":
+		if e.ComplexityRoot.VoipAccount.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoipAccount.Display(childComplexity), true
 	case "VoipAccount.domain":
 		if e.ComplexityRoot.VoipAccount.Domain == nil {
 			break
@@ -2786,6 +2842,8 @@ interface Entity implements Node {
   "The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference)."
   key: String!
   label: String!
+  "How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label."
+  display: String!
   "Spellings under which the entity was reported."
   rawForms: [String!]!
   attrs: [Attr!]!
@@ -2811,6 +2869,7 @@ type PhoneNumber implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -2832,6 +2891,7 @@ type VoipAccount implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -2847,6 +2907,7 @@ type IPAddress implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -2862,6 +2923,7 @@ type BankAccount implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -2878,6 +2940,7 @@ type Suspect implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -2893,6 +2956,7 @@ type MessagingAccount implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -2908,6 +2972,7 @@ type Case implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -2921,6 +2986,7 @@ type Person implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -6738,6 +6804,29 @@ func (ec *executionContext) fieldContext_BankAccount_label(_ context.Context, fi
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
 }
 
+func (ec *executionContext) _BankAccount_display(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
 func (ec *executionContext) _BankAccount_rawForms(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7082,6 +7171,29 @@ func (ec *executionContext) _Case_label(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Case_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
+}
+
+func (ec *executionContext) _Case_display(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
 }
 
@@ -8146,6 +8258,29 @@ func (ec *executionContext) _IPAddress_label(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_IPAddress_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IPAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _IPAddress_display(ctx context.Context, field graphql.CollectedField, obj *model.IPAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IPAddress_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IPAddress_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IPAddress", field, false, false, "String")
 }
 
@@ -9694,6 +9829,29 @@ func (ec *executionContext) fieldContext_MessagingAccount_label(_ context.Contex
 	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
 }
 
+func (ec *executionContext) _MessagingAccount_display(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
+}
+
 func (ec *executionContext) _MessagingAccount_rawForms(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11171,6 +11329,29 @@ func (ec *executionContext) fieldContext_Person_label(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
+func (ec *executionContext) _Person_display(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
 func (ec *executionContext) _Person_rawForms(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11446,6 +11627,29 @@ func (ec *executionContext) _PhoneNumber_label(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PhoneNumber_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
+}
+
+func (ec *executionContext) _PhoneNumber_display(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
 }
 
@@ -12898,6 +13102,29 @@ func (ec *executionContext) fieldContext_Suspect_label(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Suspect", field, false, false, "String")
 }
 
+func (ec *executionContext) _Suspect_display(ctx context.Context, field graphql.CollectedField, obj *model.Suspect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspect_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Suspect_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Suspect", field, false, false, "String")
+}
+
 func (ec *executionContext) _Suspect_rawForms(ctx context.Context, field graphql.CollectedField, obj *model.Suspect) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13508,6 +13735,29 @@ func (ec *executionContext) _VoipAccount_label(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_VoipAccount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoipAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _VoipAccount_display(ctx context.Context, field graphql.CollectedField, obj *model.VoipAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoipAccount_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoipAccount_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VoipAccount", field, false, false, "String")
 }
 
@@ -16517,6 +16767,11 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "display":
+			out.Values[i] = ec._BankAccount_display(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rawForms":
 			out.Values[i] = ec._BankAccount_rawForms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16609,6 +16864,11 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "label":
 			out.Values[i] = ec._Case_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._Case_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -16966,6 +17226,11 @@ func (ec *executionContext) _IPAddress(ctx context.Context, sel ast.SelectionSet
 			}
 		case "label":
 			out.Values[i] = ec._IPAddress_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._IPAddress_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -17553,6 +17818,11 @@ func (ec *executionContext) _MessagingAccount(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "display":
+			out.Values[i] = ec._MessagingAccount_display(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rawForms":
 			out.Values[i] = ec._MessagingAccount_rawForms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18050,6 +18320,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "display":
+			out.Values[i] = ec._Person_display(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rawForms":
 			out.Values[i] = ec._Person_rawForms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18127,6 +18402,11 @@ func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionS
 			}
 		case "label":
 			out.Values[i] = ec._PhoneNumber_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._PhoneNumber_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -18538,6 +18818,11 @@ func (ec *executionContext) _Suspect(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "display":
+			out.Values[i] = ec._Suspect_display(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rawForms":
 			out.Values[i] = ec._Suspect_rawForms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18737,6 +19022,11 @@ func (ec *executionContext) _VoipAccount(ctx context.Context, sel ast.SelectionS
 			}
 		case "label":
 			out.Values[i] = ec._VoipAccount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._VoipAccount_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -19,6 +19,8 @@ type Entity interface {
 	// The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 	GetKey() string
 	GetLabel() string
+	// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+	GetDisplay() string
 	// Spellings under which the entity was reported.
 	GetRawForms() []string
 	GetAttrs() []*Attr
@@ -138,6 +140,7 @@ type BankAccount struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -158,6 +161,9 @@ func (this BankAccount) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this BankAccount) GetKey() string   { return this.Key }
 func (this BankAccount) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this BankAccount) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this BankAccount) GetRawForms() []string {
@@ -203,6 +209,7 @@ type Case struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -220,6 +227,9 @@ func (this Case) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this Case) GetKey() string   { return this.Key }
 func (this Case) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this Case) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this Case) GetRawForms() []string {
@@ -349,6 +359,7 @@ type IPAddress struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -368,6 +379,9 @@ func (this IPAddress) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this IPAddress) GetKey() string   { return this.Key }
 func (this IPAddress) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this IPAddress) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this IPAddress) GetRawForms() []string {
@@ -543,6 +557,7 @@ type MessagingAccount struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -562,6 +577,9 @@ func (this MessagingAccount) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this MessagingAccount) GetKey() string   { return this.Key }
 func (this MessagingAccount) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this MessagingAccount) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this MessagingAccount) GetRawForms() []string {
@@ -660,6 +678,7 @@ type Person struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -677,6 +696,9 @@ func (this Person) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this Person) GetKey() string   { return this.Key }
 func (this Person) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this Person) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this Person) GetRawForms() []string {
@@ -722,6 +744,7 @@ type PhoneNumber struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -747,6 +770,9 @@ func (this PhoneNumber) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this PhoneNumber) GetKey() string   { return this.Key }
 func (this PhoneNumber) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this PhoneNumber) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this PhoneNumber) GetRawForms() []string {
@@ -890,6 +916,7 @@ type Suspect struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -909,6 +936,9 @@ func (this Suspect) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this Suspect) GetKey() string   { return this.Key }
 func (this Suspect) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this Suspect) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this Suspect) GetRawForms() []string {
@@ -981,6 +1011,7 @@ type VoipAccount struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -1000,6 +1031,9 @@ func (this VoipAccount) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this VoipAccount) GetKey() string   { return this.Key }
 func (this VoipAccount) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this VoipAccount) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this VoipAccount) GetRawForms() []string {
