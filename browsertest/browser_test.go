@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -96,4 +98,39 @@ func runScript(t testing.TB, name string, out any, args ...string) {
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
 		t.Fatalf("node %s printed no JSON: %v\n%s\nstderr: %s", name, err, stdout.String(), stderr.String())
 	}
+}
+
+// apiNetwork is the network the API gives token for seed: its nodes, its
+// links, and how many edges they fold into (one per ends and type).
+type networkCounts struct{ nodes, links, folded int }
+
+func apiNetwork(t testing.TB, base, token, seed string, depth, limit int) networkCounts {
+	t.Helper()
+	q := fmt.Sprintf(`{ network(seeds: [%q], depth: %d, limit: %d) { nodes { id } edges { type source target } } }`, seed, depth, limit)
+	body, _ := json.Marshal(map[string]any{"query": q})
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("X-Purpose", "CASE-2026-0001")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var r struct {
+		Data struct {
+			Network struct {
+				Nodes []struct{ ID string }
+				Edges []struct{ Type, Source, Target string }
+			}
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	folded := map[[3]string]bool{}
+	for _, e := range r.Data.Network.Edges {
+		folded[[3]string{e.Source, e.Target, e.Type}] = true
+	}
+	return networkCounts{nodes: len(r.Data.Network.Nodes), links: len(r.Data.Network.Edges), folded: len(folded)}
 }

@@ -69,21 +69,16 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/graphql", s.withCORS(s.limits(s.authenticate(gql))))
 	mux.Handle("/ingest", s.withCORS(s.authenticate(http.HandlerFunc(s.ingestStream))))
 	mux.Handle("/export", s.withCORS(s.limits(s.authenticate(http.HandlerFunc(s.exportNetwork)))))
-	explorer := webui.Explorer()
-	mux.Handle("/graphiql", explorer)
-	mux.Handle("/graphiql/", explorer)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("/readyz", s.ready)
 	mux.Handle("/metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
-			return
-		}
-		http.Redirect(w, r, "/graphiql", http.StatusFound)
-	})
+	// The pages and their assets are the binary's own; anything else under
+	// / is an unknown path, answered in JSON like the API's other errors.
+	mux.Handle("/", webui.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
+	})))
 	var h http.Handler = mux
 	h = hlog.AccessHandler(func(r *http.Request, status, size int, d time.Duration) {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {

@@ -64,7 +64,11 @@ const examplesPlugin = {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: { explorer: join(here, 'src', 'explorer.jsx') },
+  entryPoints: {
+    explorer: join(here, 'src', 'explorer.jsx'),
+    page: join(here, 'src', 'page', 'main.js'),
+    'page-style': join(here, 'src', 'page', 'page.css'),
+  },
   bundle: true,
   minify: true,
   format: 'iife',
@@ -79,4 +83,5 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(here, 'src', 'explorer.html'), join(out, 'explorer.html'));
+copyFileSync(join(here, 'src', 'page', 'index.html'), join(out, 'index.html'));
 console.log(`web: ${examples.length} example tabs; bundle written to ${out}`);

@@ -1,5 +1,5 @@
 // Package webui serves the browser pages that ship inside the binary: the
-// GraphQL explorer at /graphiql. Their JavaScript and CSS are bundled at
+// analysts' page at / and the GraphQL explorer at /graphiql. Their JavaScript and CSS are bundled at
 // build time from npm packages pinned in web/package-lock.json (`make
 // assets`), committed under dist/ and embedded here, so the service needs
 // nothing from another host: police networks are often cut off from the
@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strings"
 	"time"
 )
 
@@ -35,9 +36,18 @@ type asset struct {
 	etag string
 }
 
-// Explorer serves the explorer page at /graphiql and its bundled assets
-// under /graphiql/assets/.
-func Explorer() http.Handler {
+// pages maps each page's path to its file; every other file of the bundle
+// is an asset, served under /assets/ and (for the explorer's own) under
+// /graphiql/assets/.
+var pages = map[string]string{
+	"/":          "index.html",
+	"/graphiql":  "explorer.html",
+	"/graphiql/": "explorer.html",
+}
+
+// Handler serves the pages at their paths and their bundled assets; a path
+// it does not know is answered by notFound.
+func Handler(notFound http.Handler) http.Handler {
 	assets := map[string]asset{}
 	err := fs.WalkDir(dist, "dist", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -55,6 +65,18 @@ func Explorer() http.Handler {
 		panic(err) // the embedded tree is fixed at build time
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, ok := pages[r.URL.Path]
+		if !ok {
+			switch dir, file := path.Split(r.URL.Path); {
+			case (dir == "/assets/" || dir == "/graphiql/assets/") && !strings.HasSuffix(file, ".html"):
+				name = file
+			}
+		}
+		a, ok := assets[name]
+		if !ok {
+			notFound.ServeHTTP(w, r)
+			return
+		}
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -62,18 +84,6 @@ func Explorer() http.Handler {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			h.Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		name := ""
-		switch dir, file := path.Split(r.URL.Path); {
-		case r.URL.Path == "/graphiql" || r.URL.Path == "/graphiql/":
-			name = "explorer.html"
-		case dir == "/graphiql/assets/" && file != "explorer.html":
-			name = file
-		}
-		a, ok := assets[name]
-		if !ok {
-			http.NotFound(w, r)
 			return
 		}
 		// The bundle's file names stay the same from build to build, so the

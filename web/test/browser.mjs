@@ -50,3 +50,17 @@ export async function open(base) {
     },
   };
 }
+
+// until polls fn(arg) in the page until it returns a truthy value. (The
+// pages' Content-Security-Policy forbids eval, which Playwright's own
+// waitForFunction needs; page.evaluate goes through the debugger protocol
+// and is not bound by it, so the tests keep the policy on.)
+export async function until(page, fn, arg, timeout = 60000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn, arg);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('timed out waiting for ' + fn.toString());
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
