@@ -86,7 +86,13 @@ func demoServer(t testing.TB) (*httptest.Server, *access.Registry, []demo.Key) {
 // runScript runs web/test/<name> with args and decodes the JSON it prints.
 func runScript(t testing.TB, name string, out any, args ...string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	runScriptFor(t, 3*time.Minute, name, out, args...)
+}
+
+// runScriptFor is runScript with a time limit of its own.
+func runScriptFor(t testing.TB, limit time.Duration, name string, out any, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", append([]string{filepath.Join("test", name)}, args...)...)
 	cmd.Dir = webDir(t)
@@ -134,3 +140,5 @@ func apiNetwork(t testing.TB, base, token, seed string, depth, limit int) networ
 	}
 	return networkCounts{nodes: len(r.Data.Network.Nodes), links: len(r.Data.Network.Edges), folded: len(folded)}
 }
+
+func getenv(name string) string { return os.Getenv(name) }

@@ -159,6 +159,7 @@ async function open(id) {
     chart.add(data.network, [id]);
     state.seeds = [id];
     state.truncated = data.network.truncated;
+    state.opened = (state.opened || 0) + 1;
     buildFilters();
     await redraw(true);
     chart.select(id);
