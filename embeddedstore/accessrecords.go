@@ -171,7 +171,7 @@ func (b *AccessRecords) Commit(ctx context.Context, puts []access.Put, audit *ac
 		if errors.Is(err, access.ErrVersionMismatch) {
 			return access.AuditEntry{}, err
 		}
-		return access.AuditEntry{}, fmt.Errorf("embeddedstore: access records: commit: %w", err)
+		return access.AuditEntry{}, translate(err, "access records: commit")
 	}
 	return stored, nil
 }
@@ -209,7 +209,7 @@ func (b *AccessRecords) AppendAudits(ctx context.Context, entries []access.Audit
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("embeddedstore: access records: append audit: %w", err)
+		return nil, translate(err, "access records: append audit")
 	}
 	return out, nil
 }

@@ -105,7 +105,7 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 		return nil
 	})
 	if err != nil {
-		return intel.UpsertResult{}, err
+		return intel.UpsertResult{}, translate(err, "upsert")
 	}
 	for _, id := range entityOrder {
 		s.entities[id] = entities[id]

@@ -6,9 +6,6 @@ import (
 	"io"
 	"runtime"
 	"sync"
-	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
@@ -21,9 +18,6 @@ type Options struct {
 	// Workers is how many goroutines decode-side parse and map records
 	// while the previous batch is being written (default GOMAXPROCS).
 	Workers int
-	// RetryFor is how long a failing write is retried before the run gives
-	// up (default 5 minutes): long enough to ride out a database restart.
-	RetryFor time.Duration
 	// Reads, when set, is the store the duplicate check reads instead of
 	// the one written to. The import command passes the store beneath the
 	// Redis cache: the check reads thousands of ids per batch that no
@@ -32,8 +26,6 @@ type Options struct {
 	// Writes still go through the cache, which drops the entries they
 	// touch. Reads must see the same data as the written store.
 	Reads intel.Store
-	// Logger receives retry notices.
-	Logger zerolog.Logger
 	// Checkpoint, when set, is called after each batch is durable with the
 	// line and byte offset of its last record and the totals so far; the
 	// import command saves them to resume an interrupted run.
@@ -54,9 +46,6 @@ func (o Options) withDefaults(store intel.Store) Options {
 	}
 	if o.Reads == nil {
 		o.Reads = store
-	}
-	if o.RetryFor <= 0 {
-		o.RetryFor = 5 * time.Minute
 	}
 	return o
 }
@@ -80,9 +69,11 @@ type chunk struct {
 // duplicate check overlaps the writes of the batches before it, and two
 // batches that share no entity or link are written at once; statuses and
 // the stored graph are nonetheless exactly those of writing the records one
-// by one. A rejected record never stops its batch; a write that keeps
-// failing past RetryFor stops the run with an error, and every batch
-// reported before it is durable.
+// by one. A rejected record never stops its batch; a store call that
+// fails stops the run with its error, and every batch reported before it
+// is durable. The run retries nothing itself: a store that does not answer
+// retries each call within its own budget (intel.Retry) and only then
+// fails with intel.EUNAVAILABLE, and any other error is permanent.
 func Run(ctx context.Context, store intel.Store, dec Decoder, opts Options, emit func(Result) error) (Totals, error) {
 	opts = opts.withDefaults(store)
 	ctx, cancel := context.WithCancel(ctx)

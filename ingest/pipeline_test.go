@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 
@@ -86,29 +87,35 @@ func TestRunRejectsBadRecordsAndWritesTheRest(t *testing.T) {
 	}
 }
 
-// flakyStore fails the first few writes the way a restarting database does.
-type flakyStore struct {
+// downStore is a store whose writes fail the way a store that stays
+// unavailable past its retry budget does, counting the attempts.
+type downStore struct {
 	intel.Store
-	failures atomic.Int32
+	attempts atomic.Int32
 }
 
-func (f *flakyStore) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, error) {
-	if f.failures.Add(-1) >= 0 {
-		return intel.UpsertResult{}, context.DeadlineExceeded
-	}
-	return f.Store.Upsert(ctx, b)
+func (d *downStore) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, error) {
+	d.attempts.Add(1)
+	return intel.UpsertResult{}, intel.Unavailable(errors.New("connection refused"))
 }
 
-func TestRunRetriesWritesUntilTheStoreIsBack(t *testing.T) {
-	inner := MustEmbedded(t)
-	s := &flakyStore{Store: inner}
-	s.failures.Store(3)
-	totals, _ := MustRun(t, s, &ingest.SyntheticCalls{N: 2500}, ingest.Options{BatchSize: 1000})
-	if totals.Accepted != 2500 {
-		t.Fatalf("totals %+v", totals)
+// TestRunStopsOnAnUnavailableStoreWithoutRetrying: the pipeline retries
+// nothing itself (the store has spent its own budget before it says
+// UNAVAILABLE), so one batch costs one write attempt, the run stops with
+// the store's error and code, and nothing is reported as done.
+func TestRunStopsOnAnUnavailableStoreWithoutRetrying(t *testing.T) {
+	s := &downStore{Store: MustEmbedded(t)}
+	var reported int
+	totals, err := ingest.Run(context.Background(), s, &ingest.SyntheticCalls{N: 500}, ingest.Options{BatchSize: 1000},
+		func(ingest.Result) error { reported++; return nil })
+	if intel.ErrorCode(err) != intel.EUNAVAILABLE {
+		t.Fatalf("run ended with %v, want the store's EUNAVAILABLE", err)
 	}
-	if _, links := inner.Counts(); links != 2500 {
-		t.Errorf("%d links after retries, want 2500", links)
+	if n := s.attempts.Load(); n != 1 {
+		t.Errorf("%d write attempts for one batch, want exactly 1", n)
+	}
+	if reported != 0 || totals.Accepted != 0 {
+		t.Errorf("%d results reported, totals %+v, for a batch that was never written", reported, totals)
 	}
 }
 

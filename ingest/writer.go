@@ -116,10 +116,8 @@ func (w *writer) prepare(ctx context.Context, items []item, flying inFlight) (*p
 	}
 	knownLinks := map[string]intel.Link{}
 	if len(linkIDs) > 0 {
-		err := w.retry(ctx, func() (err error) {
-			knownLinks, err = w.opts.Reads.GetLinks(ctx, linkIDs)
-			return err
-		})
+		var err error
+		knownLinks, err = w.opts.Reads.GetLinks(ctx, linkIDs)
 		if err != nil {
 			return nil, err
 		}
@@ -169,11 +167,7 @@ func (w *writer) prepare(ctx context.Context, items []item, flying inFlight) (*p
 		}
 	}
 	if len(read) > 0 {
-		var stored map[string]intel.Entity
-		err := w.retry(ctx, func() (err error) {
-			stored, err = w.opts.Reads.GetEntities(ctx, read)
-			return err
-		})
+		stored, err := w.opts.Reads.GetEntities(ctx, read)
 		if err != nil {
 			return nil, err
 		}
@@ -261,7 +255,8 @@ func isDuplicate(b intel.Batch, links map[string]intel.Link, entities map[string
 }
 
 // commit writes a plan's batch in one Upsert (split if over the store's
-// limit), retried while the store is unreachable. asPlanned is false when
+// limit). A store that does not answer retries on its own, within its
+// budget (intel.Retry); what it then reports, the run reports. asPlanned is false when
 // the store refused the batch and records were written one by one instead,
 // some of them possibly rejected: then p.after may not be what the store
 // holds.
@@ -270,10 +265,7 @@ func (w *writer) commit(ctx context.Context, p *plan) (asPlanned bool, err error
 		return true, nil
 	}
 	for _, part := range splitBatch(p.batch, intel.MaxBatchItems) {
-		err = w.retry(ctx, func() error {
-			_, err := w.store.Upsert(ctx, part)
-			return err
-		})
+		_, err = w.store.Upsert(ctx, part)
 		if err != nil {
 			break
 		}
@@ -292,10 +284,7 @@ func (w *writer) writeOneByOne(ctx context.Context, items []item) error {
 		if it.result.Status != StatusAccepted {
 			continue
 		}
-		err := w.retry(ctx, func() error {
-			_, err := w.store.Upsert(ctx, it.batch)
-			return err
-		})
+		_, err := w.store.Upsert(ctx, it.batch)
 		if intel.ErrorCode(err) == intel.EINVALID {
 			it.result.Status = StatusRejected
 			it.result.Code, it.result.Field, it.result.Reason = intel.ClientCode(err), intel.ErrorField(err), intel.ErrorMessage(err)
@@ -306,27 +295,6 @@ func (w *writer) writeOneByOne(ctx context.Context, items []item) error {
 		}
 	}
 	return nil
-}
-
-// retry runs op until it succeeds, fails with the caller's own mistake, or
-// RetryFor has passed, backing off from 100ms to 5s. Writes are idempotent,
-// so repeating one that may have committed is safe.
-func (w *writer) retry(ctx context.Context, op func() error) error {
-	deadline := time.Now().Add(w.opts.RetryFor)
-	wait := 100 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		err := op()
-		if err == nil || intel.ErrorCode(err) == intel.EINVALID || ctx.Err() != nil || time.Now().After(deadline) {
-			return err
-		}
-		w.opts.Logger.Warn().Err(err).Int("attempt", attempt).Dur("retry_in", wait).Msg("store write failed; retrying")
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		wait = min(wait*2, 5*time.Second)
-	}
 }
 
 // splitBatch cuts a batch that exceeds the store's limit into parts: all

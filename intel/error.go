@@ -18,6 +18,11 @@ const (
 	// EFORBIDDEN: the caller is known but its role, agency or the agreements
 	// in force do not allow the operation.
 	EFORBIDDEN = "forbidden"
+	// EUNAVAILABLE: a store (or the server behind a client) does not answer
+	// for now: connection lost or refused, a leader switch, a database that
+	// hangs. The same request may succeed later, so it is the one code that
+	// Retry retries; every other code is permanent.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a domain error with a code, the input field it concerns (if any)
@@ -26,6 +31,10 @@ type Error struct {
 	Code    string
 	Field   string
 	Message string
+	// Cause is what the technology said, for the server's log (a driver's
+	// connection error, say). It is never shown to a client: Error and
+	// ErrorMessage give only Message.
+	Cause error
 }
 
 // Error implements the error interface as "field: message".
@@ -34,6 +43,15 @@ func (e *Error) Error() string {
 		return e.Message
 	}
 	return e.Field + ": " + e.Message
+}
+
+// Unwrap gives the cause, so that errors.Is sees through to it.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Unavailable builds the EUNAVAILABLE error of a store that does not
+// answer; what stopped it is kept as the cause, for the log only.
+func Unavailable(cause error) *Error {
+	return &Error{Code: EUNAVAILABLE, Message: "the data store is not answering; try again shortly", Cause: cause}
 }
 
 // Errorf builds an *Error with a formatted message.

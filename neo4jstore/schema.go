@@ -93,18 +93,22 @@ CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`
 
 // DeleteAll wipes the graph. Tests use it between checks, and the seed
 // command before loading a fresh demo world; neither may erase the audit log.
+// CALL … IN TRANSACTIONS needs an auto-commit statement, not a managed
+// transaction, so it is retried here like transact retries one (deleting
+// is idempotent).
 func (s *Store) DeleteAll(ctx context.Context) error {
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, deleteAll, nil)
-	if err != nil {
-		return fmt.Errorf("neo4jstore: delete all: %w", err)
-	}
-	_, err = res.Consume(ctx)
-	if err != nil {
-		return fmt.Errorf("neo4jstore: delete all: %w", err)
-	}
-	return nil
+	return intel.Retry(ctx, s.retryFor, func() error {
+		sess := s.session(ctx, neo4j.AccessModeWrite)
+		defer sess.Close(ctx)
+		res, err := sess.Run(ctx, deleteAll, nil)
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		if err != nil {
+			return classify(ctx, fmt.Errorf("delete all: %w", err), s.answers)
+		}
+		return nil
+	}, s.onRetry)
 }
 
 const countAll = `

@@ -1,14 +1,17 @@
 // Package neo4jstore is the production backend: intel.Store over Neo4j 5
 // through the official Go driver. Entities are (:Entity) nodes keyed by id;
 // links are relationships of their own type keyed by id. Every method is one
-// managed transaction, so the driver retries transient failures (leader
-// changes, deadlocks, dropped connections) on its own. Cypher is static and
-// parameterised and sits beside the method that runs it.
+// managed transaction, run by read or write: the driver's failures are
+// classified there (classify: a store that does not answer is
+// intel.EUNAVAILABLE, anything else stays what it is) and an unavailable
+// store is retried there, within Config.RetryFor, through intel.Retry. The
+// driver's own retry is off (driverRetry), so that the two do not
+// multiply. Cypher is static and parameterised and sits beside the
+// method that runs it.
 package neo4jstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -25,13 +28,32 @@ type Config struct {
 	Password string
 	// Database is the database name; empty means the server's default.
 	Database string
+	// RetryFor is how long one transaction is retried while Neo4j does not
+	// answer before the caller gets intel.EUNAVAILABLE (default
+	// intel.DefaultRetryBudget). A server keeps it to seconds; the import
+	// command, an operator's long job, may ride out a restart with minutes.
+	RetryFor time.Duration
+	// OnRetry, when set, hears of each failed attempt that will be retried
+	// (for a log line).
+	OnRetry func(err error, attempt int, wait time.Duration)
 }
+
+// driverRetry is the driver's own retry budget for one transaction: none.
+// Left at its default (30 s, with a second's sleep between attempts) it
+// would run inside every attempt of intel.Retry and stretch the store's
+// budget by up to its own; off, each ExecuteRead or ExecuteWrite is one
+// attempt, and intel.Retry alone decides, with shorter first waits (a
+// pooled connection found dead after a restart is replaced within a
+// tenth of a second).
+const driverRetry = 0
 
 // Store is the Neo4j implementation of intel.Store.
 type Store struct {
-	driver neo4j.DriverWithContext
-	db     string
-	now    func() time.Time
+	driver   neo4j.DriverWithContext
+	db       string
+	now      func() time.Time
+	retryFor time.Duration
+	onRetry  func(err error, attempt int, wait time.Duration)
 }
 
 var _ intel.Store = (*Store)(nil)
@@ -44,7 +66,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
 	}
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
-		c.MaxTransactionRetryTime = 30 * time.Second
+		c.MaxTransactionRetryTime = driverRetry
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4jstore: %w", err)
@@ -53,7 +75,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		driver.Close(ctx)
 		return nil, fmt.Errorf("neo4jstore: cannot reach %s: %w", cfg.URI, err)
 	}
-	s := &Store{driver: driver, db: cfg.Database, now: time.Now}
+	if cfg.RetryFor <= 0 {
+		cfg.RetryFor = intel.DefaultRetryBudget
+	}
+	s := &Store{driver: driver, db: cfg.Database, now: time.Now, retryFor: cfg.RetryFor, onRetry: cfg.OnRetry}
 	if err := s.applySchema(ctx); err != nil {
 		driver.Close(ctx)
 		return nil, err
@@ -75,38 +100,40 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
 }
 
-// read runs fn in one managed read transaction with the driver's retries.
+// read runs fn in one managed read transaction, retried while Neo4j is
+// unavailable (see transact).
 func read[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := s.session(ctx, neo4j.AccessModeRead)
-	defer sess.Close(ctx)
-	v, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
-	if err != nil {
-		var zero T
-		return zero, translate(err)
-	}
-	return v.(T), nil
+	return transact(ctx, s, neo4j.AccessModeRead, fn)
 }
 
-// write runs fn in one managed write transaction with the driver's retries.
+// write runs fn in one managed write transaction, retried while Neo4j is
+// unavailable (see transact). Every write is an idempotent merge, so one
+// whose commit was lost with its connection is safe to run again.
 func write[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(ctx)
-	v, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
-	if err != nil {
-		var zero T
-		return zero, translate(err)
-	}
-	return v.(T), nil
+	return transact(ctx, s, neo4j.AccessModeWrite, fn)
 }
 
-// translate keeps domain errors and context errors as they are and wraps the
-// rest, so that the edges see intel codes and an internal error stays internal.
-func translate(err error) error {
-	if intel.ErrorCode(err) != intel.EINTERNAL {
-		return err
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return fmt.Errorf("neo4jstore: %w", err)
+// transact is the one place where the store's transactions run: each
+// attempt in a session of its own, its failure classified, and an
+// unavailable Neo4j retried within the store's budget.
+func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	var out T
+	err := intel.Retry(ctx, s.retryFor, func() error {
+		sess := s.session(ctx, mode)
+		defer sess.Close(ctx)
+		work := func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) }
+		var v any
+		var err error
+		if mode == neo4j.AccessModeRead {
+			v, err = sess.ExecuteRead(ctx, work)
+		} else {
+			v, err = sess.ExecuteWrite(ctx, work)
+		}
+		if err != nil {
+			return classify(ctx, err, s.answers)
+		}
+		out = v.(T)
+		return nil
+	}, s.onRetry)
+	return out, err
 }

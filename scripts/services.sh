@@ -5,7 +5,8 @@
 # machine behave the same way.
 #
 # Usage: scripts/services.sh start | stop | status | env | install
-#                            | restart-neo4j [--hard]
+#                            | restart-neo4j [--hard] | stop-neo4j [--hard]
+#                            | start-neo4j | pause-neo4j | resume-neo4j
 #
 #   start          install what is missing, start Redis and Neo4j, wait until
 #                  both answer, then print the export lines of `env`. Does
@@ -19,6 +20,12 @@
 #   restart-neo4j  stop Neo4j with SIGTERM (with --hard: SIGKILL, as a crash
 #                  would) and start it again on the same port and data; for
 #                  fault-injection tests.
+#   stop-neo4j     stop Neo4j only (SIGTERM; --hard: SIGKILL), leaving Redis
+#                  running; clients then find the port closed.
+#   start-neo4j    start Neo4j again on the port and data of its last start.
+#   pause-neo4j    SIGSTOP Neo4j: its port still accepts connections but
+#                  nothing answers, as with a hung server or a network black
+#                  hole. resume-neo4j (SIGCONT) lets it carry on.
 #
 # Settings (environment):
 #   SCAMGRAPH_STATE_DIR  data, logs and pidfiles     (default: <repo>/.services)
@@ -472,13 +479,55 @@ cmd_restart_neo4j() {
     lock
     ensure_java_installed
     ensure_launcher_built
-    # Same port as the last start (even if that instance has since died), so
-    # clients reconnect to where they were; an explicit NEO4J_PORT wins.
-    local port=$NEO4J_PORT started=$SECONDS
-    [[ -n $NEO4J_PORT_SET || ! -s $NEO4J_DIR/port ]] || port=$(<"$NEO4J_DIR/port")
+    local port started=$SECONDS
+    port=$(last_neo4j_port)
     stop_one neo4j "$NEO4J_DIR/pid" "$NEO4J_MARKER" "$signal"
     start_neo4j "$port"
     log "neo4j restarted in $((SECONDS - started))s"
+}
+
+# last_neo4j_port is the port of Neo4j's last start (even if that instance
+# has since died), so that clients reconnect to where they were; an
+# explicit NEO4J_PORT wins.
+last_neo4j_port() {
+    if [[ -z $NEO4J_PORT_SET && -s $NEO4J_DIR/port ]]; then
+        cat "$NEO4J_DIR/port"
+    else
+        printf '%s\n' "$NEO4J_PORT"
+    fi
+}
+
+cmd_stop_neo4j() {
+    local signal=TERM
+    case ${1:-} in
+        '') ;;
+        --hard) signal=KILL ;;
+        *) die "usage: $0 stop-neo4j [--hard]" ;;
+    esac
+    lock
+    # A paused Neo4j would sit on SIGTERM until STOP_TIMEOUT; let it run
+    # so that it can stop.
+    local pid
+    if pid=$(pid_of "$NEO4J_DIR/pid" "$NEO4J_MARKER"); then
+        kill -s CONT "$pid" 2>/dev/null || true
+    fi
+    stop_one neo4j "$NEO4J_DIR/pid" "$NEO4J_MARKER" "$signal"
+}
+
+cmd_start_neo4j() {
+    lock
+    ensure_java_installed
+    ensure_launcher_built
+    start_neo4j "$(last_neo4j_port)"
+}
+
+# signal_neo4j sends SIGSTOP or SIGCONT to the running Neo4j.
+signal_neo4j() {
+    local signal=$1 pid
+    lock
+    pid=$(pid_of "$NEO4J_DIR/pid" "$NEO4J_MARKER") || die "neo4j is not running"
+    kill -s "$signal" "$pid"
+    log "neo4j (pid $pid) sent SIG$signal"
 }
 
 main() {
@@ -491,6 +540,10 @@ main() {
         env) print_env ;;
         install) lock && install_all ;;
         restart-neo4j) cmd_restart_neo4j "$@" ;;
+        stop-neo4j) cmd_stop_neo4j "$@" ;;
+        start-neo4j) cmd_start_neo4j ;;
+        pause-neo4j) signal_neo4j STOP ;;
+        resume-neo4j) signal_neo4j CONT ;;
         *)
             sed -n '/^# Usage:/,/^# Messages go/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
             exit 2

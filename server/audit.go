@@ -5,7 +5,9 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/usecase"
 )
 
@@ -39,7 +41,11 @@ func (a auditTrail) InterceptResponse(ctx context.Context, next graphql.Response
 	}
 	if err := a.s.finish(ctx, c); err != nil {
 		// A read or write that cannot be audited is not shown: the rule
-		// is that the log holds everything a caller saw.
+		// is that the log holds everything a caller saw. A registry that
+		// is unavailable says so, as the operation itself would have.
+		if intel.ErrorCode(err) == intel.EUNAVAILABLE {
+			return &graphql.Response{Errors: gqlerror.List{a.s.presentError(ctx, err)}}
+		}
 		zerolog.Ctx(ctx).Error().Err(err).Msg("audit append failed")
 		return graphql.ErrorResponse(ctx, "internal error: the request could not be audited")
 	}

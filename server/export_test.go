@@ -41,7 +41,7 @@ func demoHandler(t *testing.T) (*httptest.Server, *access.Registry, []demo.Key) 
 	return ts, reg, keys
 }
 
-func send(t *testing.T, req *http.Request, token string) (*http.Response, []byte) {
+func sendAs(t *testing.T, req *http.Request, token string) (*http.Response, []byte) {
 	t.Helper()
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("X-Purpose", "CASE-2026-0001")
@@ -66,7 +66,7 @@ func networkFor(t *testing.T, ts *httptest.Server, token string) networkAnswer {
 	body, _ := json.Marshal(map[string]any{"query": q})
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
-	_, raw := send(t, req, token)
+	_, raw := sendAs(t, req, token)
 	var r struct {
 		Data struct {
 			Network struct {
@@ -100,7 +100,7 @@ func exportFiles(t *testing.T, ts *httptest.Server, token string) map[export.For
 	for _, f := range export.Formats {
 		v := url.Values{"format": {string(f)}, "seed": {exportSeed}, "depth": {"2"}, "limit": {"300"}}
 		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/export?"+v.Encode(), nil)
-		res, body := send(t, req, token)
+		res, body := sendAs(t, req, token)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("export %s: %d %s", f, res.StatusCode, body)
 		}
@@ -207,7 +207,7 @@ func TestExportRefusesBadParametersByName(t *testing.T) {
 		"format=gexf&seed=" + exportSeed + "&since=yesterday": "since",
 	} {
 		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/export?"+strings.ReplaceAll(query, "+", "%2B"), nil)
-		res, body := send(t, req, token)
+		res, body := sendAs(t, req, token)
 		var r struct {
 			Errors []struct {
 				Extensions map[string]any

@@ -22,16 +22,19 @@ import (
 )
 
 // graphQL builds the gqlgen handler with explicit transports (GET and POST,
-// as the GraphQL-over-HTTP spec has them), a parsed-query cache, automatic
-// persisted queries and the limits.
+// as the GraphQL-over-HTTP spec has them, wrapped in httpTransport: a
+// malformed body is the client's 400, a store that is unavailable a 503),
+// a parsed-query cache, automatic persisted queries and the limits.
 func (s *Server) graphQL() http.Handler {
 	cfg := graph.Config{Resolvers: &resolvers.Resolver{Service: s.service}}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{Transport: transport.GET{}})
+	srv.AddTransport(httpTransport{Transport: transport.POST{}, checkBody: true, maxBody: s.cfg.MaxBodyBytes})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// Outermost, so that it judges the response as it goes out.
+	srv.Use(unavailableStatus{})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.FixedComplexityLimit(s.cfg.ComplexityLimit))
@@ -49,7 +52,8 @@ func (s *Server) graphQL() http.Handler {
 
 // presentError is the one place a resolver's error becomes what a client
 // sees: domain errors keep their message and gain extensions.code and
-// field; a timeout says so; anything else is logged with the request id
+// field (an unavailable store is also logged, with its cause, as a
+// warning); a timeout says so; anything else is logged with the request id
 // and shown as "internal error".
 func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
@@ -60,6 +64,10 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{"code": intel.ClientCode(domain)}
 		if domain.Field != "" {
 			gerr.Extensions["field"] = domain.Field
+		}
+		if domain.Code == intel.EUNAVAILABLE {
+			logUnavailable(s.logger.Warn(), err).Str("request_id", requestID(ctx)).Str("path", gerr.Path.String()).
+				Msg("store unavailable")
 		}
 	case errors.Is(err, context.DeadlineExceeded):
 		gerr.Message = fmt.Sprintf("request took longer than %s", s.cfg.RequestTimeout)

@@ -70,7 +70,11 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	flusher, _ := w.(http.Flusher)
+	// started says whether the answer has begun: a result encoded, or a
+	// batch made durable (which flushes the headers out).
+	started := false
 	batchDone := func(int, int64, ingest.Totals) error {
+		started = true
 		if err := out.Flush(); err != nil {
 			return err
 		}
@@ -79,22 +83,48 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	}
-	totals, err := s.service.IngestStream(r.Context(), c, dec, ingest.Options{Logger: *hlog.FromRequest(r), Checkpoint: batchDone},
+	totals, err := s.service.IngestStream(r.Context(), c, dec, ingest.Options{Checkpoint: batchDone},
 		func(res ingest.Result) error {
 			if which == ingestResultsProblems && res.Status == ingest.StatusAccepted {
 				return nil
 			}
+			started = true
 			return enc.Encode(res)
 		})
+	auditErr := s.finish(r.Context(), c)
+	failure := err
+	if auditErr != nil {
+		failure = auditErr
+	}
+	if failure != nil && !started && intel.ErrorCode(failure) != intel.EINTERNAL {
+		// Nothing has been sent yet, so the failure is answered as any
+		// other endpoint answers it: its status (503 with Retry-After for
+		// an unavailable store) and the GraphQL-over-HTTP error body the
+		// mutation's response would carry.
+		s.writeError(w, r, failure)
+		return
+	}
 	final := map[string]any{"totals": totals}
 	if err != nil {
-		hlog.FromRequest(r).Error().Err(err).Msg("ingest stopped")
-		final["error"] = "ingest stopped: " + publicError(err)
-		final["code"] = intel.ClientCode(err)
+		// The same message and code as the mutation's error, so that a
+		// client reads one failure one way whichever entry it used.
+		final["error"], final["code"] = publicError(err), intel.ClientCode(err)
+		log := hlog.FromRequest(r)
+		switch final["code"] {
+		case intel.CodeInternal:
+			log.Error().Err(err).Msg("ingest stopped")
+		case intel.CodeUnavailable:
+			logUnavailable(log.Warn(), err).Msg("ingest stopped: store unavailable")
+		default:
+			log.Info().Err(err).Msg("ingest stopped")
+		}
 	}
-	if err := s.finish(r.Context(), c); err != nil {
-		hlog.FromRequest(r).Error().Err(err).Msg("audit append failed")
-		final["error"] = "internal error: the import could not be audited"
+	if auditErr != nil {
+		hlog.FromRequest(r).Error().Err(auditErr).Msg("audit append failed")
+		final["error"], final["code"] = "internal error: the import could not be audited", intel.CodeInternal
+		if intel.ErrorCode(auditErr) == intel.EUNAVAILABLE {
+			final["error"], final["code"] = publicError(auditErr), intel.CodeUnavailable
+		}
 	}
 	enc.Encode(final)
 	out.Flush()

@@ -15,7 +15,7 @@ func gqlAs(t *testing.T, url, token, query string, vars map[string]any) (data ma
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
-	_, raw := send(t, req, token)
+	_, raw := sendAs(t, req, token)
 	var r struct {
 		Data   map[string]any
 		Errors []map[string]any

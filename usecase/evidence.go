@@ -179,10 +179,10 @@ func (s *Service) deliver(ctx context.Context, c *Caller, d access.Delivery) err
 	if err := json.Unmarshal(d.Payload, &records); err != nil {
 		return fmt.Errorf("decoding the evidence of request %s: %w", d.RequestID, err)
 	}
-	// A failing store is not waited out here: the delivery stays pending
-	// and the next pass finishes it.
-	opts := ingest.Options{Logger: s.logger, RetryFor: deliveryRetry}
-	_, err := ingest.Run(ctx, s.store, ingest.NewSliceDecoder(records), opts, func(r ingest.Result) error {
+	// A store that stays unavailable past its own retry budget is not
+	// waited out here: the delivery stays pending and the next pass
+	// finishes it.
+	_, err := ingest.Run(ctx, s.store, ingest.NewSliceDecoder(records), ingest.Options{}, func(r ingest.Result) error {
 		switch {
 		case r.Status == ingest.StatusAccepted && c != nil:
 			c.wrote(r.Entities...)
@@ -197,9 +197,6 @@ func (s *Service) deliver(ctx context.Context, c *Caller, d access.Delivery) err
 	}
 	return s.registry.DeliveryDone(ctx, d.RequestID)
 }
-
-// deliveryRetry bounds how long one delivery pass retries a failing store.
-const deliveryRetry = 2 * time.Second
 
 // prefixed puts a record's position in front of an error's field.
 func prefixed(prefix string, err error) error {

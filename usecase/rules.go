@@ -170,7 +170,7 @@ func outcomeOf(err error) (outcome, code string) {
 	}
 	code = intel.ClientCode(err)
 	switch code {
-	case intel.CodeInternal, intel.CodeTimeout:
+	case intel.CodeInternal, intel.CodeTimeout, intel.CodeUnavailable:
 		return access.OutcomeError, code
 	}
 	return access.OutcomeDenied, code

@@ -24,7 +24,7 @@ type Service struct {
 
 // Options tune a Service. The zero value is ready to use.
 type Options struct {
-	// Logger receives the use cases' notices (ingest retries and the like).
+	// Logger receives the use cases' notices (an evidence delivery left pending, say).
 	Logger zerolog.Logger
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
 )
 
@@ -27,13 +28,19 @@ type Config struct {
 	LogLevel      string
 	Demo          bool
 	ShutdownGrace time.Duration
-	HTTP          server.Config
+	// RetryFor is how long one store call is retried while the store does
+	// not answer, before the caller hears UNAVAILABLE (import --server: how
+	// long one chunk is resent while the server answers 503 or cannot be
+	// reached).
+	RetryFor time.Duration
+	HTTP     server.Config
 }
 
 func defaultConfig() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", Store: "embedded", DataDir: "./data", CacheTTL: 10 * time.Minute,
-		LogFormat: "auto", LogLevel: "info", ShutdownGrace: 15 * time.Second, HTTP: server.DefaultConfig(),
+		LogFormat: "auto", LogLevel: "info", ShutdownGrace: 15 * time.Second, RetryFor: intel.DefaultRetryBudget,
+		HTTP: server.DefaultConfig(),
 	}
 }
 
@@ -69,6 +76,7 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 		{"request-timeout", "SCAMGRAPH_REQUEST_TIMEOUT", "longest a request may take, store calls included", dur(&c.HTTP.RequestTimeout), setDuration(&c.HTTP.RequestTimeout)},
 		{"complexity-limit", "SCAMGRAPH_COMPLEXITY_LIMIT", "most complexity points one operation may cost", num(&c.HTTP.ComplexityLimit), setInt(&c.HTTP.ComplexityLimit)},
 		{"cors-origins", "SCAMGRAPH_CORS_ORIGINS", "comma-separated origins of front ends on other hosts allowed to call the API from a browser (empty: same origin only)", originsFlag(&c.HTTP.AllowedOrigins), setOrigins(&c.HTTP.AllowedOrigins)},
+		{"retry-for", "SCAMGRAPH_RETRY_FOR", "how long a store call is retried while the store does not answer, before UNAVAILABLE (serve: 3s; import: 2m, as a long job may ride out a restart)", dur(&c.RetryFor), setDuration(&c.RetryFor)},
 		{"depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", num(&c.HTTP.DepthLimit), setInt(&c.HTTP.DepthLimit)},
 	}
 	for _, s := range settings {

@@ -401,3 +401,77 @@ func graphQLAs(t *testing.T, base, key, query string, vars map[string]any) map[s
 	}
 	return out.Data
 }
+
+// malformedLines are NDJSON lines that are no record: cut short, not an
+// object, a field of the wrong type, an unknown field. Only the stream
+// and import --server can carry them (a GraphQL body is typed whole).
+var malformedLines = []string{
+	`{"type": "call", "caller": "0816660001", "callee": `,
+	`["call", "0816660001", "0816660002"]`,
+	`{"type": "call", "caller": 816660001, "callee": "0816660002", "start": "2026-05-01T09:00:00+07:00"}`,
+	`{"type": "call", "calle": "0816660002"}`,
+}
+
+// TestMalformedLinesAnswerAlikeByStreamAndImport: each malformed line is
+// that record's REJECTED answer, with the same code, field and reason
+// whether the line went to POST /ingest or through import --server (which
+// decodes it on the client's side), and a good line beside them is taken.
+func TestMalformedLinesAnswerAlikeByStreamAndImport(t *testing.T) {
+	ts, _, key := mixedServer(t, "embedded")
+	good, err := json.Marshal(wire(t, mixedBatch[1:2])[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(strings.Join(append(malformedLines, string(good)), "\n") + "\n")
+
+	// The stream.
+	raw := postAs(t, ts.URL+"/ingest", key, "application/x-ndjson", body)
+	stream := map[int]answer{}
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		var r ingest.Result
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("stream line %q: %v", sc.Text(), err)
+		}
+		if r.Status != "" {
+			stream[r.Line-1] = answer{Pos: r.Line - 1, Status: string(r.Status), Code: r.Code, Field: r.Field, Reason: r.Reason}
+		}
+	}
+
+	// import --server.
+	dir := t.TempDir()
+	input, rejects := filepath.Join(dir, "malformed.ndjson"), filepath.Join(dir, "rejects.ndjson")
+	if err := os.WriteFile(input, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	importMain(context.Background(), []string{"--server", ts.URL, "--key", key, "--progress", "never", "--resume=false",
+		"--rejects", rejects, input}, &out, &errOut)
+	imported := map[int]answer{}
+	rej, _ := os.ReadFile(rejects)
+	sc = bufio.NewScanner(bytes.NewReader(rej))
+	for sc.Scan() {
+		var r ingest.Result
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("rejects line %q: %v", sc.Text(), err)
+		}
+		imported[r.Line-1] = answer{Pos: r.Line - 1, Status: string(r.Status), Code: r.Code, Field: r.Field, Reason: r.Reason}
+	}
+
+	for i := range malformedLines {
+		s, m := stream[i], imported[i]
+		if s.Status != "REJECTED" || s.Code != intel.CodeBadUserInput || s.Reason == "" {
+			t.Errorf("line %d by stream: %+v, want REJECTED BAD_USER_INPUT with a reason", i+1, s)
+		}
+		if s != m {
+			t.Errorf("line %d: stream answers %+v, import --server %+v", i+1, s, m)
+		}
+	}
+	if s := stream[len(malformedLines)]; s.Status != "ACCEPTED" {
+		t.Errorf("the good line beside them: %+v", s)
+	}
+	// The stream stored the good line; import --server finds it stored.
+	if !strings.Contains(errOut.String(), "0 accepted, 1 duplicate, 4 rejected") {
+		t.Errorf("import --server summary: %s", errOut.String())
+	}
+}

@@ -19,6 +19,9 @@ import (
 	"github.com/scamgraph/scamgraph/usecase"
 )
 
+// importRetryFor is the import command's default --retry-for.
+const importRetryFor = 2 * time.Minute
+
 // importConfig holds the import command's own flags; the store settings
 // are serve's (bindConfig).
 type importConfig struct {
@@ -43,6 +46,9 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 
 func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := defaultConfig()
+	// An import is an operator's long job: by default it rides out a store
+	// (or server) restart rather than giving up after the service's seconds.
+	cfg.RetryFor = importRetryFor
 	ic := importConfig{Format: "ndjson", Resume: true, Progress: "auto"}
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -80,7 +86,7 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintln(stderr, "scamgraph import: --server needs an API key: --key or SCAMGRAPH_API_KEY")
 			return 2
 		}
-		sink = &serverSink{base: ic.Server, key: ic.Key}
+		sink = &serverSink{base: ic.Server, key: ic.Key, retryFor: cfg.RetryFor}
 	} else {
 		opened, err := openStore(ctx, cfg, logger, nil)
 		if err != nil {
@@ -99,7 +105,7 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		totals, err := importFile(ctx, sink, name, ic, stderr)
 		all = addTotals(all, totals)
 		if err != nil {
-			fmt.Fprintf(stderr, "scamgraph import: %s: %v\n", name, err)
+			fmt.Fprintf(stderr, "scamgraph import: %s: %s\n", name, errorLine(err))
 			return 1
 		}
 		if totals.Rejected > 0 {
@@ -111,6 +117,21 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			all.Records, all.Accepted, all.Duplicate, all.Rejected)
 	}
 	return status
+}
+
+// errorLine is how the import command reports what stopped it: a domain
+// error as the server answers it (its client code, then its message), so
+// that a store that does not answer reads the same whether the import
+// opened the store or went through a server; any other error as it is.
+func errorLine(err error) string {
+	if intel.ErrorCode(err) == intel.EINTERNAL {
+		return err.Error()
+	}
+	msg := intel.ErrorMessage(err)
+	if f := intel.ErrorField(err); f != "" {
+		msg = f + ": " + msg
+	}
+	return intel.ClientCode(err) + ": " + msg
 }
 
 // importFile imports one file and prints its summary.
@@ -178,7 +199,7 @@ func (s *storeSink) run(ctx context.Context, dec ingest.Decoder, batchSize int, 
 	// agencies: the use case's operator caller, with no registry to audit to.
 	svc := usecase.New(s.store, nil, usecase.Options{Logger: s.logger})
 	return svc.IngestStream(ctx, svc.Operator(access.Agency{}, access.RoleAdmin), dec,
-		ingest.Options{BatchSize: batchSize, Reads: s.reads, Logger: s.logger, Checkpoint: checkpoint},
+		ingest.Options{BatchSize: batchSize, Reads: s.reads, Checkpoint: checkpoint},
 		func(r ingest.Result) error {
 			if r.Status == ingest.StatusRejected {
 				return reject(r)

@@ -24,6 +24,9 @@ type serverSink struct {
 	base   string
 	key    string
 	client http.Client
+	// retryFor is how long one chunk is resent while the server answers
+	// UNAVAILABLE or cannot be reached (--retry-for).
+	retryFor time.Duration
 }
 
 // remoteChunk is how many records one request carries.
@@ -101,29 +104,37 @@ func (s *serverSink) run(ctx context.Context, dec ingest.Decoder, batchSize int,
 	}
 }
 
-// post sends one chunk, retrying while the server cannot be reached; a
-// chunk is idempotent, so sending it again is safe.
+// post sends one chunk, resending it through intel.Retry while the server
+// is unavailable (it answers 503, or cannot be reached) for at most
+// retryFor; any other answer is final. A chunk is idempotent, so sending
+// it again is safe.
 func (s *serverSink) post(ctx context.Context, body *bytes.Buffer, batchSize int, each func(ingest.Result) error) error {
 	payload := body.Bytes()
-	wait := 200 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		err := s.postOnce(ctx, payload, each)
-		var status statusError
-		if err == nil || errors.As(err, &status) && status < 500 || ctx.Err() != nil || attempt == 10 {
-			return err
-		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		wait = min(wait*2, 10*time.Second)
-	}
+	return intel.Retry(ctx, s.retryFor, func() error { return s.postOnce(ctx, payload, each) }, nil)
 }
 
-type statusError int
-
-func (e statusError) Error() string { return fmt.Sprintf("server answered HTTP %d", int(e)) }
+// answerError is the error an answer of the server carries, in the
+// service's vocabulary: the code and message of its GraphQL-over-HTTP
+// error body; a gateway's 502/503/504 without one is the server being
+// unavailable.
+func answerError(status int, body []byte) error {
+	var answer struct {
+		Errors []struct {
+			Message    string
+			Extensions struct{ Code, Field string }
+		}
+	}
+	if json.Unmarshal(body, &answer) == nil && len(answer.Errors) > 0 && answer.Errors[0].Extensions.Code != "" {
+		e := answer.Errors[0]
+		msg := strings.TrimPrefix(e.Message, e.Extensions.Field+": ")
+		return intel.ErrorFromClientCode(e.Extensions.Code, e.Extensions.Field, msg)
+	}
+	switch status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return intel.Errorf(intel.EUNAVAILABLE, "", "the server answered HTTP %d", status)
+	}
+	return fmt.Errorf("the server answered HTTP %d: %s", status, bytes.TrimSpace(body))
+}
 
 func (s *serverSink) postOnce(ctx context.Context, payload []byte, each func(ingest.Result) error) error {
 	url := strings.TrimRight(s.base, "/") + "/ingest?format=ndjson&results=all"
@@ -135,19 +146,25 @@ func (s *serverSink) postOnce(ctx context.Context, payload []byte, each func(ing
 	req.Header.Set("Authorization", "Bearer "+s.key)
 	res, err := s.client.Do(req)
 	if err != nil {
-		return err
+		if ctx.Err() != nil {
+			return err
+		}
+		return &intel.Error{Code: intel.EUNAVAILABLE, Message: "the server cannot be reached", Cause: err}
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
-		return fmt.Errorf("%w: %s", statusError(res.StatusCode), bytes.TrimSpace(msg))
+		return answerError(res.StatusCode, msg)
 	}
 	// Results are applied only after the totals line arrives: a chunk cut
-	// short by a server crash is sent again whole.
+	// short by a server crash (or stopped by a store that does not answer)
+	// is sent again whole.
 	var results []ingest.Result
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
+		// A line is a record's result, or the last one: the totals, with
+		// the error and its code (in the Result's code) when the run stopped.
 		var line struct {
 			ingest.Result
 			Totals *ingest.Totals `json:"totals"`
@@ -157,7 +174,9 @@ func (s *serverSink) postOnce(ctx context.Context, payload []byte, each func(ing
 			return fmt.Errorf("unreadable answer from the server: %w", err)
 		}
 		if line.Error != "" {
-			return fmt.Errorf("server: %s", line.Error)
+			// The run stopped after the batches already answered were
+			// made durable; the chunk is sent again whole if it may be.
+			return intel.ErrorFromClientCode(line.Code, "", line.Error)
 		}
 		if line.Totals != nil {
 			for _, r := range results {
@@ -170,7 +189,7 @@ func (s *serverSink) postOnce(ctx context.Context, payload []byte, each func(ing
 		results = append(results, line.Result)
 	}
 	if err := sc.Err(); err != nil {
-		return err
+		return &intel.Error{Code: intel.EUNAVAILABLE, Message: "the server's answer was cut short", Cause: err}
 	}
-	return errors.New("the server's answer ended before its totals")
+	return intel.Errorf(intel.EUNAVAILABLE, "", "the server's answer ended before its totals")
 }

@@ -48,7 +48,10 @@ func openStore(ctx context.Context, cfg Config, logger zerolog.Logger, metrics *
 		octx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		defer cancel()
 		s, err := neo4jstore.Open(octx, neo4jstore.Config{URI: cfg.Neo4jURI, Username: cfg.Neo4jUser,
-			Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase})
+			Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase, RetryFor: cfg.RetryFor,
+			OnRetry: func(err error, attempt int, wait time.Duration) {
+				logger.Warn().Err(err).Int("attempt", attempt).Dur("retry_in", wait).Msg("neo4j does not answer; retrying")
+			}})
 		if err != nil {
 			return nil, err
 		}
