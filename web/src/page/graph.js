@@ -189,7 +189,8 @@ export class Chart {
       const big = shown.size > 600;
       await new Promise((resolve) => {
         const layout = this.cy.layout({ name: 'fcose', quality: big ? 'draft' : 'default', randomize: old.size === 0,
-          animate: false, fit, nodeDimensionsIncludeLabels: false, packComponents: true,
+          animate: false, fit, padding: 30, nodeDimensionsIncludeLabels: !big, packComponents: true,
+          idealEdgeLength: big ? 50 : 90, nodeRepulsion: big ? 4500 : 9000,
           fixedNodeConstraint: old.size > 0 && fresh < shown.size
             ? [...old.entries()].filter(([id]) => shown.has(id)).slice(0, 500).map(([nodeId, position]) => ({ nodeId, position }))
             : undefined });
