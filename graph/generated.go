@@ -215,6 +215,7 @@ type ComplexityRoot struct {
 		Duplicate func(childComplexity int) int
 		Records   func(childComplexity int) int
 		Rejected  func(childComplexity int) int
+		Warnings  func(childComplexity int) int
 	}
 
 	ItemResult struct {
@@ -416,12 +417,20 @@ type ComplexityRoot struct {
 	}
 
 	RecordResult struct {
-		Code   func(childComplexity int) int
-		Field  func(childComplexity int) int
-		Index  func(childComplexity int) int
-		Reason func(childComplexity int) int
-		Status func(childComplexity int) int
-		Type   func(childComplexity int) int
+		Code     func(childComplexity int) int
+		Field    func(childComplexity int) int
+		Index    func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Status   func(childComplexity int) int
+		Type     func(childComplexity int) int
+		Warnings func(childComplexity int) int
+	}
+
+	RecordWarning struct {
+		Candidates func(childComplexity int) int
+		Code       func(childComplexity int) int
+		Field      func(childComplexity int) int
+		Reason     func(childComplexity int) int
 	}
 
 	SearchResult struct {
@@ -1355,6 +1364,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IngestTotals.Rejected(childComplexity), true
+	case "IngestTotals.warnings":
+		if e.ComplexityRoot.IngestTotals.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestTotals.Warnings(childComplexity), true
 
 	case "ItemResult.code":
 		if e.ComplexityRoot.ItemResult.Code == nil {
@@ -2398,6 +2413,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordResult.Type(childComplexity), true
+	case "RecordResult.warnings":
+		if e.ComplexityRoot.RecordResult.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordResult.Warnings(childComplexity), true
+
+	case "RecordWarning.candidates":
+		if e.ComplexityRoot.RecordWarning.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordWarning.Candidates(childComplexity), true
+	case "RecordWarning.code":
+		if e.ComplexityRoot.RecordWarning.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordWarning.Code(childComplexity), true
+	case "RecordWarning.field":
+		if e.ComplexityRoot.RecordWarning.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordWarning.Field(childComplexity), true
+	case "RecordWarning.reason":
+		if e.ComplexityRoot.RecordWarning.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordWarning.Reason(childComplexity), true
 
 	case "SearchResult.endCursor":
 		if e.ComplexityRoot.SearchResult.EndCursor == nil {
@@ -3571,6 +3617,25 @@ type RecordResult {
   "The record field at fault."
   field: String
   reason: String
+  "What a stored (or duplicate) record held that was set aside or read with a doubt. A record with warnings is not rejected: everything else it states was stored."
+  warnings: [RecordWarning!]!
+}
+
+enum WarningCode {
+  "The field could not be used and was left out; the rest of the record was stored."
+  SET_ASIDE
+  "The identifier reads more than one way; the first candidate was stored."
+  AMBIGUOUS
+}
+
+"One thing a record held that was set aside or read with a doubt."
+type RecordWarning {
+  code: WarningCode!
+  "The record field, e.g. involved[1].identifier."
+  field: String!
+  reason: String!
+  "For an ambiguous identifier, every reading, the stored one first."
+  candidates: [String!]!
 }
 
 type IngestTotals {
@@ -3578,6 +3643,8 @@ type IngestTotals {
   accepted: Int!
   duplicate: Int!
   rejected: Int!
+  "Warnings of the records that were not rejected, counted apart from the rejects."
+  warnings: Int!
 }
 
 type IngestPayload {
@@ -3880,6 +3947,8 @@ func (ec *executionContext) childFields_IngestTotals(ctx context.Context, field 
 		return ec.fieldContext_IngestTotals_duplicate(ctx, field)
 	case "rejected":
 		return ec.fieldContext_IngestTotals_rejected(ctx, field)
+	case "warnings":
+		return ec.fieldContext_IngestTotals_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IngestTotals", field.Name)
 }
@@ -4132,8 +4201,24 @@ func (ec *executionContext) childFields_RecordResult(ctx context.Context, field 
 		return ec.fieldContext_RecordResult_field(ctx, field)
 	case "reason":
 		return ec.fieldContext_RecordResult_reason(ctx, field)
+	case "warnings":
+		return ec.fieldContext_RecordResult_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecordResult", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordWarning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_RecordWarning_code(ctx, field)
+	case "field":
+		return ec.fieldContext_RecordWarning_field(ctx, field)
+	case "reason":
+		return ec.fieldContext_RecordWarning_reason(ctx, field)
+	case "candidates":
+		return ec.fieldContext_RecordWarning_candidates(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordWarning", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8649,6 +8734,29 @@ func (ec *executionContext) fieldContext_IngestTotals_rejected(_ context.Context
 	return graphql.NewScalarFieldContext("IngestTotals", field, false, false, "Int")
 }
 
+func (ec *executionContext) _IngestTotals_warnings(ctx context.Context, field graphql.CollectedField, obj *model.IngestTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestTotals_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestTotals_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestTotals", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ItemResult_index(ctx context.Context, field graphql.CollectedField, obj *model.ItemResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12953,6 +13061,130 @@ func (ec *executionContext) _RecordResult_reason(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_RecordResult_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecordResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordResult_warnings(ctx context.Context, field graphql.CollectedField, obj *model.RecordResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordResult_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RecordWarning) graphql.Marshaler {
+			return ec.marshalNRecordWarning2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordResult_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordWarning_code(ctx context.Context, field graphql.CollectedField, obj *model.RecordWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordWarning_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WarningCode) graphql.Marshaler {
+			return ec.marshalNWarningCode2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐWarningCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordWarning_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordWarning", field, false, false, "WarningCode")
+}
+
+func (ec *executionContext) _RecordWarning_field(ctx context.Context, field graphql.CollectedField, obj *model.RecordWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordWarning_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordWarning_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordWarning_reason(ctx context.Context, field graphql.CollectedField, obj *model.RecordWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordWarning_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordWarning_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordWarning_candidates(ctx context.Context, field graphql.CollectedField, obj *model.RecordWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordWarning_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordWarning_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordWarning", field, false, false, "String")
 }
 
 func (ec *executionContext) _SearchResult_entities(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
@@ -17357,6 +17589,11 @@ func (ec *executionContext) _IngestTotals(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "warnings":
+			out.Values[i] = ec._IngestTotals_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18730,6 +18967,59 @@ func (ec *executionContext) _RecordResult(ctx context.Context, sel ast.Selection
 		case "reason":
 			out.Values[i] = ec._RecordResult_reason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._RecordResult_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordWarningImplementors = []string{"RecordWarning"}
+
+func (ec *executionContext) _RecordWarning(ctx context.Context, sel ast.SelectionSet, obj *model.RecordWarning) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordWarningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordWarning")
+		case "code":
+			out.Values[i] = ec._RecordWarning_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._RecordWarning_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._RecordWarning_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidates":
+			out.Values[i] = ec._RecordWarning_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -20219,6 +20509,30 @@ func (ec *executionContext) marshalNRecordType2githubᚗcomᚋscamgraphᚋscamgr
 	return v
 }
 
+func (ec *executionContext) marshalNRecordWarning2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RecordWarning) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordWarning2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordWarning(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecordWarning2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordWarning(ctx context.Context, sel ast.SelectionSet, v *model.RecordWarning) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordWarning!")
+		return graphql.Null
+	}
+	return ec._RecordWarning(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegion2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegion(ctx context.Context, v any) (model.Region, error) {
 	var res model.Region
 	err := res.UnmarshalGQL(v)
@@ -20372,6 +20686,16 @@ func (ec *executionContext) unmarshalNVisibility2githubᚗcomᚋscamgraphᚋscam
 }
 
 func (ec *executionContext) marshalNVisibility2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐVisibility(ctx context.Context, sel ast.SelectionSet, v model.Visibility) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNWarningCode2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐWarningCode(ctx context.Context, v any) (model.WarningCode, error) {
+	var res model.WarningCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWarningCode2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐWarningCode(ctx context.Context, sel ast.SelectionSet, v model.WarningCode) graphql.Marshaler {
 	return v
 }
 

@@ -164,6 +164,9 @@ type outcome struct {
 	line   int
 	field  string
 	reason string // "" means the record is accepted
+	// warned: the record is stored, with a warning on field for reason
+	// (set aside, or ambiguous when ambiguous is set).
+	warned, ambiguous bool
 }
 
 func TestMalformedSamples(t *testing.T) {
@@ -173,41 +176,49 @@ func TestMalformedSamples(t *testing.T) {
 		want []outcome
 	}{
 		{"malformed.ndjson", "", []outcome{
-			{1, "", ""},
-			{2, "", "not valid JSON: the object is not closed"},
-			{3, "calle", `did you mean "callee"`},
-			{4, "caller", "letters are not part of a phone number"},
-			{5, "start", "is required"},
-			{6, "confidence", "between 0 and 1"},
-			{7, "type", `unknown record type "sms"`},
-			{9, "", ""},
-			{10, "durationSec", "is a JSON string; want a whole number"},
-			{11, "", "text after the JSON object"},
-			{12, "involved[1].identifier", "the line handle is empty"},
-			{13, "amount", "a comma may only separate thousands"},
-			{14, "start", "looks like a Buddhist-era year"},
-			{15, "", ""},
-			{16, "", "not a JSON object"},
-			{17, "legalStatus", `unknown legal status "JAILED"`},
-			{18, "documentNumber", "is required"},
-			{19, "callee", "is the caller's own number"},
-			{20, "", ""},
+			{1, "", "", false, false},
+			{2, "", "not valid JSON: the object is not closed", false, false},
+			{3, "calle", `did you mean "callee"`, false, false},
+			{4, "caller", "letters are not part of a phone number", false, false},
+			{5, "start", "is required", false, false},
+			{6, "confidence", "between 0 and 1", false, false},
+			{7, "type", `unknown record type "sms"`, false, false},
+			{9, "", "", false, false},
+			{10, "durationSec", "is a JSON string; want a whole number", false, false},
+			{11, "", "text after the JSON object", false, false},
+			{12, "involved[1].identifier", "the line handle is empty", true, false},
+			{13, "amount", "a comma may only separate thousands", false, false},
+			{14, "start", "looks like a Buddhist-era year", false, false},
+			{15, "", "", false, false},
+			{16, "", "not a JSON object", false, false},
+			{17, "legalStatus", `unknown legal status "JAILED"`, true, false},
+			{18, "documentNumber", "is required", true, false},
+			{19, "callee", "is the caller's own number", false, false},
+			{20, "", "", false, false},
+		}},
+		{"malformed-fields.ndjson", "", []outcome{
+			{1, "involved[1].identifier", "too short for a Thai number", true, false},
+			{2, "", "", false, false},
+			{3, "documentNumber", "is required", true, false},
+			{4, "caller", "can be read as +3612345678 or +33612345678", true, true},
+			{5, "imei", "has 11 digits", true, false},
+			{6, "port", "sourceIp was written with port 5062", true, false},
 		}},
 		{"malformed.csv", TypeCall, []outcome{
-			{2, "", ""},
-			{3, "callee", "letters are not part of a phone number"},
-			{4, "start", "is required"},
-			{5, "confidence", "between 0 and 1"},
-			{6, "durationSec", `"12s" is not a whole number`},
-			{7, "answered", `"maybe" is not true or false`},
-			{8, "type", `is "transfer", but this input was read as call records`},
-			{9, "", "has 5 columns, but the header has 12"},
-			{10, "", `bare " in non-quoted-field`},
-			{11, "", ""},
-			{13, "callerIdMarker", `"+699" is not a display marker`},
-			{14, "", ""},
-			{15, "country", `unknown country "LA"`},
-			{16, "", `extraneous or missing " in quoted-field`},
+			{2, "", "", false, false},
+			{3, "callee", "letters are not part of a phone number", false, false},
+			{4, "start", "is required", false, false},
+			{5, "confidence", "between 0 and 1", false, false},
+			{6, "durationSec", `"12s" is not a whole number`, false, false},
+			{7, "answered", `"maybe" is not true or false`, false, false},
+			{8, "type", `is "transfer", but this input was read as call records`, false, false},
+			{9, "", "has 5 columns, but the header has 12", false, false},
+			{10, "", `bare " in non-quoted-field`, false, false},
+			{11, "", "", false, false},
+			{13, "callerIdMarker", `"+699" is not a display marker`, true, false},
+			{14, "", "", false, false},
+			{15, "country", `unknown country "LA"`, false, false},
+			{16, "", `extraneous or missing " in quoted-field`, false, false},
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,8 +233,20 @@ func TestMalformedSamples(t *testing.T) {
 						t.Fatalf("record %d is on line %d, want %d", i, raw.Line, want.line)
 					}
 					err := raw.Err
+					var m Mapped
 					if err == nil {
-						_, err = Map(raw.Record)
+						m, err = MapRecord(raw.Record)
+					}
+					if want.warned {
+						if err != nil {
+							t.Fatalf("rejected (%v); want it stored with a warning", err)
+						}
+						code := WarningSetAside
+						if want.ambiguous {
+							code = WarningAmbiguous
+						}
+						assertWarned(t, m.Warnings, code, want.field, want.reason)
+						return
 					}
 					if want.reason == "" {
 						if err != nil {

@@ -37,22 +37,48 @@ var mappers = map[RecordType]mapper{
 // the person who has to fix the row. Only the fields of the record's type
 // are read.
 func Map(r Record) (intel.Batch, error) {
+	m, err := MapRecord(r)
+	return m.Batch, err
+}
+
+// Mapped is what one record states, and the warnings about what it held
+// that could not be used or was read with a doubt.
+type Mapped struct {
+	Batch    intel.Batch
+	Warnings []Warning
+}
+
+// MapRecord is Map with the warnings. A record is rejected only when the
+// fields that make it what it is are unusable: its provenance, a call's two
+// ends and start, a registration's account, address and time, a transfer's
+// two accounts, time and amount, a report's case reference and date, a
+// suspect's reference, a subscriber's identifier. Anything else it holds
+// that cannot be used (one bad number among the artefacts a report names, a
+// malformed IMEI, an unknown scam type) is set aside with a warning naming
+// the field and the reason, and the rest is stored; an identifier that
+// could be read two ways is stored as the likelier reading, with a warning
+// naming both.
+func MapRecord(r Record) (Mapped, error) {
 	typ := RecordType(strings.ToLower(strings.TrimSpace(string(r.Type))))
 	m, ok := mappers[typ]
 	if !ok {
 		if typ == "" {
-			return intel.Batch{}, fieldErr("type", "is required: one of %s", typeList())
+			return Mapped{}, fieldErr("type", "is required: one of %s", typeList())
 		}
-		return intel.Batch{}, fieldErr("type", "unknown record type %q (want one of %s)", r.Type, typeList())
+		return Mapped{}, fieldErr("type", "unknown record type %q (want one of %s)", r.Type, typeList())
 	}
 	b, err := newBuilder(typ, &r)
 	if err != nil {
-		return intel.Batch{}, err
+		return Mapped{}, err
 	}
 	if err := m(b, &r); err != nil {
-		return intel.Batch{}, err
+		return Mapped{}, err
 	}
-	return b.finish()
+	batch, err := b.finish()
+	if err != nil {
+		return Mapped{}, err
+	}
+	return Mapped{Batch: batch, Warnings: b.warnings}, nil
 }
 
 // typeList names the record types for messages.
@@ -154,15 +180,27 @@ func checkRecordID(id string) error {
 // kind "" lets intel.DetectKind decide. Any reason the parser gives is
 // reported against field.
 func (b *builder) artefact(field, input string, kind intel.Kind) (intel.Entity, error) {
+	e, _, err := b.sighting(field, input, kind)
+	return e, err
+}
+
+// sighting is artefact with the identifier as read, for a mapper that
+// keeps what the record wrote about this sighting (a port) on its link. An
+// identifier read with a doubt adds an ambiguity warning against field.
+func (b *builder) sighting(field, input string, kind intel.Kind) (intel.Entity, intel.Identifier, error) {
 	if strings.TrimSpace(input) == "" {
-		return intel.Entity{}, fieldErr(field, "is required")
+		return intel.Entity{}, intel.Identifier{}, fieldErr(field, "is required")
 	}
-	e, err := intel.EntityFromIdentifier(intel.ParseIdentifier(input, b.prov.Country, kind))
+	id := intel.ParseIdentifier(input, b.prov.Country, kind)
+	e, err := intel.EntityFromIdentifier(id)
 	if err != nil {
-		return intel.Entity{}, fieldErr(field, "%s", intel.ErrorMessage(err))
+		return intel.Entity{}, id, fieldErr(field, "%s", intel.ErrorMessage(err))
+	}
+	if len(id.Alternatives) > 0 {
+		b.warnings = append(b.warnings, ambiguityWarning(field, id))
 	}
 	e.Sensitive = map[string]string{}
-	return e, nil
+	return e, id, nil
 }
 
 // parseKind reads an explicit kind, or returns "" to have it detected.
@@ -212,6 +250,9 @@ type builder struct {
 	// entityFrom and linkFrom are parallel to batch.Entities and batch.Links.
 	entityFrom []origin
 	linkFrom   []origin
+	// warnings are what the record held that was set aside or read with
+	// a doubt, in the order the mapper met them.
+	warnings []Warning
 }
 
 // origin names the record fields behind one entity or link: field is where

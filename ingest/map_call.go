@@ -36,17 +36,16 @@ func mapCall(b *builder, r *Record) error {
 	if err != nil {
 		return err
 	}
+	// The marker, duration, answer and handset details describe the call
+	// but do not make it one: an unusable one is set aside with a warning.
 	marker, err := callMarker(r.CallerIDMarker, caller)
-	if err != nil {
-		return err
+	if b.setAside(err) {
+		marker = callerMarker(caller)
 	}
 	if marker != "" && caller.Kind == intel.KindPhoneNumber {
 		caller.Markers = sortedUnion(caller.Markers, []string{marker})
 	}
-	attrs, err := callAttrs(r, marker)
-	if err != nil {
-		return err
-	}
+	attrs := callAttrs(b, r, marker)
 	l := intel.Link{Type: intel.LinkCalled, Attrs: attrs}
 	l.From = b.addEntity(caller, origin{field: "caller"})
 	l.To = b.addEntity(callee, origin{field: "callee"})
@@ -87,32 +86,38 @@ func callMarker(given string, caller intel.Entity) (string, error) {
 	return m, nil
 }
 
-// callAttrs reads the call's own properties.
-func callAttrs(r *Record, marker string) (map[string]string, error) {
+// callerMarker is the marker the caller's number was written with, if any.
+func callerMarker(caller intel.Entity) string {
+	if len(caller.Markers) > 0 {
+		return caller.Markers[0]
+	}
+	return ""
+}
+
+// callAttrs reads the call's own properties, setting aside those that
+// cannot be used.
+func callAttrs(b *builder, r *Record, marker string) map[string]string {
 	attrs := map[string]string{}
 	if d := r.DurationSec; d != nil {
 		if *d < 0 || *d > maxCallSeconds {
-			return nil, fieldErr("durationSec", "must be between 0 and %d seconds, got %d", maxCallSeconds, *d)
+			b.setAside(fieldErr("durationSec", "must be between 0 and %d seconds, got %d", maxCallSeconds, *d))
+		} else {
+			attrs["durationSec"] = strconv.Itoa(*d)
 		}
-		attrs["durationSec"] = strconv.Itoa(*d)
 	}
 	if a := r.Answered; a != nil {
 		attrs["answered"] = strconv.FormatBool(*a)
 	}
 	imei, err := digitString("imei", r.IMEI, 14, 16, "an IMEI has 15 digits (14 without the check digit, 16 with a software version)")
-	if err != nil {
-		return nil, err
-	}
+	b.setAside(err)
 	imsi, err := digitString("imsi", r.IMSI, 6, 15, "an IMSI has up to 15 digits: country, network and subscriber")
-	if err != nil {
-		return nil, err
-	}
+	b.setAside(err)
 	for k, v := range map[string]string{"imei": imei, "imsi": imsi, "cellId": strings.TrimSpace(r.CellID), "callerIdMarker": marker} {
 		if v != "" {
 			attrs[k] = v
 		}
 	}
-	return attrs, nil
+	return attrs
 }
 
 // digitString reads an identifier made of digits (IMEI, IMSI), dropping

@@ -81,12 +81,15 @@ func TestMapCall(t *testing.T) {
 		{"ErrStartUnreadable", func(r *Record) { r.Start = "14/03/2024 09:15" }, "start", "is not a time"},
 		{"ErrStartDateOnly", func(r *Record) { r.Start = "2024-03-14" }, "start", "is not a time"},
 		{"ErrStartBuddhistYear", func(r *Record) { r.Start = "2567-03-14 09:15:02" }, "start", "Common Era year 2024"},
-		{"ErrDurationNegative", func(r *Record) { r.DurationSec = ptr(-1) }, "durationSec", "between 0 and 86400"},
-		{"ErrIMEIShort", func(r *Record) { r.IMEI = "3520990017" }, "imei", "has 10 digits"},
-		{"ErrIMEILetters", func(r *Record) { r.IMEI = "35209900176148X" }, "imei", `character 'X'`},
-		{"ErrIMSILong", func(r *Record) { r.IMSI = "5200312345678901" }, "imsi", "has 16 digits"},
-		{"ErrMarkerUnknown", func(r *Record) { r.CallerIDMarker = "+699" }, "callerIdMarker", "not a display marker"},
-		{"ErrMarkerContradicts", func(r *Record) { r.CallerIDMarker = "+697" }, "callerIdMarker", "written with +698"},
+	})
+	// What describes the call without making it one is set aside.
+	runWarnCases(t, callRecord, []badCase{
+		{"WarnDurationNegative", func(r *Record) { r.DurationSec = ptr(-1) }, "durationSec", "between 0 and 86400"},
+		{"WarnIMEIShort", func(r *Record) { r.IMEI = "3520990017" }, "imei", "has 10 digits"},
+		{"WarnIMEILetters", func(r *Record) { r.IMEI = "35209900176148X" }, "imei", `character 'X'`},
+		{"WarnIMSILong", func(r *Record) { r.IMSI = "5200312345678901" }, "imsi", "has 16 digits"},
+		{"WarnMarkerUnknown", func(r *Record) { r.CallerIDMarker = "+699" }, "callerIdMarker", "not a display marker"},
+		{"WarnMarkerContradicts", func(r *Record) { r.CallerIDMarker = "+697" }, "callerIdMarker", "written with +698"},
 	})
 }
 

@@ -40,7 +40,7 @@ func mapSuspect(b *builder, r *Record) error {
 		}
 		return mapSuspectUses(b, r, b.addEntity(s, origin{field: "suspectRef"}), time.Time{})
 	}
-	names, err := suspectNames(r.Names)
+	names, err := suspectNames(b, r.Names)
 	if err != nil {
 		return err
 	}
@@ -48,11 +48,8 @@ func mapSuspect(b *builder, r *Record) error {
 	s.RawForms = names
 	keys := map[string]string{"label": "names", "rawForms": "names",
 		"nationality": "nationality", "legalStatus": "legalStatus", "legalStatusAt": "legalStatusAt"}
-	since, err := suspectStatus(r, &s, b.prov.Country)
-	if err != nil {
-		return err
-	}
-	if err := suspectDocuments(r.Documents, &s, keys); err != nil {
+	since := suspectStatus(b, r, &s)
+	if err := suspectDocuments(b, r.Documents, &s, keys); err != nil {
 		return err
 	}
 	suspectID := b.addEntity(s, origin{field: "suspectRef", keys: keys})
@@ -67,8 +64,8 @@ func mapSuspectUses(b *builder, r *Record, suspectID string, since time.Time) er
 	}
 	for i, u := range r.Uses {
 		e, role, err := b.involved("uses", i, u, intel.LinkUses, false)
-		if err != nil {
-			return err
+		if b.setAside(err) {
+			continue
 		}
 		l := intel.Link{Type: intel.LinkUses, From: suspectID, Attrs: map[string]string{}}
 		l.ValidFrom = since
@@ -83,8 +80,8 @@ func mapSuspectUses(b *builder, r *Record, suspectID string, since time.Time) er
 
 // suspectNames trims the names and puts them in Unicode NFC, since Thai and
 // Khmer typed on different keyboards can order the same marks differently,
-// and drops repeats.
-func suspectNames(in []string) ([]string, error) {
+// and drops repeats; an empty name is set aside.
+func suspectNames(b *builder, in []string) ([]string, error) {
 	if len(in) > maxNames {
 		return nil, fieldErr("names", "has %d names, at most %d allowed", len(in), maxNames)
 	}
@@ -93,7 +90,8 @@ func suspectNames(in []string) ([]string, error) {
 	for i, n := range in {
 		n = norm.NFC.String(strings.TrimSpace(n))
 		if n == "" {
-			return nil, fieldErr(listItem("names", i), "is empty")
+			b.setAside(fieldErr(listItem("names", i), "is empty"))
+			continue
 		}
 		if !seen[n] {
 			seen[n] = true
@@ -105,24 +103,28 @@ func suspectNames(in []string) ([]string, error) {
 
 // suspectStatus reads nationality and legal status into the entity's
 // attributes, and returns the status date from which the suspect's uses
-// are stated.
-func suspectStatus(r *Record, s *intel.Entity, region intel.Region) (time.Time, error) {
+// are stated. None of them makes the file a suspect's, so an unusable one
+// is set aside with a warning.
+func suspectStatus(b *builder, r *Record, s *intel.Entity) time.Time {
 	if n := strings.ToUpper(strings.TrimSpace(r.Nationality)); n != "" {
 		if (len(n) != 2 && len(n) != 3) || strings.Trim(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-			return time.Time{}, fieldErr("nationality", "%q is not a country code: write ISO 3166 alpha-2 or alpha-3, e.g. TH, KHM, CN", r.Nationality)
+			b.setAside(fieldErr("nationality", "%q is not a country code: write ISO 3166 alpha-2 or alpha-3, e.g. TH, KHM, CN", r.Nationality))
+		} else {
+			s.Attrs["nationality"] = n
 		}
-		s.Attrs["nationality"] = n
 	}
 	status := normCode(r.LegalStatus, true)
 	if status != "" && !slices.Contains(legalStatuses, status) {
-		return time.Time{}, fieldErr("legalStatus", "unknown legal status %q (want one of %s)", r.LegalStatus, strings.Join(legalStatuses, ", "))
+		b.setAside(fieldErr("legalStatus", "unknown legal status %q (want one of %s)", r.LegalStatus, strings.Join(legalStatuses, ", ")))
+		status = ""
 	}
-	since, err := parseDay("legalStatusAt", r.LegalStatusAt, region)
-	if err != nil {
-		return time.Time{}, err
+	since, err := parseDay("legalStatusAt", r.LegalStatusAt, b.prov.Country)
+	if b.setAside(err) {
+		since = time.Time{}
 	}
 	if !since.IsZero() && status == "" {
-		return time.Time{}, fieldErr("legalStatusAt", "is given without legalStatus: say which status it dates")
+		b.setAside(fieldErr("legalStatusAt", "is given without a usable legalStatus: say which status it dates"))
+		since = time.Time{}
 	}
 	if status != "" {
 		s.Attrs["legalStatus"] = status
@@ -130,13 +132,13 @@ func suspectStatus(r *Record, s *intel.Entity, region intel.Region) (time.Time, 
 	if !since.IsZero() {
 		s.Attrs["legalStatusAt"] = formatTime(since)
 	}
-	return since, nil
+	return since
 }
 
 // suspectDocuments keeps each identity document as "TYPE:NUMBER" under
 // document1, document2, ... in the entity's Sensitive map, recording in
-// keys which list item each came from.
-func suspectDocuments(docs []string, s *intel.Entity, keys map[string]string) error {
+// keys which list item each came from; one it cannot read is set aside.
+func suspectDocuments(b *builder, docs []string, s *intel.Entity, keys map[string]string) error {
 	if len(docs) > maxDocuments {
 		return fieldErr("documents", "has %d documents, at most %d allowed", len(docs), maxDocuments)
 	}
@@ -146,13 +148,17 @@ func suspectDocuments(docs []string, s *intel.Entity, keys map[string]string) er
 		field := listItem("documents", i)
 		typ, number, ok := strings.Cut(d, ":")
 		typ, number = normCode(typ, true), documentNumber(number)
+		var bad error
 		switch {
 		case !ok || number == "":
-			return fieldErr(field, "%q is not a document: write TYPE:NUMBER, e.g. PASSPORT:N1234567", d)
+			bad = fieldErr(field, "%q is not a document: write TYPE:NUMBER, e.g. PASSPORT:N1234567", d)
 		case !isCode(typ, maxDocumentType):
-			return fieldErr(field, "%q does not start with a document type: letters, digits and '_' only, e.g. PASSPORT", d)
+			bad = fieldErr(field, "%q does not start with a document type: letters, digits and '_' only, e.g. PASSPORT", d)
 		case len(number) > maxDocumentNumber:
-			return fieldErr(field, "the document number is %d bytes long, at most %d allowed", len(number), maxDocumentNumber)
+			bad = fieldErr(field, "the document number is %d bytes long, at most %d allowed", len(number), maxDocumentNumber)
+		}
+		if b.setAside(bad) {
+			continue
 		}
 		doc := typ + ":" + number
 		if seen[doc] {

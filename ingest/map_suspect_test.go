@@ -61,16 +61,20 @@ func TestMapSuspect(t *testing.T) {
 	runBadCases(t, suspectRecord, []badCase{
 		{"ErrSuspectRefRequired", func(r *Record) { r.SuspectRef = "  " }, "suspectRef", "is required"},
 		{"ErrSuspectRefBidi", func(r *Record) { r.SuspectRef = "W-1\u202e" }, "suspectRef", "bidirectional control"},
-		{"ErrNameEmpty", func(r *Record) { r.Names[1] = " " }, "names[1]", "is empty"},
 		{"ErrNamesTooLong", func(r *Record) { r.Names = []string{strings.Repeat("ก", 200), strings.Repeat("ข", 200)} }, "names", "at most 1024"},
-		{"ErrNationality", func(r *Record) { r.Nationality = "China" }, "nationality", "is not a country code"},
-		{"ErrLegalStatus", func(r *Record) { r.LegalStatus = "JAILED" }, "legalStatus", `unknown legal status "JAILED"`},
-		{"ErrStatusDateWithoutStatus", func(r *Record) { r.LegalStatus = "" }, "legalStatusAt", "without legalStatus"},
-		{"ErrDocumentShape", func(r *Record) { r.Documents = []string{"E12345678"} }, "documents[0]", "TYPE:NUMBER"},
-		{"ErrDocumentType", func(r *Record) { r.Documents = []string{"PASSPORT:A1", "pass/port:E1"} }, "documents[1]", "document type"},
-		{"ErrUsesGarbage", func(r *Record) { r.Uses[1].Identifier = "sip:@x" }, "uses[1].identifier", ""},
-		{"ErrUsesKindNotAllowed", func(r *Record) { r.Uses[0].Kind = "Case" }, "uses[0].identifier", "is of kind Case"},
-		{"ErrUsesRole", func(r *Record) { r.Uses[1].Role = "soft:phone" }, "uses[1].role", "is not a role"},
+	})
+	// What describes the suspect or names a use is set aside when it
+	// cannot be read; the file is kept.
+	runWarnCases(t, suspectRecord, []badCase{
+		{"WarnNameEmpty", func(r *Record) { r.Names[1] = " " }, "names[1]", "is empty"},
+		{"WarnNationality", func(r *Record) { r.Nationality = "China" }, "nationality", "is not a country code"},
+		{"WarnLegalStatus", func(r *Record) { r.LegalStatus = "JAILED" }, "legalStatus", `unknown legal status "JAILED"`},
+		{"WarnStatusDateWithoutStatus", func(r *Record) { r.LegalStatus = "" }, "legalStatusAt", "without a usable legalStatus"},
+		{"WarnDocumentShape", func(r *Record) { r.Documents = []string{"E12345678"} }, "documents[0]", "TYPE:NUMBER"},
+		{"WarnDocumentType", func(r *Record) { r.Documents = []string{"PASSPORT:A1", "pass/port:E1"} }, "documents[1]", "document type"},
+		{"WarnUsesGarbage", func(r *Record) { r.Uses[1].Identifier = "sip:@x" }, "uses[1].identifier", ""},
+		{"WarnUsesKindNotAllowed", func(r *Record) { r.Uses[0].Kind = "Case" }, "uses[0].identifier", "is of kind Case"},
+		{"WarnUsesRole", func(r *Record) { r.Uses[1].Role = "soft:phone" }, "uses[1].role", "is not a role"},
 	})
 }
 

@@ -40,6 +40,34 @@ func runBadCases(t *testing.T, good func() Record, cases []badCase) {
 	}
 }
 
+// runWarnCases applies each case to a fresh good record and checks that
+// the record is kept, with a set-aside warning against field whose reason
+// contains reason.
+func runWarnCases(t *testing.T, good func() Record, cases []badCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := good()
+			tc.edit(&r)
+			m, err := MapRecord(r)
+			if err != nil {
+				t.Fatalf("rejected (%v); want it kept with a warning on %q", err, tc.field)
+			}
+			assertWarned(t, m.Warnings, WarningSetAside, tc.field, tc.reason)
+		})
+	}
+}
+
+// assertWarned checks that the first warning of ws is of code, for field,
+// with a reason that contains reason (a field set aside may take another
+// with it: a status date without its status).
+func assertWarned(t *testing.T, ws []Warning, code WarningCode, field, reason string) {
+	t.Helper()
+	if len(ws) == 0 || ws[0].Code != code || ws[0].Field != field || !strings.Contains(ws[0].Reason, reason) {
+		t.Fatalf("warnings %+v; want one %s on %q containing %q", ws, code, field, reason)
+	}
+}
+
 // assertRejected checks that err is an EINVALID *intel.Error for field
 // whose message contains reason.
 func assertRejected(t *testing.T, err error, field, reason string) {

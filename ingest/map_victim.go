@@ -25,6 +25,12 @@ const maxRoleLength = 64
 // the case. Each mention is its own event, keyed by the case, the role and
 // the artefact, so that the same artefact across many cases shows how many
 // victims it touched, and a resent report adds nothing.
+//
+// The case reference and the date of the report make the record: without
+// them it is rejected. An artefact that cannot be read, a scam type or a
+// loss that cannot be used, is set aside with a warning, and the case is
+// stored with everything else it names: one mistyped account must not lose
+// a victim's report.
 func mapVictimReport(b *builder, r *Record) error {
 	if strings.TrimSpace(r.CaseRef) == "" {
 		return missingErr("caseRef", "the reporting agency's case reference, e.g. TH-CCIB:2567-000123")
@@ -41,20 +47,18 @@ func mapVictimReport(b *builder, r *Record) error {
 	if err != nil {
 		return err
 	}
-	if err := caseAttrs(r, &c, at); err != nil {
-		return err
-	}
+	caseAttrs(b, r, &c, at)
 	switch n := len(r.Involved); {
 	case n == 0:
-		return missingErr("involved", "at least one artefact the report names (the caller's number, the account the money went to, ...)")
+		b.setAside(missingErr("involved", "at least one artefact the report names (the caller's number, the account the money went to, ...)"))
 	case n > maxListItems:
 		return fieldErr("involved", "names %d artefacts, at most %d allowed in one record", n, maxListItems)
 	}
 	caseID := b.addEntity(c, origin{field: "caseRef", keys: caseKeys})
 	for i, inv := range r.Involved {
 		e, role, err := b.involved("involved", i, inv, intel.LinkReportedIn, true)
-		if err != nil {
-			return err
+		if b.setAside(err) {
+			continue
 		}
 		l := intel.Link{Type: intel.LinkReportedIn, To: caseID, Attrs: map[string]string{}}
 		l.ObservedAt = at
@@ -71,31 +75,31 @@ func mapVictimReport(b *builder, r *Record) error {
 // caseKeys names the record fields behind a Case's attributes.
 var caseKeys = map[string]string{"scamType": "scamType", "loss": "loss", "currency": "currency", "reportedAt": "reportedAt"}
 
-// caseAttrs reads what the report says of the case itself.
-func caseAttrs(r *Record, c *intel.Entity, at time.Time) error {
+// caseAttrs reads what the report says of the case itself, setting aside
+// a scam type or a loss that cannot be used.
+func caseAttrs(b *builder, r *Record, c *intel.Entity, at time.Time) {
 	c.Attrs["reportedAt"] = formatTime(at)
 	if s := strings.TrimSpace(r.ScamType); s != "" {
-		t, err := parseScamType(s)
-		if err != nil {
-			return err
+		if t, err := parseScamType(s); !b.setAside(err) {
+			c.Attrs["scamType"] = t
 		}
-		c.Attrs["scamType"] = t
 	}
-	if strings.TrimSpace(r.Loss) != "" {
-		loss, err := parseAmount("loss", r.Loss, true)
-		if err != nil {
-			return err
-		}
-		if strings.TrimSpace(r.Currency) == "" {
-			return missingErr("currency", "the ISO 4217 code of the loss, e.g. THB")
-		}
-		cur, err := parseCurrency("currency", r.Currency)
-		if err != nil {
-			return err
-		}
-		c.Attrs["loss"], c.Attrs["currency"] = loss, cur
+	if strings.TrimSpace(r.Loss) == "" {
+		return
 	}
-	return nil
+	loss, err := parseAmount("loss", r.Loss, true)
+	if b.setAside(err) {
+		return
+	}
+	if strings.TrimSpace(r.Currency) == "" {
+		b.setAside(missingErr("currency", "the ISO 4217 code of the loss, e.g. THB; the loss was set aside with it"))
+		return
+	}
+	cur, err := parseCurrency("currency", r.Currency)
+	if b.setAside(err) {
+		return
+	}
+	c.Attrs["loss"], c.Attrs["currency"] = loss, cur
 }
 
 // parseScamType accepts a listed scam type in any letter case, with spaces

@@ -60,20 +60,39 @@ func TestMapVictimReport(t *testing.T) {
 			t.Fatalf("attrs %v", c.Attrs)
 		}
 	})
+	t.Run("OneBadIdentifierIsSetAside", func(t *testing.T) {
+		r := victimRecord()
+		r.Involved[1].Identifier = "081-234-56"
+		m, err := MapRecord(r)
+		if err != nil {
+			t.Fatalf("rejected: %v", err)
+		}
+		assertWarned(t, m.Warnings, WarningSetAside, "involved[1].identifier", "too short")
+		if len(m.Batch.Links) != 2 || m.Batch.Links[0].From != "PhoneNumber:+66923456789" || m.Batch.Links[1].From != "BankAccount:TH:014:4092712345" {
+			t.Fatalf("links %+v; want the caller's and the account's", m.Batch.Links)
+		}
+		if len(m.Batch.Entities) != 3 {
+			t.Fatalf("%d entities, want the case and the two good artefacts", len(m.Batch.Entities))
+		}
+	})
+	// The case reference and date make the record.
 	runBadCases(t, victimRecord, []badCase{
 		{"ErrCaseRefRequired", func(r *Record) { r.CaseRef = "" }, "caseRef", "is required"},
 		{"ErrCaseRefControl", func(r *Record) { r.CaseRef = "TH\x01" }, "caseRef", "control character"},
 		{"ErrReportedAtRequired", func(r *Record) { r.ReportedAt = "" }, "reportedAt", "is required"},
-		{"ErrScamTypeUnknown", func(r *Record) { r.ScamType = "lottery" }, "scamType", `unknown scam type "lottery"`},
-		{"ErrLossWithoutCurrency", func(r *Record) { r.Currency = "" }, "currency", "is required"},
-		{"ErrLossNegative", func(r *Record) { r.Loss = "-5" }, "loss", "negative"},
-		{"ErrInvolvedRequired", func(r *Record) { r.Involved = nil }, "involved", "at least one"},
-		{"ErrInvolvedGarbage", func(r *Record) { r.Involved[1].Identifier = "line:" }, "involved[1].identifier", "handle is empty"},
-		{"ErrInvolvedMissing", func(r *Record) { r.Involved[0].Identifier = "" }, "involved[0].identifier", "is required"},
-		{"ErrInvolvedKindUnknown", func(r *Record) { r.Involved[2].Kind = "Wallet" }, "involved[2].kind", `unknown kind "Wallet"`},
-		{"ErrInvolvedKindNotAllowed", func(r *Record) { r.Involved[2].Kind = "Suspect" }, "involved[2].identifier", "is of kind Suspect"},
-		{"ErrInvolvedRole", func(r *Record) { r.Involved[0].Role = "caller?" }, "involved[0].role", "is not a role"},
 		{"ErrTooManyInvolved", func(r *Record) { r.Involved = make([]Involved, maxListItems+1) }, "involved", "at most 500"},
+	})
+	// Everything else is set aside, and the case kept.
+	runWarnCases(t, victimRecord, []badCase{
+		{"WarnScamTypeUnknown", func(r *Record) { r.ScamType = "lottery" }, "scamType", `unknown scam type "lottery"`},
+		{"WarnLossWithoutCurrency", func(r *Record) { r.Currency = "" }, "currency", "is required"},
+		{"WarnLossNegative", func(r *Record) { r.Loss = "-5" }, "loss", "negative"},
+		{"WarnInvolvedRequired", func(r *Record) { r.Involved = nil }, "involved", "at least one"},
+		{"WarnInvolvedGarbage", func(r *Record) { r.Involved[1].Identifier = "line:" }, "involved[1].identifier", "handle is empty"},
+		{"WarnInvolvedMissing", func(r *Record) { r.Involved[0].Identifier = "" }, "involved[0].identifier", "is required"},
+		{"WarnInvolvedKindUnknown", func(r *Record) { r.Involved[2].Kind = "Wallet" }, "involved[2].kind", `unknown kind "Wallet"`},
+		{"WarnInvolvedKindNotAllowed", func(r *Record) { r.Involved[2].Kind = "Suspect" }, "involved[2].identifier", "is of kind Suspect"},
+		{"WarnInvolvedRole", func(r *Record) { r.Involved[0].Role = "caller?" }, "involved[0].role", "is not a role"},
 	})
 }
 

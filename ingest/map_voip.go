@@ -3,6 +3,7 @@ package ingest
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
@@ -20,7 +21,7 @@ func mapRegistration(b *builder, r *Record) error {
 	if err != nil {
 		return err
 	}
-	ip, err := b.artefact("sourceIp", r.SourceIP, intel.KindIPAddress)
+	ip, seen, err := b.sighting("sourceIp", r.SourceIP, intel.KindIPAddress)
 	if err != nil {
 		return err
 	}
@@ -28,13 +29,10 @@ func mapRegistration(b *builder, r *Record) error {
 	if err != nil {
 		return err
 	}
-	attrs, err := registrationAttrs(r, ip)
-	if err != nil {
-		return err
-	}
 	// A port written with the address belongs to this registration, not
-	// to the address, which many accounts share over time.
-	delete(ip.Attrs, "port")
+	// to the address, which many accounts share over time: the entity
+	// never has it (intel.SightingAttrs), the link does.
+	attrs := registrationAttrs(b, r, seen.Attrs["port"])
 	l := intel.Link{Type: intel.LinkRegisteredFrom, Attrs: attrs}
 	l.ObservedAt = at
 	l.From = b.addEntity(account, origin{field: "account"})
@@ -45,33 +43,38 @@ func mapRegistration(b *builder, r *Record) error {
 }
 
 // registrationAttrs reads the registration's port, expiry and user agent.
-// The port may come in its own field or after the address; two different
-// ports contradict each other.
-func registrationAttrs(r *Record, ip intel.Entity) (map[string]string, error) {
+// The port may come in its own field or after the address (written); two
+// different ports contradict each other, and neither is kept. None of the
+// three makes the registration what it is, so an unusable one is set aside
+// with a warning.
+func registrationAttrs(b *builder, r *Record, written string) map[string]string {
 	attrs := map[string]string{}
-	port := ip.Attrs["port"]
+	port := written
 	if p := r.Port; p != nil {
-		if *p < 1 || *p > 65535 {
-			return nil, fieldErr("port", "must be between 1 and 65535, got %d", *p)
+		switch {
+		case *p < 1 || *p > 65535:
+			b.setAside(fieldErr("port", "must be between 1 and 65535, got %d", *p))
+		case port != "" && port != strconv.Itoa(*p):
+			b.setAside(fieldErr("port", "is %d but sourceIp was written with port %s", *p, port))
+			port = ""
+		default:
+			port = strconv.Itoa(*p)
 		}
-		if port != "" && port != strconv.Itoa(*p) {
-			return nil, fieldErr("port", "is %d but sourceIp was written with port %s", *p, port)
-		}
-		port = strconv.Itoa(*p)
 	}
 	if port != "" {
 		attrs["port"] = port
 	}
 	if e := r.ExpirySec; e != nil {
 		if *e < 0 || *e > maxExpirySec {
-			return nil, fieldErr("expirySec", "must be between 0 and %d seconds, got %d", maxExpirySec, *e)
+			b.setAside(fieldErr("expirySec", "must be between 0 and %d seconds, got %d", maxExpirySec, *e))
+		} else {
+			attrs["expirySec"] = strconv.Itoa(*e)
 		}
-		attrs["expirySec"] = strconv.Itoa(*e)
 	}
 	if ua := strings.TrimSpace(r.UserAgent); ua != "" {
 		attrs["userAgent"] = ua
 	}
-	return attrs, nil
+	return attrs
 }
 
 // mapCallerID maps what a VoIP provider reports of the caller ID an account
@@ -95,12 +98,15 @@ func mapCallerID(b *builder, r *Record) error {
 	if err != nil {
 		return err
 	}
+	// The end of the period is not always known; an unusable one is set
+	// aside, and the period stays open as if it had not been given.
 	until, err := parseDay("validUntil", r.ValidUntil, b.prov.Country)
-	if err != nil {
-		return err
+	if b.setAside(err) {
+		until = time.Time{}
 	}
 	if !until.IsZero() && !until.After(from) {
-		return fieldErr("validUntil", "must be after validFrom (%s)", formatTime(from))
+		b.setAside(fieldErr("validUntil", "must be after validFrom (%s)", formatTime(from)))
+		until = time.Time{}
 	}
 	l := intel.Link{Type: intel.LinkPresentedAs}
 	l.ValidFrom, l.ValidUntil = from, until

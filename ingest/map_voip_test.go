@@ -59,9 +59,13 @@ func TestMapRegistration(t *testing.T) {
 		{"ErrAccountNoUser", func(r *Record) { r.Account = "sip:voip.sunrise.example" }, "account", "no user part"},
 		{"ErrSourceIPGarbage", func(r *Record) { r.SourceIP = "203.0.113.300" }, "sourceIp", ""},
 		{"ErrTimeRequired", func(r *Record) { r.Time = "" }, "time", "is required"},
-		{"ErrPortRange", func(r *Record) { r.Port = ptr(70000) }, "port", "between 1 and 65535"},
-		{"ErrPortContradicts", func(r *Record) { r.SourceIP = "203.0.113.45:5062" }, "port", "written with port 5062"},
-		{"ErrExpiryNegative", func(r *Record) { r.ExpirySec = ptr(-5) }, "expirySec", "between 0"},
+	})
+	// The port, expiry and user agent describe the registration but do
+	// not make it one: an unusable one is set aside, the rest stored.
+	runWarnCases(t, registrationRecord, []badCase{
+		{"WarnPortRange", func(r *Record) { r.Port = ptr(70000) }, "port", "between 1 and 65535"},
+		{"WarnPortContradicts", func(r *Record) { r.SourceIP = "203.0.113.45:5062" }, "port", "written with port 5062"},
+		{"WarnExpiryNegative", func(r *Record) { r.ExpirySec = ptr(-5) }, "expirySec", "between 0"},
 	})
 }
 
@@ -94,7 +98,11 @@ func TestMapCallerID(t *testing.T) {
 		{"ErrPresentedNumberNational", func(r *Record) { r.PresentedNumber = "02-123-4567" }, "presentedNumber", "check the region (TH)"},
 		{"ErrPresentedNumberSIP", func(r *Record) { r.PresentedNumber = "sip:a@b.example" }, "presentedNumber", "is a VoIP account"},
 		{"ErrValidFromRequired", func(r *Record) { r.ValidFrom = "" }, "validFrom", "is required"},
-		{"ErrValidUntilBeforeFrom", func(r *Record) { r.ValidUntil = "2024-02-01" }, "validUntil", "must be after validFrom"},
-		{"ErrValidUntilUnreadable", func(r *Record) { r.ValidUntil = "next week" }, "validUntil", "is not a time"},
+	})
+	// An unusable end is set aside: the period is stored open, as if the
+	// end were not known.
+	runWarnCases(t, callerIDRecord, []badCase{
+		{"WarnValidUntilBeforeFrom", func(r *Record) { r.ValidUntil = "2024-02-01" }, "validUntil", "must be after validFrom"},
+		{"WarnValidUntilUnreadable", func(r *Record) { r.ValidUntil = "next week" }, "validUntil", "is not a time"},
 	})
 }

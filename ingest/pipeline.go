@@ -278,7 +278,13 @@ func mapItem(it *item) {
 	it.result = Result{Line: it.raw.Line, Type: it.raw.Record.Type}
 	err := it.raw.Err
 	if err == nil {
-		it.batch, err = Map(it.raw.Record)
+		var m Mapped
+		m, err = MapRecord(it.raw.Record)
+		it.batch = m.Batch
+		if err == nil && len(m.Warnings) > 0 {
+			it.result.Warnings = m.Warnings
+			it.result.Record = it.raw.Text
+		}
 	}
 	if err != nil {
 		it.result.Status = StatusRejected

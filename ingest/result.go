@@ -27,7 +27,11 @@ type Result struct {
 	Code   string `json:"code,omitempty"`
 	Field  string `json:"field,omitempty"`
 	Reason string `json:"reason,omitempty"`
-	// Record is the rejected record's text as it stood in the input.
+	// Warnings list what a stored (or duplicate) record held that was set
+	// aside or read with a doubt; the record itself was not rejected.
+	Warnings []Warning `json:"warnings,omitempty"`
+	// Record is the record's text as it stood in the input, for a rejected
+	// record and for one with warnings.
 	Record string `json:"record,omitempty"`
 	// Entities and Links name what an accepted record wrote, once the
 	// store acknowledged its batch: the audit lists these and nothing a
@@ -43,11 +47,15 @@ type Totals struct {
 	Accepted  int `json:"accepted"`
 	Duplicate int `json:"duplicate"`
 	Rejected  int `json:"rejected"`
-	Batches   int `json:"batches"`
+	// Warnings counts the warnings of the records that were not rejected
+	// (a record may have several), apart from the rejects.
+	Warnings int `json:"warnings"`
+	Batches  int `json:"batches"`
 }
 
 func (t *Totals) add(r Result) {
 	t.Records++
+	t.Warnings += len(r.Warnings)
 	switch r.Status {
 	case StatusAccepted:
 		t.Accepted++

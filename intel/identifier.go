@@ -23,8 +23,12 @@ type Identifier struct {
 	Carrier    string            `json:"carrier,omitempty"`    // phones only: holder of the allocated block (English)
 	Country    string            `json:"country,omitempty"`    // ISO country the number or account belongs to
 	Attrs      map[string]string `json:"attrs,omitempty"`      // kind-specific extras (bankName, version, scope, port, provider, idd ...)
-	Error      string            `json:"error,omitempty"`      // set when !Valid: the reason, for a person
-	Err        error             `json:"-"`                    // the *Error (code EINVALID) when !Valid
+	// Alternatives are the keys of other readings of the input that are
+	// just as likely as Key (phones written with an ambiguous international
+	// prefix): the input is ambiguous, and Key is the preferred reading.
+	Alternatives []string `json:"alternatives,omitempty"`
+	Error        string   `json:"error,omitempty"` // set when !Valid: the reason, for a person
+	Err          error    `json:"-"`               // the *Error (code EINVALID) when !Valid
 }
 
 // maxIdentifierBytes bounds what any parser reads. No real identifier comes
@@ -128,6 +132,7 @@ func (id Identifier) failField(field, format string, args ...any) (Identifier, e
 	id.Carrier = ""
 	id.Country = ""
 	id.Attrs = nil
+	id.Alternatives = nil
 	id.Error = e.Message
 	id.Err = e
 	return id, e

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -86,6 +87,7 @@ func NormalizePhone(input string, region Region) (Identifier, error) {
 		return withExt(id.readBehindMarker(marker, rest))
 	}
 	var first *phoneFailure
+	var valid []validReading
 	for _, rd := range dialledReadings(d, r) {
 		if rd.national {
 			if num, t, ok := readNational(rd.text, r); ok {
@@ -95,12 +97,18 @@ func NormalizePhone(input string, region Region) (Identifier, error) {
 		}
 		num, perr := phonenumbers.Parse(rd.text, string(r))
 		if t, ok := validType(num, perr); ok {
-			id.accept(num, t, rd.idd)
-			return withExt(id, nil)
+			valid = append(valid, validReading{reading: rd, num: num, typ: t})
+			continue
 		}
 		if first == nil {
 			first = &phoneFailure{reading: rd, num: num, err: perr}
 		}
+	}
+	if len(valid) > 0 {
+		best, others := likeliestReading(valid, d, r)
+		id.accept(best.num, best.typ, best.reading.idd)
+		id.Alternatives = others
+		return withExt(id, nil)
 	}
 	if !d.plus && hasMarkerPrefix(d.digits) {
 		// A call record may drop the plus: "697812345678" is no number
@@ -282,6 +290,104 @@ func dialledReadings(d dialled, region Region) []reading {
 		}
 	}
 	return all
+}
+
+// validReading is a reading of the dialled digits that phonenumbers takes
+// as a valid number, with the number and its type.
+type validReading struct {
+	reading reading
+	num     *phonenumbers.PhoneNumber
+	typ     phonenumbers.PhoneNumberType
+}
+
+// likeliestReading chooses, among the valid readings of a number written
+// with an international prefix, the one a person most likely meant, and
+// returns the E.164 keys of the others that are just as likely (none, when
+// the choice is clear). "0066610518337" reads both as the carrier prefix
+// 006 and +66 10518337, a Bangkok-area fixed line, and as the plain 00 and
+// the Thai mobile +66 61 051 8337; the second is what anyone means, because
+// nobody dials a carrier's international prefix to reach their own
+// country. The evidence, weighed by plausibility:
+//
+//   - the grouping as written: a separator right after the prefix, or right
+//     after the country code, is where the writer saw a boundary, and one
+//     inside either speaks against that reading;
+//   - a carrier IDD (00X, 00X00) dialling the record's own country is
+//     implausible;
+//   - a mobile (or VoIP) range of the record's own country is far likelier
+//     in these records than a fixed line, most of whose ranges scam
+//     records never name.
+//
+// Equally likely readings are reported as alternatives, so that the record
+// can say the number is ambiguous; the one stored is a mobile number of
+// either country of the agreement if one is among them, and otherwise the
+// first in the order dialledReadings gives (the carrier IDD first).
+func likeliestReading(valid []validReading, d dialled, region Region) (validReading, []string) {
+	own := int32(phonenumbers.GetCountryCodeForRegion(string(region)))
+	score := func(v validReading) int {
+		s := 0
+		n := len(v.reading.idd)
+		cc := len(strconv.Itoa(int(v.num.GetCountryCode())))
+		if d.breaks[n] {
+			s += 4
+		}
+		for i := 1; i < n; i++ {
+			if d.breaks[i] {
+				s -= 4
+				break
+			}
+		}
+		if d.breaks[n+cc] {
+			s += 2
+		}
+		for i := n + 1; i < n+cc; i++ {
+			if d.breaks[i] {
+				s -= 2
+				break
+			}
+		}
+		if v.num.GetCountryCode() == own {
+			if n > 2 {
+				s -= 3
+			}
+			if mobileRange(v.typ) {
+				s++
+			}
+		}
+		return s
+	}
+	// Among equally likely readings, the one stored is a mobile of either
+	// country of the agreement if there is one, else the first.
+	preferred := func(v validReading) bool {
+		cc := v.num.GetCountryCode()
+		return (cc == 66 || cc == 855) && mobileRange(v.typ)
+	}
+	best, bestScore := 0, score(valid[0])
+	scores := []int{bestScore}
+	for i, v := range valid[1:] {
+		sc := score(v)
+		scores = append(scores, sc)
+		if sc > bestScore || (sc == bestScore && preferred(v) && !preferred(valid[best])) {
+			best, bestScore = i+1, sc
+		}
+	}
+	key := phonenumbers.Format(valid[best].num, phonenumbers.E164)
+	var others []string
+	for i, v := range valid {
+		if i == best || scores[i] != bestScore {
+			continue
+		}
+		if k := phonenumbers.Format(v.num, phonenumbers.E164); k != key && !slices.Contains(others, k) {
+			others = append(others, k)
+		}
+	}
+	return valid[best], others
+}
+
+// mobileRange reports whether a number type is a mobile or VoIP range, the
+// numbers scam calls come from and go to.
+func mobileRange(t phonenumbers.PhoneNumberType) bool {
+	return t == phonenumbers.MOBILE || t == phonenumbers.FIXED_LINE_OR_MOBILE || t == phonenumbers.VOIP
 }
 
 // iddOnly reports whether all that was dialled is an international prefix.

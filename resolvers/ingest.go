@@ -25,10 +25,15 @@ func (r *Resolver) ingestRecords(ctx context.Context, in []*model.RecordInput) (
 	}
 	out := &model.IngestPayload{Results: make([]*model.RecordResult, 0, len(res.Results)),
 		Totals: &model.IngestTotals{Records: res.Totals.Records, Accepted: res.Totals.Accepted,
-			Duplicate: res.Totals.Duplicate, Rejected: res.Totals.Rejected}}
+			Duplicate: res.Totals.Duplicate, Rejected: res.Totals.Rejected, Warnings: res.Totals.Warnings}}
 	for _, r := range res.Results {
 		rr := &model.RecordResult{Index: r.Line, Status: model.RecordStatus(r.Status),
-			Code: optional(r.Code), Field: optional(r.Field), Reason: optional(r.Reason)}
+			Code: optional(r.Code), Field: optional(r.Field), Reason: optional(r.Reason),
+			Warnings: make([]*model.RecordWarning, len(r.Warnings))}
+		for i, w := range r.Warnings {
+			rr.Warnings[i] = &model.RecordWarning{Code: model.WarningCode(w.Code), Field: w.Field, Reason: w.Reason,
+				Candidates: append([]string{}, w.Candidates...)}
+		}
 		if r.Type != "" {
 			t := model.RecordType(r.Type)
 			rr.Type = &t

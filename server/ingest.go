@@ -15,7 +15,8 @@ import (
 
 // ingestResultsAll and ingestResultsProblems choose which per-record results
 // the streaming endpoint sends back: every one (the default), or only the
-// duplicates and rejections, for large loads whose client needs only those.
+// duplicates, the rejections and the records with warnings, for large loads
+// whose client needs only those.
 const (
 	ingestResultsAll      = "all"
 	ingestResultsProblems = "problems"
@@ -85,7 +86,7 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 	}
 	totals, err := s.service.IngestStream(r.Context(), c, dec, ingest.Options{Checkpoint: batchDone},
 		func(res ingest.Result) error {
-			if which == ingestResultsProblems && res.Status == ingest.StatusAccepted {
+			if which == ingestResultsProblems && res.Status == ingest.StatusAccepted && len(res.Warnings) == 0 {
 				return nil
 			}
 			started = true

@@ -124,6 +124,14 @@ func TestMixedBatchAnswersAlikeEverywhere(t *testing.T) {
 // and returns the Thai enricher's key.
 func mixedServer(t *testing.T, backend string) (*httptest.Server, *access.Registry, string) {
 	t.Helper()
+	ts, reg, _, key := emptyServer(t, backend)
+	return ts, reg, key
+}
+
+// emptyServer is mixedServer with the store it serves, for a test that
+// counts what the store holds.
+func emptyServer(t *testing.T, backend string) (*httptest.Server, *access.Registry, intel.Store, string) {
+	t.Helper()
 	var store intel.Store
 	var reg *access.Registry
 	var keys []demo.Key
@@ -142,7 +150,7 @@ func mixedServer(t *testing.T, backend string) (*httptest.Server, *access.Regist
 	}
 	ts := httptest.NewServer(server.New(server.DefaultConfig(), usecase.New(store, reg, usecase.Options{}), nil, zerolog.Nop(), server.NewMetrics()).Handler())
 	t.Cleanup(ts.Close)
-	return ts, reg, demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher)
+	return ts, reg, store, demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher)
 }
 
 // lastWrite is the newest WRITE entry of the Thai cyber police.

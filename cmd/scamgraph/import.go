@@ -64,7 +64,7 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&ic.Type, "type", "", "record type of every row (csv files without a type column): call, voip_registration, voip_caller_id, subscriber, transfer, victim_report, suspect")
 	fs.StringVar(&ic.Server, "server", "", "import through a running server (e.g. http://127.0.0.1:8080) instead of opening the store")
 	fs.StringVar(&ic.Key, "key", os.Getenv("SCAMGRAPH_API_KEY"), "API key sent to --server: an ENRICHER or ADMIN key of the agency the records are from (env SCAMGRAPH_API_KEY)")
-	fs.StringVar(&ic.Rejects, "rejects", "", "where rejected records go, with their reasons (default FILE.rejects.ndjson; stdin: rejects.ndjson)")
+	fs.StringVar(&ic.Rejects, "rejects", "", "where rejected records go, with their reasons, and stored records with warnings (default FILE.rejects.ndjson; stdin: rejects.ndjson)")
 	fs.BoolVar(&ic.Resume, "resume", ic.Resume, "continue after the last durable batch of an interrupted import of the same file")
 	fs.IntVar(&ic.BatchSize, "batch-size", ingest.DefaultBatchSize, "records per write")
 	fs.StringVar(&ic.Progress, "progress", ic.Progress, "progress bar: auto (on a terminal), always or never")
@@ -113,8 +113,8 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	if fs.NArg() > 1 {
-		fmt.Fprintf(stdout, "all files: %d records: %d accepted, %d duplicate, %d rejected\n",
-			all.Records, all.Accepted, all.Duplicate, all.Rejected)
+		fmt.Fprintf(stdout, "all files: %d records: %d accepted, %d duplicate, %d rejected; %d warnings\n",
+			all.Records, all.Accepted, all.Duplicate, all.Rejected, all.Warnings)
 	}
 	return status
 }
@@ -166,11 +166,11 @@ func importFile(ctx context.Context, sink recordSink, name string, ic importConf
 		return ck.save(line, offset, t)
 	}, rejects.write)
 	bar.finish()
-	summary := fmt.Sprintf("%s: %d records in %s (%.0f/s): %d accepted, %d duplicate, %d rejected",
+	summary := fmt.Sprintf("%s: %d records in %s (%.0f/s): %d accepted, %d duplicate, %d rejected; %d warnings",
 		name, totals.Records, time.Since(start).Round(time.Millisecond), float64(done)/max(time.Since(start).Seconds(), 1e-9),
-		totals.Accepted, totals.Duplicate, totals.Rejected)
-	if totals.Rejected > 0 {
-		summary += "; rejects in " + rejects.path
+		totals.Accepted, totals.Duplicate, totals.Rejected, totals.Warnings)
+	if totals.Rejected > 0 || totals.Warnings > 0 {
+		summary += "; rejects and warnings in " + rejects.path
 	}
 	fmt.Fprintln(stderr, summary)
 	if err != nil {
@@ -183,7 +183,7 @@ func importFile(ctx context.Context, sink recordSink, name string, ic importConf
 // recordSink is where an import writes: a store, or a running server.
 type recordSink interface {
 	run(ctx context.Context, dec ingest.Decoder, batchSize int, checkpoint func(int, int64, ingest.Totals) error,
-		reject func(ingest.Result) error) (ingest.Totals, error)
+		report func(ingest.Result) error) (ingest.Totals, error)
 }
 
 // storeSink runs the pipeline in this process.
@@ -194,15 +194,15 @@ type storeSink struct {
 }
 
 func (s *storeSink) run(ctx context.Context, dec ingest.Decoder, batchSize int, checkpoint func(int, int64, ingest.Totals) error,
-	reject func(ingest.Result) error) (ingest.Totals, error) {
+	report func(ingest.Result) error) (ingest.Totals, error) {
 	// The operator holds the store and imports records as they name their
 	// agencies: the use case's operator caller, with no registry to audit to.
 	svc := usecase.New(s.store, nil, usecase.Options{Logger: s.logger})
 	return svc.IngestStream(ctx, svc.Operator(access.Agency{}, access.RoleAdmin), dec,
 		ingest.Options{BatchSize: batchSize, Reads: s.reads, Checkpoint: checkpoint},
 		func(r ingest.Result) error {
-			if r.Status == ingest.StatusRejected {
-				return reject(r)
+			if r.Status == ingest.StatusRejected || len(r.Warnings) > 0 {
+				return report(r)
 			}
 			return nil
 		})
@@ -251,7 +251,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// rejectsFile writes each rejected record, with its reason, as one JSON line.
+// rejectsFile writes each rejected record, with its reason, and each stored
+// record with warnings, with the warnings (status ACCEPTED or DUPLICATE), as
+// one JSON line: the person who fixes the source sees both in line order.
 type rejectsFile struct {
 	path string
 	f    *os.File
@@ -292,6 +294,7 @@ func addTotals(a, b ingest.Totals) ingest.Totals {
 	a.Accepted += b.Accepted
 	a.Duplicate += b.Duplicate
 	a.Rejected += b.Rejected
+	a.Warnings += b.Warnings
 	a.Batches += b.Batches
 	return a
 }

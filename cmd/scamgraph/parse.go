@@ -20,7 +20,9 @@ const parseUsage = `usage: scamgraph parse [--region TH|KH] [--kind KIND] IDENTI
 Reads each identifier (a phone number, VoIP account, IP address, bank
 account or, with --kind Suspect, a suspect reference) the way the service
 does, and prints one JSON object per identifier: its kind, canonical key,
-validity, display markers and, when it cannot be read, the reason.
+validity, display markers and, when it cannot be read, the reason. A
+number that reads equally well two ways is marked "ambiguous", with every
+candidate (the one the service stores first).
 With no IDENTIFIER, or with "-", identifiers are read from standard input,
 one per line. Exit status: 0 if all are valid, 1 if any is not, 2 on a
 usage error.
@@ -122,13 +124,23 @@ type parseOutput struct {
 	Carrier    string            `json:"carrier,omitempty"`
 	Country    string            `json:"country,omitempty"`
 	Attrs      map[string]string `json:"attrs,omitempty"`
-	Error      string            `json:"error,omitempty"`
+	// Ambiguous is set when the input reads as more than one identifier
+	// equally well; Candidates then lists every reading, Key (the one the
+	// service stores) first.
+	Ambiguous  bool     `json:"ambiguous,omitempty"`
+	Candidates []string `json:"candidates,omitempty"`
+	Error      string   `json:"error,omitempty"`
 }
 
 func parseResult(id intel.Identifier) parseOutput {
-	return parseOutput{
+	out := parseOutput{
 		Input: id.Input, Kind: id.Kind, Key: id.Key, Valid: id.Valid, Region: id.Region,
 		Markers: id.Markers, NumberType: id.NumberType, Carrier: id.Carrier,
 		Country: id.Country, Attrs: id.Attrs, Error: id.Error,
 	}
+	if len(id.Alternatives) > 0 {
+		out.Ambiguous = true
+		out.Candidates = append([]string{id.Key}, id.Alternatives...)
+	}
+	return out
 }

@@ -120,3 +120,19 @@ func TestRunParse_HelpExits0(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// An ambiguous number is valid (the service stores its preferred reading)
+// and shows every candidate; the "0066 61 ..." is not ambiguous.
+func TestRunParse_AmbiguousShowsBothCandidates(t *testing.T) {
+	code, lines, _ := runParseTest(t, "", "--region", "KH", "0066610518337", "0066 61 051 8337")
+	if code != 0 || len(lines) != 2 {
+		t.Fatalf("exit %d, %d lines", code, len(lines))
+	}
+	c, _ := lines[0]["candidates"].([]any)
+	if lines[0]["ambiguous"] != true || lines[0]["key"] != "+66610518337" || len(c) != 2 || c[0] != "+66610518337" || c[1] != "+6610518337" {
+		t.Errorf("run together: %v, want ambiguous, stored +66610518337, candidates [+66610518337 +6610518337]", lines[0])
+	}
+	if _, ok := lines[1]["ambiguous"]; ok || lines[1]["key"] != "+66610518337" {
+		t.Errorf("grouped: %v, want +66610518337 without doubt", lines[1])
+	}
+}

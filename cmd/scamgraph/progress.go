@@ -37,8 +37,8 @@ func (p *progress) update(bytes int64, t ingest.Totals, elapsed time.Duration) {
 	if p.bar == nil {
 		return
 	}
-	p.bar.Describe(fmt.Sprintf("%d records, %.0f rec/s, %d rejected", t.Records,
-		float64(t.Records)/max(elapsed.Seconds(), 1e-9), t.Rejected))
+	p.bar.Describe(fmt.Sprintf("%d records, %.0f rec/s, %d rejected, %d warnings", t.Records,
+		float64(t.Records)/max(elapsed.Seconds(), 1e-9), t.Rejected, t.Warnings))
 	p.bar.Set64(bytes)
 }
 

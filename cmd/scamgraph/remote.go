@@ -33,7 +33,7 @@ type serverSink struct {
 const remoteChunk = 5000
 
 func (s *serverSink) run(ctx context.Context, dec ingest.Decoder, batchSize int, checkpoint func(int, int64, ingest.Totals) error,
-	reject func(ingest.Result) error) (ingest.Totals, error) {
+	report func(ingest.Result) error) (ingest.Totals, error) {
 	var totals ingest.Totals
 	for {
 		var body bytes.Buffer
@@ -65,7 +65,7 @@ func (s *serverSink) run(ctx context.Context, dec ingest.Decoder, batchSize int,
 		for _, r := range local {
 			totals.Records++
 			totals.Rejected++
-			if err := reject(r); err != nil {
+			if err := report(r); err != nil {
 				return totals, err
 			}
 		}
@@ -82,11 +82,12 @@ func (s *serverSink) run(ctx context.Context, dec ingest.Decoder, batchSize int,
 					totals.Duplicate++
 				default:
 					totals.Rejected++
-					if err := reject(r); err != nil {
-						return err
-					}
 				}
 				totals.Records++
+				totals.Warnings += len(r.Warnings)
+				if r.Status == ingest.StatusRejected || len(r.Warnings) > 0 {
+					return report(r)
+				}
 				return nil
 			}); err != nil {
 				return totals, err

@@ -432,6 +432,8 @@ type IngestTotals struct {
 	Accepted  int `json:"accepted"`
 	Duplicate int `json:"duplicate"`
 	Rejected  int `json:"rejected"`
+	// Warnings of the records that were not rejected, counted apart from the rejects.
+	Warnings int `json:"warnings"`
 }
 
 // An artefact a victim report or suspect file names, with its role (caller, destination_account, line_id, …).
@@ -901,6 +903,18 @@ type RecordResult struct {
 	// The record field at fault.
 	Field  *string `json:"field,omitempty"`
 	Reason *string `json:"reason,omitempty"`
+	// What a stored (or duplicate) record held that was set aside or read with a doubt. A record with warnings is not rejected: everything else it states was stored.
+	Warnings []*RecordWarning `json:"warnings"`
+}
+
+// One thing a record held that was set aside or read with a doubt.
+type RecordWarning struct {
+	Code WarningCode `json:"code"`
+	// The record field, e.g. involved[1].identifier.
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+	// For an ambiguous identifier, every reading, the stored one first.
+	Candidates []string `json:"candidates"`
 }
 
 // One page of what `search` found.
@@ -1920,6 +1934,63 @@ func (e *Visibility) UnmarshalJSON(b []byte) error {
 }
 
 func (e Visibility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type WarningCode string
+
+const (
+	// The field could not be used and was left out; the rest of the record was stored.
+	WarningCodeSetAside WarningCode = "SET_ASIDE"
+	// The identifier reads more than one way; the first candidate was stored.
+	WarningCodeAmbiguous WarningCode = "AMBIGUOUS"
+)
+
+var AllWarningCode = []WarningCode{
+	WarningCodeSetAside,
+	WarningCodeAmbiguous,
+}
+
+func (e WarningCode) IsValid() bool {
+	switch e {
+	case WarningCodeSetAside, WarningCodeAmbiguous:
+		return true
+	}
+	return false
+}
+
+func (e WarningCode) String() string {
+	return string(e)
+}
+
+func (e *WarningCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WarningCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WarningCode", str)
+	}
+	return nil
+}
+
+func (e WarningCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WarningCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WarningCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
