@@ -71,7 +71,7 @@ fi
 endef
 
 .PHONY: build run test test-unit services services-stop generate check-generated \
-	bench fuzz lint help testdeps assets check-assets
+	bench eval fuzz lint help testdeps assets check-assets
 
 ## build: compile the service to bin/scamgraph
 build:
@@ -176,6 +176,22 @@ bench: services
 	$(GO) test -p 1 -run='^$$' -bench='$(BENCH)' -benchmem -benchtime=$(BENCHTIME) \
 		-count=$(BENCHCOUNT) -timeout 60m ./... 2>&1 | tee "$(STATE)/bench.txt"
 	echo "benchmark results saved in $(STATE)/bench.txt"
+
+# The evaluation's world: SCALE 1 is the README's demo world; EVALSTORE
+# neo4j evaluates on the services' Neo4j (wiped first).
+SCALE ?= 0.5
+BACKGROUND ?= 1
+EVALSTORE ?= embedded
+
+## eval: plant a demo world (SCALE, BACKGROUND), load it through the ingest path into a fresh store (EVALSTORE) and score the service
+eval:
+	if [[ "$(EVALSTORE)" == neo4j ]]; then
+		$(SERVICES) start
+		eval "$$($(SERVICES) env)"
+		$(GO) run ./cmd/scamgraph eval --scale $(SCALE) --background $(BACKGROUND) --store neo4j --wipe
+	else
+		$(GO) run ./cmd/scamgraph eval --scale $(SCALE) --background $(BACKGROUND)
+	fi
 
 ## fuzz: fuzz the identifier parser for FUZZTIME (default 30s)
 fuzz:

@@ -22,6 +22,13 @@ const (
 	OpExport      = "export"
 	OpShortest    = "shortestPath"
 	OpLegalStatus = "legalStatus"
+	// Reads of the analytics: an entity's risk, the triage list, the rings.
+	OpRisk     = "risk"
+	OpRiskList = "riskList"
+	OpRings    = "rings"
+	// Analyses of the graph, computed over the reader's view.
+	OpMoneyTrail  = "moneyTrail"
+	OpLinkedCases = "linkedCases"
 	// Reads of the registry.
 	OpViewer           = "viewer"
 	OpAgencies         = "agencies"
@@ -33,6 +40,8 @@ const (
 	OpUpsert       = "upsert"
 	OpIngest       = "ingest"
 	OpIngestStream = "ingestStream"
+	// OpMarkReport records an agency's redress of a victim report.
+	OpMarkReport = "markReport"
 	// Changes to the registry.
 	OpCreateAgency        = "createAgency"
 	OpCreateKey           = "createKey"

@@ -57,6 +57,7 @@ func parityCases() []parityCase {
 		parityCase{name: "nodes/entry-points", query: `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Entity { ` + entityFields + ` } } }`,
 			vars: map[string]any{"ids": entryPointIDs()}},
 	)
+	cases = append(cases, analyticsParityCases()...)
 	for _, pp := range demo.PathPairs() {
 		cases = append(cases, parityCase{name: "path/" + pp.From.Name + "-" + pp.To.Name,
 			query: `query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b, maxDepth: 6) { length nodes { id } } }`,

@@ -53,7 +53,7 @@ var _ = register("SummaryCountsAndSightings", func(t *testing.T, h *Harness, s i
 	want := intel.Summary{
 		LinkCounts:  map[intel.LinkType]int{intel.LinkCalled: 8, intel.LinkPresentedAs: 1},
 		LinkCount:   9,
-		ReportCount: 3, // TH-CIB/CASE-1, TH-NBTC/CASE-1, KH-GDNP/GDNP-77
+		ReportCount: 0, // calls and presentations are facts, not victim reports
 		Agencies:    []string{"KH-GDNP", "TH-CIB", "TH-NBTC"},
 		FirstSeen:   at(0), // the PRESENTED_AS fact's start of validity
 		LastSeen:    at(40),
@@ -61,11 +61,11 @@ var _ = register("SummaryCountsAndSightings", func(t *testing.T, h *Harness, s i
 		// views (intel.Summary.For).
 		Groups: []intel.SummaryGroup{
 			{Type: intel.LinkCalled, Country: intel.RegionKH, Visibility: intel.VisibilityShareable, Agency: "KH-GDNP",
-				Count: 1, First: at(40).UnixMilli(), Last: at(40).UnixMilli(), EvidenceRefs: []string{"GDNP-77"}},
+				Count: 1, First: at(40).UnixMilli(), Last: at(40).UnixMilli(), EvidenceRefs: []string{"GDNP-77"}, Cases: []string{}},
 			{Type: intel.LinkCalled, Country: intel.RegionTH, Visibility: intel.VisibilityShareable, Agency: "TH-CIB",
-				Count: 7, First: at(1).UnixMilli(), Last: at(7).UnixMilli(), EvidenceRefs: []string{"CASE-1"}},
+				Count: 7, First: at(1).UnixMilli(), Last: at(7).UnixMilli(), EvidenceRefs: []string{"CASE-1"}, Cases: []string{}},
 			{Type: intel.LinkPresentedAs, Country: intel.RegionTH, Visibility: intel.VisibilityShareable, Agency: "TH-NBTC",
-				Count: 1, First: at(0).UnixMilli(), Last: at(0).UnixMilli(), EvidenceRefs: []string{"CASE-1"}},
+				Count: 1, First: at(0).UnixMilli(), Last: at(0).UnixMilli(), EvidenceRefs: []string{"CASE-1"}, Cases: []string{}},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -40,7 +40,7 @@ func (w *world) innocentCalls(d dice) {
 		weights[i] = p.activity
 	}
 	callers := newWeighted(weights)
-	for n := w.scaled(innocentCalls, 20); n > 0 && w.out.err == nil; n-- {
+	for n := w.background(innocentCalls, 20); n > 0 && w.out.err == nil; n-- {
 		p := w.people[callers.draw(d)]
 		if len(p.contacts) == 0 {
 			continue
@@ -84,7 +84,7 @@ func (w *world) innocentTransfers(d dice) {
 		merchants = holders[:1]
 	}
 	payers := newWeighted(weights)
-	for n := w.scaled(innocentTransfers, 10); n > 0 && w.out.err == nil; n-- {
+	for n := w.background(innocentTransfers, 10); n > 0 && w.out.err == nil; n-- {
 		pi := holders[payers.draw(d)]
 		p := w.people[pi]
 		qi := pick(d, merchants)

@@ -165,7 +165,7 @@ func (w *world) victimPayments(d dice) {
 			}
 			w.transfer(payer, mule, prov, amount, "THB", pick(d, []string{"MOBILE_BANKING", "MOBILE_BANKING", "PROMPTPAY", "ATM"}))
 			m.paid[n] = append(m.paid[n], payment{mule: mule, day: day, thb: math.Round(amount*100) / 100})
-			w.forward(d, mule, day, amount, flow)
+			w.forward(d, mule, day, amount, flow, payer)
 			if n > 0 && d.chance(0.25) {
 				mule = m.layer1[l1.draw(d)]
 			}
@@ -179,7 +179,7 @@ func (w *world) victimPayments(d dice) {
 
 // forward passes a payment on from a first-layer mule within minutes, in
 // one or two pieces, keeping a little back as the holder's fee.
-func (w *world) forward(d dice, mule string, day, amount float64, f flow) {
+func (w *world) forward(d dice, mule string, day, amount float64, f flow, payer string) {
 	next := w.mules.next[mule]
 	pieces := 1 + b2i(d.chance(0.5))
 	for p := 0; p < pieces; p++ {
@@ -188,6 +188,7 @@ func (w *world) forward(d dice, mule string, day, amount float64, f flow) {
 		part := amount * 0.98 / float64(pieces)
 		w.transfer(mule, to, srcMuleSTR.fact(d, at(when)), part, "THB", pick(d, []string{"MOBILE_BANKING", "PROMPTPAY"}))
 		f.add(to, when, part)
+		w.hold(to, payer, at(when))
 	}
 }
 
@@ -212,6 +213,7 @@ func (w *world) sweep(d dice, accs []string, f flow, period int, src source) {
 			}
 			w.transfer(a, to, prov, amount, currency, channel)
 			f.add(to, when, amount)
+			w.passOn(a, to, at(when))
 		}
 	}
 }

@@ -67,6 +67,10 @@ func (w *world) register(d dice, src source, artefact string, h *holder, since, 
 	if share {
 		prov.Visibility = intel.VisibilityShareable
 	}
+	if w.holders == nil {
+		w.holders = map[string][]string{}
+	}
+	w.holders[artefact] = append(w.holders[artefact], h.id)
 	w.out.link(intel.Link{
 		Type: intel.LinkRegisteredTo, From: artefact, To: h.id, Provenance: prov,
 		Attrs: map[string]string{"documentType": h.docType}, Sensitive: maps.Clone(h.sensitive),

@@ -62,6 +62,10 @@ type Config struct {
 	// the size the tests and the README describe (about 28,000 entities
 	// and 135,000 links), and at most 100. Small scales suit quick tests.
 	Scale float64
+	// Background multiplies the ordinary calls and transfers on top of
+	// Scale; 0 means 1. It lets an evaluation bury the same scam in more
+	// or less innocent traffic.
+	Background float64
 	// BatchSize caps the items (entities plus links) in one emitted batch;
 	// 0 means DefaultBatchSize. It may not exceed intel.MaxBatchItems.
 	BatchSize int
@@ -77,6 +81,12 @@ func (c Config) normalized() (Config, error) {
 	}
 	if math.IsNaN(c.Scale) || c.Scale < 0 || c.Scale > 100 {
 		return c, fmt.Errorf("demo: scale must be between 0 and 100, got %v", c.Scale)
+	}
+	if c.Background == 0 {
+		c.Background = 1
+	}
+	if math.IsNaN(c.Background) || c.Background < 0 || c.Background > 100 {
+		return c, fmt.Errorf("demo: background must be between 0 and 100, got %v", c.Background)
 	}
 	if c.BatchSize == 0 {
 		c.BatchSize = DefaultBatchSize
@@ -94,12 +104,20 @@ func (c Config) normalized() (Config, error) {
 // it emits nothing more, and it returns that error with the counts of what
 // emit accepted.
 func Generate(cfg Config, emit func(intel.Batch) error) (Stats, error) {
+	stats, _, err := GenerateWithTruth(cfg, emit)
+	return stats, err
+}
+
+// GenerateWithTruth is Generate that also returns the world's truth: what
+// was planted where, for an evaluation to score the service's findings
+// against.
+func GenerateWithTruth(cfg Config, emit func(intel.Batch) error) (Stats, Truth, error) {
 	cfg, err := cfg.normalized()
 	if err != nil {
-		return Stats{}, err
+		return Stats{}, Truth{}, err
 	}
 	if emit == nil {
-		return Stats{}, errors.New("demo: emit must not be nil")
+		return Stats{}, Truth{}, errors.New("demo: emit must not be nil")
 	}
 	w := newWorld(cfg, emit)
 	steps := []func(){
@@ -118,6 +136,7 @@ func Generate(cfg Config, emit func(intel.Batch) error) (Stats, error) {
 		w.buildSIMRacks,
 		w.buildVictimReports,
 		w.buildSubscriberRecords,
+		w.buildFalseReport,
 	}
 	for _, step := range steps {
 		if step(); w.out.err != nil {
@@ -125,7 +144,7 @@ func Generate(cfg Config, emit func(intel.Batch) error) (Stats, error) {
 		}
 	}
 	w.out.flush()
-	return w.out.stats, w.out.err
+	return w.out.stats, w.truth(), w.out.err
 }
 
 // Load writes the world described by cfg into s, batch by batch: the
@@ -166,6 +185,16 @@ type world struct {
 	approaches [][]approach
 	// reporters are the people (indexes into people) who filed a victim report.
 	reporters []int
+	// held follows each paying victim's money through the mule layers,
+	// for the truth: per account, the victims whose money is there and not
+	// yet swept on. It rolls no dice, so the world is the same without it.
+	held map[string][]holding
+	// paths are the victim→exit money paths planted, in the order planted.
+	paths []MoneyPath
+	// holders lists, per artefact, the people it is registered to.
+	holders map[string][]string
+	// falseReport is the innocent number a victim named by mistake.
+	falseReport string
 }
 
 func newWorld(cfg Config, emit func(intel.Batch) error) *world {
@@ -179,6 +208,16 @@ func newWorld(cfg Config, emit func(intel.Batch) error) *world {
 
 // dice returns the dice of one part of the world.
 func (w *world) dice(part string) dice { return newDice(w.cfg.Seed, part) }
+
+// background returns n times the scale and the background factor, at
+// least min: the size of the world's ordinary traffic.
+func (w *world) background(n, min int) int {
+	v := int(math.Round(float64(n) * w.cfg.Scale * w.cfg.Background))
+	if v < min {
+		return min
+	}
+	return v
+}
 
 // scaled returns n times the scale, rounded, but at least min, so that every
 // structure of the world exists even in a tiny world.

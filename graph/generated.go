@@ -31,14 +31,21 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	BankAccount() BankAccountResolver
 	Case() CaseResolver
+	CaseLinkage() CaseLinkageResolver
 	IPAddress() IPAddressResolver
 	Link() LinkResolver
+	LinkedCase() LinkedCaseResolver
+	Lookup() LookupResolver
 	MessagingAccount() MessagingAccountResolver
+	MoneyTrail() MoneyTrailResolver
 	Mutation() MutationResolver
+	Network() NetworkResolver
 	Person() PersonResolver
 	PhoneNumber() PhoneNumberResolver
 	Query() QueryResolver
+	SharedArtefact() SharedArtefactResolver
 	Suspect() SuspectResolver
+	TrailAccount() TrailAccountResolver
 	VoipAccount() VoipAccountResolver
 }
 
@@ -127,6 +134,7 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Risk          func(childComplexity int) int
 		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 	}
@@ -141,13 +149,31 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Risk          func(childComplexity int) int
 		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
+	}
+
+	CaseLinkage struct {
+		Artefacts func(childComplexity int) int
+		Cases     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	CountryCount struct {
+		Count   func(childComplexity int) int
+		Country func(childComplexity int) int
 	}
 
 	CreatedApiKey struct {
 		Key   func(childComplexity int) int
 		Token func(childComplexity int) int
+	}
+
+	CurrencyChange struct {
+		Account func(childComplexity int) int
+		In      func(childComplexity int) int
+		Out     func(childComplexity int) int
 	}
 
 	EntitySummary struct {
@@ -184,6 +210,17 @@ type ComplexityRoot struct {
 		Until             func(childComplexity int) int
 	}
 
+	Finding struct {
+		At       func(childComplexity int) int
+		Count    func(childComplexity int) int
+		Day      func(childComplexity int) int
+		Entities func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Links    func(childComplexity int) int
+		Subject  func(childComplexity int) int
+		Text     func(childComplexity int) int
+	}
+
 	Grant struct {
 		EntityIds func(childComplexity int) int
 		Fields    func(childComplexity int) int
@@ -200,6 +237,7 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Risk          func(childComplexity int) int
 		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		Version       func(childComplexity int) int
@@ -225,6 +263,11 @@ type ComplexityRoot struct {
 		Index  func(childComplexity int) int
 		Reason func(childComplexity int) int
 		Status func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
 	}
 
 	LegalStatusStep struct {
@@ -267,6 +310,12 @@ type ComplexityRoot struct {
 		Node      func(childComplexity int) int
 	}
 
+	LinkedCase struct {
+		Case   func(childComplexity int) int
+		Score  func(childComplexity int) int
+		Shared func(childComplexity int) int
+	}
+
 	Lookup struct {
 		Attrs      func(childComplexity int) int
 		Carrier    func(childComplexity int) int
@@ -279,6 +328,7 @@ type ComplexityRoot struct {
 		Markers    func(childComplexity int) int
 		NumberType func(childComplexity int) int
 		Region     func(childComplexity int) int
+		Risk       func(childComplexity int) int
 		Valid      func(childComplexity int) int
 	}
 
@@ -292,9 +342,39 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Risk          func(childComplexity int) int
 		Sensitive     func(childComplexity int) int
 		Service       func(childComplexity int) int
 		Summary       func(childComplexity int) int
+	}
+
+	Money struct {
+		Amount   func(childComplexity int) int
+		Currency func(childComplexity int) int
+	}
+
+	MoneyAmount struct {
+		Amount   func(childComplexity int) int
+		Currency func(childComplexity int) int
+	}
+
+	MoneyHop struct {
+		Amount         func(childComplexity int) int
+		Carried        func(childComplexity int) int
+		CurrencyChange func(childComplexity int) int
+		Depth          func(childComplexity int) int
+		From           func(childComplexity int) int
+		Link           func(childComplexity int) int
+		Time           func(childComplexity int) int
+		To             func(childComplexity int) int
+	}
+
+	MoneyTrail struct {
+		Accounts  func(childComplexity int) int
+		Direction func(childComplexity int) int
+		Hops      func(childComplexity int) int
+		Origin    func(childComplexity int) int
+		Truncated func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -307,6 +387,7 @@ type ComplexityRoot struct {
 		ExtendAgreement            func(childComplexity int, id string, validUntil time.Time) int
 		FulfilEvidenceRequest      func(childComplexity int, id string, records []*model.RecordInput, linkIds []string, fields []string) int
 		Ingest                     func(childComplexity int, records []*model.RecordInput) int
+		MarkReport                 func(childComplexity int, input model.MarkReportInput) int
 		RecordLegalStatus          func(childComplexity int, input model.LegalStatusInput) int
 		RequestEvidence            func(childComplexity int, input model.EvidenceRequestInput) int
 		RevokeAPIKey               func(childComplexity int, id string, reason string) int
@@ -315,12 +396,13 @@ type ComplexityRoot struct {
 	}
 
 	Network struct {
-		EdgeCount    func(childComplexity int) int
-		Edges        func(childComplexity int) int
-		MissingSeeds func(childComplexity int) int
-		NodeCount    func(childComplexity int) int
-		Nodes        func(childComplexity int) int
-		Truncated    func(childComplexity int) int
+		EdgeCount     func(childComplexity int) int
+		Edges         func(childComplexity int) int
+		MissingSeeds  func(childComplexity int) int
+		MostConnected func(childComplexity int, first *int) int
+		NodeCount     func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Truncated     func(childComplexity int) int
 	}
 
 	NetworkEdge struct {
@@ -364,6 +446,7 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Risk          func(childComplexity int) int
 		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 	}
@@ -382,6 +465,7 @@ type ComplexityRoot struct {
 		Markers       func(childComplexity int) int
 		NumberType    func(childComplexity int) int
 		RawForms      func(childComplexity int) int
+		Risk          func(childComplexity int) int
 		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 	}
@@ -407,13 +491,24 @@ type ComplexityRoot struct {
 		AuditLog         func(childComplexity int, agency *string, actorCountry *model.Region, dataCountry *model.Region, operation *string, since *time.Time, until *time.Time, after *int, first *int) int
 		EvidenceRequest  func(childComplexity int, id string) int
 		EvidenceRequests func(childComplexity int, status []model.RequestStatus, side *model.RequestSide, overdue *bool) int
+		LinkedCases      func(childComplexity int, caseID *string, identifiers []string, first *int) int
 		Lookup           func(childComplexity int, identifier string, kind *model.EntityKind, region *model.Region) int
+		MoneyTrail       func(childComplexity int, from string, direction *model.TrailDirection, since *time.Time, until *time.Time, maxHops *int) int
 		Network          func(childComplexity int, seeds []string, depth *int, linkTypes []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, limit *int) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
+		Ring             func(childComplexity int, id string) int
+		Rings            func(childComplexity int, first *int, after *string) int
+		RiskList         func(childComplexity int, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) int
 		Search           func(childComplexity int, text string, kinds []model.EntityKind, first *int, after *string) int
 		ShortestPath     func(childComplexity int, from string, to string, maxDepth *int, linkTypes []model.LinkType, since *time.Time, until *time.Time) int
 		Viewer           func(childComplexity int) int
+	}
+
+	RankedEntity struct {
+		Degree func(childComplexity int) int
+		Entity func(childComplexity int) int
+		Links  func(childComplexity int) int
 	}
 
 	RecordResult struct {
@@ -433,9 +528,63 @@ type ComplexityRoot struct {
 		Reason     func(childComplexity int) int
 	}
 
+	Ring struct {
+		CaseCount        func(childComplexity int) int
+		FirstActivity    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LastActivity     func(childComplexity int) int
+		Members          func(childComplexity int) int
+		MembersByCountry func(childComplexity int) int
+		MembersByKind    func(childComplexity int) int
+		MostConnected    func(childComplexity int) int
+		ReportedLosses   func(childComplexity int) int
+		Size             func(childComplexity int) int
+		Suspects         func(childComplexity int) int
+	}
+
+	RingConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	Risk struct {
+		Findings func(childComplexity int) int
+		Level    func(childComplexity int) int
+		Reasons  func(childComplexity int) int
+		Score    func(childComplexity int) int
+	}
+
+	RiskConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RiskEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Risk   func(childComplexity int) int
+	}
+
+	RiskReason struct {
+		Entities func(childComplexity int) int
+		Finding  func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Links    func(childComplexity int) int
+		Points   func(childComplexity int) int
+		Text     func(childComplexity int) int
+	}
+
 	SearchResult struct {
 		EndCursor func(childComplexity int) int
 		Entities  func(childComplexity int) int
+	}
+
+	SharedArtefact struct {
+		CaseCount func(childComplexity int) int
+		Entity    func(childComplexity int) int
+		Weight    func(childComplexity int) int
 	}
 
 	Suspect struct {
@@ -449,8 +598,19 @@ type ComplexityRoot struct {
 		LegalStatus   func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Risk          func(childComplexity int) int
 		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
+	}
+
+	TrailAccount struct {
+		Depth     func(childComplexity int) int
+		Entity    func(childComplexity int) int
+		FanIn     func(childComplexity int) int
+		FanOut    func(childComplexity int) int
+		FirstSeen func(childComplexity int) int
+		LastSeen  func(childComplexity int) int
+		Reachable func(childComplexity int) int
 	}
 
 	UpsertPayload struct {
@@ -482,6 +642,7 @@ type ComplexityRoot struct {
 		Label         func(childComplexity int) int
 		Links         func(childComplexity int, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) int
 		RawForms      func(childComplexity int) int
+		Risk          func(childComplexity int) int
 		Sensitive     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 	}
@@ -494,22 +655,41 @@ type ComplexityRoot struct {
 type BankAccountResolver interface {
 	Summary(ctx context.Context, obj *model.BankAccount) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.BankAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
+
+	Risk(ctx context.Context, obj *model.BankAccount) (*model.Risk, error)
 }
 type CaseResolver interface {
 	Summary(ctx context.Context, obj *model.Case) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.Case, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
+	Risk(ctx context.Context, obj *model.Case) (*model.Risk, error)
+}
+type CaseLinkageResolver interface {
+	Artefacts(ctx context.Context, obj *model.CaseLinkage) ([]model.Entity, error)
 }
 type IPAddressResolver interface {
 	Summary(ctx context.Context, obj *model.IPAddress) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.IPAddress, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
+
+	Risk(ctx context.Context, obj *model.IPAddress) (*model.Risk, error)
 }
 type LinkResolver interface {
 	From(ctx context.Context, obj *model.Link) (model.Entity, error)
 	To(ctx context.Context, obj *model.Link) (model.Entity, error)
 }
+type LinkedCaseResolver interface {
+	Case(ctx context.Context, obj *model.LinkedCase) (model.Entity, error)
+}
+type LookupResolver interface {
+	Risk(ctx context.Context, obj *model.Lookup) (*model.Risk, error)
+}
 type MessagingAccountResolver interface {
 	Summary(ctx context.Context, obj *model.MessagingAccount) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.MessagingAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
+
+	Risk(ctx context.Context, obj *model.MessagingAccount) (*model.Risk, error)
+}
+type MoneyTrailResolver interface {
+	Origin(ctx context.Context, obj *model.MoneyTrail) (model.Entity, error)
 }
 type MutationResolver interface {
 	Ingest(ctx context.Context, records []*model.RecordInput) (*model.IngestPayload, error)
@@ -526,14 +706,21 @@ type MutationResolver interface {
 	FulfilEvidenceRequest(ctx context.Context, id string, records []*model.RecordInput, linkIds []string, fields []string) (*model.EvidenceRequest, error)
 	DeclineEvidenceRequest(ctx context.Context, id string, reason string) (*model.EvidenceRequest, error)
 	RecordLegalStatus(ctx context.Context, input model.LegalStatusInput) (*model.LegalStatusStep, error)
+	MarkReport(ctx context.Context, input model.MarkReportInput) ([]*model.Link, error)
+}
+type NetworkResolver interface {
+	MostConnected(ctx context.Context, obj *model.Network, first *int) ([]*model.RankedEntity, error)
 }
 type PersonResolver interface {
 	Summary(ctx context.Context, obj *model.Person) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.Person, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
+	Risk(ctx context.Context, obj *model.Person) (*model.Risk, error)
 }
 type PhoneNumberResolver interface {
 	Summary(ctx context.Context, obj *model.PhoneNumber) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.PhoneNumber, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
+
+	Risk(ctx context.Context, obj *model.PhoneNumber) (*model.Risk, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -550,15 +737,29 @@ type QueryResolver interface {
 	EvidenceRequests(ctx context.Context, status []model.RequestStatus, side *model.RequestSide, overdue *bool) ([]*model.EvidenceRequest, error)
 	EvidenceRequest(ctx context.Context, id string) (*model.EvidenceRequest, error)
 	AuditLog(ctx context.Context, agency *string, actorCountry *model.Region, dataCountry *model.Region, operation *string, since *time.Time, until *time.Time, after *int, first *int) ([]*model.AuditEntry, error)
+	RiskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) (*model.RiskConnection, error)
+	Rings(ctx context.Context, first *int, after *string) (*model.RingConnection, error)
+	Ring(ctx context.Context, id string) (*model.Ring, error)
+	MoneyTrail(ctx context.Context, from string, direction *model.TrailDirection, since *time.Time, until *time.Time, maxHops *int) (*model.MoneyTrail, error)
+	LinkedCases(ctx context.Context, caseID *string, identifiers []string, first *int) (*model.CaseLinkage, error)
+}
+type SharedArtefactResolver interface {
+	Entity(ctx context.Context, obj *model.SharedArtefact) (model.Entity, error)
 }
 type SuspectResolver interface {
 	Summary(ctx context.Context, obj *model.Suspect) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.Suspect, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
 	LegalStatus(ctx context.Context, obj *model.Suspect) ([]*model.LegalStatusStep, error)
+	Risk(ctx context.Context, obj *model.Suspect) (*model.Risk, error)
+}
+type TrailAccountResolver interface {
+	Entity(ctx context.Context, obj *model.TrailAccount) (model.Entity, error)
 }
 type VoipAccountResolver interface {
 	Summary(ctx context.Context, obj *model.VoipAccount) (*model.EntitySummary, error)
 	Links(ctx context.Context, obj *model.VoipAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error)
+
+	Risk(ctx context.Context, obj *model.VoipAccount) (*model.Risk, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -962,6 +1163,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BankAccount.RawForms(childComplexity), true
+	case "BankAccount.risk":
+		if e.ComplexityRoot.BankAccount.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.Risk(childComplexity), true
 	case "BankAccount.sensitive":
 		if e.ComplexityRoot.BankAccount.Sensitive == nil {
 			break
@@ -1034,6 +1241,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.RawForms(childComplexity), true
+	case "Case.risk":
+		if e.ComplexityRoot.Case.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Risk(childComplexity), true
 	case "Case.sensitive":
 		if e.ComplexityRoot.Case.Sensitive == nil {
 			break
@@ -1047,6 +1260,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Case.Summary(childComplexity), true
 
+	case "CaseLinkage.artefacts":
+		if e.ComplexityRoot.CaseLinkage.Artefacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseLinkage.Artefacts(childComplexity), true
+	case "CaseLinkage.cases":
+		if e.ComplexityRoot.CaseLinkage.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseLinkage.Cases(childComplexity), true
+	case "CaseLinkage.truncated":
+		if e.ComplexityRoot.CaseLinkage.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseLinkage.Truncated(childComplexity), true
+
+	case "CountryCount.count":
+		if e.ComplexityRoot.CountryCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCount.Count(childComplexity), true
+	case "CountryCount.country":
+		if e.ComplexityRoot.CountryCount.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCount.Country(childComplexity), true
+
 	case "CreatedApiKey.key":
 		if e.ComplexityRoot.CreatedApiKey.Key == nil {
 			break
@@ -1059,6 +1304,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatedApiKey.Token(childComplexity), true
+
+	case "CurrencyChange.account":
+		if e.ComplexityRoot.CurrencyChange.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyChange.Account(childComplexity), true
+	case "CurrencyChange.in":
+		if e.ComplexityRoot.CurrencyChange.In == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyChange.In(childComplexity), true
+	case "CurrencyChange.out":
+		if e.ComplexityRoot.CurrencyChange.Out == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyChange.Out(childComplexity), true
 
 	case "EntitySummary.agencies":
 		if e.ComplexityRoot.EntitySummary.Agencies == nil {
@@ -1230,6 +1494,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EvidenceRequest.Until(childComplexity), true
 
+	case "Finding.at":
+		if e.ComplexityRoot.Finding.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.At(childComplexity), true
+	case "Finding.count":
+		if e.ComplexityRoot.Finding.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Count(childComplexity), true
+	case "Finding.day":
+		if e.ComplexityRoot.Finding.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Day(childComplexity), true
+	case "Finding.entities":
+		if e.ComplexityRoot.Finding.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Entities(childComplexity), true
+	case "Finding.kind":
+		if e.ComplexityRoot.Finding.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Kind(childComplexity), true
+	case "Finding.links":
+		if e.ComplexityRoot.Finding.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Links(childComplexity), true
+	case "Finding.subject":
+		if e.ComplexityRoot.Finding.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Subject(childComplexity), true
+	case "Finding.text":
+		if e.ComplexityRoot.Finding.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Text(childComplexity), true
+
 	case "Grant.entityIds":
 		if e.ComplexityRoot.Grant.EntityIds == nil {
 			break
@@ -1308,6 +1621,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IPAddress.RawForms(childComplexity), true
+	case "IPAddress.risk":
+		if e.ComplexityRoot.IPAddress.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IPAddress.Risk(childComplexity), true
 	case "IPAddress.sensitive":
 		if e.ComplexityRoot.IPAddress.Sensitive == nil {
 			break
@@ -1407,6 +1726,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ItemResult.Status(childComplexity), true
+
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
 
 	case "LegalStatusStep.agency":
 		if e.ComplexityRoot.LegalStatusStep.Agency == nil {
@@ -1563,6 +1895,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LinkEdge.Node(childComplexity), true
 
+	case "LinkedCase.case":
+		if e.ComplexityRoot.LinkedCase.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedCase.Case(childComplexity), true
+	case "LinkedCase.score":
+		if e.ComplexityRoot.LinkedCase.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedCase.Score(childComplexity), true
+	case "LinkedCase.shared":
+		if e.ComplexityRoot.LinkedCase.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedCase.Shared(childComplexity), true
+
 	case "Lookup.attrs":
 		if e.ComplexityRoot.Lookup.Attrs == nil {
 			break
@@ -1629,6 +1980,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Lookup.Region(childComplexity), true
+	case "Lookup.risk":
+		if e.ComplexityRoot.Lookup.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lookup.Risk(childComplexity), true
 	case "Lookup.valid":
 		if e.ComplexityRoot.Lookup.Valid == nil {
 			break
@@ -1695,6 +2052,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MessagingAccount.RawForms(childComplexity), true
+	case "MessagingAccount.risk":
+		if e.ComplexityRoot.MessagingAccount.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Risk(childComplexity), true
 	case "MessagingAccount.sensitive":
 		if e.ComplexityRoot.MessagingAccount.Sensitive == nil {
 			break
@@ -1713,6 +2076,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MessagingAccount.Summary(childComplexity), true
+
+	case "Money.amount":
+		if e.ComplexityRoot.Money.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Amount(childComplexity), true
+	case "Money.currency":
+		if e.ComplexityRoot.Money.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Currency(childComplexity), true
+
+	case "MoneyAmount.amount":
+		if e.ComplexityRoot.MoneyAmount.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyAmount.Amount(childComplexity), true
+	case "MoneyAmount.currency":
+		if e.ComplexityRoot.MoneyAmount.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyAmount.Currency(childComplexity), true
+
+	case "MoneyHop.amount":
+		if e.ComplexityRoot.MoneyHop.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Amount(childComplexity), true
+	case "MoneyHop.carried":
+		if e.ComplexityRoot.MoneyHop.Carried == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Carried(childComplexity), true
+	case "MoneyHop.currencyChange":
+		if e.ComplexityRoot.MoneyHop.CurrencyChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.CurrencyChange(childComplexity), true
+	case "MoneyHop.depth":
+		if e.ComplexityRoot.MoneyHop.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Depth(childComplexity), true
+	case "MoneyHop.from":
+		if e.ComplexityRoot.MoneyHop.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.From(childComplexity), true
+	case "MoneyHop.link":
+		if e.ComplexityRoot.MoneyHop.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Link(childComplexity), true
+	case "MoneyHop.time":
+		if e.ComplexityRoot.MoneyHop.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.Time(childComplexity), true
+	case "MoneyHop.to":
+		if e.ComplexityRoot.MoneyHop.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyHop.To(childComplexity), true
+
+	case "MoneyTrail.accounts":
+		if e.ComplexityRoot.MoneyTrail.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Accounts(childComplexity), true
+	case "MoneyTrail.direction":
+		if e.ComplexityRoot.MoneyTrail.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Direction(childComplexity), true
+	case "MoneyTrail.hops":
+		if e.ComplexityRoot.MoneyTrail.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Hops(childComplexity), true
+	case "MoneyTrail.origin":
+		if e.ComplexityRoot.MoneyTrail.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Origin(childComplexity), true
+	case "MoneyTrail.truncated":
+		if e.ComplexityRoot.MoneyTrail.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyTrail.Truncated(childComplexity), true
 
 	case "Mutation.acknowledgeEvidenceRequest":
 		if e.ComplexityRoot.Mutation.AcknowledgeEvidenceRequest == nil {
@@ -1813,6 +2282,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Ingest(childComplexity, args["records"].([]*model.RecordInput)), true
+	case "Mutation.markReport":
+		if e.ComplexityRoot.Mutation.MarkReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkReport(childComplexity, args["input"].(model.MarkReportInput)), true
 	case "Mutation.recordLegalStatus":
 		if e.ComplexityRoot.Mutation.RecordLegalStatus == nil {
 			break
@@ -1887,6 +2367,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.MissingSeeds(childComplexity), true
+	case "Network.mostConnected":
+		if e.ComplexityRoot.Network.MostConnected == nil {
+			break
+		}
+
+		args, err := ec.field_Network_mostConnected_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.MostConnected(childComplexity, args["first"].(*int)), true
 	case "Network.nodeCount":
 		if e.ComplexityRoot.Network.NodeCount == nil {
 			break
@@ -2066,6 +2557,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.RawForms(childComplexity), true
+	case "Person.risk":
+		if e.ComplexityRoot.Person.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Risk(childComplexity), true
 	case "Person.sensitive":
 		if e.ComplexityRoot.Person.Sensitive == nil {
 			break
@@ -2162,6 +2659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PhoneNumber.RawForms(childComplexity), true
+	case "PhoneNumber.risk":
+		if e.ComplexityRoot.PhoneNumber.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Risk(childComplexity), true
 	case "PhoneNumber.sensitive":
 		if e.ComplexityRoot.PhoneNumber.Sensitive == nil {
 			break
@@ -2304,6 +2807,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.EvidenceRequests(childComplexity, args["status"].([]model.RequestStatus), args["side"].(*model.RequestSide), args["overdue"].(*bool)), true
 
+	case "Query.linkedCases":
+		if e.ComplexityRoot.Query.LinkedCases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_linkedCases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LinkedCases(childComplexity, args["caseId"].(*string), args["identifiers"].([]string), args["first"].(*int)), true
 	case "Query.lookup":
 		if e.ComplexityRoot.Query.Lookup == nil {
 			break
@@ -2315,6 +2829,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Lookup(childComplexity, args["identifier"].(string), args["kind"].(*model.EntityKind), args["region"].(*model.Region)), true
+	case "Query.moneyTrail":
+		if e.ComplexityRoot.Query.MoneyTrail == nil {
+			break
+		}
+
+		args, err := ec.field_Query_moneyTrail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MoneyTrail(childComplexity, args["from"].(string), args["direction"].(*model.TrailDirection), args["since"].(*time.Time), args["until"].(*time.Time), args["maxHops"].(*int)), true
 	case "Query.network":
 		if e.ComplexityRoot.Query.Network == nil {
 			break
@@ -2348,6 +2873,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.ring":
+		if e.ComplexityRoot.Query.Ring == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ring_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Ring(childComplexity, args["id"].(string)), true
+	case "Query.rings":
+		if e.ComplexityRoot.Query.Rings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_rings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Rings(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.riskList":
+		if e.ComplexityRoot.Query.RiskList == nil {
+			break
+		}
+
+		args, err := ec.field_Query_riskList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RiskList(childComplexity, args["kind"].(*model.EntityKind), args["country"].(*model.Region), args["level"].(*model.RiskLevel), args["finding"].(*model.FindingKind), args["first"].(*int), args["after"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2376,6 +2934,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "RankedEntity.degree":
+		if e.ComplexityRoot.RankedEntity.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedEntity.Degree(childComplexity), true
+	case "RankedEntity.entity":
+		if e.ComplexityRoot.RankedEntity.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedEntity.Entity(childComplexity), true
+	case "RankedEntity.links":
+		if e.ComplexityRoot.RankedEntity.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedEntity.Links(childComplexity), true
 
 	case "RecordResult.code":
 		if e.ComplexityRoot.RecordResult.Code == nil {
@@ -2445,6 +3022,192 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecordWarning.Reason(childComplexity), true
 
+	case "Ring.caseCount":
+		if e.ComplexityRoot.Ring.CaseCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.CaseCount(childComplexity), true
+	case "Ring.firstActivity":
+		if e.ComplexityRoot.Ring.FirstActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.FirstActivity(childComplexity), true
+	case "Ring.id":
+		if e.ComplexityRoot.Ring.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.ID(childComplexity), true
+	case "Ring.lastActivity":
+		if e.ComplexityRoot.Ring.LastActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.LastActivity(childComplexity), true
+	case "Ring.members":
+		if e.ComplexityRoot.Ring.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.Members(childComplexity), true
+	case "Ring.membersByCountry":
+		if e.ComplexityRoot.Ring.MembersByCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.MembersByCountry(childComplexity), true
+	case "Ring.membersByKind":
+		if e.ComplexityRoot.Ring.MembersByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.MembersByKind(childComplexity), true
+	case "Ring.mostConnected":
+		if e.ComplexityRoot.Ring.MostConnected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.MostConnected(childComplexity), true
+	case "Ring.reportedLosses":
+		if e.ComplexityRoot.Ring.ReportedLosses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.ReportedLosses(childComplexity), true
+	case "Ring.size":
+		if e.ComplexityRoot.Ring.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.Size(childComplexity), true
+	case "Ring.suspects":
+		if e.ComplexityRoot.Ring.Suspects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ring.Suspects(childComplexity), true
+
+	case "RingConnection.nodes":
+		if e.ComplexityRoot.RingConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RingConnection.Nodes(childComplexity), true
+	case "RingConnection.pageInfo":
+		if e.ComplexityRoot.RingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RingConnection.PageInfo(childComplexity), true
+	case "RingConnection.totalCount":
+		if e.ComplexityRoot.RingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RingConnection.TotalCount(childComplexity), true
+
+	case "Risk.findings":
+		if e.ComplexityRoot.Risk.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Risk.Findings(childComplexity), true
+	case "Risk.level":
+		if e.ComplexityRoot.Risk.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Risk.Level(childComplexity), true
+	case "Risk.reasons":
+		if e.ComplexityRoot.Risk.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Risk.Reasons(childComplexity), true
+	case "Risk.score":
+		if e.ComplexityRoot.Risk.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Risk.Score(childComplexity), true
+
+	case "RiskConnection.edges":
+		if e.ComplexityRoot.RiskConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskConnection.Edges(childComplexity), true
+	case "RiskConnection.pageInfo":
+		if e.ComplexityRoot.RiskConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskConnection.PageInfo(childComplexity), true
+	case "RiskConnection.totalCount":
+		if e.ComplexityRoot.RiskConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskConnection.TotalCount(childComplexity), true
+
+	case "RiskEdge.cursor":
+		if e.ComplexityRoot.RiskEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskEdge.Cursor(childComplexity), true
+	case "RiskEdge.node":
+		if e.ComplexityRoot.RiskEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskEdge.Node(childComplexity), true
+	case "RiskEdge.risk":
+		if e.ComplexityRoot.RiskEdge.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskEdge.Risk(childComplexity), true
+
+	case "RiskReason.entities":
+		if e.ComplexityRoot.RiskReason.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Entities(childComplexity), true
+	case "RiskReason.finding":
+		if e.ComplexityRoot.RiskReason.Finding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Finding(childComplexity), true
+	case "RiskReason.kind":
+		if e.ComplexityRoot.RiskReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Kind(childComplexity), true
+	case "RiskReason.links":
+		if e.ComplexityRoot.RiskReason.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Links(childComplexity), true
+	case "RiskReason.points":
+		if e.ComplexityRoot.RiskReason.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Points(childComplexity), true
+	case "RiskReason.text":
+		if e.ComplexityRoot.RiskReason.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Text(childComplexity), true
+
 	case "SearchResult.endCursor":
 		if e.ComplexityRoot.SearchResult.EndCursor == nil {
 			break
@@ -2457,6 +3220,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchResult.Entities(childComplexity), true
+
+	case "SharedArtefact.caseCount":
+		if e.ComplexityRoot.SharedArtefact.CaseCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedArtefact.CaseCount(childComplexity), true
+	case "SharedArtefact.entity":
+		if e.ComplexityRoot.SharedArtefact.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedArtefact.Entity(childComplexity), true
+	case "SharedArtefact.weight":
+		if e.ComplexityRoot.SharedArtefact.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedArtefact.Weight(childComplexity), true
 
 	case "Suspect.attrs":
 		if e.ComplexityRoot.Suspect.Attrs == nil {
@@ -2523,6 +3305,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Suspect.RawForms(childComplexity), true
+	case "Suspect.risk":
+		if e.ComplexityRoot.Suspect.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspect.Risk(childComplexity), true
 	case "Suspect.sensitive":
 		if e.ComplexityRoot.Suspect.Sensitive == nil {
 			break
@@ -2535,6 +3323,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Suspect.Summary(childComplexity), true
+
+	case "TrailAccount.depth":
+		if e.ComplexityRoot.TrailAccount.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.Depth(childComplexity), true
+	case "TrailAccount.entity":
+		if e.ComplexityRoot.TrailAccount.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.Entity(childComplexity), true
+	case "TrailAccount.fanIn":
+		if e.ComplexityRoot.TrailAccount.FanIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.FanIn(childComplexity), true
+	case "TrailAccount.fanOut":
+		if e.ComplexityRoot.TrailAccount.FanOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.FanOut(childComplexity), true
+	case "TrailAccount.firstSeen":
+		if e.ComplexityRoot.TrailAccount.FirstSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.FirstSeen(childComplexity), true
+	case "TrailAccount.lastSeen":
+		if e.ComplexityRoot.TrailAccount.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.LastSeen(childComplexity), true
+	case "TrailAccount.reachable":
+		if e.ComplexityRoot.TrailAccount.Reachable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrailAccount.Reachable(childComplexity), true
 
 	case "UpsertPayload.accepted":
 		if e.ComplexityRoot.UpsertPayload.Accepted == nil {
@@ -2675,6 +3506,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VoipAccount.RawForms(childComplexity), true
+	case "VoipAccount.risk":
+		if e.ComplexityRoot.VoipAccount.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoipAccount.Risk(childComplexity), true
 	case "VoipAccount.sensitive":
 		if e.ComplexityRoot.VoipAccount.Sensitive == nil {
 			break
@@ -2705,6 +3542,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InvolvedInput", ec.unmarshalInputInvolvedInput),
 			graphql.NewInputUnmarshaler("LegalStatusInput", ec.unmarshalInputLegalStatusInput),
 			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
+			graphql.NewInputUnmarshaler("MarkReportInput", ec.unmarshalInputMarkReportInput),
 			graphql.NewInputUnmarshaler("PartyInput", ec.unmarshalInputPartyInput),
 			graphql.NewInputUnmarshaler("RecordInput", ec.unmarshalInputRecordInput),
 			graphql.NewInputUnmarshaler("UpsertInput", ec.unmarshalInputUpsertInput),
@@ -2865,10 +3703,11 @@ type Attr {
 
 "At-a-glance facts about an entity, computed from its links."
 type EntitySummary {
+  "Links at the entity the reader may see, both directions, every type."
   linkCount: Int!
   "Links by type, both directions; types with no links are left out."
   linkCounts: [LinkCount!]!
-  "Distinct (agency, evidence reference) pairs: separate reports, not separate rows."
+  "Distinct cases (victim reports) naming the entity through a REPORTED_IN link the reader may see; for a case, 1 (itself). Calls, transfers and other facts are not reports, however many agencies contributed them."
   reportCount: Int!
   "Agencies that contributed a link."
   agencies: [String!]!
@@ -2878,6 +3717,7 @@ type EntitySummary {
 
 type LinkCount {
   type: LinkType!
+  "Links of this type at the entity the reader may see, both directions."
   count: Int!
 }
 
@@ -3693,6 +4533,365 @@ type Mutation {
   "Record a step of a suspect's legal status for the caller's agency."
   recordLegalStatus(input: LegalStatusInput!): LegalStatusStep!
 }
+
+# ---- Analytics: risk, findings, rings
+#
+# Everything below is computed from what the reader may see: a fact hidden
+# from the caller neither raises a score nor appears in a reason, a finding
+# or a ring. Scores are computed on read over bounded neighbourhoods and
+# reused until the next write (see the README, "Risk, findings and rings").
+
+"How an analyst should treat an entity. CONFIRMED is set only by an agency's confirmation of a report."
+enum RiskLevel {
+  "Score below 10."
+  NONE
+  "Score 10 to 39: one report or one weak pattern; evidence, not proof."
+  LOW
+  "Score 40 to 69: independent pieces of evidence agree."
+  MEDIUM
+  "Score 70 and above."
+  HIGH
+  "An agency confirmed a report naming the entity."
+  CONFIRMED
+}
+
+"The kind of evidence a reason rests on."
+enum ReasonKind {
+  "Victim reports (distinct cases) name the entity."
+  REPORTS
+  "An agency confirmed, disputed or withdrew (FALSE) a report."
+  REDRESS
+  "A suspect is recorded as using the entity."
+  SUSPECT
+  "A high-risk artefact is one link away."
+  PROXIMITY
+  "The entity shares an IP address, VoIP account or holder with a high-risk artefact."
+  SHARED_INFRASTRUCTURE
+  "A telco or money pattern (see finding)."
+  FINDING
+}
+
+"A telco or money pattern."
+enum FindingKind {
+  "More than 100 calls in one calendar day, Asia/Bangkok (the Thai suspension threshold)."
+  CALL_VOLUME
+  "Many outgoing calls to distinct numbers, few answered, hardly any incoming."
+  SHORT_OUTGOING_CALLS
+  "One of several lines sharing a holder that all call out and are hardly ever called back."
+  SIM_BOX
+  "A VoIP account registering from foreign IP addresses presents Thai numbers."
+  CALLER_ID_SPOOFING
+  "Calls displayed with +697 (VoIP from abroad) or +698 (Thai number roaming abroad)."
+  DISPLAY_MARKER
+  "Many calls to distinct numbers of the other country, mostly unanswered."
+  CROSS_BORDER_CALLS
+  "Several distinct senders paid the account within a week."
+  MULE_FAN_IN
+  "Most incoming transfers were followed by money leaving within 72 hours."
+  MULE_PASS_THROUGH
+}
+
+"A pattern one entity shows, with its evidence."
+type Finding {
+  kind: FindingKind!
+  "The entity showing the pattern."
+  subject: ID!
+  text: String!
+  "The calendar day (Asia/Bangkok, YYYY-MM-DD) of a CALL_VOLUME finding."
+  day: String
+  "The pattern's main figure: calls that day, lines in the group, numbers called, senders in the window, or the percentage of transfers passed on."
+  count: Int!
+  "Other entities involved (group members, foreign IP addresses, senders), at most 20."
+  entities: [ID!]!
+  "The records (link ids) the finding rests on, at most 20."
+  links: [ID!]!
+  "The latest evidence's time."
+  at: Time
+}
+
+"One checkable piece of evidence behind a score."
+type RiskReason {
+  kind: ReasonKind!
+  "Points the reason added before the reasons were combined (0 to 100)."
+  points: Int!
+  text: String!
+  "The entities the reason cites; for a path, in path order, the entity itself first."
+  entities: [ID!]!
+  "The facts (link ids) it rests on, at most 20."
+  links: [ID!]!
+  finding: Finding
+}
+
+"An entity's score, 0 to 100, its level and the reasons, strongest first. Reasons combine like independent probabilities; evidence decays with age."
+type Risk {
+  score: Int!
+  level: RiskLevel!
+  reasons: [RiskReason!]!
+  findings: [Finding!]!
+}
+
+extend interface Entity {
+  "How risky the entity is and why, computed over what the reader may see."
+  risk: Risk!
+}
+
+extend type PhoneNumber {
+  risk: Risk! @goField(forceResolver: true)
+}
+
+extend type VoipAccount {
+  risk: Risk! @goField(forceResolver: true)
+}
+
+extend type IPAddress {
+  risk: Risk! @goField(forceResolver: true)
+}
+
+extend type BankAccount {
+  risk: Risk! @goField(forceResolver: true)
+}
+
+extend type Suspect {
+  risk: Risk! @goField(forceResolver: true)
+}
+
+extend type MessagingAccount {
+  risk: Risk! @goField(forceResolver: true)
+}
+
+extend type Case {
+  risk: Risk! @goField(forceResolver: true)
+}
+
+extend type Person {
+  risk: Risk! @goField(forceResolver: true)
+}
+
+extend type Lookup {
+  "The entity's risk; null when the graph does not know it."
+  risk: Risk @goField(forceResolver: true)
+}
+
+"An entity ranked by how connected it is inside a network or ring."
+type RankedEntity {
+  entity: Entity!
+  "Distinct entities it is linked to inside the network or ring."
+  degree: Int!
+  "Links it has inside the network or ring."
+  links: Int!
+}
+
+extend type Network {
+  "The most connected entities of this network, by distinct neighbours, then links."
+  mostConnected(first: Int = 10): [RankedEntity!]! @goField(forceResolver: true)
+}
+
+type RiskEdge {
+  cursor: String!
+  node: Entity!
+  risk: Risk!
+}
+
+"A page of the triage list."
+type RiskConnection {
+  edges: [RiskEdge!]!
+  pageInfo: PageInfo!
+  "Entities of the list matching the filters, across pages."
+  totalCount: Int!
+}
+
+"A count of a ring's members of one kind."
+type KindCount {
+  kind: EntityKind!
+  "Members of this kind."
+  count: Int!
+}
+
+"A count of a ring's members belonging to one country."
+type CountryCount {
+  country: Region!
+  "Members whose key or placement says this country."
+  count: Int!
+}
+
+"An amount in one currency."
+type Money {
+  currency: String!
+  amount: Float!
+}
+
+"A community of the suspicious part of the graph: artefacts at MEDIUM risk or above and the infrastructure joining them."
+type Ring {
+  "Stable while the ring's smallest member stays in it."
+  id: ID!
+  "Members in the ring."
+  size: Int!
+  members: [Entity!]!
+  membersByKind: [KindCount!]!
+  membersByCountry: [CountryCount!]!
+  "Distinct cases naming members (reports marked FALSE left out)."
+  caseCount: Int!
+  "Losses those cases report, by currency."
+  reportedLosses: [Money!]!
+  firstActivity: Time
+  lastActivity: Time
+  "The suspects in the ring (legalStatus on each)."
+  suspects: [Entity!]!
+  "The five members with the most distinct neighbours inside the ring."
+  mostConnected: [RankedEntity!]!
+}
+
+type RingConnection {
+  nodes: [Ring!]!
+  pageInfo: PageInfo!
+  "Rings in the caller's view."
+  totalCount: Int!
+}
+
+extend type Query {
+  "Entities ranked by risk, highest first, over what the caller may see; level is the lowest level listed; finding keeps the entities showing that pattern (the findings query: riskList(level: NONE, finding: SIM_BOX))."
+  riskList(kind: EntityKind, country: Region, level: RiskLevel = LOW, finding: FindingKind, "1 to 500." first: Int = 50, after: String): RiskConnection!
+  "The rings of the caller's view, largest first; after is the id of the last ring seen."
+  rings("1 to 500." first: Int = 20, after: String): RingConnection!
+  "One ring of the caller's view; null when the view has none with that id."
+  ring(id: ID!): Ring
+}
+
+"What an agency now says of a victim report's naming of an artefact."
+enum ReportStatus {
+  "Nothing more than the report; withdraws an earlier mark."
+  REPORTED
+  CONFIRMED
+  "Counted at a quarter."
+  DISPUTED
+  "Not counted."
+  FALSE
+}
+
+input MarkReportInput {
+  "The case (global id)."
+  case: ID!
+  "The artefact the report names (global id)."
+  entity: ID!
+  status: ReportStatus!
+  note: String
+}
+
+extend type Mutation {
+  "Mark the caller's agency's report of an artefact CONFIRMED, DISPUTED or FALSE (or REPORTED again); audited, reversible, and scores follow at the next request. Returns the report facts as now stored."
+  markReport(input: MarkReportInput!): [Link!]!
+}
+
+# ---- Analytics: money trails and case linkage
+
+"Which way a money trail follows transfers."
+enum TrailDirection {
+  "Where the money that left the account went."
+  FORWARD
+  "Where the money that reached the account came from."
+  BACKWARD
+}
+
+"An amount in one currency, as exact decimal text to the cent (money trails keep amounts exact, as a court file needs them)."
+type MoneyAmount {
+  amount: String!
+  currency: String!
+}
+
+"Money arrived at an account in one currency and left it in another (baht in, dollars out at a cross-border exit)."
+type CurrencyChange {
+  account: ID!
+  in: String!
+  out: String!
+}
+
+"One transfer on a money trail."
+type MoneyHop {
+  "The transfer (a TRANSFERRED link) with its provenance."
+  link: Link!
+  from: ID!
+  to: ID!
+  time: Time!
+  "What the transfer moved, as recorded."
+  amount: MoneyAmount!
+  "At most how much of the trail's money the transfer can have carried, in its own currency: never more than its amount, nor than the sending account had received of it before the transfer left, nor than the origin moved in all."
+  carried: MoneyAmount!
+  "Transfers between the trail's origin and this one, counting this one."
+  depth: Int!
+  "Set when the bound was carried across a change of currency."
+  currencyChange: CurrencyChange
+}
+
+"An account a money trail reaches."
+type TrailAccount {
+  entity: Entity! @goField(forceResolver: true)
+  "The fewest transfers between the origin and the account."
+  depth: Int!
+  "Per currency, at most how much of the origin's money can have reached the account (FORWARD), or of what reached the origin can have come from it (BACKWARD): a flow bound over transfers each after the one before, not mere adjacency. For the origin, the total that left it (FORWARD) or reached it (BACKWARD) on the trail."
+  reachable: [MoneyAmount!]!
+  "The trail's money reaches the account from two or more accounts."
+  fanIn: Boolean!
+  "The trail's money leaves the account to two or more accounts."
+  fanOut: Boolean!
+  "First and last transfer of the trail at the account."
+  firstSeen: Time
+  lastSeen: Time
+}
+
+"Where money went from an account, or came from, over transfers that respect time and amounts."
+type MoneyTrail {
+  origin: Entity! @goField(forceResolver: true)
+  direction: TrailDirection!
+  "The transfers that can have carried the money, in time order."
+  hops: [MoneyHop!]!
+  "The accounts reached: the origin first, then by depth and id."
+  accounts: [TrailAccount!]!
+  "True when a cap (1,000 accounts, 5,000 transfers) stopped the trail early."
+  truncated: Boolean!
+}
+
+"An artefact a linked case shares with the one asked about."
+type SharedArtefact {
+  entity: Entity! @goField(forceResolver: true)
+  "Cases other than the one asked about that name the artefact (that the caller may see)."
+  caseCount: Int!
+  "The artefact's kind weight divided by log2(1 + caseCount): a bank or VoIP account weighs more than a phone number, a rare artefact more than a popular one."
+  weight: Float!
+}
+
+"An existing case sharing artefacts with the case or report asked about."
+type LinkedCase {
+  case: Entity! @goField(forceResolver: true)
+  "The sum of the shared artefacts' weights."
+  score: Float!
+  "The shared artefacts, heaviest first."
+  shared: [SharedArtefact!]!
+}
+
+type CaseLinkage {
+  "The stored artefacts the question named."
+  artefacts: [Entity!]! @goField(forceResolver: true)
+  "Linked cases, strongest first."
+  cases: [LinkedCase!]!
+  "True when an artefact is named by more cases than one read returns (500)."
+  truncated: Boolean!
+}
+
+extend type Query {
+  """
+  Follow the money from (FORWARD) or to (BACKWARD) a bank account, over
+  the transfers the caller may see inside [since, until): each hop after
+  the one before it, each bounded by what can have arrived before it left,
+  across currency changes at reference rates. maxHops is 1 to 6.
+  """
+  moneyTrail(from: ID!, direction: TrailDirection = FORWARD, since: Time, until: Time, maxHops: Int = 4): MoneyTrail!
+  """
+  The existing cases sharing artefacts with a case (caseId) or with a new
+  report's identifiers (not stored; any format, national numbers read as
+  Thai), ranked by the strength of what they share. first is 1 to 100.
+  """
+  linkedCases(caseId: ID, identifiers: [String!], first: Int = 20): CaseLinkage!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3837,6 +5036,28 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_CaseLinkage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "artefacts":
+		return ec.fieldContext_CaseLinkage_artefacts(ctx, field)
+	case "cases":
+		return ec.fieldContext_CaseLinkage_cases(ctx, field)
+	case "truncated":
+		return ec.fieldContext_CaseLinkage_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseLinkage", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_CountryCount_country(ctx, field)
+	case "count":
+		return ec.fieldContext_CountryCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryCount", field.Name)
+}
+
 func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -3845,6 +5066,18 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 		return ec.fieldContext_CreatedApiKey_token(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_CurrencyChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_CurrencyChange_account(ctx, field)
+	case "in":
+		return ec.fieldContext_CurrencyChange_in(ctx, field)
+	case "out":
+		return ec.fieldContext_CurrencyChange_out(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CurrencyChange", field.Name)
 }
 
 func (ec *executionContext) childFields_EntitySummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3915,6 +5148,28 @@ func (ec *executionContext) childFields_EvidenceRequest(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type EvidenceRequest", field.Name)
 }
 
+func (ec *executionContext) childFields_Finding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Finding_kind(ctx, field)
+	case "subject":
+		return ec.fieldContext_Finding_subject(ctx, field)
+	case "text":
+		return ec.fieldContext_Finding_text(ctx, field)
+	case "day":
+		return ec.fieldContext_Finding_day(ctx, field)
+	case "count":
+		return ec.fieldContext_Finding_count(ctx, field)
+	case "entities":
+		return ec.fieldContext_Finding_entities(ctx, field)
+	case "links":
+		return ec.fieldContext_Finding_links(ctx, field)
+	case "at":
+		return ec.fieldContext_Finding_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Finding", field.Name)
+}
+
 func (ec *executionContext) childFields_Grant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "linkIds":
@@ -3969,6 +5224,16 @@ func (ec *executionContext) childFields_ItemResult(ctx context.Context, field gr
 		return ec.fieldContext_ItemResult_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ItemResult", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
 }
 
 func (ec *executionContext) childFields_LegalStatusStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4051,6 +5316,18 @@ func (ec *executionContext) childFields_LinkEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type LinkEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LinkedCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "case":
+		return ec.fieldContext_LinkedCase_case(ctx, field)
+	case "score":
+		return ec.fieldContext_LinkedCase_score(ctx, field)
+	case "shared":
+		return ec.fieldContext_LinkedCase_shared(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkedCase", field.Name)
+}
+
 func (ec *executionContext) childFields_Lookup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "input":
@@ -4077,8 +5354,68 @@ func (ec *executionContext) childFields_Lookup(ctx context.Context, field graphq
 		return ec.fieldContext_Lookup_attrs(ctx, field)
 	case "entity":
 		return ec.fieldContext_Lookup_entity(ctx, field)
+	case "risk":
+		return ec.fieldContext_Lookup_risk(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Lookup", field.Name)
+}
+
+func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_Money_currency(ctx, field)
+	case "amount":
+		return ec.fieldContext_Money_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
+}
+
+func (ec *executionContext) childFields_MoneyAmount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_MoneyAmount_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_MoneyAmount_currency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoneyAmount", field.Name)
+}
+
+func (ec *executionContext) childFields_MoneyHop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "link":
+		return ec.fieldContext_MoneyHop_link(ctx, field)
+	case "from":
+		return ec.fieldContext_MoneyHop_from(ctx, field)
+	case "to":
+		return ec.fieldContext_MoneyHop_to(ctx, field)
+	case "time":
+		return ec.fieldContext_MoneyHop_time(ctx, field)
+	case "amount":
+		return ec.fieldContext_MoneyHop_amount(ctx, field)
+	case "carried":
+		return ec.fieldContext_MoneyHop_carried(ctx, field)
+	case "depth":
+		return ec.fieldContext_MoneyHop_depth(ctx, field)
+	case "currencyChange":
+		return ec.fieldContext_MoneyHop_currencyChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoneyHop", field.Name)
+}
+
+func (ec *executionContext) childFields_MoneyTrail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "origin":
+		return ec.fieldContext_MoneyTrail_origin(ctx, field)
+	case "direction":
+		return ec.fieldContext_MoneyTrail_direction(ctx, field)
+	case "hops":
+		return ec.fieldContext_MoneyTrail_hops(ctx, field)
+	case "accounts":
+		return ec.fieldContext_MoneyTrail_accounts(ctx, field)
+	case "truncated":
+		return ec.fieldContext_MoneyTrail_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoneyTrail", field.Name)
 }
 
 func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4095,6 +5432,8 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_edgeCount(ctx, field)
 	case "missingSeeds":
 		return ec.fieldContext_Network_missingSeeds(ctx, field)
+	case "mostConnected":
+		return ec.fieldContext_Network_mostConnected(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
 }
@@ -4187,6 +5526,18 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
 }
 
+func (ec *executionContext) childFields_RankedEntity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_RankedEntity_entity(ctx, field)
+	case "degree":
+		return ec.fieldContext_RankedEntity_degree(ctx, field)
+	case "links":
+		return ec.fieldContext_RankedEntity_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RankedEntity", field.Name)
+}
+
 func (ec *executionContext) childFields_RecordResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "index":
@@ -4221,6 +5572,102 @@ func (ec *executionContext) childFields_RecordWarning(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type RecordWarning", field.Name)
 }
 
+func (ec *executionContext) childFields_Ring(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Ring_id(ctx, field)
+	case "size":
+		return ec.fieldContext_Ring_size(ctx, field)
+	case "members":
+		return ec.fieldContext_Ring_members(ctx, field)
+	case "membersByKind":
+		return ec.fieldContext_Ring_membersByKind(ctx, field)
+	case "membersByCountry":
+		return ec.fieldContext_Ring_membersByCountry(ctx, field)
+	case "caseCount":
+		return ec.fieldContext_Ring_caseCount(ctx, field)
+	case "reportedLosses":
+		return ec.fieldContext_Ring_reportedLosses(ctx, field)
+	case "firstActivity":
+		return ec.fieldContext_Ring_firstActivity(ctx, field)
+	case "lastActivity":
+		return ec.fieldContext_Ring_lastActivity(ctx, field)
+	case "suspects":
+		return ec.fieldContext_Ring_suspects(ctx, field)
+	case "mostConnected":
+		return ec.fieldContext_Ring_mostConnected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Ring", field.Name)
+}
+
+func (ec *executionContext) childFields_RingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_RingConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_Risk(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_Risk_score(ctx, field)
+	case "level":
+		return ec.fieldContext_Risk_level(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Risk_reasons(ctx, field)
+	case "findings":
+		return ec.fieldContext_Risk_findings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Risk", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RiskConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RiskConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RiskConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RiskEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RiskEdge_node(ctx, field)
+	case "risk":
+		return ec.fieldContext_RiskEdge_risk(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RiskReason_kind(ctx, field)
+	case "points":
+		return ec.fieldContext_RiskReason_points(ctx, field)
+	case "text":
+		return ec.fieldContext_RiskReason_text(ctx, field)
+	case "entities":
+		return ec.fieldContext_RiskReason_entities(ctx, field)
+	case "links":
+		return ec.fieldContext_RiskReason_links(ctx, field)
+	case "finding":
+		return ec.fieldContext_RiskReason_finding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskReason", field.Name)
+}
+
 func (ec *executionContext) childFields_SearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entities":
@@ -4229,6 +5676,38 @@ func (ec *executionContext) childFields_SearchResult(ctx context.Context, field 
 		return ec.fieldContext_SearchResult_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchResult", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedArtefact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_SharedArtefact_entity(ctx, field)
+	case "caseCount":
+		return ec.fieldContext_SharedArtefact_caseCount(ctx, field)
+	case "weight":
+		return ec.fieldContext_SharedArtefact_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedArtefact", field.Name)
+}
+
+func (ec *executionContext) childFields_TrailAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_TrailAccount_entity(ctx, field)
+	case "depth":
+		return ec.fieldContext_TrailAccount_depth(ctx, field)
+	case "reachable":
+		return ec.fieldContext_TrailAccount_reachable(ctx, field)
+	case "fanIn":
+		return ec.fieldContext_TrailAccount_fanIn(ctx, field)
+	case "fanOut":
+		return ec.fieldContext_TrailAccount_fanOut(ctx, field)
+	case "firstSeen":
+		return ec.fieldContext_TrailAccount_firstSeen(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_TrailAccount_lastSeen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrailAccount", field.Name)
 }
 
 func (ec *executionContext) childFields_UpsertPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4845,6 +6324,20 @@ func (ec *executionContext) field_Mutation_ingest_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_markReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkReportInput, error) {
+			return ec.unmarshalNMarkReportInput2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMarkReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordLegalStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4936,6 +6429,20 @@ func (ec *executionContext) field_Mutation_upsert_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Network_mostConnected_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -5219,6 +6726,36 @@ func (ec *executionContext) field_Query_evidenceRequests_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_linkedCases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "identifiers",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identifiers"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_lookup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5246,6 +6783,52 @@ func (ec *executionContext) field_Query_lookup_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["region"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_moneyTrail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*model.TrailDirection, error) {
+			return ec.unmarshalOTrailDirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg4
 	return args, nil
 }
 
@@ -5336,6 +6919,96 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ring_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_rings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_riskList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.EntityKind, error) {
+			return ec.unmarshalOEntityKind2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (*model.Region, error) {
+			return ec.unmarshalORegion2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegion(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (*model.RiskLevel, error) {
+			return ec.unmarshalORiskLevel2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskLevel(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "finding",
+		func(ctx context.Context, v any) (*model.FindingKind, error) {
+			return ec.unmarshalOFindingKind2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["finding"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -7167,6 +8840,38 @@ func (ec *executionContext) fieldContext_BankAccount_bankName(_ context.Context,
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
 }
 
+func (ec *executionContext) _BankAccount_risk(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BankAccount().Risk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BankAccount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Case_id(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7468,6 +9173,171 @@ func (ec *executionContext) fieldContext_Case_links(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Case_risk(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Risk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseLinkage_artefacts(ctx context.Context, field graphql.CollectedField, obj *model.CaseLinkage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseLinkage_artefacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseLinkage().Artefacts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseLinkage_artefacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseLinkage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseLinkage_cases(ctx context.Context, field graphql.CollectedField, obj *model.CaseLinkage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseLinkage_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedCase) graphql.Marshaler {
+			return ec.marshalNLinkedCase2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkedCaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseLinkage_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseLinkage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedCase(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseLinkage_truncated(ctx context.Context, field graphql.CollectedField, obj *model.CaseLinkage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseLinkage_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseLinkage_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseLinkage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CountryCount_country(ctx context.Context, field graphql.CollectedField, obj *model.CountryCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCount_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Region) graphql.Marshaler {
+			return ec.marshalNRegion2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCount_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryCount", field, false, false, "Region")
+}
+
+func (ec *executionContext) _CountryCount_count(ctx context.Context, field graphql.CollectedField, obj *model.CountryCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _CreatedApiKey_key(ctx context.Context, field graphql.CollectedField, obj *model.CreatedAPIKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7521,6 +9391,75 @@ func (ec *executionContext) _CreatedApiKey_token(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CreatedApiKey_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreatedApiKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrencyChange_account(ctx context.Context, field graphql.CollectedField, obj *model.CurrencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyChange_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyChange_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CurrencyChange_in(ctx context.Context, field graphql.CollectedField, obj *model.CurrencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyChange_in(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.In, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyChange_in(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CurrencyChange_out(ctx context.Context, field graphql.CollectedField, obj *model.CurrencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyChange_out(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Out, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyChange_out(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _EntitySummary_linkCount(ctx context.Context, field graphql.CollectedField, obj *model.EntitySummary) (ret graphql.Marshaler) {
@@ -8185,6 +10124,190 @@ func (ec *executionContext) fieldContext_EvidenceRequest_grant(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Finding_kind(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FindingKind) graphql.Marshaler {
+			return ec.marshalNFindingKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "FindingKind")
+}
+
+func (ec *executionContext) _Finding_subject(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Finding_text(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Finding_day(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Finding_count(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Finding_entities(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Finding_links(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Finding_at(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Grant_linkIds(ctx context.Context, field graphql.CollectedField, obj *model.Grant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8578,6 +10701,38 @@ func (ec *executionContext) fieldContext_IPAddress_version(_ context.Context, fi
 	return graphql.NewScalarFieldContext("IPAddress", field, false, false, "Int")
 }
 
+func (ec *executionContext) _IPAddress_risk(ctx context.Context, field graphql.CollectedField, obj *model.IPAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IPAddress_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IPAddress().Risk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IPAddress_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IPAddress",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _IngestPayload_results(ctx context.Context, field graphql.CollectedField, obj *model.IngestPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8893,6 +11048,52 @@ func (ec *executionContext) _ItemResult_reason(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_ItemResult_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ItemResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LegalStatusStep_id(ctx context.Context, field graphql.CollectedField, obj *model.LegalStatusStep) (ret graphql.Marshaler) {
@@ -9551,6 +11752,93 @@ func (ec *executionContext) fieldContext_LinkEdge_direction(_ context.Context, f
 	return graphql.NewScalarFieldContext("LinkEdge", field, false, false, "Direction")
 }
 
+func (ec *executionContext) _LinkedCase_case(ctx context.Context, field graphql.CollectedField, obj *model.LinkedCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedCase_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LinkedCase().Case(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedCase_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkedCase",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkedCase_score(ctx context.Context, field graphql.CollectedField, obj *model.LinkedCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedCase_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedCase_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkedCase", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LinkedCase_shared(ctx context.Context, field graphql.CollectedField, obj *model.LinkedCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedCase_shared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SharedArtefact) graphql.Marshaler {
+			return ec.marshalNSharedArtefact2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSharedArtefactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedCase_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkedCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedArtefact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Lookup_input(ctx context.Context, field graphql.CollectedField, obj *model.Lookup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9840,6 +12128,38 @@ func (ec *executionContext) fieldContext_Lookup_entity(_ context.Context, field 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lookup_risk(ctx context.Context, field graphql.CollectedField, obj *model.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lookup_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lookup().Risk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalORisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lookup_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lookup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10167,6 +12487,492 @@ func (ec *executionContext) _MessagingAccount_service(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_MessagingAccount_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessagingAccount_risk(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MessagingAccount().Risk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessagingAccount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *model.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
+}
+
+func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *model.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MoneyAmount_amount(ctx context.Context, field graphql.CollectedField, obj *model.MoneyAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyAmount_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyAmount_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyAmount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MoneyAmount_currency(ctx context.Context, field graphql.CollectedField, obj *model.MoneyAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyAmount_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyAmount_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyAmount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MoneyHop_link(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyHop_from(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyHop", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MoneyHop_to(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyHop", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MoneyHop_time(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyHop", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MoneyHop_amount(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyAmount) graphql.Marshaler {
+			return ec.marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyAmount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyHop_carried(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_carried(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Carried, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyAmount) graphql.Marshaler {
+			return ec.marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_carried(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyAmount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyHop_depth(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyHop", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MoneyHop_currencyChange(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyHop_currencyChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrencyChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CurrencyChange) graphql.Marshaler {
+			return ec.marshalOCurrencyChange2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCurrencyChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyHop_currencyChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CurrencyChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyTrail_origin(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MoneyTrail().Origin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyTrail",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyTrail_direction(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TrailDirection) graphql.Marshaler {
+			return ec.marshalNTrailDirection2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyTrail", field, false, false, "TrailDirection")
+}
+
+func (ec *executionContext) _MoneyTrail_hops(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MoneyHop) graphql.Marshaler {
+			return ec.marshalNMoneyHop2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyHopᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyTrail",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyHop(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyTrail_accounts(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrailAccount) graphql.Marshaler {
+			return ec.marshalNTrailAccount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailAccountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoneyTrail",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrailAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoneyTrail_truncated(ctx context.Context, field graphql.CollectedField, obj *model.MoneyTrail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyTrail_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyTrail_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyTrail", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_ingest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10785,6 +13591,50 @@ func (ec *executionContext) fieldContext_Mutation_recordLegalStatus(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_markReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkReport(ctx, fc.Args["input"].(model.MarkReportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Network_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10939,6 +13789,50 @@ func (ec *executionContext) _Network_missingSeeds(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Network_missingSeeds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Network", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Network_mostConnected(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_mostConnected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Network().MostConnected(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RankedEntity) graphql.Marshaler {
+			return ec.marshalNRankedEntity2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRankedEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_mostConnected(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedEntity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Network_mostConnected_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _NetworkEdge_id(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
@@ -11646,6 +14540,38 @@ func (ec *executionContext) fieldContext_Person_links(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_risk(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Risk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PhoneNumber_id(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12037,6 +14963,38 @@ func (ec *executionContext) _PhoneNumber_country(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PhoneNumber_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
+}
+
+func (ec *executionContext) _PhoneNumber_risk(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PhoneNumber().Risk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumber",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Provenance_agency(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
@@ -12849,6 +15807,226 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_riskList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_riskList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RiskList(ctx, fc.Args["kind"].(*model.EntityKind), fc.Args["country"].(*model.Region), fc.Args["level"].(*model.RiskLevel), fc.Args["finding"].(*model.FindingKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RiskConnection) graphql.Marshaler {
+			return ec.marshalNRiskConnection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_riskList(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_riskList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_rings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Rings(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RingConnection) graphql.Marshaler {
+			return ec.marshalNRingConnection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_rings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ring(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ring(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Ring(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Ring) graphql.Marshaler {
+			return ec.marshalORing2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRing(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ring(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ring(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ring_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_moneyTrail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_moneyTrail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MoneyTrail(ctx, fc.Args["from"].(string), fc.Args["direction"].(*model.TrailDirection), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["maxHops"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyTrail) graphql.Marshaler {
+			return ec.marshalNMoneyTrail2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyTrail(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_moneyTrail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyTrail(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_moneyTrail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_linkedCases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_linkedCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LinkedCases(ctx, fc.Args["caseId"].(*string), fc.Args["identifiers"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseLinkage) graphql.Marshaler {
+			return ec.marshalNCaseLinkage2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCaseLinkage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_linkedCases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseLinkage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_linkedCases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12923,6 +16101,84 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RankedEntity_entity(ctx context.Context, field graphql.CollectedField, obj *model.RankedEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedEntity_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedEntity_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedEntity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedEntity_degree(ctx context.Context, field graphql.CollectedField, obj *model.RankedEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedEntity_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedEntity_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedEntity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RankedEntity_links(ctx context.Context, field graphql.CollectedField, obj *model.RankedEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedEntity_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedEntity_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedEntity", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RecordResult_index(ctx context.Context, field graphql.CollectedField, obj *model.RecordResult) (ret graphql.Marshaler) {
@@ -13187,6 +16443,831 @@ func (ec *executionContext) fieldContext_RecordWarning_candidates(_ context.Cont
 	return graphql.NewScalarFieldContext("RecordWarning", field, false, false, "String")
 }
 
+func (ec *executionContext) _Ring_id(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ring", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Ring_size(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ring", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Ring_members(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ring",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Ring_membersByKind(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_membersByKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembersByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_membersByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ring",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Ring_membersByCountry(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_membersByCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembersByCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CountryCount) graphql.Marshaler {
+			return ec.marshalNCountryCount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCountryCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_membersByCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ring",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Ring_caseCount(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_caseCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaseCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_caseCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ring", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Ring_reportedLosses(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_reportedLosses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedLosses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_reportedLosses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ring",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Ring_firstActivity(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_firstActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstActivity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_firstActivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ring", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Ring_lastActivity(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_lastActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastActivity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_lastActivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ring", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Ring_suspects(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_suspects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suspects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_suspects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ring",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Ring_mostConnected(ctx context.Context, field graphql.CollectedField, obj *model.Ring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ring_mostConnected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MostConnected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RankedEntity) graphql.Marshaler {
+			return ec.marshalNRankedEntity2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRankedEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ring_mostConnected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ring",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedEntity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RingConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.RingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RingConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Ring) graphql.Marshaler {
+			return ec.marshalNRing2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RingConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ring(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RingConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Risk_score(ctx context.Context, field graphql.CollectedField, obj *model.Risk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Risk_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Risk_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Risk", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Risk_level(ctx context.Context, field graphql.CollectedField, obj *model.Risk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Risk_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RiskLevel) graphql.Marshaler {
+			return ec.marshalNRiskLevel2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Risk_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Risk", field, false, false, "RiskLevel")
+}
+
+func (ec *executionContext) _Risk_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Risk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Risk_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RiskReason) graphql.Marshaler {
+			return ec.marshalNRiskReason2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Risk_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Risk",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Risk_findings(ctx context.Context, field graphql.CollectedField, obj *model.Risk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Risk_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Finding) graphql.Marshaler {
+			return ec.marshalNFinding2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Risk_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Risk",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Finding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RiskEdge) graphql.Marshaler {
+			return ec.marshalNRiskEdge2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RiskEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RiskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RiskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskEdge_risk(ctx context.Context, field graphql.CollectedField, obj *model.RiskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskEdge_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Risk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskEdge_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskReason_kind(ctx context.Context, field graphql.CollectedField, obj *model.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReasonKind) graphql.Marshaler {
+			return ec.marshalNReasonKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐReasonKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, false, false, "ReasonKind")
+}
+
+func (ec *executionContext) _RiskReason_points(ctx context.Context, field graphql.CollectedField, obj *model.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RiskReason_text(ctx context.Context, field graphql.CollectedField, obj *model.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskReason_entities(ctx context.Context, field graphql.CollectedField, obj *model.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RiskReason_links(ctx context.Context, field graphql.CollectedField, obj *model.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RiskReason_finding(ctx context.Context, field graphql.CollectedField, obj *model.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_finding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Finding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Finding) graphql.Marshaler {
+			return ec.marshalOFinding2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_finding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskReason",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Finding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchResult_entities(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13240,6 +17321,84 @@ func (ec *executionContext) _SearchResult_endCursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_SearchResult_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SharedArtefact_entity(ctx context.Context, field graphql.CollectedField, obj *model.SharedArtefact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedArtefact_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SharedArtefact().Entity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedArtefact_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedArtefact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedArtefact_caseCount(ctx context.Context, field graphql.CollectedField, obj *model.SharedArtefact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedArtefact_caseCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaseCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedArtefact_caseCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedArtefact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SharedArtefact_weight(ctx context.Context, field graphql.CollectedField, obj *model.SharedArtefact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedArtefact_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedArtefact_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedArtefact", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Suspect_id(ctx context.Context, field graphql.CollectedField, obj *model.Suspect) (ret graphql.Marshaler) {
@@ -13573,6 +17732,217 @@ func (ec *executionContext) fieldContext_Suspect_legalStatus(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Suspect_risk(ctx context.Context, field graphql.CollectedField, obj *model.Suspect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspect_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Suspect().Risk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Suspect_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suspect",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrailAccount_entity(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TrailAccount().Entity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrailAccount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrailAccount_depth(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrailAccount_reachable(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_reachable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reachable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MoneyAmount) graphql.Marshaler {
+			return ec.marshalNMoneyAmount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_reachable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrailAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyAmount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrailAccount_fanIn(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_fanIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FanIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_fanIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TrailAccount_fanOut(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_fanOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FanOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_fanOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TrailAccount_firstSeen(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_firstSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_firstSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrailAccount_lastSeen(ctx context.Context, field graphql.CollectedField, obj *model.TrailAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrailAccount_lastSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrailAccount_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrailAccount", field, false, false, "Time")
 }
 
 func (ec *executionContext) _UpsertPayload_entities(ctx context.Context, field graphql.CollectedField, obj *model.UpsertPayload) (ret graphql.Marshaler) {
@@ -14200,6 +18570,38 @@ func (ec *executionContext) _VoipAccount_domain(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_VoipAccount_domain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VoipAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _VoipAccount_risk(ctx context.Context, field graphql.CollectedField, obj *model.VoipAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoipAccount_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.VoipAccount().Risk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoipAccount_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VoipAccount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -15909,6 +20311,69 @@ func UnmarshalLinkInput(ctx context.Context, raw any) (model.LinkInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMarkReportInput(ctx context.Context, obj any) (model.MarkReportInput, error) {
+	var it model.MarkReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"case", "entity", "status", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "case":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("case"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Case = data
+		case "entity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entity"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Entity = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNReportStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐReportStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkReportInput unmarshals raw into the MarkReportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkReportInput(ctx context.Context, raw any) (model.MarkReportInput, error) {
+	var out model.MarkReportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkReportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPartyInput(ctx context.Context, obj any) (model.PartyInput, error) {
 	var it model.PartyInput
 	if obj == nil {
@@ -17051,6 +21516,12 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BankAccount_risk(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17136,6 +21607,94 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Case_links(ctx, field, obj)
 				})
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_risk(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var caseLinkageImplementors = []string{"CaseLinkage"}
+
+func (ec *executionContext) _CaseLinkage(ctx context.Context, sel ast.SelectionSet, obj *model.CaseLinkage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseLinkageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseLinkage")
+		case "artefacts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseLinkage_artefacts(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._CaseLinkage_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._CaseLinkage_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryCountImplementors = []string{"CountryCount"}
+
+func (ec *executionContext) _CountryCount(ctx context.Context, sel ast.SelectionSet, obj *model.CountryCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryCount")
+		case "country":
+			out.Values[i] = ec._CountryCount_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._CountryCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17171,6 +21730,49 @@ func (ec *executionContext) _CreatedApiKey(ctx context.Context, sel ast.Selectio
 			}
 		case "token":
 			out.Values[i] = ec._CreatedApiKey_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var currencyChangeImplementors = []string{"CurrencyChange"}
+
+func (ec *executionContext) _CurrencyChange(ctx context.Context, sel ast.SelectionSet, obj *model.CurrencyChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, currencyChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CurrencyChange")
+		case "account":
+			out.Values[i] = ec._CurrencyChange_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "in":
+			out.Values[i] = ec._CurrencyChange_in(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "out":
+			out.Values[i] = ec._CurrencyChange_out(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17387,6 +21989,74 @@ func (ec *executionContext) _EvidenceRequest(ctx context.Context, sel ast.Select
 	return out
 }
 
+var findingImplementors = []string{"Finding"}
+
+func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, obj *model.Finding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, findingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Finding")
+		case "kind":
+			out.Values[i] = ec._Finding_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._Finding_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Finding_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "day":
+			out.Values[i] = ec._Finding_day(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._Finding_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._Finding_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._Finding_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Finding_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var grantImplementors = []string{"Grant"}
 
 func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, obj *model.Grant) graphql.Marshaler {
@@ -17503,6 +22173,12 @@ func (ec *executionContext) _IPAddress(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IPAddress_risk(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17650,6 +22326,44 @@ func (ec *executionContext) _ItemResult(ctx context.Context, sel ast.SelectionSe
 		case "reason":
 			out.Values[i] = ec._ItemResult_reason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *model.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -17936,6 +22650,50 @@ func (ec *executionContext) _LinkEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var linkedCaseImplementors = []string{"LinkedCase"}
+
+func (ec *executionContext) _LinkedCase(ctx context.Context, sel ast.SelectionSet, obj *model.LinkedCase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkedCaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkedCase")
+		case "case":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LinkedCase_case(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._LinkedCase_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shared":
+			out.Values[i] = ec._LinkedCase_shared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var lookupImplementors = []string{"Lookup"}
 
 func (ec *executionContext) _Lookup(ctx context.Context, sel ast.SelectionSet, obj *model.Lookup) graphql.Marshaler {
@@ -17950,63 +22708,69 @@ func (ec *executionContext) _Lookup(ctx context.Context, sel ast.SelectionSet, o
 		case "input":
 			out.Values[i] = ec._Lookup_input(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
 			out.Values[i] = ec._Lookup_kind(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "key":
 			out.Values[i] = ec._Lookup_key(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "valid":
 			out.Values[i] = ec._Lookup_valid(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "error":
 			out.Values[i] = ec._Lookup_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "region":
 			out.Values[i] = ec._Lookup_region(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "markers":
 			out.Values[i] = ec._Lookup_markers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "numberType":
 			out.Values[i] = ec._Lookup_numberType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "carrier":
 			out.Values[i] = ec._Lookup_carrier(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "country":
 			out.Values[i] = ec._Lookup_country(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "attrs":
 			out.Values[i] = ec._Lookup_attrs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "entity":
 			out.Values[i] = ec._Lookup_entity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lookup_risk(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18095,6 +22859,210 @@ func (ec *executionContext) _MessagingAccount(ctx context.Context, sel ast.Selec
 		case "service":
 			out.Values[i] = ec._MessagingAccount_service(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessagingAccount_risk(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moneyImplementors = []string{"Money"}
+
+func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *model.Money) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Money")
+		case "currency":
+			out.Values[i] = ec._Money_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._Money_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moneyAmountImplementors = []string{"MoneyAmount"}
+
+func (ec *executionContext) _MoneyAmount(ctx context.Context, sel ast.SelectionSet, obj *model.MoneyAmount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyAmountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoneyAmount")
+		case "amount":
+			out.Values[i] = ec._MoneyAmount_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._MoneyAmount_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moneyHopImplementors = []string{"MoneyHop"}
+
+func (ec *executionContext) _MoneyHop(ctx context.Context, sel ast.SelectionSet, obj *model.MoneyHop) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyHopImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoneyHop")
+		case "link":
+			out.Values[i] = ec._MoneyHop_link(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._MoneyHop_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._MoneyHop_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._MoneyHop_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._MoneyHop_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "carried":
+			out.Values[i] = ec._MoneyHop_carried(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._MoneyHop_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currencyChange":
+			out.Values[i] = ec._MoneyHop_currencyChange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moneyTrailImplementors = []string{"MoneyTrail"}
+
+func (ec *executionContext) _MoneyTrail(ctx context.Context, sel ast.SelectionSet, obj *model.MoneyTrail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyTrailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoneyTrail")
+		case "origin":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MoneyTrail_origin(ctx, field, obj)
+				})
+		case "direction":
+			out.Values[i] = ec._MoneyTrail_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hops":
+			out.Values[i] = ec._MoneyTrail_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accounts":
+			out.Values[i] = ec._MoneyTrail_accounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._MoneyTrail_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -18231,6 +23199,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "markReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18262,33 +23237,39 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 		case "nodes":
 			out.Values[i] = ec._Network_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "edges":
 			out.Values[i] = ec._Network_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "truncated":
 			out.Values[i] = ec._Network_truncated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nodeCount":
 			out.Values[i] = ec._Network_nodeCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "edgeCount":
 			out.Values[i] = ec._Network_edgeCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "missingSeeds":
 			out.Values[i] = ec._Network_missingSeeds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mostConnected":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_mostConnected(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18594,6 +23575,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_links(ctx, field, obj)
 				})
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_risk(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18699,6 +23686,12 @@ func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PhoneNumber_risk(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18897,6 +23890,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "riskList":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_riskList(ctx, field)
+				})
+		case "rings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rings(ctx, field)
+				})
+		case "ring":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ring(ctx, field)
+				})
+		case "moneyTrail":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_moneyTrail(ctx, field)
+				})
+		case "linkedCases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_linkedCases(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -18910,6 +23933,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rankedEntityImplementors = []string{"RankedEntity"}
+
+func (ec *executionContext) _RankedEntity(ctx context.Context, sel ast.SelectionSet, obj *model.RankedEntity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rankedEntityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RankedEntity")
+		case "entity":
+			out.Values[i] = ec._RankedEntity_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._RankedEntity_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._RankedEntity_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19039,6 +24105,324 @@ func (ec *executionContext) _RecordWarning(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var ringImplementors = []string{"Ring"}
+
+func (ec *executionContext) _Ring(ctx context.Context, sel ast.SelectionSet, obj *model.Ring) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ringImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Ring")
+		case "id":
+			out.Values[i] = ec._Ring_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._Ring_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._Ring_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membersByKind":
+			out.Values[i] = ec._Ring_membersByKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membersByCountry":
+			out.Values[i] = ec._Ring_membersByCountry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caseCount":
+			out.Values[i] = ec._Ring_caseCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportedLosses":
+			out.Values[i] = ec._Ring_reportedLosses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstActivity":
+			out.Values[i] = ec._Ring_firstActivity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastActivity":
+			out.Values[i] = ec._Ring_lastActivity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "suspects":
+			out.Values[i] = ec._Ring_suspects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mostConnected":
+			out.Values[i] = ec._Ring_mostConnected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ringConnectionImplementors = []string{"RingConnection"}
+
+func (ec *executionContext) _RingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ringConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RingConnection")
+		case "nodes":
+			out.Values[i] = ec._RingConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskImplementors = []string{"Risk"}
+
+func (ec *executionContext) _Risk(ctx context.Context, sel ast.SelectionSet, obj *model.Risk) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Risk")
+		case "score":
+			out.Values[i] = ec._Risk_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._Risk_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._Risk_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findings":
+			out.Values[i] = ec._Risk_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskConnectionImplementors = []string{"RiskConnection"}
+
+func (ec *executionContext) _RiskConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RiskConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskConnection")
+		case "edges":
+			out.Values[i] = ec._RiskConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RiskConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RiskConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskEdgeImplementors = []string{"RiskEdge"}
+
+func (ec *executionContext) _RiskEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RiskEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskEdge")
+		case "cursor":
+			out.Values[i] = ec._RiskEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RiskEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "risk":
+			out.Values[i] = ec._RiskEdge_risk(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskReasonImplementors = []string{"RiskReason"}
+
+func (ec *executionContext) _RiskReason(ctx context.Context, sel ast.SelectionSet, obj *model.RiskReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskReason")
+		case "kind":
+			out.Values[i] = ec._RiskReason_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._RiskReason_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._RiskReason_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._RiskReason_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._RiskReason_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finding":
+			out.Values[i] = ec._RiskReason_finding(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var searchResultImplementors = []string{"SearchResult"}
 
 func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.SearchResult) graphql.Marshaler {
@@ -19059,6 +24443,50 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._SearchResult_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedArtefactImplementors = []string{"SharedArtefact"}
+
+func (ec *executionContext) _SharedArtefact(ctx context.Context, sel ast.SelectionSet, obj *model.SharedArtefact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedArtefactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedArtefact")
+		case "entity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SharedArtefact_entity(ctx, field, obj)
+				})
+		case "caseCount":
+			out.Values[i] = ec._SharedArtefact_caseCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weight":
+			out.Values[i] = ec._SharedArtefact_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19151,6 +24579,76 @@ func (ec *executionContext) _Suspect(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Suspect_legalStatus(ctx, field, obj)
 				})
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Suspect_risk(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trailAccountImplementors = []string{"TrailAccount"}
+
+func (ec *executionContext) _TrailAccount(ctx context.Context, sel ast.SelectionSet, obj *model.TrailAccount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trailAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrailAccount")
+		case "entity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrailAccount_entity(ctx, field, obj)
+				})
+		case "depth":
+			out.Values[i] = ec._TrailAccount_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reachable":
+			out.Values[i] = ec._TrailAccount_reachable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fanIn":
+			out.Values[i] = ec._TrailAccount_fanIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fanOut":
+			out.Values[i] = ec._TrailAccount_fanOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstSeen":
+			out.Values[i] = ec._TrailAccount_firstSeen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastSeen":
+			out.Values[i] = ec._TrailAccount_lastSeen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19357,6 +24855,12 @@ func (ec *executionContext) _VoipAccount(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._VoipAccount_risk(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19914,6 +25418,38 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCaseLinkage2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCaseLinkage(ctx context.Context, sel ast.SelectionSet, v *model.CaseLinkage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseLinkage!")
+		return graphql.Null
+	}
+	return ec._CaseLinkage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCountryCount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCountryCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CountryCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountryCount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCountryCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCountryCount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCountryCount(ctx context.Context, sel ast.SelectionSet, v *model.CountryCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryCount!")
+		return graphql.Null
+	}
+	return ec._CountryCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCreatedApiKey2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCreatedAPIKey(ctx context.Context, sel ast.SelectionSet, v *model.CreatedAPIKey) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreatedApiKey!")
@@ -20053,6 +25589,40 @@ func (ec *executionContext) unmarshalNEvidenceRequestInput2githubᚗcomᚋscamgr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNFinding2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Finding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFinding2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFinding2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFinding(ctx context.Context, sel ast.SelectionSet, v *model.Finding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Finding!")
+		return graphql.Null
+	}
+	return ec._Finding(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFindingKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingKind(ctx context.Context, v any) (model.FindingKind, error) {
+	var res model.FindingKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFindingKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingKind(ctx context.Context, sel ast.SelectionSet, v model.FindingKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20177,6 +25747,30 @@ func (ec *executionContext) unmarshalNItemStatus2githubᚗcomᚋscamgraphᚋscam
 
 func (ec *executionContext) marshalNItemStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐItemStatus(ctx context.Context, sel ast.SelectionSet, v model.ItemStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *model.KindCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KindCount!")
+		return graphql.Null
+	}
+	return ec._KindCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLegalStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLegalStatus(ctx context.Context, v any) (model.LegalStatus, error) {
@@ -20313,12 +25907,121 @@ func (ec *executionContext) marshalNLinkType2githubᚗcomᚋscamgraphᚋscamgrap
 	return v
 }
 
+func (ec *executionContext) marshalNLinkedCase2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkedCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LinkedCase) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkedCase2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkedCase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLinkedCase2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLinkedCase(ctx context.Context, sel ast.SelectionSet, v *model.LinkedCase) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LinkedCase!")
+		return graphql.Null
+	}
+	return ec._LinkedCase(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLookup2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐLookup(ctx context.Context, sel ast.SelectionSet, v *model.Lookup) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Lookup!")
 		return graphql.Null
 	}
 	return ec._Lookup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMarkReportInput2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMarkReportInput(ctx context.Context, v any) (model.MarkReportInput, error) {
+	res, err := ec.unmarshalInputMarkReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoney2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Money) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoney2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoney(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoney(ctx context.Context, sel ast.SelectionSet, v *model.Money) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Money!")
+		return graphql.Null
+	}
+	return ec._Money(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMoneyAmount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MoneyAmount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx context.Context, sel ast.SelectionSet, v *model.MoneyAmount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoneyAmount!")
+		return graphql.Null
+	}
+	return ec._MoneyAmount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMoneyHop2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MoneyHop) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoneyHop2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyHop(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMoneyHop2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyHop(ctx context.Context, sel ast.SelectionSet, v *model.MoneyHop) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoneyHop!")
+		return graphql.Null
+	}
+	return ec._MoneyHop(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMoneyTrail2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyTrail(ctx context.Context, sel ast.SelectionSet, v *model.MoneyTrail) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoneyTrail!")
+		return graphql.Null
+	}
+	return ec._MoneyTrail(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNetwork2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *model.Network) graphql.Marshaler {
@@ -20444,6 +26147,40 @@ func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋscamgraphᚋsca
 		return graphql.Null
 	}
 	return ec._Provenance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRankedEntity2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRankedEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RankedEntity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRankedEntity2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRankedEntity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRankedEntity2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRankedEntity(ctx context.Context, sel ast.SelectionSet, v *model.RankedEntity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RankedEntity!")
+		return graphql.Null
+	}
+	return ec._RankedEntity(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReasonKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐReasonKind(ctx context.Context, v any) (model.ReasonKind, error) {
+	var res model.ReasonKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReasonKind2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐReasonKind(ctx context.Context, sel ast.SelectionSet, v model.ReasonKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNRecordInput2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRecordInputᚄ(ctx context.Context, v any) ([]*model.RecordInput, error) {
@@ -20573,6 +26310,16 @@ func (ec *executionContext) marshalNRegion2ᚕgithubᚗcomᚋscamgraphᚋscamgra
 	return ret
 }
 
+func (ec *executionContext) unmarshalNReportStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐReportStatus(ctx context.Context, v any) (model.ReportStatus, error) {
+	var res model.ReportStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐReportStatus(ctx context.Context, sel ast.SelectionSet, v model.ReportStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNRequestStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRequestStatus(ctx context.Context, v any) (model.RequestStatus, error) {
 	var res model.RequestStatus
 	err := res.UnmarshalGQL(v)
@@ -20581,6 +26328,112 @@ func (ec *executionContext) unmarshalNRequestStatus2githubᚗcomᚋscamgraphᚋs
 
 func (ec *executionContext) marshalNRequestStatus2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRequestStatus(ctx context.Context, sel ast.SelectionSet, v model.RequestStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRing2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Ring) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRing2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRing(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRing2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRing(ctx context.Context, sel ast.SelectionSet, v *model.Ring) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Ring!")
+		return graphql.Null
+	}
+	return ec._Ring(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRingConnection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRingConnection(ctx context.Context, sel ast.SelectionSet, v *model.RingConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RingConnection!")
+		return graphql.Null
+	}
+	return ec._RingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx context.Context, sel ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Risk!")
+		return graphql.Null
+	}
+	return ec._Risk(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRiskConnection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskConnection(ctx context.Context, sel ast.SelectionSet, v *model.RiskConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskConnection!")
+		return graphql.Null
+	}
+	return ec._RiskConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRiskEdge2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RiskEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskEdge2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRiskEdge2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskEdge(ctx context.Context, sel ast.SelectionSet, v *model.RiskEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskEdge!")
+		return graphql.Null
+	}
+	return ec._RiskEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRiskLevel2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskLevel(ctx context.Context, v any) (model.RiskLevel, error) {
+	var res model.RiskLevel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRiskLevel2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskLevel(ctx context.Context, sel ast.SelectionSet, v model.RiskLevel) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRiskReason2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RiskReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskReason2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRiskReason2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskReason(ctx context.Context, sel ast.SelectionSet, v *model.RiskReason) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskReason!")
+		return graphql.Null
+	}
+	return ec._RiskReason(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
@@ -20599,6 +26452,30 @@ func (ec *executionContext) marshalNSearchResult2ᚖgithubᚗcomᚋscamgraphᚋs
 		return graphql.Null
 	}
 	return ec._SearchResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSharedArtefact2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSharedArtefactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SharedArtefact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSharedArtefact2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSharedArtefact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSharedArtefact2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSharedArtefact(ctx context.Context, sel ast.SelectionSet, v *model.SharedArtefact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SharedArtefact!")
+		return graphql.Null
+	}
+	return ec._SharedArtefact(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -20656,6 +26533,40 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTrailAccount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrailAccount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrailAccount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailAccount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrailAccount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailAccount(ctx context.Context, sel ast.SelectionSet, v *model.TrailAccount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrailAccount!")
+		return graphql.Null
+	}
+	return ec._TrailAccount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTrailDirection2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx context.Context, v any) (model.TrailDirection, error) {
+	var res model.TrailDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTrailDirection2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx context.Context, sel ast.SelectionSet, v model.TrailDirection) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNUpsertInput2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐUpsertInput(ctx context.Context, v any) (model.UpsertInput, error) {
@@ -20895,6 +26806,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCurrencyChange2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐCurrencyChange(ctx context.Context, sel ast.SelectionSet, v *model.CurrencyChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CurrencyChange(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -20992,6 +26910,29 @@ func (ec *executionContext) marshalOEvidenceRequest2ᚖgithubᚗcomᚋscamgraph�
 		return graphql.Null
 	}
 	return ec._EvidenceRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOFinding2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFinding(ctx context.Context, sel ast.SelectionSet, v *model.Finding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Finding(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFindingKind2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingKind(ctx context.Context, v any) (*model.FindingKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FindingKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFindingKind2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐFindingKind(ctx context.Context, sel ast.SelectionSet, v *model.FindingKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -21274,6 +27215,36 @@ func (ec *executionContext) marshalORequestStatus2ᚕgithubᚗcomᚋscamgraphᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalORing2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRing(ctx context.Context, sel ast.SelectionSet, v *model.Ring) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Ring(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORisk2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRisk(ctx context.Context, sel ast.SelectionSet, v *model.Risk) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Risk(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORiskLevel2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskLevel(ctx context.Context, v any) (*model.RiskLevel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RiskLevel)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORiskLevel2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRiskLevel(ctx context.Context, sel ast.SelectionSet, v *model.RiskLevel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -21343,6 +27314,22 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTrailDirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx context.Context, v any) (*model.TrailDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TrailDirection)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTrailDirection2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐTrailDirection(ctx context.Context, sel ast.SelectionSet, v *model.TrailDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOVisibility2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐVisibility(ctx context.Context, v any) (*model.Visibility, error) {

@@ -82,6 +82,14 @@ type Store interface {
 	// again as the reader sees them.
 	Search(ctx context.Context, q SearchQuery) ([]Entity, error)
 
+	// LinkedEntities lists, in ascending id order, the entities at the
+	// chosen end of at least one link of the query's types that the
+	// query's Access allows, one page at a time: After continues exactly
+	// after the given id. An entity reached only through hidden links MUST
+	// NOT be listed. It is the one graph-wide listing of the contract; it
+	// exists so that analytics can find their seeds (see LinkedQuery).
+	LinkedEntities(ctx context.Context, q LinkedQuery) (LinkedPage, error)
+
 	// Ping reports whether the backend can serve requests.
 	Ping(ctx context.Context) error
 

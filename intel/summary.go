@@ -14,8 +14,9 @@ type Summary struct {
 	LinkCounts map[LinkType]int
 	// LinkCount is the sum of LinkCounts.
 	LinkCount int
-	// ReportCount counts distinct (agency, evidence reference) pairs among
-	// the links: separate reports, not separate rows.
+	// ReportCount counts the distinct cases (victim reports) that name the
+	// entity through a REPORTED_IN link; for a case, the case itself.
+	// Other facts are not reports, however many agencies contributed them.
 	ReportCount int
 	// Agencies are the distinct contributing agencies, sorted.
 	Agencies []string
@@ -43,6 +44,9 @@ type SummaryGroup struct {
 	First, Last int64
 	// EvidenceRefs are the group's distinct evidence references, sorted.
 	EvidenceRefs []string
+	// Cases are the distinct cases the group's REPORTED_IN links end at,
+	// sorted; empty for other types.
+	Cases []string
 }
 
 type groupKey struct {
@@ -62,6 +66,7 @@ type groupAcc struct {
 	count       int
 	first, last int64
 	refs        map[string]bool
+	cases       map[string]bool
 }
 
 // NewSummaryBuilder starts an empty summary.
@@ -77,7 +82,7 @@ func (b *SummaryBuilder) AddGroup(g SummaryGroup) {
 	k := groupKey{g.Type, g.Country, g.Visibility, g.Agency}
 	acc, ok := b.groups[k]
 	if !ok {
-		acc = &groupAcc{first: math.MinInt64, last: math.MinInt64, refs: map[string]bool{}}
+		acc = &groupAcc{first: math.MinInt64, last: math.MinInt64, refs: map[string]bool{}, cases: map[string]bool{}}
 		b.groups[k] = acc
 	}
 	acc.count += g.Count
@@ -90,29 +95,40 @@ func (b *SummaryBuilder) AddGroup(g SummaryGroup) {
 	for _, r := range g.EvidenceRefs {
 		acc.refs[r] = true
 	}
+	for _, c := range g.Cases {
+		acc.cases[c] = true
+	}
 }
 
 // Add adds one link.
 func (b *SummaryBuilder) Add(l *Link) {
 	start, _ := l.Span()
-	b.AddGroup(SummaryGroup{Type: l.Type, Country: l.Country, Visibility: l.Visibility, Agency: l.Agency,
-		Count: 1, First: start, Last: start, EvidenceRefs: []string{l.EvidenceRef}})
+	g := SummaryGroup{Type: l.Type, Country: l.Country, Visibility: l.Visibility, Agency: l.Agency,
+		Count: 1, First: start, Last: start, EvidenceRefs: []string{l.EvidenceRef}}
+	if l.Type == LinkReportedIn {
+		g.Cases = []string{l.To}
+	}
+	b.AddGroup(g)
 }
 
 // Summary returns the accumulated summary, with its groups in a fixed order.
 func (b *SummaryBuilder) Summary() Summary {
 	s := Summary{LinkCounts: map[LinkType]int{}, Agencies: []string{}, Groups: []SummaryGroup{}}
-	reports := map[[2]string]bool{}
+	reports := map[string]bool{}
 	agencies := map[string]bool{}
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	for k, acc := range b.groups {
 		g := SummaryGroup{Type: k.t, Country: k.country, Visibility: k.v, Agency: k.agency,
-			Count: acc.count, First: acc.first, Last: acc.last, EvidenceRefs: []string{}}
+			Count: acc.count, First: acc.first, Last: acc.last, EvidenceRefs: []string{}, Cases: []string{}}
 		for r := range acc.refs {
 			g.EvidenceRefs = append(g.EvidenceRefs, r)
-			reports[[2]string{k.agency, r}] = true
 		}
 		sort.Strings(g.EvidenceRefs)
+		for c := range acc.cases {
+			g.Cases = append(g.Cases, c)
+			reports[c] = true
+		}
+		sort.Strings(g.Cases)
 		s.Groups = append(s.Groups, g)
 		s.LinkCounts[k.t] += acc.count
 		s.LinkCount += acc.count
@@ -193,6 +209,7 @@ func (s Summary) Clone() Summary {
 		groups := make([]SummaryGroup, len(s.Groups))
 		for i, g := range s.Groups {
 			g.EvidenceRefs = cloneStrings(g.EvidenceRefs)
+			g.Cases = cloneStrings(g.Cases)
 			groups[i] = g
 		}
 		s.Groups = groups

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/scamgraph/scamgraph/analytics"
 	"github.com/scamgraph/scamgraph/intel"
 )
 
@@ -30,14 +31,18 @@ type Source interface {
 	Links(ctx context.Context, ids []string) (map[string]intel.Link, error)
 	Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error)
 	Neighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error)
+	Risks(ctx context.Context, ids []string) (map[string]analytics.Risk, error)
 }
 
 // Loaders are one request's batching loaders.
 type Loaders struct {
-	src      Source
-	Entity   *dataloadgen.Loader[string, intel.Entity]
-	Link     *dataloadgen.Loader[string, intel.Link]
-	Summary  *dataloadgen.Loader[string, intel.Summary]
+	src     Source
+	Entity  *dataloadgen.Loader[string, intel.Entity]
+	Link    *dataloadgen.Loader[string, intel.Link]
+	Summary *dataloadgen.Loader[string, intel.Summary]
+	// Risk batches the risk fields of a list into one scoring, whose
+	// store round trips do not grow with the list.
+	Risk     *dataloadgen.Loader[string, analytics.Risk]
 	mu       sync.Mutex
 	pageSets map[string]*dataloadgen.Loader[string, intel.NeighbourPage]
 }
@@ -49,6 +54,7 @@ func New(src Source) *Loaders {
 		Entity:   dataloadgen.NewMappedLoader(src.Entities, dataloadgen.WithWait(wait)),
 		Link:     dataloadgen.NewMappedLoader(src.Links, dataloadgen.WithWait(wait)),
 		Summary:  dataloadgen.NewMappedLoader(src.Summaries, dataloadgen.WithWait(wait)),
+		Risk:     dataloadgen.NewMappedLoader(src.Risks, dataloadgen.WithWait(wait)),
 		pageSets: map[string]*dataloadgen.Loader[string, intel.NeighbourPage]{},
 	}
 }

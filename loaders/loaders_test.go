@@ -8,6 +8,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/scamgraph/scamgraph/analytics"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/loaders"
 )
@@ -49,6 +50,17 @@ func (s *countingSource) Links(_ context.Context, ids []string) (map[string]inte
 func (s *countingSource) Summaries(_ context.Context, ids []string) (map[string]intel.Summary, error) {
 	s.note("summaries", ids)
 	return nil, errors.New("summaries failed")
+}
+
+func (s *countingSource) Risks(_ context.Context, ids []string) (map[string]analytics.Risk, error) {
+	s.note("risks", ids)
+	out := map[string]analytics.Risk{}
+	for _, id := range ids {
+		if id != "missing" {
+			out[id] = analytics.Risk{Score: len(id)}
+		}
+	}
+	return out, nil
 }
 
 func (s *countingSource) Neighbours(_ context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error) {
@@ -99,6 +111,25 @@ func TestAListOfEntitiesIsOneCall(t *testing.T) {
 		if errs[i] != nil || got[i].ID != id {
 			t.Errorf("load %s: %+v, %v", id, got[i], errs[i])
 		}
+	}
+}
+
+func TestAListOfRisksIsOneCall(t *testing.T) {
+	src := &countingSource{}
+	l := loaders.New(src)
+	ctx := context.Background()
+	ids := []string{"a", "bb", "ccc", "missing"}
+	got, errs := loadAll(ids, func(id string) (analytics.Risk, error) { return l.Risk.Load(ctx, id) })
+	if src.calls["risks"] != 1 {
+		t.Errorf("%d calls for %d loads, want 1", src.calls["risks"], len(ids))
+	}
+	for i, id := range ids[:3] {
+		if errs[i] != nil || got[i].Score != len(id) {
+			t.Errorf("load %s: %+v, %v", id, got[i], errs[i])
+		}
+	}
+	if !errors.Is(errs[3], dataloadgen.ErrNotFound) {
+		t.Errorf("missing id: %v, want ErrNotFound", errs[3])
 	}
 }
 

@@ -212,9 +212,10 @@ OPTIONAL MATCH (a)-[r]-()
 WITH a, type(r) AS type, r.country AS country, r.visibility AS visibility, r.agency AS agency, count(r) AS n,
      min(CASE WHEN r.tStart > $unknown THEN r.tStart END) AS first,
      max(CASE WHEN r.tStart > $unknown THEN r.tStart END) AS last,
-     collect(DISTINCT r.evidenceRef) AS refs
+     collect(DISTINCT r.evidenceRef) AS refs,
+     collect(DISTINCT CASE WHEN type(r) = 'REPORTED_IN' THEN endNode(r).id END) AS cases
 RETURN a.id AS id, collect({type: type, country: country, visibility: visibility, agency: agency,
-                            n: n, first: first, last: last, refs: refs}) AS groups`
+                            n: n, first: first, last: last, refs: refs, cases: cases}) AS groups`
 
 // Summaries reads every entity's summary in one statement.
 func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
@@ -250,7 +251,7 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 				}
 				b.AddGroup(intel.SummaryGroup{Type: intel.LinkType(str(m["type"])), Country: intel.Region(str(m["country"])),
 					Visibility: intel.Visibility(str(m["visibility"])), Agency: str(m["agency"]),
-					Count: int(n), First: first, Last: last, EvidenceRefs: strList(m["refs"])})
+					Count: int(n), First: first, Last: last, EvidenceRefs: strList(m["refs"]), Cases: strList(m["cases"])})
 			}
 			out[str(id)] = b.Summary()
 		}

@@ -11,7 +11,7 @@ import (
 // Redis on the same network: hot answers stay for minutes, and a Redis that
 // does not answer within a tenth of a second is treated as down for that call.
 const (
-	DefaultPrefix              = "scamgraph:v2:"
+	DefaultPrefix              = "scamgraph:v3:"
 	DefaultTTL                 = 10 * time.Minute
 	DefaultJitter              = 0.1
 	DefaultTimeout             = 100 * time.Millisecond

@@ -41,3 +41,9 @@ func (c *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Pat
 func (c *Store) Search(ctx context.Context, q intel.SearchQuery) ([]intel.Entity, error) {
 	return c.inner.Search(ctx, q)
 }
+
+// LinkedEntities passes through to the inner store: a listing over the
+// whole graph changes with any write.
+func (c *Store) LinkedEntities(ctx context.Context, q intel.LinkedQuery) (intel.LinkedPage, error) {
+	return c.inner.LinkedEntities(ctx, q)
+}

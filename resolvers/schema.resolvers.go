@@ -22,12 +22,24 @@ func (r *bankAccountResolver) Links(ctx context.Context, obj *model.BankAccount,
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *bankAccountResolver) Risk(ctx context.Context, obj *model.BankAccount) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *caseResolver) Summary(ctx context.Context, obj *model.Case) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *caseResolver) Links(ctx context.Context, obj *model.Case, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *caseResolver) Risk(ctx context.Context, obj *model.Case) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
+func (r *caseLinkageResolver) Artefacts(ctx context.Context, obj *model.CaseLinkage) ([]model.Entity, error) {
+	return questionArtefacts(ctx, obj.Artefacts)
 }
 
 func (r *iPAddressResolver) Summary(ctx context.Context, obj *model.IPAddress) (*model.EntitySummary, error) {
@@ -38,6 +50,10 @@ func (r *iPAddressResolver) Links(ctx context.Context, obj *model.IPAddress, dir
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *iPAddressResolver) Risk(ctx context.Context, obj *model.IPAddress) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *linkResolver) From(ctx context.Context, obj *model.Link) (model.Entity, error) {
 	return linkEnd(ctx, obj.From)
 }
@@ -46,12 +62,28 @@ func (r *linkResolver) To(ctx context.Context, obj *model.Link) (model.Entity, e
 	return linkEnd(ctx, obj.To)
 }
 
+func (r *linkedCaseResolver) Case(ctx context.Context, obj *model.LinkedCase) (model.Entity, error) {
+	return reachedEntity(ctx, obj.Case)
+}
+
+func (r *lookupResolver) Risk(ctx context.Context, obj *model.Lookup) (*model.Risk, error) {
+	return lookupRisk(ctx, obj)
+}
+
 func (r *messagingAccountResolver) Summary(ctx context.Context, obj *model.MessagingAccount) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *messagingAccountResolver) Links(ctx context.Context, obj *model.MessagingAccount, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *messagingAccountResolver) Risk(ctx context.Context, obj *model.MessagingAccount) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
+func (r *moneyTrailResolver) Origin(ctx context.Context, obj *model.MoneyTrail) (model.Entity, error) {
+	return reachedEntity(ctx, obj.Origin)
 }
 
 func (r *mutationResolver) Ingest(ctx context.Context, records []*model.RecordInput) (*model.IngestPayload, error) {
@@ -110,6 +142,14 @@ func (r *mutationResolver) RecordLegalStatus(ctx context.Context, input model.Le
 	return r.Resolver.recordLegalStatus(ctx, input)
 }
 
+func (r *mutationResolver) MarkReport(ctx context.Context, input model.MarkReportInput) ([]*model.Link, error) {
+	return r.markReport(ctx, input)
+}
+
+func (r *networkResolver) MostConnected(ctx context.Context, obj *model.Network, first *int) ([]*model.RankedEntity, error) {
+	return mostConnected(obj, first)
+}
+
 func (r *personResolver) Summary(ctx context.Context, obj *model.Person) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -118,12 +158,20 @@ func (r *personResolver) Links(ctx context.Context, obj *model.Person, direction
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *personResolver) Risk(ctx context.Context, obj *model.Person) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *phoneNumberResolver) Summary(ctx context.Context, obj *model.PhoneNumber) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
 
 func (r *phoneNumberResolver) Links(ctx context.Context, obj *model.PhoneNumber, direction *model.Direction, types []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, first *int, after *string) (*model.LinkConnection, error) {
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
+}
+
+func (r *phoneNumberResolver) Risk(ctx context.Context, obj *model.PhoneNumber) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
@@ -189,6 +237,30 @@ func (r *queryResolver) AuditLog(ctx context.Context, agency *string, actorCount
 	return r.auditLog(ctx, agency, actorCountry, dataCountry, operation, since, until, after, first)
 }
 
+func (r *queryResolver) RiskList(ctx context.Context, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) (*model.RiskConnection, error) {
+	return r.riskList(ctx, kind, country, level, finding, first, after)
+}
+
+func (r *queryResolver) Rings(ctx context.Context, first *int, after *string) (*model.RingConnection, error) {
+	return r.rings(ctx, first, after)
+}
+
+func (r *queryResolver) Ring(ctx context.Context, id string) (*model.Ring, error) {
+	return r.ring(ctx, id)
+}
+
+func (r *queryResolver) MoneyTrail(ctx context.Context, from string, direction *model.TrailDirection, since *time.Time, until *time.Time, maxHops *int) (*model.MoneyTrail, error) {
+	return r.moneyTrail(ctx, from, direction, since, until, maxHops)
+}
+
+func (r *queryResolver) LinkedCases(ctx context.Context, caseID *string, identifiers []string, first *int) (*model.CaseLinkage, error) {
+	return r.linkedCases(ctx, caseID, identifiers, first)
+}
+
+func (r *sharedArtefactResolver) Entity(ctx context.Context, obj *model.SharedArtefact) (model.Entity, error) {
+	return reachedEntity(ctx, obj.Entity)
+}
+
 func (r *suspectResolver) Summary(ctx context.Context, obj *model.Suspect) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -201,6 +273,14 @@ func (r *suspectResolver) LegalStatus(ctx context.Context, obj *model.Suspect) (
 	return r.Resolver.legalStatus(ctx, obj.ID)
 }
 
+func (r *suspectResolver) Risk(ctx context.Context, obj *model.Suspect) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
+func (r *trailAccountResolver) Entity(ctx context.Context, obj *model.TrailAccount) (model.Entity, error) {
+	return reachedEntity(ctx, obj.Entity)
+}
+
 func (r *voipAccountResolver) Summary(ctx context.Context, obj *model.VoipAccount) (*model.EntitySummary, error) {
 	return entitySummary(ctx, obj.ID)
 }
@@ -209,19 +289,33 @@ func (r *voipAccountResolver) Links(ctx context.Context, obj *model.VoipAccount,
 	return entityLinks(ctx, obj.ID, direction, types, kinds, since, until, first, after)
 }
 
+func (r *voipAccountResolver) Risk(ctx context.Context, obj *model.VoipAccount) (*model.Risk, error) {
+	return entityRisk(ctx, obj.ID)
+}
+
 func (r *Resolver) BankAccount() graph.BankAccountResolver { return &bankAccountResolver{r} }
 
 func (r *Resolver) Case() graph.CaseResolver { return &caseResolver{r} }
+
+func (r *Resolver) CaseLinkage() graph.CaseLinkageResolver { return &caseLinkageResolver{r} }
 
 func (r *Resolver) IPAddress() graph.IPAddressResolver { return &iPAddressResolver{r} }
 
 func (r *Resolver) Link() graph.LinkResolver { return &linkResolver{r} }
 
+func (r *Resolver) LinkedCase() graph.LinkedCaseResolver { return &linkedCaseResolver{r} }
+
+func (r *Resolver) Lookup() graph.LookupResolver { return &lookupResolver{r} }
+
 func (r *Resolver) MessagingAccount() graph.MessagingAccountResolver {
 	return &messagingAccountResolver{r}
 }
 
+func (r *Resolver) MoneyTrail() graph.MoneyTrailResolver { return &moneyTrailResolver{r} }
+
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
+
+func (r *Resolver) Network() graph.NetworkResolver { return &networkResolver{r} }
 
 func (r *Resolver) Person() graph.PersonResolver { return &personResolver{r} }
 
@@ -229,20 +323,31 @@ func (r *Resolver) PhoneNumber() graph.PhoneNumberResolver { return &phoneNumber
 
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
+func (r *Resolver) SharedArtefact() graph.SharedArtefactResolver { return &sharedArtefactResolver{r} }
+
 func (r *Resolver) Suspect() graph.SuspectResolver { return &suspectResolver{r} }
+
+func (r *Resolver) TrailAccount() graph.TrailAccountResolver { return &trailAccountResolver{r} }
 
 func (r *Resolver) VoipAccount() graph.VoipAccountResolver { return &voipAccountResolver{r} }
 
 type (
 	bankAccountResolver      struct{ *Resolver }
 	caseResolver             struct{ *Resolver }
+	caseLinkageResolver      struct{ *Resolver }
 	iPAddressResolver        struct{ *Resolver }
 	linkResolver             struct{ *Resolver }
+	linkedCaseResolver       struct{ *Resolver }
+	lookupResolver           struct{ *Resolver }
 	messagingAccountResolver struct{ *Resolver }
+	moneyTrailResolver       struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }
+	networkResolver          struct{ *Resolver }
 	personResolver           struct{ *Resolver }
 	phoneNumberResolver      struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
+	sharedArtefactResolver   struct{ *Resolver }
 	suspectResolver          struct{ *Resolver }
+	trailAccountResolver     struct{ *Resolver }
 	voipAccountResolver      struct{ *Resolver }
 )

@@ -57,6 +57,12 @@ func (s *InstrumentedStore) NeighboursOf(ctx context.Context, ids []string, q in
 	return s.inner.NeighboursOf(ctx, ids, q)
 }
 
+// LinkedEntities times the inner LinkedEntities.
+func (s *InstrumentedStore) LinkedEntities(ctx context.Context, q intel.LinkedQuery) (intel.LinkedPage, error) {
+	defer s.m.observeStore("LinkedEntities", time.Now())
+	return s.inner.LinkedEntities(ctx, q)
+}
+
 // Summaries times the inner Summaries.
 func (s *InstrumentedStore) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
 	defer s.m.observeStore("Summaries", time.Now())

@@ -101,5 +101,5 @@ var writeOps = map[string]bool{
 	access.OpCreateAgreement: true, access.OpApproveAgreement: true, access.OpExtendAgreement: true,
 	access.OpSuspendAgreement: true, access.OpResumeAgreement: true, access.OpRevokeAgreement: true,
 	access.OpRequestEvidence: true, access.OpAcknowledgeEvidence: true, access.OpDeclineEvidence: true,
-	access.OpRecordLegalStatus: true,
+	access.OpRecordLegalStatus: true, access.OpMarkReport: true,
 }

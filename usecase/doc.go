@@ -36,6 +36,11 @@
 //	                              by guard.Store
 //	redaction of personal data    guard.Store (mask.go), from the same       guard tests, apitest sharing tests
 //	                              intel.Access
+//	analytics from the reader's   Reader.Risks, RiskList, Rings read through conformance RiskFollowsTheReadersView,
+//	view only                     the caller's view (risk.go, rings.go);     apitest TestRiskIsComputedFromWhat…
+//	                              results cached per view (accessKey)
+//	redress by the filing agency  MarkReport (redress.go): the caller's      TestMarkReportRefusals,
+//	only                          agency's own report facts                  TestRiskFollowsEveryIngestAndRedress
 //	agreements, evidence request  access.Registry (the state of the          access registry suite
 //	states, coordinators          registry: who is a party, a coordinator,
 //	                              what an agreement covers)

@@ -34,10 +34,15 @@ var roles = map[string][]access.Role{
 	access.OpNetwork:     anyRole,
 	access.OpExport:      anyRole,
 	access.OpShortest:    anyRole,
+	access.OpMoneyTrail:  anyRole,
+	access.OpLinkedCases: anyRole,
 	access.OpLegalStatus: anyRole,
 	access.OpViewer:      anyRole,
 	access.OpAgencies:    anyRole,
 	access.OpAgreements:  anyRole,
+	access.OpRisk:        anyRole,
+	access.OpRiskList:    anyRole,
+	access.OpRings:       anyRole,
 
 	access.OpAPIKeys:          admins,
 	access.OpEvidenceRequests: requestReaders,
@@ -62,6 +67,7 @@ var roles = map[string][]access.Role{
 	access.OpFulfilEvidence:      coordinators,
 	access.OpDeclineEvidence:     coordinators,
 	access.OpRecordLegalStatus:   statusRecorders,
+	access.OpMarkReport:          statusRecorders,
 }
 
 // selfAudited are the operations whose registry change commits its own

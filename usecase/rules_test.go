@@ -64,13 +64,16 @@ func TestEveryOperationHasRoles(t *testing.T) {
 // of roles, restated here independently of rules.go.
 func TestRolesPerOperation(t *testing.T) {
 	reads := []string{access.OpLookup, access.OpSearch, access.OpExport, access.OpNodes, access.OpLinks, access.OpSummaries, access.OpNetwork,
-		access.OpShortest, access.OpLegalStatus, access.OpViewer, access.OpAgencies, access.OpAgreements}
+		access.OpShortest, access.OpLegalStatus, access.OpViewer, access.OpAgencies, access.OpAgreements,
+		access.OpRisk, access.OpRiskList, access.OpRings, access.OpMoneyTrail, access.OpLinkedCases}
 	want := map[access.Role][]string{
-		access.RoleAnalyst:  reads,
-		access.RoleEnricher: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus),
+		access.RoleAnalyst: reads,
+		access.RoleEnricher: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus,
+			access.OpMarkReport),
 		access.RoleCoordinator: append(slices.Clone(reads), access.OpEvidenceRequests, access.OpRequestEvidence, access.OpAcknowledgeEvidence,
-			access.OpFulfilEvidence, access.OpDeclineEvidence, access.OpRecordLegalStatus),
+			access.OpFulfilEvidence, access.OpDeclineEvidence, access.OpRecordLegalStatus, access.OpMarkReport),
 		access.RoleAdmin: append(slices.Clone(reads), access.OpUpsert, access.OpIngest, access.OpIngestStream, access.OpRecordLegalStatus,
+			access.OpMarkReport,
 			access.OpAPIKeys, access.OpEvidenceRequests, access.OpAuditLog, access.OpCreateAgency, access.OpCreateKey, access.OpRevokeKey,
 			access.OpCreateAgreement, access.OpApproveAgreement, access.OpExtendAgreement, access.OpSuspendAgreement,
 			access.OpResumeAgreement, access.OpRevokeAgreement),

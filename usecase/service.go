@@ -20,18 +20,25 @@ type Service struct {
 	reads    intel.Store
 	registry *access.Registry
 	logger   zerolog.Logger
+	// analytics holds the scoring parameters and the results cache that
+	// every write through the service invalidates (see risk.go).
+	analytics *analyticsState
 }
 
 // Options tune a Service. The zero value is ready to use.
 type Options struct {
 	// Logger receives the use cases' notices (an evidence delivery left pending, say).
 	Logger zerolog.Logger
+	// Analytics tune the risk scores; the zero value takes the defaults.
+	Analytics AnalyticsOptions
 }
 
 // New returns the service over store (written and read) and registry (keys,
 // agreements, grants, audit).
 func New(store intel.Store, registry *access.Registry, opts Options) *Service {
-	return &Service{store: store, reads: store, registry: registry, logger: opts.Logger}
+	state := newAnalyticsState(opts.Analytics)
+	counted := &writeCounter{Store: store, state: state}
+	return &Service{store: counted, reads: store, registry: registry, logger: opts.Logger, analytics: state}
 }
 
 // Registry is the registry the service checks callers against; the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
+	"github.com/scamgraph/scamgraph/usecase"
 )
 
 // Config is every setting of the service, with its defaults visible in
@@ -34,13 +35,18 @@ type Config struct {
 	// reached).
 	RetryFor time.Duration
 	HTTP     server.Config
+	// RiskHalfLife is the age at which evidence counts half in a score.
+	RiskHalfLife time.Duration
+	// RiskAsOf, when set (RFC 3339), is the moment scores are computed at
+	// instead of the clock: a historical world is scored as of its end.
+	RiskAsOf string
 }
 
 func defaultConfig() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", Store: "embedded", DataDir: "./data", CacheTTL: 10 * time.Minute,
 		LogFormat: "auto", LogLevel: "info", ShutdownGrace: 15 * time.Second, RetryFor: intel.DefaultRetryBudget,
-		HTTP: server.DefaultConfig(),
+		HTTP: server.DefaultConfig(), RiskHalfLife: 180 * 24 * time.Hour,
 	}
 }
 
@@ -77,6 +83,8 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 		{"complexity-limit", "SCAMGRAPH_COMPLEXITY_LIMIT", "most complexity points one operation may cost", num(&c.HTTP.ComplexityLimit), setInt(&c.HTTP.ComplexityLimit)},
 		{"cors-origins", "SCAMGRAPH_CORS_ORIGINS", "comma-separated origins of front ends on other hosts allowed to call the API from a browser (empty: same origin only)", originsFlag(&c.HTTP.AllowedOrigins), setOrigins(&c.HTTP.AllowedOrigins)},
 		{"retry-for", "SCAMGRAPH_RETRY_FOR", "how long a store call is retried while the store does not answer, before UNAVAILABLE (serve: 3s; import: 2m, as a long job may ride out a restart)", dur(&c.RetryFor), setDuration(&c.RetryFor)},
+		{"risk-half-life", "SCAMGRAPH_RISK_HALF_LIFE", "age at which evidence counts half in a risk score", dur(&c.RiskHalfLife), setDuration(&c.RiskHalfLife)},
+		{"risk-as-of", "SCAMGRAPH_RISK_AS_OF", "score risk as of this RFC 3339 time (empty: now), e.g. the end of a replayed world", str(&c.RiskAsOf), setString(&c.RiskAsOf)},
 		{"depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", num(&c.HTTP.DepthLimit), setInt(&c.HTTP.DepthLimit)},
 	}
 	for _, s := range settings {
@@ -124,4 +132,20 @@ func originsFlag(p *[]string) func(*flag.FlagSet, string, string) {
 func envBool(name string) bool {
 	v, _ := strconv.ParseBool(os.Getenv(name))
 	return v
+}
+
+// analyticsOptions are the use cases' scoring settings from the config.
+func (c Config) analyticsOptions() (usecase.AnalyticsOptions, error) {
+	o := usecase.AnalyticsOptions{HalfLife: c.RiskHalfLife}
+	if c.RiskHalfLife <= 0 {
+		return o, fmt.Errorf("risk-half-life must be positive, got %s", c.RiskHalfLife)
+	}
+	if c.RiskAsOf != "" {
+		at, err := time.Parse(time.RFC3339, c.RiskAsOf)
+		if err != nil {
+			return o, fmt.Errorf("risk-as-of: %q is not an RFC 3339 time", c.RiskAsOf)
+		}
+		o.Now = func() time.Time { return at }
+	}
+	return o, nil
 }

@@ -16,6 +16,7 @@ usage:
   scamgraph seed [--store embedded|neo4j] ...                          load the demo world into the store
   scamgraph import --format ndjson|csv [--type TYPE] [--server URL] FILE...   load record files (- for stdin)
   scamgraph export --seed ID [--format graphml|gexf|cytoscape|csv|i2] [--server URL] [--key KEY]   a network as a file
+  scamgraph eval [--scale S] [--background B] [--store embedded|neo4j [--wipe]] [--dir DIR]   score the service on a planted world
   scamgraph parse [--region TH|KH] [--kind KIND] IDENTIFIER...         canonical keys, one JSON object per input
   scamgraph keys agency|create|list|revoke ...                        agencies and API keys (keys -h for details)
   scamgraph help                                                this text
@@ -39,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runSeed(args[1:], stdout, stderr)
 	case "import":
 		return runImport(args[1:], stdout, stderr)
+	case "eval":
+		return runEval(args[1:], stdout, stderr)
 	case "parse":
 		return runParse(args[1:], stdout, stderr)
 	case "export":

@@ -90,7 +90,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 	if opened.cache != nil {
 		cache = opened.cache
 	}
-	svc := usecase.New(opened.store, reg, usecase.Options{Logger: logger})
+	analytics, err := cfg.analyticsOptions()
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return 2
+	}
+	svc := usecase.New(opened.store, reg, usecase.Options{Logger: logger, Analytics: analytics})
 	// Evidence whose delivery into the graph a crash or an outage cut
 	// short is delivered now, before the first request.
 	if err := svc.DeliverPending(ctx, nil); err != nil {

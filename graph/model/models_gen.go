@@ -30,6 +30,8 @@ type Entity interface {
 	GetSummary() *EntitySummary
 	// Links at this entity, most recent first.
 	GetLinks() *LinkConnection
+	// How risky the entity is and why, computed over what the reader may see.
+	GetRisk() *Risk
 }
 
 // Anything with a global id. Ids are the same on every backend: `Kind:key` for entities, `Link:…` for links.
@@ -150,6 +152,7 @@ type BankAccount struct {
 	Country       *string         `json:"country,omitempty"`
 	BankCode      *string         `json:"bankCode,omitempty"`
 	BankName      *string         `json:"bankName,omitempty"`
+	Risk          *Risk           `json:"risk"`
 }
 
 func (BankAccount) IsNode()            {}
@@ -204,6 +207,9 @@ func (this BankAccount) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this BankAccount) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this BankAccount) GetRisk() *Risk { return this.Risk }
+
 type Case struct {
 	ID            string          `json:"id"`
 	Kind          EntityKind      `json:"kind"`
@@ -216,6 +222,7 @@ type Case struct {
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
+	Risk          *Risk           `json:"risk"`
 }
 
 func (Case) IsNode()            {}
@@ -270,10 +277,36 @@ func (this Case) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this Case) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this Case) GetRisk() *Risk { return this.Risk }
+
+type CaseLinkage struct {
+	// The stored artefacts the question named.
+	Artefacts []Entity `json:"artefacts"`
+	// Linked cases, strongest first.
+	Cases []*LinkedCase `json:"cases"`
+	// True when an artefact is named by more cases than one read returns (500).
+	Truncated bool `json:"truncated"`
+}
+
+// A count of a ring's members belonging to one country.
+type CountryCount struct {
+	Country Region `json:"country"`
+	// Members whose key or placement says this country.
+	Count int `json:"count"`
+}
+
 type CreatedAPIKey struct {
 	Key *APIKey `json:"key"`
 	// The bearer token. It is shown once and cannot be recovered.
 	Token string `json:"token"`
+}
+
+// Money arrived at an account in one currency and left it in another (baht in, dollars out at a cross-border exit).
+type CurrencyChange struct {
+	Account string `json:"account"`
+	In      string `json:"in"`
+	Out     string `json:"out"`
 }
 
 // One end of a link.
@@ -295,10 +328,11 @@ type EntityInput struct {
 
 // At-a-glance facts about an entity, computed from its links.
 type EntitySummary struct {
+	// Links at the entity the reader may see, both directions, every type.
 	LinkCount int `json:"linkCount"`
 	// Links by type, both directions; types with no links are left out.
 	LinkCounts []*LinkCount `json:"linkCounts"`
-	// Distinct (agency, evidence reference) pairs: separate reports, not separate rows.
+	// Distinct cases (victim reports) naming the entity through a REPORTED_IN link the reader may see; for a case, 1 (itself). Calls, transfers and other facts are not reports, however many agencies contributed them.
 	ReportCount int `json:"reportCount"`
 	// Agencies that contributed a link.
 	Agencies  []string   `json:"agencies"`
@@ -346,6 +380,24 @@ type EvidenceRequestInput struct {
 	DueAt       time.Time  `json:"dueAt"`
 }
 
+// A pattern one entity shows, with its evidence.
+type Finding struct {
+	Kind FindingKind `json:"kind"`
+	// The entity showing the pattern.
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+	// The calendar day (Asia/Bangkok, YYYY-MM-DD) of a CALL_VOLUME finding.
+	Day *string `json:"day,omitempty"`
+	// The pattern's main figure: calls that day, lines in the group, numbers called, senders in the window, or the percentage of transfers passed on.
+	Count int `json:"count"`
+	// Other entities involved (group members, foreign IP addresses, senders), at most 20.
+	Entities []string `json:"entities"`
+	// The records (link ids) the finding rests on, at most 20.
+	Links []string `json:"links"`
+	// The latest evidence's time.
+	At *time.Time `json:"at,omitempty"`
+}
+
 // What an answered evidence request opened to the requesting agency.
 type Grant struct {
 	LinkIds   []string `json:"linkIds"`
@@ -367,7 +419,8 @@ type IPAddress struct {
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
 	// 4 or 6.
-	Version *int `json:"version,omitempty"`
+	Version *int  `json:"version,omitempty"`
+	Risk    *Risk `json:"risk"`
 }
 
 func (IPAddress) IsNode()            {}
@@ -422,6 +475,9 @@ func (this IPAddress) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this IPAddress) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this IPAddress) GetRisk() *Risk { return this.Risk }
+
 type IngestPayload struct {
 	Results []*RecordResult `json:"results"`
 	Totals  *IngestTotals   `json:"totals"`
@@ -454,6 +510,13 @@ type ItemResult struct {
 	Code   *string `json:"code,omitempty"`
 	Field  *string `json:"field,omitempty"`
 	Reason *string `json:"reason,omitempty"`
+}
+
+// A count of a ring's members of one kind.
+type KindCount struct {
+	Kind EntityKind `json:"kind"`
+	// Members of this kind.
+	Count int `json:"count"`
 }
 
 type LegalStatusInput struct {
@@ -502,8 +565,9 @@ type LinkConnection struct {
 }
 
 type LinkCount struct {
-	Type  LinkType `json:"type"`
-	Count int      `json:"count"`
+	Type LinkType `json:"type"`
+	// Links of this type at the entity the reader may see, both directions.
+	Count int `json:"count"`
 }
 
 type LinkEdge struct {
@@ -535,6 +599,15 @@ type LinkInput struct {
 	Attrs      []*AttrInput `json:"attrs,omitempty"`
 }
 
+// An existing case sharing artefacts with the case or report asked about.
+type LinkedCase struct {
+	Case Entity `json:"case"`
+	// The sum of the shared artefacts' weights.
+	Score float64 `json:"score"`
+	// The shared artefacts, heaviest first.
+	Shared []*SharedArtefact `json:"shared"`
+}
+
 // What an identifier typed by a person maps to, and what the graph knows of it.
 type Lookup struct {
 	Input string      `json:"input"`
@@ -552,6 +625,17 @@ type Lookup struct {
 	Attrs      []*Attr  `json:"attrs"`
 	// The stored entity, or null when the graph does not know it yet.
 	Entity Entity `json:"entity,omitempty"`
+	// The entity's risk; null when the graph does not know it.
+	Risk *Risk `json:"risk,omitempty"`
+}
+
+type MarkReportInput struct {
+	// The case (global id).
+	Case string `json:"case"`
+	// The artefact the report names (global id).
+	Entity string       `json:"entity"`
+	Status ReportStatus `json:"status"`
+	Note   *string      `json:"note,omitempty"`
 }
 
 type MessagingAccount struct {
@@ -568,6 +652,7 @@ type MessagingAccount struct {
 	Links         *LinkConnection `json:"links"`
 	// line, telegram, facebook, whatsapp or wechat.
 	Service *string `json:"service,omitempty"`
+	Risk    *Risk   `json:"risk"`
 }
 
 func (MessagingAccount) IsNode()            {}
@@ -622,6 +707,50 @@ func (this MessagingAccount) GetSummary() *EntitySummary  { return this.Summary 
 // Links at this entity, most recent first.
 func (this MessagingAccount) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this MessagingAccount) GetRisk() *Risk { return this.Risk }
+
+// An amount in one currency.
+type Money struct {
+	Currency string  `json:"currency"`
+	Amount   float64 `json:"amount"`
+}
+
+// An amount in one currency, as exact decimal text to the cent (money trails keep amounts exact, as a court file needs them).
+type MoneyAmount struct {
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+// One transfer on a money trail.
+type MoneyHop struct {
+	// The transfer (a TRANSFERRED link) with its provenance.
+	Link *Link     `json:"link"`
+	From string    `json:"from"`
+	To   string    `json:"to"`
+	Time time.Time `json:"time"`
+	// What the transfer moved, as recorded.
+	Amount *MoneyAmount `json:"amount"`
+	// At most how much of the trail's money the transfer can have carried, in its own currency: never more than its amount, nor than the sending account had received of it before the transfer left, nor than the origin moved in all.
+	Carried *MoneyAmount `json:"carried"`
+	// Transfers between the trail's origin and this one, counting this one.
+	Depth int `json:"depth"`
+	// Set when the bound was carried across a change of currency.
+	CurrencyChange *CurrencyChange `json:"currencyChange,omitempty"`
+}
+
+// Where money went from an account, or came from, over transfers that respect time and amounts.
+type MoneyTrail struct {
+	Origin    Entity         `json:"origin"`
+	Direction TrailDirection `json:"direction"`
+	// The transfers that can have carried the money, in time order.
+	Hops []*MoneyHop `json:"hops"`
+	// The accounts reached: the origin first, then by depth and id.
+	Accounts []*TrailAccount `json:"accounts"`
+	// True when a cap (1,000 accounts, 5,000 transfers) stopped the trail early.
+	Truncated bool `json:"truncated"`
+}
+
 type Mutation struct {
 }
 
@@ -634,6 +763,8 @@ type Network struct {
 	EdgeCount int  `json:"edgeCount"`
 	// Seeds that are not in the graph.
 	MissingSeeds []string `json:"missingSeeds"`
+	// The most connected entities of this network, by distinct neighbours, then links.
+	MostConnected []*RankedEntity `json:"mostConnected"`
 }
 
 // An edge of a network answer.
@@ -687,6 +818,7 @@ type Person struct {
 	FirstIngested time.Time       `json:"firstIngested"`
 	Summary       *EntitySummary  `json:"summary"`
 	Links         *LinkConnection `json:"links"`
+	Risk          *Risk           `json:"risk"`
 }
 
 func (Person) IsNode()            {}
@@ -741,6 +873,9 @@ func (this Person) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this Person) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this Person) GetRisk() *Risk { return this.Risk }
+
 type PhoneNumber struct {
 	ID            string          `json:"id"`
 	Kind          EntityKind      `json:"kind"`
@@ -761,6 +896,7 @@ type PhoneNumber struct {
 	Carrier *string `json:"carrier,omitempty"`
 	// ISO country of the number.
 	Country *string `json:"country,omitempty"`
+	Risk    *Risk   `json:"risk"`
 }
 
 func (PhoneNumber) IsNode()            {}
@@ -815,6 +951,9 @@ func (this PhoneNumber) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this PhoneNumber) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this PhoneNumber) GetRisk() *Risk { return this.Risk }
+
 // Where a fact came from and under what terms.
 type Provenance struct {
 	Agency  string `json:"agency"`
@@ -834,6 +973,15 @@ type Provenance struct {
 }
 
 type Query struct {
+}
+
+// An entity ranked by how connected it is inside a network or ring.
+type RankedEntity struct {
+	Entity Entity `json:"entity"`
+	// Distinct entities it is linked to inside the network or ring.
+	Degree int `json:"degree"`
+	// Links it has inside the network or ring.
+	Links int `json:"links"`
 }
 
 // One source record. Only the fields of its type are read; identifiers are parsed with the record's
@@ -917,12 +1065,84 @@ type RecordWarning struct {
 	Candidates []string `json:"candidates"`
 }
 
+// A community of the suspicious part of the graph: artefacts at MEDIUM risk or above and the infrastructure joining them.
+type Ring struct {
+	// Stable while the ring's smallest member stays in it.
+	ID string `json:"id"`
+	// Members in the ring.
+	Size             int             `json:"size"`
+	Members          []Entity        `json:"members"`
+	MembersByKind    []*KindCount    `json:"membersByKind"`
+	MembersByCountry []*CountryCount `json:"membersByCountry"`
+	// Distinct cases naming members (reports marked FALSE left out).
+	CaseCount int `json:"caseCount"`
+	// Losses those cases report, by currency.
+	ReportedLosses []*Money   `json:"reportedLosses"`
+	FirstActivity  *time.Time `json:"firstActivity,omitempty"`
+	LastActivity   *time.Time `json:"lastActivity,omitempty"`
+	// The suspects in the ring (legalStatus on each).
+	Suspects []Entity `json:"suspects"`
+	// The five members with the most distinct neighbours inside the ring.
+	MostConnected []*RankedEntity `json:"mostConnected"`
+}
+
+type RingConnection struct {
+	Nodes    []*Ring   `json:"nodes"`
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Rings in the caller's view.
+	TotalCount int `json:"totalCount"`
+}
+
+// An entity's score, 0 to 100, its level and the reasons, strongest first. Reasons combine like independent probabilities; evidence decays with age.
+type Risk struct {
+	Score    int           `json:"score"`
+	Level    RiskLevel     `json:"level"`
+	Reasons  []*RiskReason `json:"reasons"`
+	Findings []*Finding    `json:"findings"`
+}
+
+// A page of the triage list.
+type RiskConnection struct {
+	Edges    []*RiskEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+	// Entities of the list matching the filters, across pages.
+	TotalCount int `json:"totalCount"`
+}
+
+type RiskEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Entity `json:"node"`
+	Risk   *Risk  `json:"risk"`
+}
+
+// One checkable piece of evidence behind a score.
+type RiskReason struct {
+	Kind ReasonKind `json:"kind"`
+	// Points the reason added before the reasons were combined (0 to 100).
+	Points int    `json:"points"`
+	Text   string `json:"text"`
+	// The entities the reason cites; for a path, in path order, the entity itself first.
+	Entities []string `json:"entities"`
+	// The facts (link ids) it rests on, at most 20.
+	Links   []string `json:"links"`
+	Finding *Finding `json:"finding,omitempty"`
+}
+
 // One page of what `search` found.
 type SearchResult struct {
 	// The entities found, at most `first`, in id order.
 	Entities []Entity `json:"entities"`
 	// Pass as `after` for the next page; null when there is no next page.
 	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+// An artefact a linked case shares with the one asked about.
+type SharedArtefact struct {
+	Entity Entity `json:"entity"`
+	// Cases other than the one asked about that name the artefact (that the caller may see).
+	CaseCount int `json:"caseCount"`
+	// The artefact's kind weight divided by log2(1 + caseCount): a bank or VoIP account weighs more than a phone number, a rare artefact more than a popular one.
+	Weight float64 `json:"weight"`
 }
 
 type Suspect struct {
@@ -939,6 +1159,7 @@ type Suspect struct {
 	Links         *LinkConnection `json:"links"`
 	// The steps of the suspect's legal status the caller may see, oldest first.
 	LegalStatus []*LegalStatusStep `json:"legalStatus"`
+	Risk        *Risk              `json:"risk"`
 }
 
 func (Suspect) IsNode()            {}
@@ -993,6 +1214,25 @@ func (this Suspect) GetSummary() *EntitySummary  { return this.Summary }
 // Links at this entity, most recent first.
 func (this Suspect) GetLinks() *LinkConnection { return this.Links }
 
+// How risky the entity is and why, computed over what the reader may see.
+func (this Suspect) GetRisk() *Risk { return this.Risk }
+
+// An account a money trail reaches.
+type TrailAccount struct {
+	Entity Entity `json:"entity"`
+	// The fewest transfers between the origin and the account.
+	Depth int `json:"depth"`
+	// Per currency, at most how much of the origin's money can have reached the account (FORWARD), or of what reached the origin can have come from it (BACKWARD): a flow bound over transfers each after the one before, not mere adjacency. For the origin, the total that left it (FORWARD) or reached it (BACKWARD) on the trail.
+	Reachable []*MoneyAmount `json:"reachable"`
+	// The trail's money reaches the account from two or more accounts.
+	FanIn bool `json:"fanIn"`
+	// The trail's money leaves the account to two or more accounts.
+	FanOut bool `json:"fanOut"`
+	// First and last transfer of the trail at the account.
+	FirstSeen *time.Time `json:"firstSeen,omitempty"`
+	LastSeen  *time.Time `json:"lastSeen,omitempty"`
+}
+
 type UpsertInput struct {
 	Entities []*EntityInput `json:"entities,omitempty"`
 	Links    []*LinkInput   `json:"links,omitempty"`
@@ -1034,6 +1274,7 @@ type VoipAccount struct {
 	Links         *LinkConnection `json:"links"`
 	// The SIP domain, usually the VoIP provider.
 	Domain *string `json:"domain,omitempty"`
+	Risk   *Risk   `json:"risk"`
 }
 
 func (VoipAccount) IsNode()            {}
@@ -1087,6 +1328,9 @@ func (this VoipAccount) GetSummary() *EntitySummary  { return this.Summary }
 
 // Links at this entity, most recent first.
 func (this VoipAccount) GetLinks() *LinkConnection { return this.Links }
+
+// How risky the entity is and why, computed over what the reader may see.
+func (this VoipAccount) GetRisk() *Risk { return this.Risk }
 
 type AgreementStatus string
 
@@ -1335,6 +1579,82 @@ func (e EvidenceCategory) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A telco or money pattern.
+type FindingKind string
+
+const (
+	// More than 100 calls in one calendar day, Asia/Bangkok (the Thai suspension threshold).
+	FindingKindCallVolume FindingKind = "CALL_VOLUME"
+	// Many outgoing calls to distinct numbers, few answered, hardly any incoming.
+	FindingKindShortOutgoingCalls FindingKind = "SHORT_OUTGOING_CALLS"
+	// One of several lines sharing a holder that all call out and are hardly ever called back.
+	FindingKindSimBox FindingKind = "SIM_BOX"
+	// A VoIP account registering from foreign IP addresses presents Thai numbers.
+	FindingKindCallerIDSpoofing FindingKind = "CALLER_ID_SPOOFING"
+	// Calls displayed with +697 (VoIP from abroad) or +698 (Thai number roaming abroad).
+	FindingKindDisplayMarker FindingKind = "DISPLAY_MARKER"
+	// Many calls to distinct numbers of the other country, mostly unanswered.
+	FindingKindCrossBorderCalls FindingKind = "CROSS_BORDER_CALLS"
+	// Several distinct senders paid the account within a week.
+	FindingKindMuleFanIn FindingKind = "MULE_FAN_IN"
+	// Most incoming transfers were followed by money leaving within 72 hours.
+	FindingKindMulePassThrough FindingKind = "MULE_PASS_THROUGH"
+)
+
+var AllFindingKind = []FindingKind{
+	FindingKindCallVolume,
+	FindingKindShortOutgoingCalls,
+	FindingKindSimBox,
+	FindingKindCallerIDSpoofing,
+	FindingKindDisplayMarker,
+	FindingKindCrossBorderCalls,
+	FindingKindMuleFanIn,
+	FindingKindMulePassThrough,
+}
+
+func (e FindingKind) IsValid() bool {
+	switch e {
+	case FindingKindCallVolume, FindingKindShortOutgoingCalls, FindingKindSimBox, FindingKindCallerIDSpoofing, FindingKindDisplayMarker, FindingKindCrossBorderCalls, FindingKindMuleFanIn, FindingKindMulePassThrough:
+		return true
+	}
+	return false
+}
+
+func (e FindingKind) String() string {
+	return string(e)
+}
+
+func (e *FindingKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FindingKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FindingKind", str)
+	}
+	return nil
+}
+
+func (e FindingKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FindingKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FindingKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type ItemStatus string
 
 const (
@@ -1521,6 +1841,76 @@ func (e LinkType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kind of evidence a reason rests on.
+type ReasonKind string
+
+const (
+	// Victim reports (distinct cases) name the entity.
+	ReasonKindReports ReasonKind = "REPORTS"
+	// An agency confirmed, disputed or withdrew (FALSE) a report.
+	ReasonKindRedress ReasonKind = "REDRESS"
+	// A suspect is recorded as using the entity.
+	ReasonKindSuspect ReasonKind = "SUSPECT"
+	// A high-risk artefact is one link away.
+	ReasonKindProximity ReasonKind = "PROXIMITY"
+	// The entity shares an IP address, VoIP account or holder with a high-risk artefact.
+	ReasonKindSharedInfrastructure ReasonKind = "SHARED_INFRASTRUCTURE"
+	// A telco or money pattern (see finding).
+	ReasonKindFinding ReasonKind = "FINDING"
+)
+
+var AllReasonKind = []ReasonKind{
+	ReasonKindReports,
+	ReasonKindRedress,
+	ReasonKindSuspect,
+	ReasonKindProximity,
+	ReasonKindSharedInfrastructure,
+	ReasonKindFinding,
+}
+
+func (e ReasonKind) IsValid() bool {
+	switch e {
+	case ReasonKindReports, ReasonKindRedress, ReasonKindSuspect, ReasonKindProximity, ReasonKindSharedInfrastructure, ReasonKindFinding:
+		return true
+	}
+	return false
+}
+
+func (e ReasonKind) String() string {
+	return string(e)
+}
+
+func (e *ReasonKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReasonKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReasonKind", str)
+	}
+	return nil
+}
+
+func (e ReasonKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReasonKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReasonKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type RecordStatus string
 
 const (
@@ -1700,6 +2090,69 @@ func (e Region) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What an agency now says of a victim report's naming of an artefact.
+type ReportStatus string
+
+const (
+	// Nothing more than the report; withdraws an earlier mark.
+	ReportStatusReported  ReportStatus = "REPORTED"
+	ReportStatusConfirmed ReportStatus = "CONFIRMED"
+	// Counted at a quarter.
+	ReportStatusDisputed ReportStatus = "DISPUTED"
+	// Not counted.
+	ReportStatusFalse ReportStatus = "FALSE"
+)
+
+var AllReportStatus = []ReportStatus{
+	ReportStatusReported,
+	ReportStatusConfirmed,
+	ReportStatusDisputed,
+	ReportStatusFalse,
+}
+
+func (e ReportStatus) IsValid() bool {
+	switch e {
+	case ReportStatusReported, ReportStatusConfirmed, ReportStatusDisputed, ReportStatusFalse:
+		return true
+	}
+	return false
+}
+
+func (e ReportStatus) String() string {
+	return string(e)
+}
+
+func (e *ReportStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReportStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReportStatus", str)
+	}
+	return nil
+}
+
+func (e ReportStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReportStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReportStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type RequestSide string
 
 const (
@@ -1814,6 +2267,73 @@ func (e RequestStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How an analyst should treat an entity. CONFIRMED is set only by an agency's confirmation of a report.
+type RiskLevel string
+
+const (
+	// Score below 10.
+	RiskLevelNone RiskLevel = "NONE"
+	// Score 10 to 39: one report or one weak pattern; evidence, not proof.
+	RiskLevelLow RiskLevel = "LOW"
+	// Score 40 to 69: independent pieces of evidence agree.
+	RiskLevelMedium RiskLevel = "MEDIUM"
+	// Score 70 and above.
+	RiskLevelHigh RiskLevel = "HIGH"
+	// An agency confirmed a report naming the entity.
+	RiskLevelConfirmed RiskLevel = "CONFIRMED"
+)
+
+var AllRiskLevel = []RiskLevel{
+	RiskLevelNone,
+	RiskLevelLow,
+	RiskLevelMedium,
+	RiskLevelHigh,
+	RiskLevelConfirmed,
+}
+
+func (e RiskLevel) IsValid() bool {
+	switch e {
+	case RiskLevelNone, RiskLevelLow, RiskLevelMedium, RiskLevelHigh, RiskLevelConfirmed:
+		return true
+	}
+	return false
+}
+
+func (e RiskLevel) String() string {
+	return string(e)
+}
+
+func (e *RiskLevel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RiskLevel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RiskLevel", str)
+	}
+	return nil
+}
+
+func (e RiskLevel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RiskLevel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RiskLevel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The roles an API key can hold.
 type Role string
 
@@ -1873,6 +2393,64 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which way a money trail follows transfers.
+type TrailDirection string
+
+const (
+	// Where the money that left the account went.
+	TrailDirectionForward TrailDirection = "FORWARD"
+	// Where the money that reached the account came from.
+	TrailDirectionBackward TrailDirection = "BACKWARD"
+)
+
+var AllTrailDirection = []TrailDirection{
+	TrailDirectionForward,
+	TrailDirectionBackward,
+}
+
+func (e TrailDirection) IsValid() bool {
+	switch e {
+	case TrailDirectionForward, TrailDirectionBackward:
+		return true
+	}
+	return false
+}
+
+func (e TrailDirection) String() string {
+	return string(e)
+}
+
+func (e *TrailDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TrailDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TrailDirection", str)
+	}
+	return nil
+}
+
+func (e TrailDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TrailDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TrailDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,44 @@
+// Package analytics turns facts into intelligence: an explained risk score
+// for every entity, telco findings (call volume over the regulator's daily
+// limit in Bangkok time, SIM-box lines, caller-ID spoofing, display
+// markers, cross-border fan-out), mule signatures (fan-in, pass-through)
+// and rings (communities of the suspicious part of the graph). It imports
+// only intel and does no I/O: every function reads a Neighbourhood, the
+// bounded subgraph one reader may see, which package fetch reads through
+// the reader's view.
+//
+// # Scoring
+//
+// Each piece of evidence gives points (0 to 100) and a reason an analyst
+// can check (the cases, the facts, the path). Points combine like
+// independent probabilities (a noisy-or), so no amount of weak evidence
+// passes 100 and one strong piece is never drowned. Evidence decays with
+// its age (Params.HalfLife; a state that still holds does not decay).
+// Reports count by distinct case; one report scores about 33 (LOW): a
+// report is evidence, not proof, and it takes a second independent piece
+// to reach MEDIUM. An agency's redress is a fact attribute (see
+// ReportStatus): FALSE removes a report, DISPUTED counts it a quarter,
+// CONFIRMED makes the level CONFIRMED.
+//
+// Neighbours lend a share of their own evidence (never what they borrowed,
+// so scores never feed back): one hop through presentation, registration,
+// transfers received (never paid: victims pay mules), suspects and holders,
+// and answered call series; two hops through shared infrastructure (an IP
+// address, a holder, a VoIP account), less when the infrastructure is
+// crowded like a carrier's NAT.
+//
+// # Cost
+//
+// A score reads a constant number of store round trips for any number of
+// entities (three levels of NeighboursOf, see package fetch), each bounded
+// in size: the entity's links (calls up to 2,000), then up to 200 links
+// of each artefact one hop away and of each one sharing infrastructure.
+// Scoring is linear in what was read. The triage behind the risk list and
+// the rings starts from the seeds (entities a victim report names,
+// artefacts a suspect uses, presented caller IDs: Store.LinkedEntities)
+// and walks out from the risky ones for at most fetch.Rounds rounds, so its
+// cost grows with the suspicious part of the graph, not with the graph.
+// Ring detection (Louvain, deterministic) is near-linear in the links of
+// the suspicious subgraph. Neo4j Community has no graph-algorithm plugin;
+// none is needed.
+package analytics

@@ -1,0 +1,91 @@
+package analytics
+
+import (
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Neighbourhood is the bounded subgraph a score is computed from, exactly
+// as one reader sees it: every link in it is a fact the reader may see, so
+// nothing computed from it can name, count or hint at a hidden one. The
+// use cases fill it through the reader's view (usecase/risk.go says which
+// links of which entities); the functions here only read it.
+type Neighbourhood struct {
+	// Entities are the entities the links reach, by id.
+	Entities map[string]intel.Entity
+	// Links are, per entity, the links fetched at it. The entity scored
+	// has all its kinds of link; the others have those their own
+	// evidence needs (reports, uses, transfers, registrations).
+	Links map[string][]intel.Link
+
+	// byType indexes Links by entity and type, built on first use.
+	byType map[string]map[intel.LinkType][]intel.Link
+}
+
+// NewNeighbourhood returns an empty neighbourhood.
+func NewNeighbourhood() *Neighbourhood {
+	return &Neighbourhood{Entities: map[string]intel.Entity{}, Links: map[string][]intel.Link{}}
+}
+
+// Add records links fetched at id, skipping links already recorded there.
+func (n *Neighbourhood) Add(id string, links ...intel.Link) {
+	have := n.Links[id]
+	seen := make(map[string]bool, len(have))
+	for _, l := range have {
+		seen[l.ID] = true
+	}
+	for _, l := range links {
+		if !seen[l.ID] {
+			seen[l.ID] = true
+			have = append(have, l)
+		}
+	}
+	n.Links[id] = have
+	delete(n.byType, id)
+}
+
+// linksOf returns the links at id of type t. Scoring asks for the same
+// few lists many times, so they are indexed once per entity; a
+// Neighbourhood is therefore not safe for concurrent use.
+func (n *Neighbourhood) linksOf(id string, t intel.LinkType) []intel.Link {
+	idx, ok := n.byType[id]
+	if !ok {
+		if n.byType == nil {
+			n.byType = map[string]map[intel.LinkType][]intel.Link{}
+		}
+		idx = map[intel.LinkType][]intel.Link{}
+		for _, l := range n.Links[id] {
+			idx[l.Type] = append(idx[l.Type], l)
+		}
+		n.byType[id] = idx
+	}
+	return idx[t]
+}
+
+// other is the end of l that is not id.
+func other(l *intel.Link, id string) string {
+	if l.From == id {
+		return l.To
+	}
+	return l.From
+}
+
+func kindOf(id string) intel.Kind {
+	k, _, _ := intel.SplitEntityID(id)
+	return k
+}
+
+func keyOf(id string) string {
+	_, key, _ := intel.SplitEntityID(id)
+	return key
+}
+
+// maxCited bounds the links and entities one reason or finding cites: the
+// first ones make the point, and the counts say how many there are.
+const maxCited = 20
+
+func capped(ids []string) []string {
+	if len(ids) > maxCited {
+		return ids[:maxCited]
+	}
+	return ids
+}

@@ -1,0 +1,324 @@
+package analytics
+
+import (
+	"fmt"
+	"sort"
+
+	"strings"
+	"time"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Thresholds of the telco patterns.
+const (
+	// dailyCallLimit is the Thai regulator's: a number making more than
+	// 100 calls in a day is suspended.
+	dailyCallLimit = 100
+	// A short-outgoing line makes at least minShortOut calls to distinct
+	// numbers, answered at most maxAnswerRate of the time, with at most
+	// maxIncomingShare of its calls incoming.
+	minShortOut      = 3
+	maxAnswerRate    = 0.5
+	maxIncomingShare = 0.1
+	// A SIM box is at least minBoxLines lines with the signature sharing
+	// something.
+	minBoxLines = 3
+	// A number calling at least minForeignCallees distinct numbers of the
+	// other country, answered less than maxForeignAnswer of the time.
+	minForeignCallees = 5
+	maxForeignAnswer  = 0.6
+)
+
+// callStats sums up a number's calls.
+type callStats struct {
+	out, in, answered int
+	callees           map[string]bool
+	latest            time.Time
+	links             []string
+	cells, devices    map[string]bool
+}
+
+func statsOf(n *Neighbourhood, id string) callStats {
+	s := callStats{callees: map[string]bool{}, cells: map[string]bool{}, devices: map[string]bool{}}
+	for _, l := range n.linksOf(id, intel.LinkCalled) {
+		if l.To == id {
+			s.in++
+			continue
+		}
+		s.out++
+		s.callees[l.To] = true
+		if l.Attrs["answered"] == "true" {
+			s.answered++
+		}
+		if l.ObservedAt.After(s.latest) {
+			s.latest = l.ObservedAt
+		}
+		s.links = append(s.links, l.ID)
+		if c := l.Attrs["cellId"]; c != "" {
+			s.cells[c] = true
+		}
+		if d := l.Attrs["imei"]; d != "" {
+			s.devices[d] = true
+		}
+	}
+	sort.Strings(s.links)
+	return s
+}
+
+// outgoingOnly reports whether a line calls out to several numbers and is
+// hardly ever called back.
+func (s callStats) outgoingOnly() bool {
+	return len(s.callees) >= minShortOut && float64(s.in) <= maxIncomingShare*float64(s.out+s.in)
+}
+
+// shortOutgoing reports whether the stats have the SIM-box line signature.
+func (s callStats) shortOutgoing() bool {
+	return s.outgoingOnly() && float64(s.answered) <= maxAnswerRate*float64(s.out)
+}
+
+// callVolume finds the busiest Bangkok calendar day over the limit.
+func callVolume(n *Neighbourhood, id string) *Finding {
+	days := map[string][]string{}
+	last := map[string]time.Time{}
+	for _, l := range n.linksOf(id, intel.LinkCalled) {
+		if l.From != id {
+			continue
+		}
+		d := l.ObservedAt.In(bangkok).Format("2006-01-02")
+		days[d] = append(days[d], l.ID)
+		if l.ObservedAt.After(last[d]) {
+			last[d] = l.ObservedAt
+		}
+	}
+	best := ""
+	for d, ls := range days {
+		if len(ls) > dailyCallLimit && (best == "" || len(ls) > len(days[best]) || (len(ls) == len(days[best]) && d < best)) {
+			best = d
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	ls := days[best]
+	sort.Strings(ls)
+	return &Finding{Kind: FindingCallVolume, Subject: id, Day: best, Count: len(ls), Links: capped(ls), At: last[best],
+		Text: fmt.Sprintf("%d calls on %s (Asia/Bangkok), over the regulator's limit of %d a day", len(ls), best, dailyCallLimit)}
+}
+
+// displayMarkers finds outgoing calls shown with +697 or +698.
+func displayMarkers(n *Neighbourhood, id string) *Finding {
+	counts := map[string]int{}
+	var links []string
+	var latest time.Time
+	for _, l := range n.linksOf(id, intel.LinkCalled) {
+		m := l.Attrs["callerIdMarker"]
+		if l.From != id || (m != intel.MarkerVoipFromAbroad && m != intel.MarkerRoamingAbroad) {
+			continue
+		}
+		counts[m]++
+		links = append(links, l.ID)
+		if l.ObservedAt.After(latest) {
+			latest = l.ObservedAt
+		}
+	}
+	if len(links) == 0 {
+		return nil
+	}
+	sort.Strings(links)
+	var parts []string
+	for _, m := range []string{intel.MarkerVoipFromAbroad, intel.MarkerRoamingAbroad} {
+		if counts[m] > 0 {
+			parts = append(parts, fmt.Sprintf("%d with %s", counts[m], m))
+		}
+	}
+	return &Finding{Kind: FindingDisplayMarker, Subject: id, Count: len(links), Links: capped(links), At: latest,
+		Text: fmt.Sprintf("%d calls displayed with a display marker (%s)", len(links), strings.Join(parts, ", "))}
+}
+
+// shortOutgoingFinding is one line's signature, alone.
+func shortOutgoingFinding(n *Neighbourhood, id string) *Finding {
+	s := statsOf(n, id)
+	if !s.shortOutgoing() {
+		return nil
+	}
+	return &Finding{Kind: FindingShortOutgoing, Subject: id, Count: len(s.callees), Links: capped(s.links), At: s.latest,
+		Text: fmt.Sprintf("%d outgoing calls to %d numbers, %d answered, %d incoming", s.out, len(s.callees), s.answered, s.in)}
+}
+
+// simBox finds the lines that share a holder (REGISTERED_TO the same
+// person) with id and, like id, show the short-outgoing signature. Lines
+// sharing a cell or a device are named in the finding when their calls
+// say so; they are not searched for beyond the holder's lines, so that a
+// line's finding never depends on which other lines happened to be read
+// in the same request.
+func simBox(n *Neighbourhood, id string) *Finding {
+	mine := statsOf(n, id)
+	if !mine.outgoingOnly() {
+		return nil
+	}
+	group := map[string]string{} // member -> what it shares
+	out, answered := mine.out, mine.answered
+	var links []string
+	for _, l := range n.linksOf(id, intel.LinkRegisteredTo) {
+		holder := l.To
+		for _, h := range n.linksOf(holder, intel.LinkRegisteredTo) {
+			z := h.From
+			if z == id || kindOf(z) != intel.KindPhoneNumber {
+				continue
+			}
+			if _, ok := group[z]; ok {
+				continue
+			}
+			if zs := statsOf(n, z); zs.outgoingOnly() {
+				group[z] = "holder " + keyOf(holder)
+				links = append(links, l.ID, h.ID)
+				out, answered = out+zs.out, answered+zs.answered
+			}
+		}
+	}
+	// The group is judged on its calls pooled, so that a line that
+	// happened to have two of its three calls answered is still seen as
+	// part of the rack it is in.
+	if len(group)+1 < minBoxLines || float64(answered) > maxAnswerRate*float64(out) {
+		return nil
+	}
+	members := make([]string, 0, len(group))
+	for z := range group {
+		members = append(members, z)
+	}
+	sort.Strings(members)
+	sort.Strings(links)
+	return &Finding{Kind: FindingSIMBox, Subject: id, Count: len(members) + 1, Entities: capped(members),
+		Links: capped(compact(links)), At: mine.latest,
+		Text: fmt.Sprintf("one of %d lines sharing a %s that call out and are hardly ever called back; %d of their %d calls answered",
+			len(members)+1, strings.SplitN(group[members[0]], " ", 2)[0], answered, out)}
+}
+
+// foreignIP reports the country an IP address is placed in when it is not
+// Thailand; "" when it is Thai or unknown.
+func foreignIP(e intel.Entity) string {
+	c := e.Attrs["geoCountry"]
+	if c == "" {
+		c = e.Attrs["country"]
+	}
+	if c == "" || strings.EqualFold(c, "TH") {
+		return ""
+	}
+	return strings.ToUpper(c)
+}
+
+// spoofing: a VoIP account registering from foreign addresses and
+// presenting Thai numbers.
+func spoofing(n *Neighbourhood, acct string) *Finding {
+	if kindOf(acct) != intel.KindVoipAccount {
+		return nil
+	}
+	var ips, thai, links []string
+	var latest time.Time
+	current := false // a presentation that still holds does not decay
+	seenIP := map[string]bool{}
+	for _, l := range n.linksOf(acct, intel.LinkRegisteredFrom) {
+		ip, ok := n.Entities[l.To]
+		if !ok || foreignIP(ip) == "" {
+			continue
+		}
+		if !seenIP[l.To] {
+			seenIP[l.To] = true
+			ips = append(ips, l.To)
+		}
+		links = append(links, l.ID)
+		if l.ObservedAt.After(latest) {
+			latest = l.ObservedAt
+		}
+	}
+	if len(ips) == 0 {
+		return nil
+	}
+	for _, l := range n.linksOf(acct, intel.LinkPresentedAs) {
+		if l.From == acct && strings.HasPrefix(keyOf(l.To), "+66") {
+			thai = append(thai, l.To)
+			links = append(links, l.ID)
+			if t := lastHeld(&l); t.IsZero() {
+				current = true
+			} else if t.After(latest) {
+				latest = t
+			}
+		}
+	}
+	if len(thai) == 0 {
+		return nil
+	}
+	sort.Strings(ips)
+	sort.Strings(thai)
+	sort.Strings(links)
+	if current {
+		latest = time.Time{}
+	}
+	return &Finding{Kind: FindingSpoofing, Subject: acct, Count: len(thai), Entities: capped(append(append([]string{}, thai...), ips...)),
+		Links: capped(links), At: latest,
+		Text: fmt.Sprintf("registers from %d foreign IP address(es) (%s) while presenting %d Thai number(s)",
+			len(ips), foreignIP(n.Entities[ips[0]]), len(thai))}
+}
+
+// crossBorderCalls: a number calling many numbers of the other country.
+func crossBorderCalls(n *Neighbourhood, id string) *Finding {
+	home := countryOfNumber(keyOf(id))
+	if home == "" {
+		return nil
+	}
+	callees := map[string]bool{}
+	var links []string
+	answered, out := 0, 0
+	var latest time.Time
+	for _, l := range n.linksOf(id, intel.LinkCalled) {
+		if l.From != id {
+			continue
+		}
+		c := countryOfNumber(keyOf(l.To))
+		if c == "" || c == home {
+			continue
+		}
+		out++
+		callees[l.To] = true
+		links = append(links, l.ID)
+		if l.Attrs["answered"] == "true" {
+			answered++
+		}
+		if l.ObservedAt.After(latest) {
+			latest = l.ObservedAt
+		}
+	}
+	if len(callees) < minForeignCallees || float64(answered) >= maxForeignAnswer*float64(out) {
+		return nil
+	}
+	sort.Strings(links)
+	return &Finding{Kind: FindingCrossBorderCalls, Subject: id, Count: len(callees), Links: capped(links), At: latest,
+		Text: fmt.Sprintf("called %d distinct numbers across the border, %d of %d calls answered", len(callees), answered, out)}
+}
+
+func countryOfNumber(key string) string {
+	switch {
+	case strings.HasPrefix(key, "+66"):
+		return "TH"
+	case strings.HasPrefix(key, "+855"):
+		return "KH"
+	}
+	return ""
+}
+
+// TelcoFindings lists the telco patterns id shows in n.
+func TelcoFindings(n *Neighbourhood, id string) []Finding {
+	var out []Finding
+	for _, f := range []*Finding{callVolume(n, id), displayMarkers(n, id), spoofing(n, id), crossBorderCalls(n, id)} {
+		if f != nil {
+			out = append(out, *f)
+		}
+	}
+	if f := simBox(n, id); f != nil {
+		out = append(out, *f)
+	} else if f := shortOutgoingFinding(n, id); f != nil {
+		out = append(out, *f)
+	}
+	return out
+}

@@ -1,0 +1,219 @@
+// Package fetch reads, through one reader's view, the bounded subgraphs
+// the analytics compute over: the neighbourhood of the entities being
+// scored and, for the graph-wide analytics, their seeds. It holds no rule
+// of its own: the view it reads through (a guard.Store) decides what the
+// reader may see, and package analytics decides what the facts mean.
+//
+// A neighbourhood costs a constant number of store round trips whatever
+// the number of entities scored (three levels, each a few NeighboursOf
+// calls over all ids at once, in chunks of ChunkSize), so a list of N
+// entities with their risk costs O(1) round trips, not O(N).
+package fetch
+
+import (
+	"context"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/scamgraph/scamgraph/analytics"
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Source is what fetching reads: a reader's view of the graph.
+type Source interface {
+	GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error)
+	NeighboursOf(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error)
+	LinkedEntities(ctx context.Context, q intel.LinkedQuery) (intel.LinkedPage, error)
+}
+
+// Bounds of one neighbourhood. They keep a score's cost bounded whatever
+// the entity: a SIM-box hub with thousands of calls is judged on its
+// latest CallPages × PageSize calls, which is far past the thresholds.
+const (
+	// ChunkSize is the most ids one NeighboursOf call carries.
+	ChunkSize = 500
+	// PageSize is the page read per entity scored and per kind of link.
+	PageSize = 500
+	// CallPages is how many pages of calls an entity scored is read to.
+	CallPages = 4
+	// AroundSize is the page read per neighbour.
+	AroundSize = 200
+)
+
+// The groups of link types read together.
+var (
+	evidenceTypes = []intel.LinkType{intel.LinkReportedIn, intel.LinkUses, intel.LinkPresentedAs,
+		intel.LinkRegisteredFrom, intel.LinkRegisteredTo}
+	callTypes     = []intel.LinkType{intel.LinkCalled}
+	transferTypes = []intel.LinkType{intel.LinkTransferred}
+)
+
+// Neighbourhood reads what scoring ids needs: every kind of link at each
+// id (calls up to CallPages pages), then the evidence and transfers of the
+// artefacts one link away that may lend to it, then those of the
+// artefacts sharing infrastructure with it (and, for numbers sharing a
+// holder, their calls, for the SIM-box signature).
+func Neighbourhood(ctx context.Context, src Source, ids []string) (*analytics.Neighbourhood, error) {
+	n := analytics.NewNeighbourhood()
+	r := &reader{src: src, n: n}
+	ids = unique(ids)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		found, err := src.GetEntities(gctx, ids)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		for id, e := range found {
+			n.Entities[id] = e
+		}
+		return err
+	})
+	g.Go(func() error { return r.read(gctx, ids, evidenceTypes, PageSize, 1) })
+	g.Go(func() error { return r.read(gctx, ids, callTypes, PageSize, CallPages) })
+	g.Go(func() error { return r.read(gctx, ids, transferTypes, PageSize, 1) })
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	lenders, hubs := analytics.Lenders(n, ids)
+	if err := r.around(ctx, append(lenders, hubs...), nil); err != nil {
+		return nil, err
+	}
+	sharers, lines := analytics.Sharers(n, ids)
+	if err := r.around(ctx, sharers, lines); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// reader fills one neighbourhood.
+type reader struct {
+	src Source
+	mu  sync.Mutex
+	n   *analytics.Neighbourhood
+}
+
+// around reads the evidence and transfers of ids, and the calls of lines.
+func (r *reader) around(ctx context.Context, ids, lines []string) error {
+	ids, lines = r.unread(unique(ids)), r.unread(unique(lines))
+	g, gctx := errgroup.WithContext(ctx)
+	if len(ids) > 0 {
+		g.Go(func() error { return r.read(gctx, ids, evidenceTypes, AroundSize, 1) })
+		g.Go(func() error { return r.read(gctx, ids, transferTypes, AroundSize, 1) })
+	}
+	if len(lines) > 0 {
+		g.Go(func() error { return r.read(gctx, lines, callTypes, AroundSize, 1) })
+	}
+	return g.Wait()
+}
+
+// unread leaves out ids whose links are already in the neighbourhood.
+func (r *reader) unread(ids []string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, id := range ids {
+		if _, ok := r.n.Links[id]; !ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// read reads the links of types at ids, chunk by chunk (a few chunks at
+// a time), and records them with the entities at their far ends; ids with
+// more than one page (the busiest lines) are read on, one call each, up
+// to pages pages.
+func (r *reader) read(ctx context.Context, ids []string, types []intel.LinkType, size, pages int) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelChunks)
+	for start := 0; start < len(ids); start += ChunkSize {
+		chunk := ids[start:min(start+ChunkSize, len(ids))]
+		g.Go(func() error {
+			q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size}
+			got, err := r.src.NeighboursOf(gctx, chunk, q)
+			if err != nil {
+				return err
+			}
+			for _, id := range r.record(got, chunk) {
+				if err := r.more(gctx, id, types, size, pages-1, got[id]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// parallelChunks is how many chunks of one read are in flight at once.
+const parallelChunks = 4
+
+// readIn reads one page of the incoming links of types at ids.
+func (r *reader) readIn(ctx context.Context, ids []string, types []intel.LinkType, size int) error {
+	for start := 0; start < len(ids); start += ChunkSize {
+		chunk := ids[start:min(start+ChunkSize, len(ids))]
+		q := intel.NeighbourQuery{Direction: intel.DirectionIn, LinkTypes: types, First: size}
+		got, err := r.src.NeighboursOf(ctx, chunk, q)
+		if err != nil {
+			return err
+		}
+		r.record(got, chunk)
+	}
+	return nil
+}
+
+// more reads up to pages further pages of one id's links.
+func (r *reader) more(ctx context.Context, id string, types []intel.LinkType, size, pages int, last intel.NeighbourPage) error {
+	for ; pages > 0 && last.HasNextPage && len(last.Items) > 0; pages-- {
+		q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size,
+			After: last.Items[len(last.Items)-1].Cursor}
+		got, err := r.src.NeighboursOf(ctx, []string{id}, q)
+		if err != nil {
+			return err
+		}
+		last = got[id]
+		r.record(got, []string{id})
+	}
+	return nil
+}
+
+// record adds pages to the neighbourhood and returns the ids with more.
+func (r *reader) record(got map[string]intel.NeighbourPage, ids []string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var more []string
+	for _, id := range ids {
+		page, ok := got[id]
+		if !ok {
+			if _, seen := r.n.Links[id]; !seen {
+				r.n.Links[id] = nil
+			}
+			continue
+		}
+		links := make([]intel.Link, len(page.Items))
+		for i, it := range page.Items {
+			links[i] = it.Link
+			far := it.Entity.ID
+			if _, ok := r.n.Entities[far]; !ok {
+				r.n.Entities[far] = it.Entity
+			}
+		}
+		r.n.Add(id, links...)
+		if page.HasNextPage {
+			more = append(more, id)
+		}
+	}
+	return more
+}
+
+func unique(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

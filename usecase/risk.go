@@ -1,0 +1,305 @@
+package usecase
+
+import (
+	"context"
+	"encoding/base64"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/analytics"
+	"github.com/scamgraph/scamgraph/fetch"
+	"github.com/scamgraph/scamgraph/guard"
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// Risks scores entities over what the caller may see: the neighbourhood
+// is read through the caller's view, so a fact hidden from the caller
+// neither raises a score nor appears in a reason. Ids the caller may not
+// see are absent. A list of N entities costs a constant number of store
+// round trips (see package fetch), and results are reused until the next
+// write (see analyticsState).
+func (r Reader) Risks(ctx context.Context, ids []string) (out map[string]analytics.Risk, err error) {
+	defer func() { r.c.finish(access.OpRisk, err) }()
+	if err = r.c.allow(access.OpRisk); err != nil {
+		return nil, err
+	}
+	return r.s.risks(ctx, r.c, ids)
+}
+
+func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[string]analytics.Risk, error) {
+	a := s.analytics
+	key := accessKey(c.access)
+	out := make(map[string]analytics.Risk, len(ids))
+	var todo []string
+	a.mu.Lock()
+	for _, id := range ids {
+		if hit, ok := a.risks[key+"\x00"+id]; ok && a.fresh(hit.gen, hit.at) {
+			out[id] = hit.risk
+			for _, country := range hit.countries {
+				c.report.Read(country, c.Country(), id)
+			}
+		} else {
+			todo = append(todo, id)
+		}
+	}
+	a.mu.Unlock()
+	if len(todo) == 0 {
+		return out, nil
+	}
+	gen, at := a.gen.Load(), time.Now()
+	view, scratch := s.analysisView(c)
+	n, err := fetch.Neighbourhood(ctx, view, todo)
+	if err != nil {
+		return nil, err
+	}
+	_, countries := scratch.CrossBorder()
+	p := a.params()
+	computed := make(map[string]analytics.Risk, len(todo))
+	for _, id := range todo {
+		if _, visible := n.Entities[id]; !visible {
+			continue
+		}
+		computed[id] = analytics.Score(n, id, p)
+		out[id] = computed[id]
+		for _, country := range countries {
+			c.report.Read(country, c.Country(), id)
+		}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.risks)+len(computed) > maxCachedRisks {
+		a.risks = map[string]cachedRisk{}
+	}
+	for id, r := range computed {
+		a.risks[key+"\x00"+id] = cachedRisk{gen: gen, at: at, risk: r, countries: countries}
+	}
+	return out, nil
+}
+
+// analysisView is the caller's view with a report of its own: an
+// analytic reads far more than it hands out, so what the audit records is
+// what the answer carries (the entities scored, and the other country
+// when its facts went into a score), not every fact read on the way.
+func (s *Service) analysisView(c *Caller) (*guard.Store, *guard.Report) {
+	scratch := &guard.Report{}
+	return guard.New(s.reads, c.access, scratch), scratch
+}
+
+// triage returns the graph-wide triage of the caller's view, computed
+// once per view until the next write.
+func (s *Service) triage(ctx context.Context, c *Caller) (fetch.Triage, error) {
+	t, err := s.cachedTriage(ctx, c)
+	if err != nil {
+		return fetch.Triage{}, err
+	}
+	return t.t, nil
+}
+
+func (s *Service) cachedTriage(ctx context.Context, c *Caller) (*cachedTriage, error) {
+	a := s.analytics
+	key := accessKey(c.access)
+	a.mu.Lock()
+	t, ok := a.triages[key]
+	if !ok || (t.finished() && (t.err != nil || !a.fresh(t.gen, t.at))) {
+		t = &cachedTriage{gen: a.gen.Load(), at: time.Now(), done: make(chan struct{})}
+		a.triages[key] = t
+		view, _ := s.analysisView(c)
+		// Detached from the request (its values kept, its deadline not):
+		// the triage is shared by every reader of the same view.
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.TriageTimeout)
+		go func() {
+			defer cancel()
+			defer close(t.done)
+			t.t, t.err = fetch.RunTriage(bg, view, a.params())
+		}()
+	}
+	a.mu.Unlock()
+	select {
+	case <-t.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	return t, nil
+}
+
+// finished reports whether the triage has ended, well or not.
+func (t *cachedTriage) finished() bool {
+	select {
+	case <-t.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// RiskListQuery filters and pages the triage list.
+type RiskListQuery struct {
+	// Kind and Country filter the entities; empty means any.
+	Kind    intel.Kind
+	Country intel.Region
+	// Level is the lowest level listed; LOW when empty.
+	Level analytics.Level
+	// Finding keeps the entities showing that pattern; empty means any.
+	Finding analytics.FindingKind
+	First   int
+	After   string
+}
+
+// RiskItem is one entity of the triage list.
+type RiskItem struct {
+	Entity intel.Entity
+	Risk   analytics.Risk
+	Cursor string
+}
+
+// RiskPage is one page of the triage list.
+type RiskPage struct {
+	Items       []RiskItem
+	HasNextPage bool
+	TotalCount  int
+}
+
+// Page sizes of the triage list and the rings.
+const (
+	DefaultRiskPage = 50
+	MaxRiskPage     = 500
+)
+
+// RiskList ranks the entities the caller may see by risk, highest first
+// (ties by id), from the seeds of the caller's view: every entity a victim
+// report names, every artefact a suspect uses, every presented caller ID,
+// and what the risky ones among them lead to (see fetch.RunTriage).
+func (s *Service) RiskList(ctx context.Context, c *Caller, q RiskListQuery) (out RiskPage, err error) {
+	defer func() { c.finish(access.OpRiskList, err) }()
+	if err = c.allow(access.OpRiskList); err != nil {
+		return out, err
+	}
+	if err = checkRiskList(&q); err != nil {
+		return out, err
+	}
+	t, err := s.triage(ctx, c)
+	if err != nil {
+		return out, err
+	}
+	var ids []string
+	for id, r := range t.Risks {
+		if r.Level.Rank() < q.Level.Rank() {
+			continue
+		}
+		if q.Kind != "" && kindOf(id) != q.Kind {
+			continue
+		}
+		if q.Finding != "" && !slices.ContainsFunc(r.Findings, func(f analytics.Finding) bool { return f.Kind == q.Finding }) {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	if q.Country != "" {
+		ids = s.inCountry(t, ids, q.Country)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := t.Risks[ids[i]].Score, t.Risks[ids[j]].Score
+		if a != b {
+			return a > b
+		}
+		return ids[i] < ids[j]
+	})
+	out.TotalCount = len(ids)
+	start := 0
+	if q.After != "" {
+		score, id, _ := decodeRiskCursor(q.After)
+		start = sort.Search(len(ids), func(i int) bool {
+			sc := t.Risks[ids[i]].Score
+			return sc < score || (sc == score && ids[i] > id)
+		})
+	}
+	end := min(start+q.First, len(ids))
+	out.HasNextPage = end < len(ids)
+	page := ids[start:end]
+	found, err := c.view.GetEntities(ctx, page)
+	if err != nil {
+		return RiskPage{}, err
+	}
+	out.Items = []RiskItem{}
+	for _, id := range page {
+		r := t.Risks[id]
+		e, ok := found[id]
+		if !ok {
+			continue
+		}
+		out.Items = append(out.Items, RiskItem{Entity: e, Risk: r, Cursor: encodeRiskCursor(r.Score, id)})
+	}
+	return out, nil
+}
+
+func checkRiskList(q *RiskListQuery) error {
+	if q.First == 0 {
+		q.First = DefaultRiskPage
+	}
+	if q.First < 1 || q.First > MaxRiskPage {
+		return intel.Errorf(intel.EINVALID, "first", "must be between 1 and %d, got %d", MaxRiskPage, q.First)
+	}
+	if q.Level == "" {
+		q.Level = analytics.LevelLow
+	}
+	if q.Level.Rank() < 0 {
+		return intel.Errorf(intel.EINVALID, "level", "unknown level %q", q.Level)
+	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		return intel.Errorf(intel.EINVALID, "kind", "unknown kind %q", q.Kind)
+	}
+	if q.Country != "" && q.Country != intel.RegionTH && q.Country != intel.RegionKH {
+		return intel.Errorf(intel.EINVALID, "country", "must be TH or KH, got %q", q.Country)
+	}
+	if q.After != "" {
+		if _, _, err := decodeRiskCursor(q.After); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inCountry keeps the ids whose entity belongs to country (see
+// analytics.CountryOf).
+func (s *Service) inCountry(t fetch.Triage, ids []string, country intel.Region) []string {
+	var out []string
+	for _, id := range ids {
+		e, ok := t.Graph.Entities[id]
+		if !ok {
+			kind, key, _ := intel.SplitEntityID(id)
+			e = intel.Entity{ID: id, Kind: kind, Key: key}
+		}
+		if analytics.CountryOf(&e) == country {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func encodeRiskCursor(score int, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(score) + "|" + id))
+}
+
+func decodeRiskCursor(c string) (int, string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil {
+		if sc, id, ok := strings.Cut(string(raw), "|"); ok && id != "" {
+			if n, err := strconv.Atoi(sc); err == nil {
+				return n, id, nil
+			}
+		}
+	}
+	return 0, "", intel.Errorf(intel.EINVALID, "after", "is not a cursor returned by this API")
+}
+
+func kindOf(id string) intel.Kind {
+	k, _, _ := intel.SplitEntityID(id)
+	return k
+}

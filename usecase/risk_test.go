@@ -1,0 +1,123 @@
+package usecase_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/analytics"
+	"github.com/scamgraph/scamgraph/ingest"
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/usecase"
+)
+
+func victimReport(agency, ref, number string) ingest.Record {
+	return ingest.Record{Type: ingest.TypeVictimReport, Agency: agency, Country: "TH", CaseRef: ref, ReportedAt: "2026-03-12",
+		Loss: "25000", Currency: "THB", Visibility: "SHAREABLE",
+		Involved: []ingest.Involved{{Kind: "PhoneNumber", Identifier: number, Role: "caller"}}}
+}
+
+// TestRiskFollowsEveryIngestAndRedress: a score is current after each
+// write through the service, and a redress is recorded, audited and
+// reversible.
+func TestRiskFollowsEveryIngestAndRedress(t *testing.T) {
+	e := newEnv(t)
+	// Scored the day after the reports, so that decay plays no part.
+	asOf := time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC)
+	e.svc = usecase.New(e.store, e.reg, usecase.Options{Analytics: usecase.AnalyticsOptions{Now: func() time.Time { return asOf }}})
+	line := intel.EntityID(intel.KindPhoneNumber, "+66812345601")
+	enricher := e.mustCaller(t, "TH-CCIB", access.RoleEnricher, "")
+	mustIngest(t, e, enricher, victimReport("TH-CCIB", "TH-CCIB:2569-000001", "081-234-5601"))
+	risk := func() analytics.Risk {
+		c := e.mustCaller(t, "TH-CCIB", access.RoleAnalyst, "")
+		got, err := e.svc.Reader(c).Risks(e.ctx, []string{line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[line]
+	}
+	if r := risk(); r.Level != analytics.LevelLow {
+		t.Fatalf("one report: %+v, want LOW", r)
+	}
+	mustIngest(t, e, e.mustCaller(t, "TH-CCIB", access.RoleEnricher, ""), victimReport("TH-CCIB", "TH-CCIB:2569-000002", "081-234-5601"))
+	if r := risk(); r.Level != analytics.LevelMedium {
+		t.Fatalf("after a second report: %+v, want MEDIUM at once", r)
+	}
+	c := e.mustCaller(t, "TH-CCIB", access.RoleEnricher, "")
+	caseID := intel.EntityID(intel.KindCase, "TH-CCIB:2569-000002")
+	links, err := e.svc.MarkReport(e.ctx, c, usecase.ReportMark{Case: caseID, Entity: line, Status: analytics.ReportFalse, Note: "misdialled"})
+	if err != nil || len(links) != 1 || links[0].Attrs[analytics.AttrReportStatusBy] != "TH-CCIB" {
+		t.Fatalf("mark: %+v, %v", links, err)
+	}
+	if _, _, err := e.svc.Finish(e.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.lastEntry(t, "TH-CCIB"); got.Operation != access.OpMarkReport || got.Kind != access.KindWrite {
+		t.Errorf("audit entry %+v, want the mark as a write", got)
+	}
+	if r := risk(); r.Level != analytics.LevelLow {
+		t.Errorf("after marking one report false: %+v, want LOW", r)
+	}
+	if _, err := e.svc.MarkReport(e.ctx, e.mustCaller(t, "TH-CCIB", access.RoleEnricher, ""),
+		usecase.ReportMark{Case: caseID, Entity: line, Status: analytics.ReportReported}); err != nil {
+		t.Fatal(err)
+	}
+	if r := risk(); r.Level != analytics.LevelMedium {
+		t.Errorf("after withdrawing the mark: %+v, want MEDIUM again", r)
+	}
+}
+
+func TestMarkReportRefusals(t *testing.T) {
+	e := newEnv(t)
+	line := intel.EntityID(intel.KindPhoneNumber, "+66812345601")
+	mustIngest(t, e, e.mustCaller(t, "TH-CCIB", access.RoleEnricher, ""), victimReport("TH-CCIB", "TH-CCIB:2569-000001", "081-234-5601"))
+	caseID := intel.EntityID(intel.KindCase, "TH-CCIB:2569-000001")
+	c := e.mustCaller(t, "TH-CCIB", access.RoleEnricher, "")
+	for _, x := range []struct {
+		name        string
+		m           usecase.ReportMark
+		code, field string
+	}{
+		{"ErrCaseNotACase", usecase.ReportMark{Case: line, Entity: line, Status: analytics.ReportFalse}, intel.EINVALID, "input.case"},
+		{"ErrEntityIsACase", usecase.ReportMark{Case: caseID, Entity: caseID, Status: analytics.ReportFalse}, intel.EINVALID, "input.entity"},
+		{"ErrUnknownStatus", usecase.ReportMark{Case: caseID, Entity: line, Status: "MAYBE"}, intel.EINVALID, "input.status"},
+		{"ErrNoSuchReport", usecase.ReportMark{Case: intel.EntityID(intel.KindCase, "TH-CCIB:2569-999999"), Entity: line, Status: analytics.ReportFalse}, intel.ENOTFOUND, "input.case"},
+	} {
+		t.Run(x.name, func(t *testing.T) {
+			_, err := e.svc.MarkReport(e.ctx, c, x.m)
+			wantCode(t, err, x.code, x.field)
+		})
+	}
+	t.Run("ErrAnotherAgencysReport", func(t *testing.T) {
+		_, err := e.svc.MarkReport(e.ctx, e.mustCaller(t, "KH-GDNP", access.RoleEnricher, ""),
+			usecase.ReportMark{Case: caseID, Entity: line, Status: analytics.ReportFalse})
+		wantCode(t, err, intel.EFORBIDDEN, "input.case")
+	})
+	t.Run("ErrAnalystRole", func(t *testing.T) {
+		_, err := e.svc.MarkReport(e.ctx, e.mustCaller(t, "TH-CCIB", access.RoleAnalyst, ""),
+			usecase.ReportMark{Case: caseID, Entity: line, Status: analytics.ReportFalse})
+		wantCode(t, err, intel.EFORBIDDEN, access.OpMarkReport)
+	})
+}
+
+func TestRiskListRejectsBadInput(t *testing.T) {
+	e := newEnv(t)
+	c := e.mustCaller(t, "TH-CCIB", access.RoleAnalyst, "")
+	for _, x := range []struct {
+		q     usecase.RiskListQuery
+		field string
+	}{
+		{usecase.RiskListQuery{First: -1}, "first"},
+		{usecase.RiskListQuery{First: usecase.MaxRiskPage + 1}, "first"},
+		{usecase.RiskListQuery{Level: "SEVERE"}, "level"},
+		{usecase.RiskListQuery{Kind: "Planet"}, "kind"},
+		{usecase.RiskListQuery{Country: "LA"}, "country"},
+		{usecase.RiskListQuery{After: "not-a-cursor"}, "after"},
+	} {
+		_, err := e.svc.RiskList(e.ctx, c, x.q)
+		wantCode(t, err, intel.EINVALID, x.field)
+	}
+	if _, err := e.svc.Rings(e.ctx, c, 0, "no-such-ring"); intel.ErrorField(err) != "after" {
+		t.Errorf("rings after an unknown id: %v, want an error on after", err)
+	}
+}
