@@ -14,10 +14,7 @@ import (
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/demo"
-	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
-	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
-	"github.com/scamgraph/scamgraph/rediscache"
 )
 
 // This file is the authorization suite of the sharing rules: every reader
@@ -114,20 +111,12 @@ func oracle(agency string, country intel.Region, shared []intel.Category, f auth
 // authzBackends are empty stores of every kind, each with the fixture.
 func authzBackends(t *testing.T) ([]backend, map[string][]authzFact) {
 	t.Helper()
-	emb, err := embeddedstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
-	neo := neo4jtest.Open(t)
-	facts := map[string][]authzFact{"embedded": authzFixture(t, emb), "neo4j": authzFixture(t, neo)}
-	client := MustRedis(t)
-	prefix := fmt.Sprintf("authz:%d:", time.Now().UnixNano())
-	ce := rediscache.New(emb, client, rediscache.Options{Prefix: prefix + "e:", TTL: time.Minute})
-	cn := rediscache.New(neo, client, rediscache.Options{Prefix: prefix + "n:", TTL: time.Minute})
-	facts["embedded+redis"], facts["neo4j+redis"] = facts["embedded"], facts["neo4j"]
-	return []backend{{name: "embedded", store: emb}, {name: "embedded+redis", store: ce, cache: ce},
-		{name: "neo4j", store: neo}, {name: "neo4j+redis", store: cn, cache: cn}}, facts
+	facts := map[string][]authzFact{}
+	backends := everyBackend(t, func(name string, s intel.Store) {
+		facts[name] = authzFixture(t, s)
+		facts[name+"+redis"] = facts[name]
+	})
+	return backends, facts
 }
 
 // call is one GraphQL request with a key and a purpose.

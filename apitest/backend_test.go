@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
 	"github.com/scamgraph/scamgraph/server"
+	"github.com/scamgraph/scamgraph/servicetest"
 	"github.com/scamgraph/scamgraph/usecase"
 )
 
@@ -31,14 +31,28 @@ type backend struct {
 	cache *rediscache.Store
 }
 
-// MustRedis connects to the Redis named by REDIS_URL. There is no skip: a
-// run without Redis fails.
+// MustRedis connects to the Redis named by REDIS_URL. A run that cannot
+// reach it fails; without REDIS_URL the test skips unless services are
+// required (servicetest).
 func MustRedis(t testing.TB) redis.UniversalClient {
 	t.Helper()
-	url := os.Getenv("REDIS_URL")
-	if url == "" {
-		t.Fatal("REDIS_URL is not set: run `make test`, or `make services` and export what it prints")
+	return connectRedis(t, servicetest.Env(t, "REDIS_URL"))
+}
+
+// optionalRedis is MustRedis for a test over every backend: without
+// REDIS_URL (and services not required) it reports false, and the test
+// runs over the backends without the cache.
+func optionalRedis(t testing.TB) (redis.UniversalClient, bool) {
+	t.Helper()
+	url, ok := servicetest.Lookup(t, "REDIS_URL")
+	if !ok {
+		return nil, false
 	}
+	return connectRedis(t, url), true
+}
+
+func connectRedis(t testing.TB, url string) redis.UniversalClient {
+	t.Helper()
 	opts, err := redis.ParseURL(url)
 	if err != nil {
 		t.Fatal(err)
@@ -55,30 +69,43 @@ func MustRedis(t testing.TB) redis.UniversalClient {
 // store and into Neo4j, and returns each with and without the Redis cache.
 func mustBackends(t testing.TB, scale float64) []backend {
 	t.Helper()
-	ctx := context.Background()
+	return everyBackend(t, func(_ string, s intel.Store) {
+		if _, err := demo.Load(context.Background(), s, demo.Config{Scale: scale}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// everyBackend opens an empty embedded store and an empty Neo4j, fills each
+// with fill (given the backend's name), and returns each with and without the Redis cache. Without
+// NEO4J_URI or REDIS_URL (and services not required: the quick loop) the
+// backends that need them are left out, said so in the log, and the test
+// runs over the rest.
+func everyBackend(t testing.TB, fill func(name string, s intel.Store)) []backend {
+	t.Helper()
 	emb, err := embeddedstore.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { emb.Close() })
-	neo := neo4jtest.Open(t)
-	for _, s := range []intel.Store{emb, neo} {
-		if _, err := demo.Load(ctx, s, demo.Config{Scale: scale}); err != nil {
-			t.Fatal(err)
-		}
+	stores := []backend{{name: "embedded", store: emb}}
+	if neo4jtest.Configured(t) {
+		stores = append(stores, backend{name: "neo4j", store: neo4jtest.Open(t)})
 	}
-	client := MustRedis(t)
+	for _, b := range stores {
+		fill(b.name, b.store)
+	}
+	client, ok := optionalRedis(t)
+	if !ok {
+		return stores
+	}
 	prefix := fmt.Sprintf("apitest:%d:", time.Now().UnixNano())
-	cached := func(inner intel.Store, name string) *rediscache.Store {
-		return rediscache.New(inner, client, rediscache.Options{Prefix: prefix + name + ":", TTL: time.Minute})
+	var out []backend
+	for _, b := range stores {
+		c := rediscache.New(b.store, client, rediscache.Options{Prefix: prefix + b.name + ":", TTL: time.Minute})
+		out = append(out, b, backend{name: b.name + "+redis", store: c, cache: c})
 	}
-	ce, cn := cached(emb, "embedded"), cached(neo, "neo4j")
-	return []backend{
-		{name: "embedded", store: emb},
-		{name: "embedded+redis", store: ce, cache: ce},
-		{name: "neo4j", store: neo},
-		{name: "neo4j+redis", store: cn, cache: cn},
-	}
+	return out
 }
 
 // serve runs the real handler over a backend on loopback, with a fresh

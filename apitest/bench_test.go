@@ -3,6 +3,7 @@ package apitest
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -123,9 +124,10 @@ func BenchmarkAccessRules(b *testing.B) {
 	}
 }
 
-// accessRounds is how many turns each mode of BenchmarkAccessRules takes;
-// set SCAMGRAPH_BENCH_ROUNDS to change it.
-func accessRounds() int { return envInt("SCAMGRAPH_BENCH_ROUNDS", 5) }
+// accessRounds is how many turns each mode of BenchmarkAccessRules takes
+// (even, so that each mode goes first as often); set SCAMGRAPH_BENCH_ROUNDS
+// to change it.
+func accessRounds() int { return envInt("SCAMGRAPH_BENCH_ROUNDS", 6) }
 
 // accessTurn is how long one turn lasts; set SCAMGRAPH_BENCH_TURN (a Go
 // duration) to change it.
@@ -151,8 +153,13 @@ type accessMode struct {
 
 // compareTurns runs the modes in turns and reports, per mode, the median
 // time per request (the inverse of throughput, which is what the ratio
-// compares) and the median p50 latency, and the ratio of the first mode's
-// median to the second's.
+// compares) and the median p50 latency, and the ratios of the first mode's
+// medians to the second's. Since the two turns of one round run back to
+// back, the machine changes less within a round than across the run, so
+// it also reports a paired ratio: the median, over each two consecutive
+// rounds (one with each mode first, which cancels any advantage of going
+// first or second), of the geometric mean of their two ratios. On a
+// machine shared with other work that is the steadier figure.
 func compareTurns(b *testing.B, modes []accessMode, workers int, q string, vars func(i int) map[string]any) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -162,6 +169,7 @@ func compareTurns(b *testing.B, modes []accessMode, workers int, q string, vars 
 		b.StartTimer()
 		perReq := make([][]float64, len(modes))
 		p50 := make([][]float64, len(modes))
+		reqRatio, p50Ratio := []float64{}, []float64{}
 		for r := 0; r < accessRounds(); r++ {
 			line := fmt.Sprintf("access-round %d %s:", r+1, b.Name())
 			for k := range modes {
@@ -171,19 +179,44 @@ func compareTurns(b *testing.B, modes []accessMode, workers int, q string, vars 
 				s := drive(b, modes[k].ts, workers, q, vars, accessTurn())
 				perReq[k] = append(perReq[k], s.perRequestMs())
 				p50[k] = append(p50[k], s.percentileMs(0.50))
-				line += fmt.Sprintf(" rules=%s %.3f ms/req (p50 %.2f ms, %d req)", modes[k].name, s.perRequestMs(), s.percentileMs(0.50), len(s.latencies))
+				line += fmt.Sprintf(" rules=%s %.3f ms/req %.1f req/s (p50 %.2f ms, %d req)", modes[k].name, s.perRequestMs(),
+					1000/s.perRequestMs(), s.percentileMs(0.50), len(s.latencies))
 			}
-			fmt.Println(line)
+			reqRatio = append(reqRatio, perReq[0][r]/perReq[1][r])
+			p50Ratio = append(p50Ratio, p50[0][r]/p50[1][r])
+			fmt.Printf("%s; ratio %.2fx, p50 %.2fx\n", line, reqRatio[r], p50Ratio[r])
 		}
 		for k, m := range modes {
 			b.ReportMetric(median(perReq[k]), m.name+"-ms/req")
+			b.ReportMetric(1000/median(perReq[k]), m.name+"-req/s")
 			b.ReportMetric(median(p50[k]), m.name+"-p50-ms")
 		}
 		ratio := median(perReq[0]) / median(perReq[1])
+		p50ratio := median(p50[0]) / median(p50[1])
 		b.ReportMetric(ratio, "x-"+modes[0].name+"/"+modes[1].name)
-		fmt.Printf("access-ratio %s: rules=%s %.3f ms/req vs rules=%s %.3f ms/req = %.2fx (medians of %d turns of %s)\n",
-			b.Name(), modes[0].name, median(perReq[0]), modes[1].name, median(perReq[1]), ratio, accessRounds(), accessTurn())
+		b.ReportMetric(p50ratio, "x-p50-"+modes[0].name+"/"+modes[1].name)
+		paired, pairedP50 := pairedRatio(reqRatio), pairedRatio(p50Ratio)
+		b.ReportMetric(paired, "x-paired-"+modes[0].name+"/"+modes[1].name)
+		b.ReportMetric(pairedP50, "x-paired-p50-"+modes[0].name+"/"+modes[1].name)
+		fmt.Printf("access-ratio %s: rules=%s %.3f ms/req (%.1f req/s, p50 %.2f ms) vs rules=%s %.3f ms/req (%.1f req/s, p50 %.2f ms) = %.2fx, p50 %.2fx; paired %.2fx, p50 %.2fx (medians of %d turns of %s)\n",
+			b.Name(), modes[0].name, median(perReq[0]), 1000/median(perReq[0]), median(p50[0]),
+			modes[1].name, median(perReq[1]), 1000/median(perReq[1]), median(p50[1]),
+			ratio, p50ratio, paired, pairedP50, accessRounds(), accessTurn())
 	}
+}
+
+// pairedRatio is the median over consecutive pairs of rounds of the
+// geometric mean of their ratios; a last unpaired round counts alone.
+func pairedRatio(perRound []float64) float64 {
+	var pairs []float64
+	for r := 0; r < len(perRound); r += 2 {
+		if r+1 < len(perRound) {
+			pairs = append(pairs, math.Sqrt(perRound[r]*perRound[r+1]))
+		} else {
+			pairs = append(pairs, perRound[r])
+		}
+	}
+	return median(pairs)
 }
 
 func median(v []float64) float64 {
@@ -212,11 +245,17 @@ func (l load) percentileMs(p float64) float64 {
 	return float64(l.latencies[min(len(l.latencies)-1, int(p*float64(len(l.latencies))))].Microseconds()) / 1000
 }
 
-// drive sends requests from `workers` clients for d (the requests in
-// flight then finish) and returns what it measured. Any failed request fails the benchmark.
+// minTurnRequests is the fewest requests one turn measures, so that a
+// slow query (a network takes most of a second) still gives a median of
+// its own rather than of two or three requests.
+const minTurnRequests = 12
+
+// drive sends requests from `workers` clients for d, and at least
+// minTurnRequests (the requests in flight then finish), and returns what
+// it measured. Any failed request fails the benchmark.
 func drive(b *testing.B, ts *httptest.Server, workers int, q string, vars func(i int) map[string]any, d time.Duration) load {
 	start := time.Now()
-	return send(b, ts, workers, q, vars, func(int) bool { return time.Since(start) < d })
+	return send(b, ts, workers, q, vars, func(i int) bool { return i < minTurnRequests || time.Since(start) < d })
 }
 
 // demoStore is the embedded store or Neo4j with the full demo world.

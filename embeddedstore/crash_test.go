@@ -3,6 +3,7 @@ package embeddedstore_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -80,6 +81,8 @@ func TestKill9LosesNoAcknowledgedWrite(t *testing.T) {
 				break
 			}
 		} else if strings.HasPrefix(line, "ERR") {
+			cmd.Process.Kill()
+			cmd.Wait()
 			t.Fatalf("child: %s", line)
 		}
 	}
@@ -90,9 +93,20 @@ func TestKill9LosesNoAcknowledgedWrite(t *testing.T) {
 	for sc.Scan() {
 		if n, ok := strings.CutPrefix(sc.Text(), "ACK "); ok {
 			acked, _ = strconv.Atoi(n)
+		} else if strings.HasPrefix(sc.Text(), "ERR") {
+			t.Fatalf("child: %s", sc.Text())
 		}
 	}
-	cmd.Wait()
+	// The child's verdict: it must have died of the SIGKILL, not of an
+	// error or a panic of its own, or a passing test would prove nothing.
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		t.Fatalf("child ended with %v, want killed by SIGKILL", err)
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("child ended with %v, want killed by SIGKILL", err)
+	}
 	if acked < 40 {
 		t.Fatalf("child acknowledged only %d batches", acked)
 	}

@@ -50,6 +50,14 @@ func New(inner intel.Store, access *intel.Access, report *Report) *Store {
 // Access returns the rules the view applies.
 func (s *Store) Access() *intel.Access { return s.access }
 
+// read notes a read of country's data about ids for the audit when that
+// data is foreign to the reader.
+func (s *Store) read(country intel.Region, ids ...string) {
+	if s.access.Foreign(country) {
+		s.report.read(country, ids...)
+	}
+}
+
 // Report returns the request's record of masks and cross-border facts.
 func (s *Store) Report() *Report { return s.report }
 
@@ -164,11 +172,11 @@ func (s *Store) visible(ctx context.Context, ids []string) (map[string]intel.Sum
 		// noted for the audit.
 		for _, g := range sum.Groups {
 			if s.access.AllowsClass(g.Type, g.Country, g.Visibility, g.Agency) {
-				s.report.read(g.Country, s.access.Country, id)
+				s.read(g.Country, id)
 			}
 		}
 		for _, l := range mine {
-			s.report.read(l.Country, s.access.Country, id)
+			s.read(l.Country, id)
 		}
 	}
 	return out, nil
@@ -249,7 +257,7 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 		v := sum.For(s.access, grantedAt(granted, id))
 		if !s.access.Unrestricted() {
 			for _, g := range v.Groups {
-				s.report.read(g.Country, s.access.Country, id)
+				s.read(g.Country, id)
 			}
 		}
 		v.Groups = nil // which classes exist is for the rules, not the reader

@@ -19,7 +19,7 @@ func (s *Store) present(ctx context.Context, es []intel.Entity) error {
 	}
 	var owned []string
 	for i := range es {
-		if o := intel.OwnerAgency(&es[i]); o != "" && o != s.access.Agency {
+		if _, other := s.access.OwnedByOther(&es[i]); other {
 			owned = append(owned, es[i].ID)
 		}
 	}
@@ -39,7 +39,7 @@ func (s *Store) present(ctx context.Context, es []intel.Entity) error {
 	}
 	for i := range es {
 		e := &es[i]
-		if o := intel.OwnerAgency(e); o != "" && o != s.access.Agency && !described[e.ID] {
+		if _, other := s.access.OwnedByOther(e); other && !described[e.ID] {
 			// Another agency's fact made the entity visible; its names,
 			// attributes and documents are the owner's, and the owner's
 			// record is hidden from this reader.
@@ -94,8 +94,8 @@ func (s *Store) maskEntity(e intel.Entity) intel.Entity {
 		return e
 	}
 	home := intel.HomeCountry(&e)
-	if home != "" && home != s.access.Country {
-		s.report.read(home, s.access.Country, e.ID)
+	if home != "" {
+		s.read(home, e.ID)
 	}
 	if e.Kind == intel.KindPerson {
 		e.Sensitive = map[string]string{}
@@ -104,7 +104,7 @@ func (s *Store) maskEntity(e intel.Entity) intel.Entity {
 	if len(e.Sensitive) == 0 {
 		return e
 	}
-	if home != "" && home == s.access.Country {
+	if s.access.ShowsPersonalData(home) {
 		return e
 	}
 	e.Sensitive = s.mask(e.ID, e.Sensitive, func() string {
@@ -120,10 +120,8 @@ func (s *Store) maskEntity(e intel.Entity) intel.Entity {
 // subscriber record's name, document and address), whose home is the
 // contributing country.
 func (s *Store) maskLink(l intel.Link) intel.Link {
-	if !s.access.Unrestricted() && l.Country != s.access.Country {
-		s.report.read(l.Country, s.access.Country, l.From, l.To)
-	}
-	if len(l.Sensitive) == 0 || s.access.Unrestricted() || l.Country == s.access.Country {
+	s.read(l.Country, l.From, l.To)
+	if len(l.Sensitive) == 0 || s.access.ShowsPersonalData(l.Country) {
 		return l
 	}
 	l.Sensitive = s.mask(l.ID, l.Sensitive, func() string {

@@ -51,15 +51,13 @@ func (r *Report) Redactions() []Redaction {
 }
 
 // Read notes that data of country about the entities ids was handed to a
-// reader of country reader; nothing is noted when they are the same.
-func (r *Report) Read(country, reader intel.Region, ids ...string) {
-	r.read(country, reader, ids...)
+// reader of the other country (intel.Access.Foreign decides which data
+// that is; the caller asks it before noting).
+func (r *Report) Read(country intel.Region, ids ...string) {
+	r.read(country, ids...)
 }
 
-func (r *Report) read(country, reader intel.Region, ids ...string) {
-	if country == reader {
-		return
-	}
+func (r *Report) read(country intel.Region, ids ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.foreign == nil {

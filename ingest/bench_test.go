@@ -17,6 +17,8 @@ import (
 
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 )
 
 // benchRecords is how many call records the import benchmarks load; set
@@ -56,7 +58,8 @@ func BenchmarkImport(b *testing.B) {
 	file := filepath.Join(dir, "calls.csv")
 	writeCallsCSV(b, file, n)
 	neo := MustNeo4j(b)
-	uri := os.Getenv("NEO4J_URI")
+	cfg := neo4jtest.Config(b)
+	uri := cfg.URI
 
 	// cli runs one import and returns its rate and peak memory.
 	cli := func(b *testing.B, args ...string) (rate, peakMB float64) {
@@ -105,7 +108,7 @@ func BenchmarkImport(b *testing.B) {
 	reference := func(b *testing.B, stmt string) float64 {
 		wipe(b)
 		start := time.Now()
-		loadCSV(b, uri, stmt)
+		loadCSV(b, cfg, stmt)
 		return float64(n) / time.Since(start).Seconds()
 	}
 	b.Run("neo4j", func(b *testing.B) {
@@ -298,14 +301,18 @@ CALL {
       r.visibility = row.visibility, r.attr_durationSec = row.dur, r.attr_answered = row.ans
 } IN TRANSACTIONS OF 1000 ROWS`
 
-func loadCSV(b *testing.B, uri, stmt string) {
+func loadCSV(b *testing.B, cfg neo4jstore.Config, stmt string) {
 	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	auth := neo4j.NoAuth()
+	if cfg.Username != "" {
+		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer driver.Close(ctx)
-	sess := driver.NewSession(ctx, neo4j.SessionConfig{})
+	sess := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, stmt, nil)
 	if err == nil {

@@ -120,6 +120,31 @@ func (a *Access) FieldGranted(id, field string) bool {
 	return slices.Contains(a.GrantedFields[id], field)
 }
 
+// ShowsPersonalData is the redaction rule: personal data whose home is
+// country (see HomeCountry; a fact's is its contributing country) is shown
+// to readers of that country, and to no other reader unless an answered
+// evidence request granted the field (FieldGranted). Data of no known home
+// is shown to no restricted reader.
+func (a *Access) ShowsPersonalData(home Region) bool {
+	return a.Unrestricted() || (home != "" && home == a.Country)
+}
+
+// Foreign reports whether data of country is the other country's for the
+// reader, which makes reading it a cross-border read the audit records.
+func (a *Access) Foreign(country Region) bool {
+	return !a.Unrestricted() && country != a.Country
+}
+
+// OwnedByOther is the owner rule: a suspect or a case is described only by
+// its filing agency's records (OwnerAgency), so for any other reader its
+// description depends on seeing one of the owner's facts. It returns the
+// owner and whether it is another agency than the reader's; an unrestricted
+// reader and the owner itself see the description as stored.
+func (a *Access) OwnedByOther(e *Entity) (owner string, other bool) {
+	owner = OwnerAgency(e)
+	return owner, owner != "" && !a.Unrestricted() && owner != a.Agency
+}
+
 // HomeCountry is the country whose law governs an entity's personal data:
 // the country that issued a person's document, holds a bank account or
 // numbered a phone line, or whose agency filed a suspect's record. It is

@@ -68,3 +68,63 @@ func TestHomeCountry(t *testing.T) {
 		}
 	}
 }
+
+// TestShowsPersonalData pins the redaction rule: a reader sees personal
+// data of its own country only, and none whose home is unknown.
+func TestShowsPersonalData(t *testing.T) {
+	th := &Access{Agency: "TH-CCIB", Country: RegionTH}
+	cases := []struct {
+		name   string
+		reader *Access
+		home   Region
+		want   bool
+	}{
+		{"OwnCountry", th, RegionTH, true},
+		{"OtherCountry", th, RegionKH, false},
+		{"UnknownHome", th, "", false},
+		{"Unrestricted", nil, RegionKH, true},
+		{"UnrestrictedUnknownHome", &Access{All: true}, "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.reader.ShowsPersonalData(c.home); got != c.want {
+				t.Errorf("ShowsPersonalData(%q) = %v, want %v", c.home, got, c.want)
+			}
+			if got := c.reader.Foreign(c.home); c.home != "" && got == c.want {
+				t.Errorf("Foreign(%q) = %v, want %v", c.home, got, !c.want)
+			}
+		})
+	}
+}
+
+// TestOwnedByOther pins the owner rule: a suspect or case filed by another
+// agency is another's; the filer's own, an unrestricted reader's and an
+// entity without an owner are not.
+func TestOwnedByOther(t *testing.T) {
+	th := &Access{Agency: "TH-CCIB", Country: RegionTH}
+	suspect := func(key string) *Entity {
+		return &Entity{ID: EntityID(KindSuspect, key), Kind: KindSuspect, Key: key}
+	}
+	phone := &Entity{ID: "PhoneNumber:+66812345678", Kind: KindPhoneNumber, Key: "+66812345678"}
+	cases := []struct {
+		name   string
+		reader *Access
+		e      *Entity
+		owner  string
+		other  bool
+	}{
+		{"AnotherAgencys", th, suspect("KH-GDNP:W-2024-0042"), "KH-GDNP", true},
+		{"SameCountryOtherAgency", th, suspect("TH-CIB:S-1"), "TH-CIB", true},
+		{"Own", th, suspect("TH-CCIB:S-1"), "TH-CCIB", false},
+		{"Unrestricted", nil, suspect("KH-GDNP:W-2024-0042"), "KH-GDNP", false},
+		{"NoOwner", th, phone, "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			owner, other := c.reader.OwnedByOther(c.e)
+			if owner != c.owner || other != c.other {
+				t.Errorf("OwnedByOther = %q, %v; want %q, %v", owner, other, c.owner, c.other)
+			}
+		})
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/analytics"
 	"github.com/scamgraph/scamgraph/intel"
 )
@@ -32,6 +33,9 @@ type Source interface {
 	Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error)
 	Neighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error)
 	Risks(ctx context.Context, ids []string) (map[string]analytics.Risk, error)
+	// LegalStatus lists the legal-status steps of each suspect; a suspect
+	// without steps the caller may see may be absent.
+	LegalStatus(ctx context.Context, suspectIDs []string) (map[string][]access.StatusStep, error)
 }
 
 // Loaders are one request's batching loaders.
@@ -42,20 +46,24 @@ type Loaders struct {
 	Summary *dataloadgen.Loader[string, intel.Summary]
 	// Risk batches the risk fields of a list into one scoring, whose
 	// store round trips do not grow with the list.
-	Risk     *dataloadgen.Loader[string, analytics.Risk]
-	mu       sync.Mutex
-	pageSets map[string]*dataloadgen.Loader[string, intel.NeighbourPage]
+	Risk *dataloadgen.Loader[string, analytics.Risk]
+	// LegalStatus loads the steps of suspects; a list of suspects with
+	// their legal status is one registry read, not one per suspect.
+	LegalStatus *dataloadgen.Loader[string, []access.StatusStep]
+	mu          sync.Mutex
+	pageSets    map[string]*dataloadgen.Loader[string, intel.NeighbourPage]
 }
 
 // New makes fresh loaders over src.
 func New(src Source) *Loaders {
 	return &Loaders{
-		src:      src,
-		Entity:   dataloadgen.NewMappedLoader(src.Entities, dataloadgen.WithWait(wait)),
-		Link:     dataloadgen.NewMappedLoader(src.Links, dataloadgen.WithWait(wait)),
-		Summary:  dataloadgen.NewMappedLoader(src.Summaries, dataloadgen.WithWait(wait)),
-		Risk:     dataloadgen.NewMappedLoader(src.Risks, dataloadgen.WithWait(wait)),
-		pageSets: map[string]*dataloadgen.Loader[string, intel.NeighbourPage]{},
+		src:         src,
+		Entity:      dataloadgen.NewMappedLoader(src.Entities, dataloadgen.WithWait(wait)),
+		Link:        dataloadgen.NewMappedLoader(src.Links, dataloadgen.WithWait(wait)),
+		Summary:     dataloadgen.NewMappedLoader(src.Summaries, dataloadgen.WithWait(wait)),
+		Risk:        dataloadgen.NewMappedLoader(src.Risks, dataloadgen.WithWait(wait)),
+		LegalStatus: dataloadgen.NewMappedLoader(src.LegalStatus, dataloadgen.WithWait(wait)),
+		pageSets:    map[string]*dataloadgen.Loader[string, intel.NeighbourPage]{},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/analytics"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/loaders"
@@ -69,6 +70,17 @@ func (s *countingSource) Neighbours(_ context.Context, ids []string, q intel.Nei
 	for _, id := range ids {
 		if id != "missing" {
 			out[id] = intel.NeighbourPage{TotalCount: len(id)}
+		}
+	}
+	return out, nil
+}
+
+func (s *countingSource) LegalStatus(_ context.Context, ids []string) (map[string][]access.StatusStep, error) {
+	s.note("legalStatus", ids)
+	out := map[string][]access.StatusStep{}
+	for _, id := range ids {
+		if id != "missing" {
+			out[id] = []access.StatusStep{{SuspectID: id}}
 		}
 	}
 	return out, nil
@@ -165,5 +177,25 @@ func TestNeighboursShareALoaderPerFilter(t *testing.T) {
 	_, err := l.Neighbours(ctx, intel.NeighbourQuery{ID: "missing", Direction: intel.DirectionOut, First: 5})
 	if intel.ErrorCode(err) != intel.ENOTFOUND {
 		t.Errorf("neighbours of an unknown entity: %v, want ENOTFOUND", err)
+	}
+}
+
+// TestTheLegalStatusOfAListIsOneCall: Suspect.legalStatus on every item of
+// a list asks the registry once, and a suspect without steps is explicit.
+func TestTheLegalStatusOfAListIsOneCall(t *testing.T) {
+	src := &countingSource{}
+	l := loaders.New(src)
+	ids := []string{"Suspect:TH-CIB:S-1", "Suspect:TH-CIB:S-2", "missing", "Suspect:KH-GDNP:W-1"}
+	got, errs := loadAll(ids, func(id string) ([]access.StatusStep, error) { return l.LegalStatus.Load(context.Background(), id) })
+	if src.calls["legalStatus"] != 1 {
+		t.Errorf("%d calls for %d loads, want 1", src.calls["legalStatus"], len(ids))
+	}
+	for i, id := range ids {
+		switch {
+		case id == "missing" && !errors.Is(errs[i], dataloadgen.ErrNotFound):
+			t.Errorf("%s: %v, want not found", id, errs[i])
+		case id != "missing" && (errs[i] != nil || len(got[i]) != 1 || got[i][0].SuspectID != id):
+			t.Errorf("%s: %v, %v", id, got[i], errs[i])
+		}
 	}
 }

@@ -206,13 +206,15 @@ RETURN seq`
 
 // appendAudits allocates a run of sequence numbers with one increment of
 // the counter and creates the entries, so that a group of appends takes
-// the counter's lock once.
+// the counter's lock once. The increment reads c.seq on the right-hand
+// side of SET, which takes the write lock before the read, as putDoc does;
+// reading it first and setting it after (WITH c.seq AS base) would let two
+// writers, such as two replicas of the service, take the same run.
 const appendAudits = `
 MERGE (c:AccessCounter {name: 'audit'})
   ON CREATE SET c.seq = 0
-WITH c, c.seq AS base
-SET c.seq = base + size($entries)
-WITH base
+SET c.seq = c.seq + size($entries)
+WITH c.seq - size($entries) AS base
 UNWIND range(0, size($entries) - 1) AS i
 WITH base + i + 1 AS seq, $entries[i] AS e
 CREATE (x:AuditEntry {seq: seq, at: e.at, requestId: e.requestId, agency: e.agency, actorCountry: e.actorCountry,

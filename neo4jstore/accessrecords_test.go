@@ -1,7 +1,11 @@
 package neo4jstore_test
 
 import (
+	"context"
+	"fmt"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/registrytest"
@@ -18,4 +22,68 @@ func TestAccessRecordsConformance(t *testing.T) {
 			return neo4jtest.ReopenAccessRecords(t)
 		},
 	})
+}
+
+// TestConcurrentAuditAppendsTakeDistinctSequenceNumbers appends audit
+// groups from two handles at once, as two replicas of the service on one
+// Neo4j do, and requires every entry to be stored under its own sequence
+// number, with none skipped: the counter is read under its lock.
+func TestConcurrentAuditAppendsTakeDistinctSequenceNumbers(t *testing.T) {
+	handles := []access.Records{neo4jtest.AccessRecords(t), neo4jtest.ReopenAccessRecords(t)}
+	const writers, groups, size = 4, 10, 3
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*len(handles))
+	for w := 0; w < writers*len(handles); w++ {
+		wg.Add(1)
+		go func(rec access.Records, w int) {
+			defer wg.Done()
+			for g := 0; g < groups; g++ {
+				batch := make([]access.AuditEntry, size)
+				for i := range batch {
+					batch[i] = access.AuditEntry{RequestID: fmt.Sprintf("w%d-g%d-%d", w, g, i), Operation: "query lookup",
+						Kind: access.KindRead, Outcome: access.OutcomeOK, At: time.Now()}
+				}
+				stored, err := rec.AppendAudits(context.Background(), batch)
+				if err != nil {
+					errs <- err
+					return
+				}
+				for i := 1; i < len(stored); i++ {
+					if stored[i].Seq != stored[i-1].Seq+1 {
+						errs <- fmt.Errorf("one group got sequence numbers %d then %d", stored[i-1].Seq, stored[i].Seq)
+						return
+					}
+				}
+			}
+		}(handles[w%len(handles)], w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	var seqs []int64
+	ids := map[string]bool{}
+	for after := int64(0); ; {
+		page, err := handles[0].QueryAudit(context.Background(), access.AuditFilter{AfterSeq: after, Limit: access.MaxAuditLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, e := range page {
+			seqs = append(seqs, e.Seq)
+			ids[e.RequestID] = true
+		}
+		after = page[len(page)-1].Seq
+	}
+	if want := writers * len(handles) * groups * size; len(seqs) != want || len(ids) != want {
+		t.Fatalf("%d entries (%d distinct requests) stored, want %d", len(seqs), len(ids), want)
+	}
+	for i, s := range seqs {
+		if s != int64(i+1) {
+			t.Fatalf("entry %d has sequence number %d, want %d: numbers skipped or taken twice", i, s, i+1)
+		}
+	}
 }

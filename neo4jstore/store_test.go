@@ -2,7 +2,6 @@ package neo4jstore_test
 
 import (
 	"context"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/scamgraph/scamgraph/conformance"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 )
 
 var (
@@ -19,23 +19,19 @@ var (
 )
 
 // MustStore returns the test run's one store against the Neo4j named by
-// NEO4J_URI (`make services` starts one). There is no skip: a run that
-// cannot reach Neo4j fails, so CI can never pass without it.
+// NEO4J_URI (`make services` starts one). A run that cannot reach Neo4j
+// fails; without NEO4J_URI the test skips unless services are required
+// (servicetest), so CI can never pass without it.
 func MustStore(t testing.TB) *neo4jstore.Store {
 	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		t.Fatal("NEO4J_URI is not set: run `make test`, or `make services` and export what it prints")
-	}
+	cfg := neo4jtest.Config(t)
 	sharedOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		shared, sharedErr = neo4jstore.Open(ctx, neo4jstore.Config{
-			URI: uri, Username: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
-		})
+		shared, sharedErr = neo4jstore.Open(ctx, cfg)
 	})
 	if sharedErr != nil {
-		t.Fatalf("open Neo4j at %s: %v", uri, sharedErr)
+		t.Fatalf("open Neo4j at %s: %v", cfg.URI, sharedErr)
 	}
 	return shared
 }
@@ -60,14 +56,14 @@ type keepOpen struct{ *neo4jstore.Store }
 func (keepOpen) Close() error { return nil }
 
 func TestConformance(t *testing.T) {
+	MustStore(t) // without Neo4j, fail or skip once, not in every check
 	conformance.Run(t, conformance.Harness{
 		New: func(t *testing.T) intel.Store { return keepOpen{MustEmpty(t)} },
 		Reopen: func(t *testing.T, _ intel.Store) intel.Store {
 			// A new driver and connection pool: what a restarted service sees.
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: os.Getenv("NEO4J_URI"),
-				Username: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD")})
+			s, err := neo4jstore.Open(ctx, neo4jtest.Config(t))
 			if err != nil {
 				t.Fatal(err)
 			}

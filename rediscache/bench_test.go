@@ -16,7 +16,7 @@ import (
 // these figures show the cache's own cost rather than its benefit; the
 // benefit is against a remote store such as Neo4j.
 func BenchmarkCachedReads(b *testing.B) {
-	c := MustCache(b, rediscache.Options{})
+	c := MustCache(b, openEmbedded, rediscache.Options{})
 	ctx := context.Background()
 	const n = 1000
 	ids := make([]string, n)

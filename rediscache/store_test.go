@@ -15,7 +15,9 @@ import (
 	"github.com/scamgraph/scamgraph/conformance"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/rediscache"
+	"github.com/scamgraph/scamgraph/servicetest"
 )
 
 var (
@@ -25,14 +27,12 @@ var (
 )
 
 // MustClient returns the test binary's one client for the Redis named by
-// REDIS_URL (`make services` starts one). There is no skip: a run that
-// cannot reach Redis fails, so CI can never pass without it.
+// REDIS_URL (`make services` starts one). A run that cannot reach Redis
+// fails; without REDIS_URL the test skips unless services are required
+// (servicetest), so CI can never pass without it.
 func MustClient(t testing.TB) redis.UniversalClient {
 	t.Helper()
-	url := os.Getenv("REDIS_URL")
-	if url == "" {
-		t.Fatal("REDIS_URL is not set: run `make test`, or `make services` and export what it prints")
-	}
+	url := servicetest.Env(t, "REDIS_URL")
 	clientOnce.Do(func() {
 		var opt *redis.Options
 		opt, clientErr = redis.ParseURL(url)
@@ -107,8 +107,27 @@ type cache struct {
 	prefix string
 }
 
-// MustCache wraps a fresh embedded store with the cache under a fresh prefix.
-func MustCache(t testing.TB, opts rediscache.Options) cache {
+// storeOpener opens an empty store of one backend for one test.
+type storeOpener func(t testing.TB) intel.Store
+
+// openEmbedded opens an empty embedded store.
+func openEmbedded(t testing.TB) intel.Store { return MustOpen(t, t.TempDir()) }
+
+// openNeo4j empties the Neo4j of `make services` and opens it.
+func openNeo4j(t testing.TB) intel.Store { return neo4jtest.Open(t) }
+
+// onEveryStore runs a cache test over each backend the cache decorates in
+// production: the embedded store and Neo4j. The cache must behave the
+// same over both; Neo4j's answers (its ordering, its empty values, its
+// errors) are the ones an embedded-only run would never show it.
+func onEveryStore(t *testing.T, run func(t *testing.T, open storeOpener)) {
+	t.Run("embedded", func(t *testing.T) { run(t, openEmbedded) })
+	t.Run("neo4j", func(t *testing.T) { run(t, openNeo4j) })
+}
+
+// MustCache wraps a fresh store that open makes with the cache under a
+// fresh prefix.
+func MustCache(t testing.TB, open storeOpener, opts rediscache.Options) cache {
 	t.Helper()
 	client := MustClient(t)
 	if opts.Prefix == "" {
@@ -117,7 +136,7 @@ func MustCache(t testing.TB, opts rediscache.Options) cache {
 	// A Redis failure in a test that expects a working Redis is worth
 	// seeing in the output. (Tests of the log itself call New directly.)
 	opts.Logger = zerolog.New(zerolog.NewTestWriter(t))
-	inner := &countingStore{Store: MustOpen(t, t.TempDir())}
+	inner := &countingStore{Store: open(t)}
 	return cache{Store: rediscache.New(inner, client, opts), inner: inner, client: client, prefix: opts.Prefix}
 }
 
@@ -127,6 +146,40 @@ func (c cache) Key(letter, id string) string { return c.prefix + letter + ":" + 
 
 func TestConformance(t *testing.T) {
 	client := MustClient(t)
+	t.Run("embedded", func(t *testing.T) { conformanceOverEmbedded(t, client) })
+	t.Run("neo4j", func(t *testing.T) { conformanceOverNeo4j(t, client) })
+}
+
+// conformanceOverNeo4j runs the suite over the cache in front of Neo4j.
+// A restart closes the cache and its store and opens a new driver over the
+// same database, while Redis keeps what was cached.
+func conformanceOverNeo4j(t *testing.T, client redis.UniversalClient) {
+	var mu sync.Mutex
+	prefixes := map[intel.Store]string{}
+	conformance.Run(t, conformance.Harness{
+		New: func(t *testing.T) intel.Store {
+			prefix := MustPrefix(t, client)
+			c := rediscache.New(neo4jtest.Open(t), client, rediscache.Options{Prefix: prefix})
+			mu.Lock()
+			prefixes[c] = prefix
+			mu.Unlock()
+			return c
+		},
+		Reopen: func(t *testing.T, s intel.Store) intel.Store {
+			mu.Lock()
+			prefix := prefixes[s]
+			mu.Unlock()
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return rediscache.New(neo4jtest.Reopen(t), client, rediscache.Options{Prefix: prefix})
+		},
+	})
+}
+
+// conformanceOverEmbedded runs the suite over the cache in front of the
+// embedded store.
+func conformanceOverEmbedded(t *testing.T, client redis.UniversalClient) {
 	type opened struct{ dir, prefix string }
 	var mu sync.Mutex
 	stores := map[intel.Store]opened{}
@@ -185,7 +238,7 @@ func TestConformanceWithRedisDown(t *testing.T) {
 
 func BenchmarkStore(b *testing.B) {
 	conformance.Bench(b, func(b *testing.B) intel.Store {
-		return MustCache(b, rediscache.Options{}).Store
+		return MustCache(b, openEmbedded, rediscache.Options{}).Store
 	})
 }
 

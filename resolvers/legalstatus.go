@@ -2,24 +2,26 @@ package resolvers
 
 import (
 	"context"
+	"errors"
+
+	"github.com/vikstrous/dataloadgen"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/graph/model"
 	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/loaders"
 	"github.com/scamgraph/scamgraph/usecase"
 )
 
+// legalStatus serves Suspect.legalStatus through the request's loader, so
+// that a list of suspects costs one read of the registry.
 func (r *Resolver) legalStatus(ctx context.Context, suspectID string) ([]*model.LegalStatusStep, error) {
-	c, err := usecase.CallerFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	steps, err := r.Service.LegalStatus(ctx, c, []string{suspectID})
-	if err != nil {
+	steps, err := loaders.For(ctx).LegalStatus.Load(ctx, suspectID)
+	if err != nil && !errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, err
 	}
 	out := []*model.LegalStatusStep{}
-	for _, s := range steps[suspectID] {
+	for _, s := range steps {
 		out = append(out, statusStepModel(s))
 	}
 	return out, nil

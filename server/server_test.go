@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -320,98 +320,39 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	}
 }
 
-// slowStore never answers a read before its context ends.
-type slowStore struct{ intel.Store }
+// slowStore never answers a read before its context ends, and says how
+// the context ended.
+type slowStore struct {
+	intel.Store
+	ended chan error
+}
 
-func (slowStore) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
+func (s slowStore) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
 	<-ctx.Done()
+	s.ended <- ctx.Err()
 	return nil, ctx.Err()
 }
 
+// TestRequestTimeoutReachesTheStore checks that the request's deadline is
+// the store call's: the store sees its context end with the deadline, and
+// the client gets TIMEOUT. Without the deadline the store would never
+// answer and the request would hang, so no clock is read here.
 func TestRequestTimeoutReachesTheStore(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.RequestTimeout = 100 * time.Millisecond
-	ts := MustServer(t, slowStore{MustEmbedded(t)}, cfg)
-	start := time.Now()
+	store := slowStore{Store: MustEmbedded(t), ended: make(chan error, 16)}
+	ts := MustServer(t, store, cfg)
 	r := post(t, ts, `{ lookup(identifier: "0812345678") { entity { id } } }`, nil)
 	if r.code(0) != "TIMEOUT" {
 		t.Fatalf("got %s", r.Raw)
 	}
-	if time.Since(start) > 5*time.Second {
-		t.Errorf("the store call was not cancelled")
-	}
-}
-
-// countingStore counts store round trips by method.
-type countingStore struct {
-	intel.Store
-	mu    sync.Mutex
-	calls map[string]int
-}
-
-func (c *countingStore) count(m string) {
-	c.mu.Lock()
-	c.calls[m]++
-	c.mu.Unlock()
-}
-
-func (c *countingStore) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
-	c.count("GetEntities")
-	return c.Store.GetEntities(ctx, ids)
-}
-
-func (c *countingStore) NeighboursOf(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error) {
-	c.count("NeighboursOf")
-	return c.Store.NeighboursOf(ctx, ids, q)
-}
-
-func (c *countingStore) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
-	c.count("Neighbours")
-	return c.Store.Neighbours(ctx, q)
-}
-
-func (c *countingStore) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
-	c.count("Summaries")
-	return c.Store.Summaries(ctx, ids)
-}
-
-func (c *countingStore) total() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	for _, v := range c.calls {
-		n += v
-	}
-	return n
-}
-
-func TestListingEntitiesWithLinksCostsConstantRoundTrips(t *testing.T) {
-	s := MustEmbedded(t)
-	seedSmallWorld(t, s)
-	counter := &countingStore{Store: s, calls: map[string]int{}}
-	ts := MustServer(t, counter, server.DefaultConfig())
-	trips := func(n int) int {
-		ids := make([]string, n)
-		for i := range ids {
-			ids[i] = "PhoneNumber:+6690000000" + string(rune('0'+i%10)) + string(rune('0'+i/10))
+	select {
+	case err := <-store.ended:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("the store call ended with %v, want the request's deadline", err)
 		}
-		before := counter.total()
-		r := post(t, ts, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on PhoneNumber { key summary { linkCount }
-			links(first: 5) { edges { node { from { id } to { id } } neighbour { key } } } } } }`, map[string]any{"ids": ids})
-		if len(r.Errors) > 0 {
-			t.Fatalf("errors: %s", r.Raw)
-		}
-		if got := len(dig(r.Data, "nodes").([]any)); got != n {
-			t.Fatalf("%d nodes", got)
-		}
-		return counter.total() - before
-	}
-	small, large := trips(2), trips(12)
-	if small != large {
-		t.Errorf("2 entities cost %d store calls, 12 cost %d: the count must not grow with the list", small, large)
-	}
-	if large > 5 {
-		t.Errorf("12 entities with links cost %d store calls: %v", large, counter.calls)
+	default:
+		t.Error("the store was never called, or was not cancelled")
 	}
 }
 

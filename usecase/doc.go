@@ -34,8 +34,14 @@
 //	                              worked out by accessFor (caller.go) and    oracle), apitest sharing tests
 //	                              applied by every store in its queries and
 //	                              by guard.Store
-//	redaction of personal data    guard.Store (mask.go), from the same       guard tests, apitest sharing tests
-//	                              intel.Access
+//	redaction of personal data    intel.Access.ShowsPersonalData and         intel TestShowsPersonalData,
+//	                              FieldGranted, applied by guard.Store       guard tests, apitest sharing tests
+//	                              (mask.go)
+//	a suspect or case is          intel.Access.OwnedByOther, applied by      intel TestOwnedByOther, guard tests
+//	described by its filing       guard.Store (mask.go)
+//	agency only (reading)
+//	cross-border reads audited    intel.Access.Foreign, noted by guard.Store intel TestShowsPersonalData, usecase
+//	                              and LegalStatus                            TestCrossBorderReadIsAuditedWithWhatWasShown
 //	analytics from the reader's   Reader.Risks, RiskList, Rings read through conformance RiskFollowsTheReadersView,
 //	view only                     the caller's view (risk.go, rings.go);     apitest TestRiskIsComputedFromWhat…
 //	                              results cached per view (accessKey)

@@ -26,8 +26,8 @@ func (s *Service) LegalStatus(ctx context.Context, c *Caller, suspectIDs []strin
 				continue
 			}
 			out[id] = append(out[id], st)
-			if !c.access.Unrestricted() {
-				c.report.Read(st.Country, c.Country(), id)
+			if c.access.Foreign(st.Country) {
+				c.report.Read(st.Country, id)
 			}
 		}
 	}

@@ -90,3 +90,9 @@ func (r Reader) Neighbours(ctx context.Context, ids []string, q intel.NeighbourQ
 	}
 	return r.c.view.NeighboursOf(ctx, ids, q)
 }
+
+// LegalStatus reads the legal-status steps of suspects (LegalStatus), for
+// the loader behind Suspect.legalStatus.
+func (r Reader) LegalStatus(ctx context.Context, suspectIDs []string) (map[string][]access.StatusStep, error) {
+	return r.s.LegalStatus(ctx, r.c, suspectIDs)
+}

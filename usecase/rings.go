@@ -85,7 +85,7 @@ func (s *Service) noteRings(c *Caller, rings []analytics.Ring) {
 	}
 	for _, r := range rings {
 		for country := range r.ByCountry {
-			if country == c.Country() {
+			if !c.access.Foreign(country) {
 				continue
 			}
 			var ids []string
@@ -96,7 +96,7 @@ func (s *Service) noteRings(c *Caller, rings []analytics.Ring) {
 					ids = append(ids, m)
 				}
 			}
-			c.report.Read(country, c.Country(), ids...)
+			c.report.Read(country, ids...)
 		}
 	}
 }

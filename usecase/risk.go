@@ -40,7 +40,9 @@ func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[strin
 		if hit, ok := a.risks[key+"\x00"+id]; ok && a.fresh(hit.gen, hit.at) {
 			out[id] = hit.risk
 			for _, country := range hit.countries {
-				c.report.Read(country, c.Country(), id)
+				if c.access.Foreign(country) {
+					c.report.Read(country, id)
+				}
 			}
 		} else {
 			todo = append(todo, id)
@@ -66,7 +68,9 @@ func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[strin
 		computed[id] = analytics.Score(n, id, p)
 		out[id] = computed[id]
 		for _, country := range countries {
-			c.report.Read(country, c.Country(), id)
+			if c.access.Foreign(country) {
+				c.report.Read(country, id)
+			}
 		}
 	}
 	a.mu.Lock()

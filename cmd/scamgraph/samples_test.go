@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,7 +60,9 @@ func TestSampleFilesMakeTheGoldenGraphThroughCLIAndMutation(t *testing.T) {
 		{"neo4j",
 			func(t *testing.T) ([]string, func() intel.Store) {
 				s := neo4jtest.Open(t)
-				return []string{"--store", "neo4j", "--neo4j-uri", os.Getenv("NEO4J_URI")}, func() intel.Store { return s }
+				cfg := neo4jtest.Config(t)
+				return []string{"--store", "neo4j", "--neo4j-uri", cfg.URI, "--neo4j-database", cfg.Database},
+					func() intel.Store { return s }
 			},
 			func(t *testing.T) (intel.Store, *access.Registry) {
 				s := neo4jtest.Open(t)

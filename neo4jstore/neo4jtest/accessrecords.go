@@ -2,7 +2,6 @@ package neo4jtest
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -30,21 +29,14 @@ func AccessRecords(t testing.TB) *neo4jstore.AccessRecords {
 // holds, on a store (and driver) of its own: what a restarted service sees.
 func ReopenAccessRecords(t testing.TB) *neo4jstore.AccessRecords {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	s, err := neo4jstore.Open(ctx, config(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s.AccessRecords()
+	return Reopen(t).AccessRecords()
 }
 
 // wipe runs one auto-commit statement (CALL … IN TRANSACTIONS needs one)
 // on a driver of its own: the store does not offer to erase its registry.
 func wipe(t testing.TB, cypher string) {
 	t.Helper()
-	cfg := config(t)
+	cfg := Config(t)
 	auth := neo4j.NoAuth()
 	if cfg.Username != "" {
 		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
@@ -65,16 +57,4 @@ func wipe(t testing.TB, cypher string) {
 	if err != nil {
 		t.Fatalf("wipe the registry's nodes: %v", err)
 	}
-}
-
-// config is the store configuration the environment names; NEO4J_URI is
-// required, so that a run without Neo4j fails instead of skipping.
-func config(t testing.TB) neo4jstore.Config {
-	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		t.Fatal("NEO4J_URI is not set: run `make test`, or `make services` and export what it prints")
-	}
-	return neo4jstore.Config{URI: uri, Username: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
-		Database: os.Getenv("NEO4J_DATABASE")}
 }
