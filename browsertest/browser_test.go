@@ -76,7 +76,7 @@ func demoServer(t testing.TB) (*httptest.Server, *access.Registry, []demo.Key) {
 		t.Fatal(err)
 	}
 	reg, keys := accesstest.Registry(t)
-	svc := usecase.New(store, reg, usecase.Options{})
+	svc := usecase.New(store, reg, usecase.Options{Analytics: usecase.AnalyticsOptions{Now: func() time.Time { return demo.End }}})
 	srv := server.New(server.DefaultConfig(), svc, nil, zerolog.Nop(), server.NewMetrics())
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

@@ -30,6 +30,8 @@ type pageVisit struct {
 		Path   string `json:"path"`
 		Size   int    `json:"size"`
 	} `json:"downloads"`
+	TrailHops       int      `json:"trailHops"`
+	Final           view     `json:"final"`
 	ForeignRequests []string `json:"foreignRequests"`
 	Failures        []string `json:"failures"`
 	Refused         []string `json:"refused"`
@@ -45,13 +47,31 @@ type view struct {
 	Selected string   `json:"selected"`
 	Seeds    []string `json:"seeds"`
 	Card     *struct {
-		ID      string `json:"id"`
-		Display string `json:"display"`
+		ID      string  `json:"id"`
+		Display string  `json:"display"`
+		Risk    *string `json:"risk"`
+		Reasons int     `json:"reasons"`
 	} `json:"card"`
 	Timeline *struct {
 		Events int `json:"events"`
 	} `json:"timeline"`
 	Expanded int `json:"expanded"`
+	Trail    *struct {
+		Direction string `json:"direction"`
+		Hops      int    `json:"hops"`
+		Accounts  int    `json:"accounts"`
+		Ordered   bool   `json:"ordered"`
+		// HighlightedEdges are the drawn edges the trail lights up.
+		HighlightedEdges int        `json:"highlightedEdges"`
+		HopIDs           []string   `json:"hopIds"`
+		EdgeIDs          [][]string `json:"edgeIds"`
+	} `json:"trail"`
+	Rings *int `json:"rings"`
+	Ring  *struct {
+		ID           string `json:"id"`
+		Size         int    `json:"size"`
+		DrawnMembers int    `json:"drawnMembers"`
+	} `json:"ring"`
 }
 
 func TestAnalystFindsANumberTypedInThaiDigitsAndFollowsIt(t *testing.T) {
@@ -72,6 +92,10 @@ func TestAnalystFindsANumberTypedInThaiDigitsAndFollowsIt(t *testing.T) {
 	const seed = "PhoneNumber:+66925550142"
 	if v.Found.Card == nil || v.Found.Card.ID != seed || v.CardTitle != "+66 92 555 0142" || !v.Provenance {
 		t.Fatalf("the card: %+v titled %q (provenance shown: %v)", v.Found.Card, v.CardTitle, v.Provenance)
+	}
+	// The SIM-box hub's card says how risky it is and why.
+	if c := v.Found.Card; c.Risk == nil || *c.Risk == "NONE" || c.Reasons == 0 {
+		t.Errorf("the hub's card shows risk %v with %d reasons", c.Risk, c.Reasons)
 	}
 	// What is drawn is what the API answers this reader for the same
 	// question, parallel links folded into one edge each.
@@ -115,6 +139,14 @@ func TestAnalystFindsANumberTypedInThaiDigitsAndFollowsIt(t *testing.T) {
 		if len(g.Nodes) != want.nodes || len(g.Edges) != want.links {
 			t.Errorf("the %s download holds %d nodes and %d links, the API %d and %d", f, len(g.Nodes), len(g.Edges), want.nodes, want.links)
 		}
+	}
+	// The victim's money, followed forward, in time order.
+	if tr := v.Final.Trail; tr == nil || tr.Direction != "FORWARD" || tr.Hops == 0 || !tr.Ordered || v.TrailHops != tr.Hops ||
+		tr.HighlightedEdges == 0 {
+		t.Errorf("money trail: %+v, %d hops listed", tr, v.TrailHops)
+	}
+	if v.Final.Rings == nil || *v.Final.Rings == 0 || v.Final.Ring == nil || v.Final.Ring.DrawnMembers == 0 {
+		t.Errorf("rings: %v, ring shown: %+v", v.Final.Rings, v.Final.Ring)
 	}
 	t.Logf("first load %d ms; drawn %d nodes, %d edges from %d links", v.FirstLoadMs, d.Nodes, d.Edges, d.Links)
 }

@@ -14,7 +14,8 @@ const settled = () => until(page, () => window.scamgraph && window.scamgraph.rea
 const snapshot = () => page.evaluate(() => JSON.parse(JSON.stringify({
   drawn: window.scamgraph.drawn, selected: window.scamgraph.selected, card: window.scamgraph.card,
   seeds: window.scamgraph.seeds, timeline: window.scamgraph.timeline, path: window.scamgraph.path,
-  error: window.scamgraph.error, expanded: window.scamgraph.expanded || 0, layoutMs: window.scamgraph.lastLayoutMs })));
+  error: window.scamgraph.error, expanded: window.scamgraph.expanded || 0, layoutMs: window.scamgraph.lastLayoutMs,
+  trail: window.scamgraph.trail || null, rings: window.scamgraph.rings, ring: window.scamgraph.ring || null })));
 try {
   const t0 = Date.now();
   await page.goto(base + '/');
@@ -84,6 +85,29 @@ try {
     seen.downloads.push({ format: f, name: dl.suggestedFilename(), path: file, size: statSync(file).size });
   }
   await settled();
+
+  // The victim's bank account, typed as an analyst writes it, and where its
+  // money went, in time order.
+  await page.fill('#sg-q', 'KBANK 773-0-21586-4');
+  await page.press('#sg-q', 'Enter');
+  await until(page, () => window.scamgraph.card && window.scamgraph.card.kind === 'BankAccount', null, 60000);
+  await settled();
+  await page.click('#sg-trail-forward');
+  await until(page, () => window.scamgraph.trail, null, 60000);
+  await settled();
+  seen.trail = (await snapshot()).trail;
+  seen.trailHops = await page.locator('#sg-trail-hops li').count();
+  await page.screenshot({ path: join(shots, 'page-trail.png') });
+
+  // The rings of the reader's view, and one of them drawn.
+  await page.click('#sg-showrings');
+  await until(page, () => window.scamgraph.rings !== undefined, null, 120000);
+  await settled();
+  if (await page.locator('#sg-rings button').count() > 0) {
+    await page.locator('#sg-rings button').first().click();
+    await until(page, () => window.scamgraph.ring, null, 60000);
+    await settled();
+  }
   seen.final = await snapshot();
   await page.screenshot({ path: join(shots, 'page-final.png') });
 } catch (err) {

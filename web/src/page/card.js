@@ -36,9 +36,11 @@ export function renderCard(container, e, masked, actions) {
   container.appendChild(el('h2', { id: 'sg-card-title', tabindex: '-1' }, e.display));
   container.appendChild(el('p', { class: 'sg-kind' }, `${e.kind} · ${e.key}`));
   if (e.risk) {
+    const reasons = e.risk.reasons || [];
     container.appendChild(el('section', { class: 'sg-risk sg-risk-' + e.risk.level, id: 'sg-risk' },
       el('h3', {}, `Risk: ${e.risk.level} (${e.risk.score}/100)`),
-      el('ul', {}, (e.risk.reasons || []).map((r) => el('li', {}, r.summary || r.kind || JSON.stringify(r))))));
+      reasons.length === 0 ? el('p', {}, 'Nothing you may see points to a scam.')
+        : el('ul', {}, reasons.map((r) => el('li', {}, el('strong', {}, `+${r.points} `), r.text)))));
   }
   container.appendChild(el('div', { class: 'sg-actions' }, actions));
   const facts = [

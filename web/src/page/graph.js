@@ -210,6 +210,13 @@ export class Chart {
     this.applyHighlight();
   }
 
+  // fitHighlight zooms to what is highlighted, so that a path or a trail
+  // drawn into a large network is in view.
+  fitHighlight() {
+    const on = this.cy.elements('.path');
+    if (on.nonempty()) this.cy.fit(on, 40);
+  }
+
   clearHighlight() {
     this.highlight = { nodes: new Set(), links: new Set() };
     this.applyHighlight();

@@ -3,7 +3,7 @@
 // Everything goes through /graphql and /export with the person's own key.
 import { session } from '../session.js';
 import { gql, download, whenKeyRefused, APIError } from './api.js';
-import { VIEWER, LOOKUP, SEARCH, CARD, NETWORK, PATH } from './queries.js';
+import { VIEWER, LOOKUP, SEARCH, CARD, NETWORK, PATH, TRAIL, RINGS, RING } from './queries.js';
 import { Chart, kindColours, kindShapes } from './graph.js';
 import { renderCard, el } from './card.js';
 import { drawTimeline } from './timeline.js';
@@ -81,6 +81,7 @@ async function start() {
   });
   for (const id of ['sg-since', 'sg-until']) $(id).addEventListener('change', applyFilters);
   $('sg-fit').addEventListener('click', () => chart.cy.fit(undefined, 30));
+  $('sg-showrings').addEventListener('click', showRings);
   const exp = $('sg-exports');
   for (const [f, name] of formats) {
     exp.appendChild(el('button', { type: 'button', id: 'sg-export-' + f, onclick: () => exportAs(f) }, name));
@@ -139,11 +140,17 @@ async function find(text) {
 async function loadCard(id) {
   const r = await gql(CARD, { id });
   const e = r.data.node;
-  renderCard($('sg-card'), e, r.redactions, e ? [
+  const actions = e ? [
     el('button', { type: 'button', id: 'sg-expand', onclick: () => expand(e.id) }, 'Expand in the network'),
     el('button', { type: 'button', id: 'sg-centre', onclick: () => open(e.id) }, 'Centre the network here'),
-  ] : []);
-  state.card = e ? { id: e.id, kind: e.kind, display: e.display, masked: r.redactions.filter((m) => m.id === e.id).length,
+  ] : [];
+  if (e && e.kind === 'BankAccount') {
+    actions.push(el('button', { type: 'button', id: 'sg-trail-forward', onclick: () => trail(e.id, 'FORWARD') }, 'Where did the money go?'));
+    actions.push(el('button', { type: 'button', id: 'sg-trail-backward', onclick: () => trail(e.id, 'BACKWARD') }, 'Where did it come from?'));
+  }
+  renderCard($('sg-card'), e, r.redactions, actions);
+  state.card = e ? { id: e.id, kind: e.kind, display: e.display, risk: e.risk ? e.risk.level : null,
+    reasons: e.risk ? e.risk.reasons.length : 0, masked: r.redactions.filter((m) => m.id === e.id).length,
     facts: e.links.edges.length, reportCount: e.summary.reportCount } : null;
   return e;
 }
@@ -187,6 +194,76 @@ async function expand(id) {
   });
 }
 
+const money = (m) => `${Number(m.amount).toLocaleString('en-US', { maximumFractionDigits: 2 })} ${m.currency}`;
+
+// trail follows the money from (or to) an account over transfers that
+// respect time and amounts, draws it, and lists its hops in time order.
+async function trail(id, direction) {
+  await busy('Following the money', async () => {
+    const { data } = await gql(TRAIL, { from: id, direction, maxHops: 4 });
+    const t = data.moneyTrail;
+    chart.add({ nodes: t.accounts.map((a) => a.entity),
+      edges: t.hops.map((h) => ({ id: h.link.id, type: 'TRANSFERRED', source: h.from, target: h.to, link: h.link })) });
+    buildFilters();
+    await redraw(false);
+    chart.highlightPath(t.accounts.map((a) => a.entity.id), t.hops.map((h) => h.link.id));
+    chart.fitHighlight();
+    const box = $('sg-trail');
+    box.textContent = '';
+    box.hidden = false;
+    const fan = new Map(t.accounts.map((a) => [a.entity.id, a]));
+    const name = (aid) => (fan.get(aid) ? fan.get(aid).entity.display : aid);
+    box.appendChild(el('h3', {}, `Money trail ${direction === 'FORWARD' ? 'from' : 'to'} ${name(id)}: ${t.hops.length} transfers in time order` +
+      (t.truncated ? ' (cut at a cap)' : '')));
+    box.appendChild(el('ol', { id: 'sg-trail-hops' }, t.hops.map((h) => el('li', {},
+      `${h.time.replace('T', ' ').slice(0, 16)} · ${name(h.from)} → ${name(h.to)} · ${money(h.amount)}`,
+      h.carried.amount !== h.amount.amount ? ` (at most ${money(h.carried)} of the trail's money)` : '',
+      h.currencyChange ? el('strong', {}, ` · currency change at ${name(h.currencyChange.account)}: ${h.currencyChange.in} in, ${h.currencyChange.out} out`) : '',
+      fan.get(h.to) && fan.get(h.to).fanIn ? ' · fan-in' : '', fan.get(h.from) && fan.get(h.from).fanOut ? ' · fan-out' : ''))));
+    state.trail = { direction, hops: t.hops.length, accounts: t.accounts.length,
+      ordered: t.hops.every((h, i) => i === 0 || t.hops[i - 1].time <= h.time),
+      currencyChanges: t.hops.filter((h) => h.currencyChange).length,
+      highlightedEdges: chart.cy.edges('.path').length, hopIds: t.hops.slice(0, 3).map((h) => h.link.id),
+      edgeIds: chart.cy.edges().slice(0, 3).map((e) => e.data('linkIds')) };
+    status(`Money trail: ${t.hops.length} transfers reaching ${t.accounts.length - 1} accounts.`);
+  });
+}
+
+// showRings lists the rings of the reader's view; choosing one draws its
+// members and the links between them.
+async function showRings() {
+  await busy('Listing rings', async () => {
+    const { data } = await gql(RINGS);
+    const box = $('sg-rings');
+    box.textContent = '';
+    box.hidden = false;
+    box.appendChild(el('h3', {}, `${data.rings.totalCount} rings in what you may see`));
+    box.appendChild(el('ul', {}, data.rings.nodes.map((r) => el('li', {},
+      el('button', { type: 'button', class: 'sg-link', onclick: () => showRing(r.id) },
+        `${r.size} members, ${r.caseCount} cases` + (r.reportedLosses.length ? ', losses ' + r.reportedLosses.map(money).join(' + ') : '') +
+        ' · ' + r.membersByKind.map((k) => `${k.count} ${k.kind}`).join(', '))))));
+    state.rings = data.rings.totalCount;
+  });
+}
+
+async function showRing(id) {
+  await busy('Loading the ring', async () => {
+    const { data } = await gql(RING, { id });
+    const r = data.ring;
+    if (!r) throw new APIError('That ring is no longer in your view.', 'NOT_FOUND');
+    const members = r.members.map((m) => m.id);
+    const { data: net } = await gql(NETWORK, { seeds: members.slice(0, 100), depth: 1, limit: Math.max(members.length * 3, 200) });
+    chart.clear();
+    chart.add(net.network, members.slice(0, 100));
+    state.seeds = members.slice(0, 100);
+    buildFilters();
+    await redraw(true);
+    chart.highlightPath(members, []);
+    state.ring = { id: r.id, size: r.size, drawnMembers: chart.cy.nodes().filter((n) => members.includes(n.id())).length };
+    status(`Ring of ${r.size} members, ${r.caseCount} cases; most connected: ` + r.mostConnected.map((m) => m.entity.display).join(', '));
+  });
+}
+
 async function pathTo(text) {
   if (!state.selected || !text.trim()) return;
   await busy('Finding a path', async () => {
@@ -207,6 +284,7 @@ async function pathTo(text) {
     buildFilters();
     await redraw(false);
     chart.highlightPath(p.nodes.map((n) => n.id), p.links.map((l) => l.id));
+    chart.fitHighlight();
     state.path = { length: p.length, nodes: p.nodes.map((n) => n.id), links: p.links.map((l) => l.id) };
     status(`Path of ${p.length} link${p.length === 1 ? '' : 's'}: ` + p.nodes.map((n) => n.display).join(' → '));
   });
@@ -239,7 +317,10 @@ function buildFilters() {
   }
 }
 
-async function applyFilters() {
+// readFilters takes the filters from the controls as they are now, so that
+// a link type or kind that appears later (a trail's transfers, say) is
+// drawn when its box is ticked.
+function readFilters() {
   const since = $('sg-since').value;
   const until = $('sg-until').value;
   chart.filter = {
@@ -248,10 +329,14 @@ async function applyFilters() {
     since: since ? Date.parse(since + 'T00:00:00Z') : null,
     until: until ? Date.parse(until + 'T00:00:00Z') + 86400000 : null,
   };
+}
+
+async function applyFilters() {
   await redraw(false);
 }
 
 async function redraw(fit) {
+  readFilters();
   const drawn = await chart.draw({ fit });
   state.drawn = drawn;
   state.lastLayoutMs = chart.lastLayoutMs;
