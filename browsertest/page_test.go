@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/scamgraph/scamgraph/access"
@@ -31,6 +32,7 @@ type pageVisit struct {
 		Size   int    `json:"size"`
 	} `json:"downloads"`
 	TrailHops       int      `json:"trailHops"`
+	TrailDownload   string   `json:"trailDownload"`
 	Final           view     `json:"final"`
 	ForeignRequests []string `json:"foreignRequests"`
 	Failures        []string `json:"failures"`
@@ -144,6 +146,9 @@ func TestAnalystFindsANumberTypedInThaiDigitsAndFollowsIt(t *testing.T) {
 	if tr := v.Final.Trail; tr == nil || tr.Direction != "FORWARD" || tr.Hops == 0 || !tr.Ordered || v.TrailHops != tr.Hops ||
 		tr.HighlightedEdges == 0 {
 		t.Errorf("money trail: %+v, %d hops listed", tr, v.TrailHops)
+	}
+	if !strings.HasPrefix(v.TrailDownload, "scamgraph-trail-") {
+		t.Errorf("exporting while a trail is shown saved %q, want the trail", v.TrailDownload)
 	}
 	if v.Final.Rings == nil || *v.Final.Rings == 0 || v.Final.Ring == nil || v.Final.Ring.DrawnMembers == 0 {
 		t.Errorf("rings: %v, ring shown: %+v", v.Final.Rings, v.Final.Ring)

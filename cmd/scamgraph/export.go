@@ -64,8 +64,12 @@ func exportMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	since := fs.String("since", "", "only links from this RFC 3339 time on")
 	until := fs.String("until", "", "only links before this RFC 3339 time")
 	fs.Var(&seeds, "seed", "entity id to export the network around, e.g. PhoneNumber:+66812345678 (repeatable)")
+	ring := fs.String("ring", "", "export this ring (an id from the rings query) instead of a network")
+	trail := fs.String("trail", "", "export the money trail from (or to) this bank account id instead of a network")
+	direction := fs.String("direction", "FORWARD", "with --trail: FORWARD (where the money went) or BACKWARD (where it came from)")
+	maxHops := fs.Int("max-hops", 4, "with --trail: most transfers from the account")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: scamgraph export --seed ID [--seed ID] [--format FORMAT] [--out FILE] [--server URL] [--key KEY]")
+		fmt.Fprintln(stderr, "usage: scamgraph export (--seed ID [--seed ID] | --ring ID | --trail ACCOUNT) [--format FORMAT] [--out FILE] [--server URL] [--key KEY]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -74,8 +78,14 @@ func exportMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if fs.NArg() > 0 {
 		seeds.Set(strings.Join(fs.Args(), ","))
 	}
-	if len(seeds) == 0 {
-		fmt.Fprintln(stderr, "scamgraph export: name at least one --seed")
+	named := 0
+	for _, set := range []bool{len(seeds) > 0, *ring != "", *trail != ""} {
+		if set {
+			named++
+		}
+	}
+	if named != 1 {
+		fmt.Fprintln(stderr, "scamgraph export: name what to export: one or more --seed, or --ring, or --trail")
 		fs.Usage()
 		return 2
 	}
@@ -88,8 +98,25 @@ func exportMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "scamgraph export: an API key is needed: --key or SCAMGRAPH_API_KEY")
 		return 2
 	}
-	v := url.Values{"format": {string(f)}, "seed": seeds, "depth": {strconv.Itoa(*depth)}, "limit": {strconv.Itoa(*limit)}}
-	for name, val := range map[string]string{"linkTypes": *linkTypes, "kinds": *kinds, "since": *since, "until": *until} {
+	v := url.Values{"format": {string(f)}}
+	switch {
+	case *ring != "":
+		v.Set("ring", *ring)
+	case *trail != "":
+		v.Set("trail", *trail)
+		v.Set("direction", *direction)
+		v.Set("maxHops", strconv.Itoa(*maxHops))
+	default:
+		v["seed"] = seeds
+		v.Set("depth", strconv.Itoa(*depth))
+		v.Set("limit", strconv.Itoa(*limit))
+		for name, val := range map[string]string{"linkTypes": *linkTypes, "kinds": *kinds} {
+			if val != "" {
+				v.Set(name, val)
+			}
+		}
+	}
+	for name, val := range map[string]string{"since": *since, "until": *until} {
 		if val != "" {
 			v.Set(name, val)
 		}

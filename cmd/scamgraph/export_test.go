@@ -44,10 +44,21 @@ func checkExportCommand(t *testing.T, addr, key string) {
 			t.Errorf("%s holds %d nodes and %d edges, GraphML %d and %d", f, len(g.Nodes), len(g.Edges), len(first.Nodes), len(first.Edges))
 		}
 	}
+	// A money trail, by the command line, holds transfers only.
+	out := filepath.Join(dir, "trail.graphml")
+	var stdout, stderr bytes.Buffer
+	if code := exportMain(context.Background(), []string{"--server", "http://" + addr, "--key", key,
+		"--trail", "BankAccount:TH:004:7730215864", "--max-hops", "2", "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("export --trail: exit %d, %s", code, stderr.String())
+	}
+	if body, err := os.ReadFile(out); err != nil || !strings.Contains(string(body), "TRANSFERRED") || strings.Contains(string(body), ">CALLED<") {
+		t.Errorf("the trail export holds no transfer, or holds calls: %v", err)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
+		{[]string{"--format", "gexf", "--ring", "x", "--seed", "PhoneNumber:+66869041377"}, "one or more --seed, or --ring, or --trail"},
 		{[]string{"--format", "pdf", "--seed", "PhoneNumber:+66869041377"}, "unknown export format"},
 		{[]string{"--format", "gexf"}, "--seed"},
 		{[]string{"--format", "gexf", "--seed", "+66869041377"}, "seed"},

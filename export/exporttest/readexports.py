@@ -18,7 +18,10 @@ import networkx as nx
 def describe(g):
     nodes = {str(n): {k: str(v) for k, v in d.items()} for n, d in g.nodes(data=True)}
     edges = []
-    for u, v, key, d in g.edges(keys=True, data=True):
+    # A reader may hand back a simple graph when a file has no parallel
+    # links (NetworkX's GEXF reader does); its edges then have no key.
+    triples = g.edges(keys=True, data=True) if g.is_multigraph() else ((u, v, d.get("id", ""), d) for u, v, d in g.edges(data=True))
+    for u, v, key, d in triples:
         e = {k: str(x) for k, x in d.items()}
         # GraphML's edge id is the multigraph key; the other readers keep
         # it as an attribute.

@@ -97,6 +97,10 @@ try {
   await settled();
   seen.trail = (await snapshot()).trail;
   seen.trailHops = await page.locator('#sg-trail-hops li').count();
+  {
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), page.click('#sg-export-graphml')]);
+    seen.trailDownload = dl.suggestedFilename();
+  }
   await page.screenshot({ path: join(shots, 'page-trail.png') });
 
   // The rings of the reader's view, and one of them drawn.

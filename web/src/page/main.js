@@ -167,6 +167,7 @@ async function open(id) {
     state.seeds = [id];
     state.truncated = data.network.truncated;
     state.opened = (state.opened || 0) + 1;
+    exporting('network', {});
     buildFilters();
     await redraw(true);
     chart.select(id);
@@ -220,6 +221,7 @@ async function trail(id, direction) {
       h.carried.amount !== h.amount.amount ? ` (at most ${money(h.carried)} of the trail's money)` : '',
       h.currencyChange ? el('strong', {}, ` · currency change at ${name(h.currencyChange.account)}: ${h.currencyChange.in} in, ${h.currencyChange.out} out`) : '',
       fan.get(h.to) && fan.get(h.to).fanIn ? ' · fan-in' : '', fan.get(h.from) && fan.get(h.from).fanOut ? ' · fan-out' : ''))));
+    exporting('money trail', { trail: id, direction, maxHops: '4' });
     state.trail = { direction, hops: t.hops.length, accounts: t.accounts.length,
       ordered: t.hops.every((h, i) => i === 0 || t.hops[i - 1].time <= h.time),
       currencyChanges: t.hops.filter((h) => h.currencyChange).length,
@@ -259,6 +261,7 @@ async function showRing(id) {
     buildFilters();
     await redraw(true);
     chart.highlightPath(members, []);
+    exporting('ring', { ring: r.id });
     state.ring = { id: r.id, size: r.size, drawnMembers: chart.cy.nodes().filter((n) => members.includes(n.id())).length };
     status(`Ring of ${r.size} members, ${r.caseCount} cases; most connected: ` + r.mostConnected.map((m) => m.entity.display).join(', '));
   });
@@ -350,13 +353,25 @@ async function redraw(fit) {
     `${n.data('display')} (${n.data('kind')}, ${n.degree()})`))));
 }
 
+// exporting says what the export buttons carry out: the network around
+// the seeds, the ring shown, or the money trail shown.
+function exporting(what, params) {
+  state.exportTarget = { what, params };
+  $('sg-exportwhat').textContent = what;
+}
+
 async function exportAs(format) {
-  if (state.seeds.length === 0) return;
-  const q = new URLSearchParams({ format, depth: $('sg-depth').value, limit: $('sg-limit').value });
-  for (const s of state.seeds) q.append('seed', s);
+  const target = state.exportTarget;
+  if (!target) return;
+  const q = new URLSearchParams({ format, ...target.params });
+  if (target.what === 'network') {
+    q.set('depth', $('sg-depth').value);
+    q.set('limit', $('sg-limit').value);
+    for (const s of state.seeds) q.append('seed', s);
+  }
   const got = await busy('Exporting ' + format, () => download('/export?' + q.toString(), 'scamgraph-network.' + format));
   if (got) {
-    state.downloads.push({ format, ...got });
+    state.downloads.push({ format, what: target.what, ...got });
     status(`Saved ${got.name} (${got.size.toLocaleString('en-US')} bytes).`);
   }
 }
