@@ -77,7 +77,7 @@ fi
 endef
 
 .PHONY: build run test test-unit services services-stop generate check-generated \
-	bench eval fuzz soak graphqlhttp lint help
+	bench eval fuzz soak graphqlhttp lint help testdeps assets check-assets
 
 ## build: compile the service to bin/scamgraph
 build:
@@ -87,8 +87,26 @@ build:
 run:
 	$(GO) run ./cmd/scamgraph serve --demo
 
-## test: lint, start Redis and Neo4j, run every test against them (none may skip), fuzz briefly, check generated code
-test: lint services graphqlhttp
+# Rebuilds the browser bundle (webui/dist) from web/ and fails if that
+# changed the committed files: the bundle must match the pinned packages,
+# the sources and the README's example queries. A subshell, as
+# check_generated is.
+define check_assets
+(
+if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	echo "not a git work tree; skipping the assets check"
+	exit 0
+fi
+(cd web && node build.mjs) || exit 1
+if ! git diff --exit-code --stat -- webui/dist || [[ -n "$$(git ls-files --others --exclude-standard -- webui/dist)" ]]; then
+	echo "error: rebuilding the browser assets changed webui/dist; run make assets and commit the result" >&2
+	exit 1
+fi
+)
+endef
+
+## test: lint, start Redis and Neo4j, run every test against them (none may skip), fuzz briefly, check generated code and assets
+test: lint services graphqlhttp testdeps
 	@eval "$$($(SERVICES) env)"
 	export SCAMGRAPH_REQUIRE_SERVICES=1
 	echo "testing with NEO4J_URI=$$NEO4J_URI REDIS_URL=$$REDIS_URL"
@@ -111,6 +129,9 @@ test: lint services graphqlhttp
 	if ((status == 0)); then
 		$(check_generated) || status=$$?
 	fi
+	if ((status == 0)); then
+		$(check_assets) || status=$$?
+	fi
 	echo "summary: $$passed passed, $$failed failed, $$skipped skipped"
 	exit "$$status"
 
@@ -123,6 +144,18 @@ test: lint services graphqlhttp
 test-unit:
 	@env -u NEO4J_URI -u REDIS_URL -u SCAMGRAPH_REQUIRE_SERVICES \
 		$(GO) test -short -count=1 ./...
+
+## testdeps: install Chromium, the pinned npm packages and the NetworkX venv the tests use (idempotent)
+testdeps:
+	scripts/testdeps.sh install
+
+## assets: rebuild the browser pages' bundle (webui/dist, committed and embedded) from web/
+assets: testdeps
+	cd web && node build.mjs
+
+## check-assets: fail if rebuilding the browser bundle changes webui/dist
+check-assets: testdeps
+	@$(check_assets)
 
 ## services: start Redis and Neo4j on loopback (idempotent)
 services:

@@ -11,11 +11,15 @@ package access
 // changes to the registry by the Registry method that commits them.
 const (
 	// Reads of the graph.
-	OpLookup      = "lookup"
-	OpNodes       = "nodes"
-	OpLinks       = "links"
-	OpSummaries   = "summaries"
-	OpNetwork     = "network"
+	OpLookup    = "lookup"
+	OpSearch    = "search"
+	OpNodes     = "nodes"
+	OpLinks     = "links"
+	OpSummaries = "summaries"
+	OpNetwork   = "network"
+	// OpExport is a network read to be carried out of the service as a
+	// file (GraphML, GEXF, …): audited apart, since the copy leaves.
+	OpExport      = "export"
 	OpShortest    = "shortestPath"
 	OpLegalStatus = "legalStatus"
 	// Reads of the analytics: an entity's risk, the triage list, the rings.

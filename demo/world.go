@@ -53,6 +53,11 @@ var Epoch = time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
 // longer than the 90 days Thai operators must keep traffic data.
 const HistoryDays = 182
 
+// End is the moment the world's history ends. Risk decays with age, so a
+// service showing the demo world scores it as of End, as an analyst would
+// have seen it then, rather than as of today's clock.
+var End = Epoch.Add(HistoryDays * 24 * time.Hour)
+
 // Config chooses which demo world to build and how to deliver it.
 type Config struct {
 	// Seed selects the world; 0 means DefaultSeed. The entry points exist

@@ -215,3 +215,29 @@ func (s idSet) has(id string) bool {
 	_, ok := s[id]
 	return ok
 }
+
+// Search scans every entity: the embedded store holds the graph in memory,
+// and a scan of a few hundred thousand entities is milliseconds, so it
+// keeps no index for it (the cost grows with the number of entities).
+func (s *Store) Search(ctx context.Context, q intel.SearchQuery) ([]intel.Entity, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var ids []string
+	for id, e := range s.entities {
+		if id > q.After && q.Matches(*e) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	if len(ids) > q.Limit {
+		ids = ids[:q.Limit]
+	}
+	found := make([]intel.Entity, len(ids))
+	for i, id := range ids {
+		found[i] = s.entities[id].Clone()
+	}
+	return found, ctx.Err()
+}

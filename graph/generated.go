@@ -127,6 +127,7 @@ type ComplexityRoot struct {
 		BankCode      func(childComplexity int) int
 		BankName      func(childComplexity int) int
 		Country       func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -141,6 +142,7 @@ type ComplexityRoot struct {
 
 	Case struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -228,6 +230,7 @@ type ComplexityRoot struct {
 
 	IPAddress struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -333,6 +336,7 @@ type ComplexityRoot struct {
 
 	MessagingAccount struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -437,6 +441,7 @@ type ComplexityRoot struct {
 
 	Person struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -453,6 +458,7 @@ type ComplexityRoot struct {
 		Attrs         func(childComplexity int) int
 		Carrier       func(childComplexity int) int
 		Country       func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -497,6 +503,7 @@ type ComplexityRoot struct {
 		Ring             func(childComplexity int, id string) int
 		Rings            func(childComplexity int, first *int, after *string) int
 		RiskList         func(childComplexity int, kind *model.EntityKind, country *model.Region, level *model.RiskLevel, finding *model.FindingKind, first *int, after *string) int
+		Search           func(childComplexity int, text string, kinds []model.EntityKind, first *int, after *string) int
 		ShortestPath     func(childComplexity int, from string, to string, maxDepth *int, linkTypes []model.LinkType, since *time.Time, until *time.Time) int
 		Viewer           func(childComplexity int) int
 	}
@@ -578,6 +585,11 @@ type ComplexityRoot struct {
 		Text     func(childComplexity int) int
 	}
 
+	SearchResult struct {
+		EndCursor func(childComplexity int) int
+		Entities  func(childComplexity int) int
+	}
+
 	SharedArtefact struct {
 		CaseCount func(childComplexity int) int
 		Entity    func(childComplexity int) int
@@ -586,6 +598,7 @@ type ComplexityRoot struct {
 
 	Suspect struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -629,6 +642,7 @@ type ComplexityRoot struct {
 
 	VoipAccount struct {
 		Attrs         func(childComplexity int) int
+		Display       func(childComplexity int) int
 		Domain        func(childComplexity int) int
 		FirstIngested func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -722,6 +736,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Lookup(ctx context.Context, identifier string, kind *model.EntityKind, region *model.Region) (*model.Lookup, error)
+	Search(ctx context.Context, text string, kinds []model.EntityKind, first *int, after *string) (*model.SearchResult, error)
 	Network(ctx context.Context, seeds []string, depth *int, linkTypes []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, limit *int) (*model.Network, error)
 	ShortestPath(ctx context.Context, from string, to string, maxDepth *int, linkTypes []model.LinkType, since *time.Time, until *time.Time) (*model.Path, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
@@ -1105,6 +1120,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BankAccount.Country(childComplexity), true
+	case "BankAccount.display":
+		if e.ComplexityRoot.BankAccount.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.Display(childComplexity), true
 	case "BankAccount.firstIngested":
 		if e.ComplexityRoot.BankAccount.FirstIngested == nil {
 			break
@@ -1177,6 +1198,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Attrs(childComplexity), true
+	case "Case.display":
+		if e.ComplexityRoot.Case.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Display(childComplexity), true
 	case "Case.firstIngested":
 		if e.ComplexityRoot.Case.FirstIngested == nil {
 			break
@@ -1551,6 +1578,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IPAddress.Attrs(childComplexity), true
+	case "IPAddress.display":
+		if e.ComplexityRoot.IPAddress.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IPAddress.Display(childComplexity), true
 	case "IPAddress.firstIngested":
 		if e.ComplexityRoot.IPAddress.FirstIngested == nil {
 			break
@@ -1982,6 +2015,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MessagingAccount.Attrs(childComplexity), true
+	case "MessagingAccount.display":
+		if e.ComplexityRoot.MessagingAccount.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagingAccount.Display(childComplexity), true
 	case "MessagingAccount.firstIngested":
 		if e.ComplexityRoot.MessagingAccount.FirstIngested == nil {
 			break
@@ -2492,6 +2531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Attrs(childComplexity), true
+	case "Person.display":
+		if e.ComplexityRoot.Person.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Display(childComplexity), true
 	case "Person.firstIngested":
 		if e.ComplexityRoot.Person.FirstIngested == nil {
 			break
@@ -2576,6 +2621,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PhoneNumber.Country(childComplexity), true
+	case "PhoneNumber.display":
+		if e.ComplexityRoot.PhoneNumber.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Display(childComplexity), true
 	case "PhoneNumber.firstIngested":
 		if e.ComplexityRoot.PhoneNumber.FirstIngested == nil {
 			break
@@ -2882,6 +2933,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RiskList(childComplexity, args["kind"].(*model.EntityKind), args["country"].(*model.Region), args["level"].(*model.RiskLevel), args["finding"].(*model.FindingKind), args["first"].(*int), args["after"].(*string)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]model.EntityKind), args["first"].(*int), args["after"].(*string)), true
 	case "Query.shortestPath":
 		if e.ComplexityRoot.Query.ShortestPath == nil {
 			break
@@ -3192,6 +3254,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RiskReason.Text(childComplexity), true
 
+	case "SearchResult.endCursor":
+		if e.ComplexityRoot.SearchResult.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.EndCursor(childComplexity), true
+	case "SearchResult.entities":
+		if e.ComplexityRoot.SearchResult.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Entities(childComplexity), true
+
 	case "SharedArtefact.caseCount":
 		if e.ComplexityRoot.SharedArtefact.CaseCount == nil {
 			break
@@ -3217,6 +3292,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Suspect.Attrs(childComplexity), true
+	case "Suspect.display":
+		if e.ComplexityRoot.Suspect.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspect.Display(childComplexity), true
 	case "Suspect.firstIngested":
 		if e.ComplexityRoot.Suspect.FirstIngested == nil {
 			break
@@ -3412,6 +3493,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VoipAccount.Attrs(childComplexity), true
+	case "VoipAccount.display":
+		if e.ComplexityRoot.VoipAccount.Display == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoipAccount.Display(childComplexity), true
 	case "VoipAccount.domain":
 		if e.ComplexityRoot.VoipAccount.Domain == nil {
 			break
@@ -3687,6 +3774,8 @@ interface Entity implements Node {
   "The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference)."
   key: String!
   label: String!
+  "How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label."
+  display: String!
   "Spellings under which the entity was reported."
   rawForms: [String!]!
   attrs: [Attr!]!
@@ -3712,6 +3801,7 @@ type PhoneNumber implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -3733,6 +3823,7 @@ type VoipAccount implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -3748,6 +3839,7 @@ type IPAddress implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -3763,6 +3855,7 @@ type BankAccount implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -3779,6 +3872,7 @@ type Suspect implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -3794,6 +3888,7 @@ type MessagingAccount implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -3809,6 +3904,7 @@ type Case implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -3822,6 +3918,7 @@ type Person implements Node & Entity {
   kind: EntityKind!
   key: String!
   label: String!
+  display: String!
   rawForms: [String!]!
   attrs: [Attr!]!
   sensitive: [Attr!]!
@@ -3894,6 +3991,14 @@ type LinkEdge {
   direction: Direction!
 }
 
+"One page of what ` + "`" + `search` + "`" + ` found."
+type SearchResult {
+  "The entities found, at most ` + "`" + `first` + "`" + `, in id order."
+  entities: [Entity!]!
+  "Pass as ` + "`" + `after` + "`" + ` for the next page; null when there is no next page."
+  endCursor: ID
+}
+
 "What an identifier typed by a person maps to, and what the graph knows of it."
 type Lookup {
   input: String!
@@ -3955,6 +4060,13 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
   "Look up what an analyst typed, in any format: the canonical key, diagnostics, and the entity if known."
   lookup(identifier: String!, kind: EntityKind, region: Region = TH): Lookup!
+  """
+  Entities found by part of what identifies them: some digits of a number or a bank account, in any
+  script ("555-0142", "๕๕๕๐๑๔๒"), part of a name in Thai, Khmer or Latin script, part of a case
+  reference. Only entities the caller may see, matched as the caller sees them; in id order, a page at
+  a time (pass ` + "`" + `endCursor` + "`" + ` as ` + "`" + `after` + "`" + `). At least 2 characters, or 4 digits of a number.
+  """
+  search(text: String!, kinds: [EntityKind!], "1 to 100." first: Int = 20, after: ID): SearchResult!
   "The network around seed entities (global ids), both directions, capped."
   network(
     seeds: [ID!]!
@@ -5636,6 +5748,16 @@ func (ec *executionContext) childFields_RiskReason(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type RiskReason", field.Name)
 }
 
+func (ec *executionContext) childFields_SearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entities":
+		return ec.fieldContext_SearchResult_entities(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_SearchResult_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchResult", field.Name)
+}
+
 func (ec *executionContext) childFields_SharedArtefact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entity":
@@ -6989,6 +7111,44 @@ func (ec *executionContext) field_Query_riskList_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.EntityKind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -8504,6 +8664,29 @@ func (ec *executionContext) fieldContext_BankAccount_label(_ context.Context, fi
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
 }
 
+func (ec *executionContext) _BankAccount_display(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
 func (ec *executionContext) _BankAccount_rawForms(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8880,6 +9063,29 @@ func (ec *executionContext) _Case_label(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Case_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
+}
+
+func (ec *executionContext) _Case_display(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
 }
 
@@ -10362,6 +10568,29 @@ func (ec *executionContext) _IPAddress_label(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_IPAddress_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IPAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _IPAddress_display(ctx context.Context, field graphql.CollectedField, obj *model.IPAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IPAddress_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IPAddress_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IPAddress", field, false, false, "String")
 }
 
@@ -12159,6 +12388,29 @@ func (ec *executionContext) _MessagingAccount_label(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MessagingAccount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessagingAccount_display(ctx context.Context, field graphql.CollectedField, obj *model.MessagingAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagingAccount_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagingAccount_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessagingAccount", field, false, false, "String")
 }
 
@@ -14257,6 +14509,29 @@ func (ec *executionContext) fieldContext_Person_label(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
+func (ec *executionContext) _Person_display(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
 func (ec *executionContext) _Person_rawForms(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14564,6 +14839,29 @@ func (ec *executionContext) _PhoneNumber_label(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PhoneNumber_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
+}
+
+func (ec *executionContext) _PhoneNumber_display(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
 }
 
@@ -15233,6 +15531,50 @@ func (ec *executionContext) fieldContext_Query_lookup(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_lookup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
+			return ec.marshalNSearchResult2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSearchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17173,6 +17515,61 @@ func (ec *executionContext) fieldContext_RiskReason_finding(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchResult_entities(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResult_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResult", field, false, false, "ID")
+}
+
 func (ec *executionContext) _SharedArtefact_entity(ctx context.Context, field graphql.CollectedField, obj *model.SharedArtefact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17340,6 +17737,29 @@ func (ec *executionContext) _Suspect_label(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Suspect_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Suspect", field, false, false, "String")
+}
+
+func (ec *executionContext) _Suspect_display(ctx context.Context, field graphql.CollectedField, obj *model.Suspect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspect_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Suspect_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Suspect", field, false, false, "String")
 }
 
@@ -18164,6 +18584,29 @@ func (ec *executionContext) _VoipAccount_label(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_VoipAccount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoipAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _VoipAccount_display(ctx context.Context, field graphql.CollectedField, obj *model.VoipAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoipAccount_display(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Display, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoipAccount_display(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VoipAccount", field, false, false, "String")
 }
 
@@ -21268,6 +21711,11 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "display":
+			out.Values[i] = ec._BankAccount_display(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rawForms":
 			out.Values[i] = ec._BankAccount_rawForms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21366,6 +21814,11 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "label":
 			out.Values[i] = ec._Case_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._Case_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -21922,6 +22375,11 @@ func (ec *executionContext) _IPAddress(ctx context.Context, sel ast.SelectionSet
 			}
 		case "label":
 			out.Values[i] = ec._IPAddress_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._IPAddress_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -22610,6 +23068,11 @@ func (ec *executionContext) _MessagingAccount(ctx context.Context, sel ast.Selec
 			}
 		case "label":
 			out.Values[i] = ec._MessagingAccount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._MessagingAccount_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -23334,6 +23797,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "display":
+			out.Values[i] = ec._Person_display(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rawForms":
 			out.Values[i] = ec._Person_rawForms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23417,6 +23885,11 @@ func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionS
 			}
 		case "label":
 			out.Values[i] = ec._PhoneNumber_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._PhoneNumber_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -23609,6 +24082,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_lookup(ctx, field)
+				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
 				})
 		case "network":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -24246,6 +24725,44 @@ func (ec *executionContext) _RiskReason(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var searchResultImplementors = []string{"SearchResult"}
+
+func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.SearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchResult")
+		case "entities":
+			out.Values[i] = ec._SearchResult_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._SearchResult_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sharedArtefactImplementors = []string{"SharedArtefact"}
 
 func (ec *executionContext) _SharedArtefact(ctx context.Context, sel ast.SelectionSet, obj *model.SharedArtefact) graphql.Marshaler {
@@ -24318,6 +24835,11 @@ func (ec *executionContext) _Suspect(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "label":
 			out.Values[i] = ec._Suspect_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._Suspect_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -24590,6 +25112,11 @@ func (ec *executionContext) _VoipAccount(ctx context.Context, sel ast.SelectionS
 			}
 		case "label":
 			out.Values[i] = ec._VoipAccount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "display":
+			out.Values[i] = ec._VoipAccount_display(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -26219,6 +26746,14 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋscamgraphᚋscamgraph�
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNSearchResult2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchResult!")
+		return graphql.Null
+	}
+	return ec._SearchResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSharedArtefact2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐSharedArtefactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SharedArtefact) graphql.Marshaler {

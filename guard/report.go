@@ -91,6 +91,32 @@ func (r *Report) CrossBorder() (entities []string, countries []intel.Region) {
 	return entities, countries
 }
 
+// MergeOnly is Merge of what o noted about the entities in ids alone: a
+// search reads candidates and hands out only those that still match as the
+// reader sees them.
+func (r *Report) MergeOnly(o *Report, ids map[string]bool) {
+	kept := &Report{}
+	o.mu.Lock()
+	for x := range o.redactions {
+		if ids[x.ID] {
+			if kept.redactions == nil {
+				kept.redactions = map[Redaction]bool{}
+			}
+			kept.redactions[x] = true
+		}
+	}
+	for id, cs := range o.foreign {
+		if ids[id] {
+			if kept.foreign == nil {
+				kept.foreign = map[string]map[intel.Region]bool{}
+			}
+			kept.foreign[id] = cs
+		}
+	}
+	o.mu.Unlock()
+	r.Merge(kept)
+}
+
 // Merge adds what o noted to r: a use case that may still refuse its answer
 // reads into a report of its own and merges it only once the answer goes
 // out, so that nothing withheld is audited as read.

@@ -86,6 +86,14 @@ type Store interface {
 	// between backends. An unknown endpoint MUST be ENOTFOUND.
 	ShortestPath(ctx context.Context, q PathQuery) (*Path, error)
 
+	// Search returns the stored entities that q matches (see
+	// SearchQuery.Matches: part of a key, label or raw form, or a number's
+	// digits), in id order after q.After, at most q.Limit. It MUST reject
+	// a query that Normalize refuses with that EINVALID error. It applies
+	// no reader's view: the view (guard) filters and checks the answers
+	// again as the reader sees them.
+	Search(ctx context.Context, q SearchQuery) ([]Entity, error)
+
 	// LinkedEntities lists, in ascending id order, the entities at the
 	// chosen end of at least one link of the query's types that the
 	// query's Access allows, one page at a time: After continues exactly

@@ -36,6 +36,12 @@ func (c *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Pat
 	return c.inner.ShortestPath(ctx, q)
 }
 
+// Search passes through: answers depend on free text, rarely repeat, and
+// are checked again by each reader's view.
+func (c *Store) Search(ctx context.Context, q intel.SearchQuery) ([]intel.Entity, error) {
+	return c.inner.Search(ctx, q)
+}
+
 // LinkedEntities passes through to the inner store: a listing over the
 // whole graph changes with any write.
 func (c *Store) LinkedEntities(ctx context.Context, q intel.LinkedQuery) (intel.LinkedPage, error) {

@@ -16,7 +16,7 @@ func entityModel(e intel.Entity) model.Entity {
 	kind := model.EntityKind(e.Kind)
 	switch e.Kind {
 	case intel.KindPhoneNumber:
-		return &model.PhoneNumber{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
+		return &model.PhoneNumber{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, Display: intel.Display(e), RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested, Markers: nonNil(e.Markers),
 			NumberType: optional(e.Attrs["numberType"]), Carrier: optional(e.Attrs["carrier"]), Country: optional(e.Attrs["country"])}
 	case intel.KindVoipAccount:
@@ -24,14 +24,14 @@ func entityModel(e intel.Entity) model.Entity {
 		if _, host, ok := strings.Cut(e.Key, "@"); ok {
 			domain = &host
 		}
-		return &model.VoipAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
+		return &model.VoipAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, Display: intel.Display(e), RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested, Domain: domain}
 	case intel.KindIPAddress:
 		version := 4
 		if strings.Contains(e.Key, ":") {
 			version = 6
 		}
-		return &model.IPAddress{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
+		return &model.IPAddress{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, Display: intel.Display(e), RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested, Version: &version}
 	case intel.KindBankAccount:
 		parts := strings.SplitN(e.Key, ":", 3)
@@ -39,19 +39,19 @@ func entityModel(e intel.Entity) model.Entity {
 		if len(parts) == 3 {
 			country, code = &parts[0], &parts[1]
 		}
-		return &model.BankAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
+		return &model.BankAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, Display: intel.Display(e), RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested, Country: country, BankCode: code, BankName: optional(e.Attrs["bankName"])}
 	case intel.KindMessagingAccount:
-		return &model.MessagingAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+		return &model.MessagingAccount{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, Display: intel.Display(e), RawForms: rawForms, Attrs: attrs,
 			Sensitive: sensitive, FirstIngested: e.FirstIngested, Service: optional(e.Attrs["service"])}
 	case intel.KindCase:
-		return &model.Case{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+		return &model.Case{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, Display: intel.Display(e), RawForms: rawForms, Attrs: attrs,
 			Sensitive: sensitive, FirstIngested: e.FirstIngested}
 	case intel.KindPerson:
-		return &model.Person{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs,
+		return &model.Person{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, Display: intel.Display(e), RawForms: rawForms, Attrs: attrs,
 			Sensitive: sensitive, FirstIngested: e.FirstIngested}
 	default:
-		return &model.Suspect{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
+		return &model.Suspect{ID: e.ID, Kind: kind, Key: e.Key, Label: e.Label, Display: intel.Display(e), RawForms: rawForms, Attrs: attrs, Sensitive: sensitive,
 			FirstIngested: e.FirstIngested}
 	}
 }

@@ -197,6 +197,10 @@ func (r *queryResolver) Lookup(ctx context.Context, identifier string, kind *mod
 	return r.lookup(ctx, identifier, kind, region)
 }
 
+func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.EntityKind, first *int, after *string) (*model.SearchResult, error) {
+	return r.search(ctx, text, kinds, first, after)
+}
+
 func (r *queryResolver) Network(ctx context.Context, seeds []string, depth *int, linkTypes []model.LinkType, kinds []model.EntityKind, since *time.Time, until *time.Time, limit *int) (*model.Network, error) {
 	return r.network(ctx, seeds, depth, linkTypes, kinds, since, until, limit)
 }

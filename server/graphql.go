@@ -12,7 +12,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/zerolog/hlog"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -174,12 +173,6 @@ func requestID(ctx context.Context) string {
 		return id.String()
 	}
 	return ""
-}
-
-// graphiQL serves the explorer. Its page loads GraphiQL's scripts from a
-// CDN, so the analyst's browser needs the internet; the API does not.
-func graphiQL() http.Handler {
-	return playground.Handler("ScamGraph", "/graphql")
 }
 
 // GraphQL is the bare GraphQL endpoint, without authentication or body

@@ -99,6 +99,11 @@ func (c *countingStore) Retract(ctx context.Context, r intel.RetractRequest) (in
 	return c.inner.Retract(ctx, r)
 }
 
+func (c *countingStore) Search(ctx context.Context, q intel.SearchQuery) ([]intel.Entity, error) {
+	c.count("Search")
+	return c.inner.Search(ctx, q)
+}
+
 func (c *countingStore) Ping(ctx context.Context) error {
 	c.count("Ping")
 	return c.inner.Ping(ctx)

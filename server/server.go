@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/scamgraph/scamgraph/usecase"
+	"github.com/scamgraph/scamgraph/webui"
 )
 
 // Config holds the HTTP-level settings; cmd fills it from flags and env.
@@ -39,6 +40,10 @@ type Config struct {
 	// SeparateMetrics leaves /metrics off the API's routes, for a service
 	// that serves MetricsHandler on a listen address of its own.
 	SeparateMetrics bool
+	// AllowedOrigins are the origins of front ends on other hosts that may
+	// call /graphql and /ingest from a browser (CORS); empty means same
+	// origin only. See ParseOrigins.
+	AllowedOrigins []string
 }
 
 // DefaultConfig is what the service runs with unless told otherwise.
@@ -73,10 +78,10 @@ func New(cfg Config, service *usecase.Service, cache CachePinger, logger zerolog
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	gql := s.graphQL()
-	mux.Handle("/graphql", s.limits(s.authenticate(gql)))
-	mux.Handle("/ingest", s.authenticate(http.HandlerFunc(s.ingestStream)))
+	mux.Handle("/graphql", s.withCORS(s.limits(s.authenticate(gql))))
+	mux.Handle("/ingest", s.withCORS(s.authenticate(http.HandlerFunc(s.ingestStream))))
+	mux.Handle("/export", s.withCORS(s.limits(s.authenticate(http.HandlerFunc(s.exportNetwork)))))
 	mux.Handle("/admin/backup", s.authenticate(http.HandlerFunc(s.backup)))
-	mux.Handle("/graphiql", graphiQL())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -84,13 +89,11 @@ func (s *Server) Handler() http.Handler {
 	if !s.cfg.SeparateMetrics {
 		mux.Handle("/metrics", s.MetricsHandler())
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
-			return
-		}
-		http.Redirect(w, r, "/graphiql", http.StatusFound)
-	})
+	// The pages and their assets are the binary's own; anything else under
+	// / is an unknown path, answered in JSON like the API's other errors.
+	mux.Handle("/", webui.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
+	})))
 	var h http.Handler = mux
 	h = accessLog(h)
 	h = hlog.RequestIDHandler("request_id", "X-Request-Id")(h)

@@ -92,3 +92,9 @@ func (s *InstrumentedStore) Ping(ctx context.Context) error { return s.inner.Pin
 
 // Close closes the inner store.
 func (s *InstrumentedStore) Close() error { return s.inner.Close() }
+
+// Search is timed like the other reads.
+func (s *InstrumentedStore) Search(ctx context.Context, q intel.SearchQuery) ([]intel.Entity, error) {
+	defer s.m.observeStore("Search", time.Now())
+	return s.inner.Search(ctx, q)
+}

@@ -42,6 +42,7 @@ func (c *Caller) auditEntry() (access.AuditEntry, bool) {
 	c.mu.Lock()
 	ops := slices.Clone(c.ops)
 	outcome, code, detail, self := c.outcome, c.code, c.detail, c.selfAudited
+	exports := slices.Clone(c.exports)
 	c.mu.Unlock()
 	if len(ops) == 0 {
 		return access.AuditEntry{}, false
@@ -71,12 +72,14 @@ func (c *Caller) auditEntry() (access.AuditEntry, bool) {
 		}
 	}
 	e.Entities = append(e.Entities, written...)
+	e.Entities = append(e.Entities, exports...)
 	slices.Sort(e.Entities)
 	e.Entities = slices.Compact(e.Entities)
 	switch {
 	case e.Outcome != access.OutcomeOK:
 	case wrote:
 	case len(e.DataCountries) > 0:
+	case len(exports) > 0:
 	default:
 		return e, false
 	}

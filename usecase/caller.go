@@ -43,6 +43,8 @@ type Caller struct {
 	outcome string
 	code    string
 	detail  string
+	// exports are the seeds of the networks exported (see exported).
+	exports []string
 	written map[string]bool
 	// selfAudited ops commit their own audit entry with their change.
 	selfAudited int
@@ -213,6 +215,15 @@ func (c *Caller) Operations() (ops []string, code string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.ops), c.code
+}
+
+// exported notes the seeds of a network copied out of the service as a
+// file: such a request is always audited, naming them, whosever data it
+// holds.
+func (c *Caller) exported(ids ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.exports = append(c.exports, ids...)
 }
 
 // wrote notes entities the store acknowledged writing.

@@ -27,8 +27,22 @@ type NetworkQuery struct {
 // Network expands the caller's view around the seeds. A network that
 // crosses the border needs a purpose (needPurpose).
 func (s *Service) Network(ctx context.Context, c *Caller, in NetworkQuery) (g intel.Subgraph, err error) {
-	defer func() { c.finish(access.OpNetwork, err) }()
-	if err = c.allow(access.OpNetwork); err != nil {
+	return s.network(ctx, c, access.OpNetwork, in)
+}
+
+// ExportNetwork is Network for a copy that leaves the service as a file:
+// the same view, the same rules, audited as an export.
+func (s *Service) ExportNetwork(ctx context.Context, c *Caller, in NetworkQuery) (intel.Subgraph, error) {
+	g, err := s.network(ctx, c, access.OpExport, in)
+	if err == nil {
+		c.exported(in.Seeds...)
+	}
+	return g, err
+}
+
+func (s *Service) network(ctx context.Context, c *Caller, op string, in NetworkQuery) (g intel.Subgraph, err error) {
+	defer func() { c.finish(op, err) }()
+	if err = c.allow(op); err != nil {
 		return g, err
 	}
 	q := intel.ExpandQuery{Seeds: in.Seeds, Depth: in.Depth, LinkTypes: in.LinkTypes, Kinds: in.Kinds,

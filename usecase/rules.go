@@ -28,10 +28,12 @@ var (
 // refused (and TestEveryOperationHasRoles fails).
 var roles = map[string][]access.Role{
 	access.OpLookup:      anyRole,
+	access.OpSearch:      anyRole,
 	access.OpNodes:       anyRole,
 	access.OpLinks:       anyRole,
 	access.OpSummaries:   anyRole,
 	access.OpNetwork:     anyRole,
+	access.OpExport:      anyRole,
 	access.OpShortest:    anyRole,
 	access.OpMoneyTrail:  anyRole,
 	access.OpLinkedCases: anyRole,

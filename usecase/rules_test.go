@@ -63,7 +63,7 @@ func TestEveryOperationHasRoles(t *testing.T) {
 // TestRolesPerOperation checks the role table against the README's table
 // of roles, restated here independently of rules.go.
 func TestRolesPerOperation(t *testing.T) {
-	reads := []string{access.OpLookup, access.OpNodes, access.OpLinks, access.OpSummaries, access.OpNetwork,
+	reads := []string{access.OpLookup, access.OpSearch, access.OpExport, access.OpNodes, access.OpLinks, access.OpSummaries, access.OpNetwork,
 		access.OpShortest, access.OpLegalStatus, access.OpViewer, access.OpAgencies, access.OpAgreements,
 		access.OpRisk, access.OpRiskList, access.OpRings, access.OpMoneyTrail, access.OpLinkedCases}
 	want := map[access.Role][]string{

@@ -98,6 +98,7 @@ func bindConfig(fs *flag.FlagSet, c *Config) error {
 		{"max-body-bytes", "SCAMGRAPH_MAX_BODY_BYTES", "largest request body", int64Flag(&c.HTTP.MaxBodyBytes), setInt64(&c.HTTP.MaxBodyBytes)},
 		{"request-timeout", "SCAMGRAPH_REQUEST_TIMEOUT", "longest a request may take, store calls included", dur(&c.HTTP.RequestTimeout), setDuration(&c.HTTP.RequestTimeout)},
 		{"complexity-limit", "SCAMGRAPH_COMPLEXITY_LIMIT", "most complexity points one operation may cost", num(&c.HTTP.ComplexityLimit), setInt(&c.HTTP.ComplexityLimit)},
+		{"cors-origins", "SCAMGRAPH_CORS_ORIGINS", "comma-separated origins of front ends on other hosts allowed to call the API from a browser (empty: same origin only)", originsFlag(&c.HTTP.AllowedOrigins), setOrigins(&c.HTTP.AllowedOrigins)},
 		{"retry-for", "SCAMGRAPH_RETRY_FOR", "how long a store call is retried while the store does not answer, before UNAVAILABLE (serve: 3s; import: 2m, as a long job may ride out a restart)", dur(&c.RetryFor), setDuration(&c.RetryFor)},
 		{"risk-half-life", "SCAMGRAPH_RISK_HALF_LIFE", "age at which evidence counts half in a risk score", dur(&c.RiskHalfLife), setDuration(&c.RiskHalfLife)},
 		{"risk-as-of", "SCAMGRAPH_RISK_AS_OF", "score risk as of this RFC 3339 time (empty: now), e.g. the end of a replayed world", str(&c.RiskAsOf), setString(&c.RiskAsOf)},
@@ -160,6 +161,18 @@ func setInt64(p *int64) func(string) error {
 
 func int64Flag(p *int64) func(*flag.FlagSet, string, string) {
 	return func(fs *flag.FlagSet, n, u string) { fs.Int64Var(p, n, *p, u) }
+}
+
+// setOrigins parses a CORS origin list, so that a malformed origin stops the
+// start with its reason instead of allowing nothing.
+func setOrigins(p *[]string) func(string) error {
+	return func(v string) (err error) { *p, err = server.ParseOrigins(v); return err }
+}
+
+func originsFlag(p *[]string) func(*flag.FlagSet, string, string) {
+	return func(fs *flag.FlagSet, n, u string) {
+		fs.Func(n, u, setOrigins(p))
+	}
 }
 
 // analyticsOptions are the use cases' scoring settings from the config.

@@ -29,6 +29,7 @@ var commands = []command{
 	{"serve", "[--demo] [--store embedded|neo4j] [--addr ADDR] ...", "the GraphQL API (serve -h lists every setting)", runServe},
 	{"seed", "[--store embedded|neo4j] ...", "load the demo world into the store", runSeed},
 	{"import", "--format ndjson|csv [--type TYPE] [--server URL] FILE...", "load record files (- for stdin)", runImport},
+	{"export", "(--seed ID... | --ring ID | --trail ACCOUNT) [--format graphml|gexf|cytoscape|csv|i2] [--server URL] [--key KEY]", "a network, ring or money trail as a file for Gephi, Cytoscape, i2 or a spreadsheet", runExport},
 	{"eval", "[--scale S] [--background B] [--store embedded|neo4j [--wipe]] [--dir DIR]", "score the service on a planted world", runEval},
 	{"parse", "[--region TH|KH] [--kind KIND] IDENTIFIER...", "canonical keys, one JSON object per input", runParse},
 	{"keys", "agency|create|list|revoke ...", "agencies and API keys (keys -h for details)", runKeys},

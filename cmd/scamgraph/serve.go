@@ -93,6 +93,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- st
 	if opened.cache != nil {
 		cache = opened.cache
 	}
+	if cfg.Demo && cfg.RiskAsOf == "" {
+		// The demo world ended in 2024; scored as of today every report
+		// would have decayed away. An explicit --risk-as-of wins.
+		cfg.RiskAsOf = demo.End.Format(time.RFC3339)
+		logger.Info().Str("risk_as_of", cfg.RiskAsOf).Msg("demo: risk is scored as of the end of the demo world's history")
+	}
 	analytics, err := cfg.analyticsOptions()
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)

@@ -71,6 +71,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		}
 		res.Body.Close()
 	}
+	checkExportCommand(t, addr, m[1])
 	cancel()
 	select {
 	case code := <-done:

@@ -19,6 +19,8 @@ type Entity interface {
 	// The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 	GetKey() string
 	GetLabel() string
+	// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+	GetDisplay() string
 	// Spellings under which the entity was reported.
 	GetRawForms() []string
 	GetAttrs() []*Attr
@@ -140,6 +142,7 @@ type BankAccount struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -161,6 +164,9 @@ func (this BankAccount) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this BankAccount) GetKey() string   { return this.Key }
 func (this BankAccount) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this BankAccount) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this BankAccount) GetRawForms() []string {
@@ -209,6 +215,7 @@ type Case struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -227,6 +234,9 @@ func (this Case) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this Case) GetKey() string   { return this.Key }
 func (this Case) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this Case) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this Case) GetRawForms() []string {
@@ -401,6 +411,7 @@ type IPAddress struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -421,6 +432,9 @@ func (this IPAddress) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this IPAddress) GetKey() string   { return this.Key }
 func (this IPAddress) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this IPAddress) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this IPAddress) GetRawForms() []string {
@@ -631,6 +645,7 @@ type MessagingAccount struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -651,6 +666,9 @@ func (this MessagingAccount) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this MessagingAccount) GetKey() string   { return this.Key }
 func (this MessagingAccount) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this MessagingAccount) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this MessagingAccount) GetRawForms() []string {
@@ -795,6 +813,7 @@ type Person struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -813,6 +832,9 @@ func (this Person) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this Person) GetKey() string   { return this.Key }
 func (this Person) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this Person) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this Person) GetRawForms() []string {
@@ -861,6 +883,7 @@ type PhoneNumber struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -887,6 +910,9 @@ func (this PhoneNumber) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this PhoneNumber) GetKey() string   { return this.Key }
 func (this PhoneNumber) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this PhoneNumber) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this PhoneNumber) GetRawForms() []string {
@@ -1113,6 +1139,14 @@ type RiskReason struct {
 	Finding *Finding `json:"finding,omitempty"`
 }
 
+// One page of what `search` found.
+type SearchResult struct {
+	// The entities found, at most `first`, in id order.
+	Entities []Entity `json:"entities"`
+	// Pass as `after` for the next page; null when there is no next page.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
 // An artefact a linked case shares with the one asked about.
 type SharedArtefact struct {
 	Entity Entity `json:"entity"`
@@ -1127,6 +1161,7 @@ type Suspect struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -1147,6 +1182,9 @@ func (this Suspect) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this Suspect) GetKey() string   { return this.Key }
 func (this Suspect) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this Suspect) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this Suspect) GetRawForms() []string {
@@ -1238,6 +1276,7 @@ type VoipAccount struct {
 	Kind          EntityKind      `json:"kind"`
 	Key           string          `json:"key"`
 	Label         string          `json:"label"`
+	Display       string          `json:"display"`
 	RawForms      []string        `json:"rawForms"`
 	Attrs         []*Attr         `json:"attrs"`
 	Sensitive     []*Attr         `json:"sensitive"`
@@ -1258,6 +1297,9 @@ func (this VoipAccount) GetKind() EntityKind { return this.Kind }
 // The canonical natural key (E.164, sip URI, RFC 5952 text, COUNTRY:bank:digits, agency reference).
 func (this VoipAccount) GetKey() string   { return this.Key }
 func (this VoipAccount) GetLabel() string { return this.Label }
+
+// How a person reads it: a number as dialled internationally (+66 92 555 0142), a bank account by bank name and number; else the label.
+func (this VoipAccount) GetDisplay() string { return this.Display }
 
 // Spellings under which the entity was reported.
 func (this VoipAccount) GetRawForms() []string {
