@@ -27,6 +27,9 @@ for (let r = 0; r < Number(rounds); r++) {
     await page.press('#sg-q', 'Enter');
     await until(page, () => window.scamgraph.drawn.nodes > 0 && window.scamgraph.busy === 0, null, 300000);
     out.openMs.push(Date.now() - t);
+    // Let the risk colours of the first network arrive before the large
+    // one is asked for, so that each figure measures one thing.
+    await until(page, () => window.scamgraph.riskPending === 0, null, 300000);
     await page.selectOption('#sg-limit', limit);
     await page.selectOption('#sg-depth', '3');
     t = Date.now();
@@ -40,6 +43,10 @@ for (let r = 0; r < Number(rounds); r++) {
     out.largeEdges.push(s.d.edges);
   } catch (err) {
     out.error = String((err && err.stack) || err);
+    try {
+      out.error += ' · page state: ' + JSON.stringify(await page.evaluate(() => ({ error: window.scamgraph.error,
+        opened: window.scamgraph.opened, busy: window.scamgraph.busy, status: document.getElementById('sg-status').textContent }))));
+    } catch { /* the page is gone */ }
   } finally {
     out.foreignRequests = b.foreign;
     await b.close();

@@ -205,6 +205,19 @@ export class Chart {
     return { nodes: this.cy.nodes().length, edges: this.cy.edges().length, links: links.length };
   }
 
+  // setRisks colours nodes by risk level once the levels are known; the
+  // network is drawn first, so that a large one does not wait on scoring.
+  setRisks(levels) {
+    this.cy.batch(() => {
+      for (const [id, level] of Object.entries(levels)) {
+        const n = this.nodes.get(id);
+        if (n) n.risk = level;
+        const el = this.cy.getElementById(id);
+        if (el.nonempty()) el.data('risk', level);
+      }
+    });
+  }
+
   highlightPath(nodeIds, linkIds) {
     this.highlight = { nodes: new Set(nodeIds), links: new Set(linkIds) };
     this.applyHighlight();

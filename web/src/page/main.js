@@ -3,7 +3,7 @@
 // Everything goes through /graphql and /export with the person's own key.
 import { session } from '../session.js';
 import { gql, download, whenKeyRefused, APIError } from './api.js';
-import { VIEWER, LOOKUP, SEARCH, CARD, NETWORK, PATH, TRAIL, RINGS, RING } from './queries.js';
+import { VIEWER, LOOKUP, SEARCH, CARD, NETWORK, PATH, TRAIL, RINGS, RING, RISKS } from './queries.js';
 import { Chart, kindColours, kindShapes } from './graph.js';
 import { renderCard, el } from './card.js';
 import { drawTimeline } from './timeline.js';
@@ -338,9 +338,32 @@ async function applyFilters() {
   await redraw(false);
 }
 
+// colourByRisk asks the risk levels of the drawn entities that have none
+// yet, a hundred at a time, after the drawing: scoring a large network
+// takes longer than drawing it, and the picture should not wait for it.
+let riskRound = 0;
+async function colourByRisk() {
+  const round = ++riskRound;
+  const ids = chart.cy.nodes().map((n) => n.id()).filter((id) => !chart.nodes.get(id).risk);
+  state.riskPending = ids.length;
+  for (let i = 0; i < ids.length && round === riskRound; i += 100) {
+    try {
+      const { data } = await gql(RISKS, { ids: ids.slice(i, i + 100) });
+      const levels = {};
+      for (const n of data.nodes) if (n && n.risk) levels[n.id] = n.risk.level;
+      chart.setRisks(levels);
+    } catch (err) {
+      status('Risk colours are incomplete: ' + err.message, true);
+      break;
+    }
+    state.riskPending = Math.max(0, ids.length - i - 100);
+  }
+}
+
 async function redraw(fit) {
   readFilters();
   const drawn = await chart.draw({ fit });
+  colourByRisk();
   state.drawn = drawn;
   state.lastLayoutMs = chart.lastLayoutMs;
   state.timeline = drawTimeline($('sg-timeline'), chart.visibleLinks());

@@ -22,7 +22,7 @@ export const CARD = `query Card($id: ID!) { node(id: $id) { ... on Entity { ${EN
 
 export const NETWORK = `query Network($seeds: [ID!]!, $depth: Int, $limit: Int) {
   network(seeds: $seeds, depth: $depth, limit: $limit) { truncated
-    nodes { id kind label entity { display risk { level } } }
+    nodes { id kind label entity { display } }
     edges { id type source target link { eventKey attrs { key value }
       provenance { agency country observedAt validFrom validUntil } } } } }`;
 
@@ -43,3 +43,5 @@ export const RINGS = `query Rings { rings(first: 50) { totalCount nodes { id siz
 export const RING = `query Ring($id: ID!) { ring(id: $id) { id size caseCount reportedLosses { currency amount }
   members { id kind display risk { level } } suspects { id display }
   mostConnected { degree entity { id display } } } }`;
+
+export const RISKS = `query Risks($ids: [ID!]!) { nodes(ids: $ids) { id ... on Entity { risk { level } } } }`;
