@@ -124,7 +124,7 @@ func lineErr(format string, args ...any) error {
 func unknownField(name, what string) error {
 	best, bestDist := "", 3 // suggest only within two edits
 	for _, known := range csvFieldNames {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(known)); d < bestDist || (d == bestDist && known < best) {
+		if d := intel.EditDistance(strings.ToLower(name), strings.ToLower(known)); d < bestDist || (d == bestDist && known < best) {
 			best, bestDist = known, d
 		}
 	}
@@ -134,23 +134,3 @@ func unknownField(name, what string) error {
 	return fieldErr(name, "unknown %s %q: see examples/README.md for the fields of each record type", what, name)
 }
 
-// editDistance is the Levenshtein distance between two short names.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}

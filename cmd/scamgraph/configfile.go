@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/scamgraph/scamgraph/intel"
 )
 
 // configFlag is the --config given on the command line, found by run
@@ -90,7 +92,7 @@ func applyConfigFile(path string, setters map[string]func(string) error, origins
 func closest(typed string, setters map[string]func(string) error) string {
 	best, bestDist := "", 4
 	for name := range setters {
-		if d := editDistance(typed, name); d < bestDist || d == bestDist && name < best {
+		if d := intel.EditDistance(typed, name); d < bestDist || d == bestDist && name < best {
 			best, bestDist = name, d
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/scamgraph/scamgraph/intel"
 )
 
 // command is one subcommand. To add one, write its run function (it gets
@@ -88,7 +90,7 @@ func parseStatus(fs *flag.FlagSet, err error) int {
 		name = strings.TrimLeft(name, "-")
 		best, bestDist := "", 3
 		fs.VisitAll(func(f *flag.Flag) {
-			if d := editDistance(name, f.Name); d < bestDist {
+			if d := intel.EditDistance(name, f.Name); d < bestDist {
 				best, bestDist = f.Name, d
 			}
 		})
@@ -103,7 +105,7 @@ func parseStatus(fs *flag.FlagSet, err error) int {
 func suggestion(typed string) string {
 	best, bestDist := "", 3
 	for _, c := range commands {
-		if d := editDistance(typed, c.name); d < bestDist {
+		if d := intel.EditDistance(typed, c.name); d < bestDist {
 			best, bestDist = c.name, d
 		}
 	}
@@ -111,25 +113,4 @@ func suggestion(typed string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
