@@ -45,7 +45,7 @@ for (let r = 0; r < Number(rounds); r++) {
     out.error = String((err && err.stack) || err);
     try {
       out.error += ' · page state: ' + JSON.stringify(await page.evaluate(() => ({ error: window.scamgraph.error,
-        opened: window.scamgraph.opened, busy: window.scamgraph.busy, status: document.getElementById('sg-status').textContent }))));
+        opened: window.scamgraph.opened, busy: window.scamgraph.busy, status: document.getElementById('sg-status').textContent })));
     } catch { /* the page is gone */ }
   } finally {
     out.foreignRequests = b.foreign;
