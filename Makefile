@@ -71,7 +71,7 @@ fi
 endef
 
 .PHONY: build run test test-unit services services-stop generate check-generated \
-	bench fuzz lint help
+	bench bench-peers fuzz lint help
 
 ## build: compile the service to bin/scamgraph
 build:
@@ -143,6 +143,24 @@ bench: services
 	$(GO) test -p 1 -run='^$$' -bench='$(BENCH)' -benchmem -benchtime=$(BENCHTIME) \
 		-count=$(BENCHCOUNT) -timeout 60m ./... 2>&1 | tee "$(STATE)/bench.txt"
 	echo "benchmark results saved in $(STATE)/bench.txt"
+
+# The peer benchmark's knobs: the defaults are the demo world, 16 and 64
+# clients, 5 s warm-up and 15 s measured per run, 100,000 ingested calls.
+PEERS_SCALE ?= 1
+PEERS_CONCURRENCY ?= 16,64
+PEERS_WARMUP ?= 5s
+PEERS_DURATION ?= 15s
+PEERS_INGEST ?= 100000
+PEERS_TARGETS ?= ABCDEF
+PEERS_PORT ?= 18080
+
+## bench-peers: ScamGraph beside @neo4j/graphql, raw Cypher and a static handler; writes bench/results/REPORT.md
+bench-peers: services
+	@eval "$$($(SERVICES) env)"
+	$(GO) run ./bench/peers/cmd/peerbench run --repo . --scale $(PEERS_SCALE) \
+		--concurrency $(PEERS_CONCURRENCY) --warmup $(PEERS_WARMUP) --duration $(PEERS_DURATION) \
+		--ingest $(PEERS_INGEST) --targets $(PEERS_TARGETS) --port $(PEERS_PORT) \
+		--neo4j-import-dir "$(STATE)/neo4j/dbms/import" --out bench/results
 
 ## fuzz: fuzz the identifier parser for FUZZTIME (default 30s)
 fuzz:

@@ -158,7 +158,7 @@ func RunIngest(ctx context.Context, c IngestConfig) ([]IngestResult, error) {
 	}
 	defer p.Stop()
 	client := NewClient(8)
-	if err := measure("stream", func(k Keys) error { return streamCSV(ctx, client, sg.Base(), k.Enricher, file, c.Records) }, true); err != nil {
+	if err := measure("stream", func(k Keys) error { return streamCSV(ctx, client, sg.Base(), k.Enricher, c.Records) }, true); err != nil {
 		return nil, err
 	}
 	if err := measure("mutation", func(k Keys) error { return mutate(ctx, client, sg.Base(), k.Enricher, c.Records) }, true); err != nil {
@@ -188,14 +188,28 @@ func RunIngest(ctx context.Context, c IngestConfig) ([]IngestResult, error) {
 	return out, nil
 }
 
-// streamCSV posts the file to POST /ingest and checks the totals line.
-func streamCSV(ctx context.Context, client *http.Client, base, key, file string, n int) error {
-	f, err := os.Open(file)
-	if err != nil {
-		return err
+// streamChunk is how many records one POST /ingest carries, as
+// `import --server` sends a long file in chunks: the server's write
+// timeout (request timeout + 5 s) would otherwise cut one long stream off.
+const streamChunk = 10000
+
+// streamCSV posts the records to POST /ingest as CSV, streamChunk at a
+// time, and checks each totals line.
+func streamCSV(ctx context.Context, client *http.Client, base, key string, n int) error {
+	for start := 0; start < n; start += streamChunk {
+		var body bytes.Buffer
+		if err := writeCalls(&body, start, min(start+streamChunk, n)); err != nil {
+			return err
+		}
+		if err := streamChunkCSV(ctx, client, base, key, &body, min(streamChunk, n-start)); err != nil {
+			return fmt.Errorf("records %d on: %w", start, err)
+		}
 	}
-	defer f.Close()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/ingest?format=csv&type=call&results=problems", f)
+	return nil
+}
+
+func streamChunkCSV(ctx context.Context, client *http.Client, base, key string, body io.Reader, n int) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/ingest?format=csv&type=call&results=problems", body)
 	if err != nil {
 		return err
 	}
@@ -291,17 +305,25 @@ feed:
 	}
 }
 
-// writeCallsCSV writes n synthetic call records as `import` and the stream
-// read them.
+// writeCallsCSV writes n synthetic call records as `import` reads them.
 func writeCallsCSV(path string, n int) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	w := csv.NewWriter(f)
+	if err := writeCalls(f, 0, n); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// writeCalls writes synthetic call records from to to as CSV with its
+// header.
+func writeCalls(out io.Writer, from, to int) error {
+	w := csv.NewWriter(out)
 	w.Write([]string{"agency", "country", "evidenceRef", "legalBasis", "visibility", "recordId", "caller", "callee", "start", "durationSec", "answered"})
-	for i := range n {
+	for i := from; i < to; i++ {
 		r := ingest.SyntheticCall(i)
 		w.Write([]string{r.Agency, r.Country, r.EvidenceRef, r.LegalBasis, r.Visibility, r.RecordID, r.Caller, r.Callee, r.Start,
 			strconv.Itoa(*r.DurationSec), strconv.FormatBool(*r.Answered)})
@@ -310,7 +332,7 @@ func writeCallsCSV(path string, n int) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return f.Close()
+	return nil
 }
 
 // writeSameGraphCSV writes the same calls already mapped as the import maps

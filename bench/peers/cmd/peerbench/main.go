@@ -60,6 +60,7 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&c.Duration, "duration", 15*time.Second, "measured time per run")
 	fs.IntVar(&c.ColdKeys, "cold-keys", 20000, "distinct keys the cold lookups cycle through")
 	fs.IntVar(&c.IngestRecords, "ingest", 100000, "call records per ingest path (0: no ingest)")
+	fs.BoolVar(&c.IngestOnly, "ingest-only", false, "run the ingest workloads alone; the report keeps the read results of the last full run")
 	fs.StringVar(&c.Targets, "targets", "ABCDEF", "targets to run")
 	fs.IntVar(&c.BasePort, "port", 18080, "first of six ports the targets listen on")
 	fs.StringVar(&c.Out, "out", "bench/results", "where the report goes")
