@@ -190,8 +190,9 @@ func RunIngest(ctx context.Context, c IngestConfig) ([]IngestResult, error) {
 
 // streamChunk is how many records one POST /ingest carries, as
 // `import --server` sends a long file in chunks: the server's write
-// timeout (request timeout + 5 s) would otherwise cut one long stream off.
-const streamChunk = 10000
+// timeout (request timeout + 5 s) would otherwise cut a long stream off,
+// since POST /ingest does not lift the connection's write deadline.
+const streamChunk = 2000
 
 // streamCSV posts the records to POST /ingest as CSV, streamChunk at a
 // time, and checks each totals line.
