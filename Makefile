@@ -77,7 +77,7 @@ fi
 endef
 
 .PHONY: build run test test-unit services services-stop generate check-generated \
-	bench eval fuzz soak graphqlhttp lint help testdeps assets check-assets
+	bench bench-peers eval fuzz soak graphqlhttp lint help testdeps assets check-assets
 
 ## build: compile the service to bin/scamgraph
 build:
@@ -197,6 +197,24 @@ eval:
 	else
 		$(GO) run ./cmd/scamgraph eval --scale $(SCALE) --background $(BACKGROUND)
 	fi
+
+# The peer benchmark's knobs: the defaults are the demo world, 16 and 64
+# clients, 5 s warm-up and 15 s measured per run, 100,000 ingested calls.
+PEERS_SCALE ?= 1
+PEERS_CONCURRENCY ?= 16,64
+PEERS_WARMUP ?= 5s
+PEERS_DURATION ?= 15s
+PEERS_INGEST ?= 100000
+PEERS_TARGETS ?= ABCDEF
+PEERS_PORT ?= 18080
+
+## bench-peers: ScamGraph beside @neo4j/graphql, raw Cypher and a static handler; writes bench/results/REPORT.md
+bench-peers: services
+	@eval "$$($(SERVICES) env)"
+	$(GO) run ./bench/peers/cmd/peerbench run --repo . --scale $(PEERS_SCALE) \
+		--concurrency $(PEERS_CONCURRENCY) --warmup $(PEERS_WARMUP) --duration $(PEERS_DURATION) \
+		--ingest $(PEERS_INGEST) --targets $(PEERS_TARGETS) --port $(PEERS_PORT) \
+		--neo4j-import-dir "$(STATE)/neo4j/dbms/import" --out bench/results
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 30s; FUZZ picks targets by name)
 fuzz:
