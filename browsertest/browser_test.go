@@ -21,6 +21,7 @@ import (
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/server"
+	"github.com/scamgraph/scamgraph/servicetest"
 	"github.com/scamgraph/scamgraph/usecase"
 )
 
@@ -39,13 +40,13 @@ func mustBrowser(t testing.TB) {
 		chromium = "/usr/bin/chromium"
 	}
 	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium not found at %s: run scripts/testdeps.sh install", chromium)
+		servicetest.Missing(t, "Chromium not found at %s: run scripts/testdeps.sh install", chromium)
 	}
 	if _, err := os.Stat(filepath.Join(webDir(t), "node_modules", "playwright-core")); err != nil {
-		t.Fatal("web/node_modules lacks playwright-core: run scripts/testdeps.sh install")
+		servicetest.Missing(t, "web/node_modules lacks playwright-core: run scripts/testdeps.sh install")
 	}
 	if _, err := exec.LookPath("node"); err != nil {
-		t.Fatal("node is not on PATH")
+		servicetest.Missing(t, "node is not on PATH")
 	}
 }
 

@@ -133,4 +133,3 @@ func unknownField(name, what string) error {
 	}
 	return fieldErr(name, "unknown %s %q: see examples/README.md for the fields of each record type", what, name)
 }
-

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog/hlog"
 
@@ -52,6 +53,15 @@ func (s *Server) ingestStream(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	// A stream lasts as long as the job sending it: the server's read and
+	// write timeouts are for ordinary requests and would cut it off.
+	rc := http.NewResponseController(w)
+	if err := rc.SetReadDeadline(time.Time{}); err != nil {
+		hlog.FromRequest(r).Warn().Err(err).Msg("ingest: cannot lift the read deadline")
+	}
+	if err := rc.SetWriteDeadline(time.Time{}); err != nil {
+		hlog.FromRequest(r).Warn().Err(err).Msg("ingest: cannot lift the write deadline")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxIngestBytes)
 	dec, err := ingest.NewDecoder(r.Body, format, ingest.RecordType(q.Get("type")))

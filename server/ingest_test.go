@@ -3,9 +3,12 @@ package server_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scamgraph/scamgraph/server"
 )
@@ -89,5 +92,36 @@ func TestIngestMutationReportsEachRecord(t *testing.T) {
 	r = post(t, ts, `{ lookup(identifier: "line:invest.guru") { kind key entity { summary { linkCounts { type count } } } } }`, nil)
 	if dig(r.Data, "lookup", "kind") != "MessagingAccount" || dig(r.Data, "lookup", "entity", "summary", "linkCounts", 0, "type") != "REPORTED_IN" {
 		t.Errorf("the reported LINE account: %s", r.Raw)
+	}
+}
+
+// TestIngestStreamOutlivesTheServersWriteTimeout: an enrichment job's stream
+// runs as long as it runs; the server's write timeout (set for ordinary
+// requests) must not cut it off mid-answer.
+func TestIngestStreamOutlivesTheServersWriteTimeout(t *testing.T) {
+	s := MustEmbedded(t)
+	ts := MustServer(t, s, server.DefaultConfig())
+	ts.Config.WriteTimeout = 300 * time.Millisecond
+	ts.Config.ReadTimeout = 300 * time.Millisecond
+	pr, pw := io.Pipe()
+	go func() {
+		// Records trickle in for longer than both timeouts.
+		for i := 0; i < 6; i++ {
+			fmt.Fprintf(pw, `{"type":"call","agency":"TH-CCIB","country":"TH","recordId":"SLOW-%d","caller":"081-234-5678","callee":"+855 12 345 678","start":"2024-05-01T10:00:00+07:00","durationSec":95}`+"\n", i)
+			time.Sleep(150 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	res, err := http.Post(ts.URL+"/ingest", "application/x-ndjson", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("the stream was cut: %v after %q", err, body)
+	}
+	if n := strings.Count(string(body), `"status":"ACCEPTED"`); n != 6 || !strings.Contains(string(body), `"totals"`) {
+		t.Errorf("%d of 6 records answered, totals line present: %v\n%s", n, strings.Contains(string(body), `"totals"`), body)
 	}
 }

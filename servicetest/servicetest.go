@@ -63,3 +63,15 @@ func Binary(t testing.TB, name string) string {
 	t.Skipf("%s is not installed; this test runs its own (make test needs it)", name)
 	return ""
 }
+
+// Missing is the same rule for a tool a test needs beside the services
+// (Chromium, the npm packages, Python with NetworkX) that scripts install:
+// the test fails when services are required and skips otherwise, saying
+// what is missing and how to get it.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if Required() {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
+}

@@ -115,6 +115,8 @@ export class Chart {
     this.nodes.clear();
     this.links.clear();
     this.seeds.clear();
+    // A new network is laid out afresh: no positions carried over.
+    this.cy.elements().remove();
     this.clearHighlight();
   }
 
@@ -191,7 +193,10 @@ export class Chart {
         const layout = this.cy.layout({ name: 'fcose', quality: big ? 'draft' : 'default', randomize: old.size === 0,
           animate: false, fit, padding: 30, nodeDimensionsIncludeLabels: !big, packComponents: true,
           idealEdgeLength: big ? 50 : 90, nodeRepulsion: big ? 4500 : 9000,
-          fixedNodeConstraint: old.size > 0 && fresh < shown.size
+          // Constraints keep what was drawn in place when a network grows;
+          // fCoSE honours them only at its default quality, so a large
+          // network (draft quality) is laid out whole.
+          fixedNodeConstraint: !big && old.size > 0 && fresh < shown.size
             ? [...old.entries()].filter(([id]) => shown.has(id)).slice(0, 500).map(([nodeId, position]) => ({ nodeId, position }))
             : undefined });
         layout.one('layoutstop', resolve);
