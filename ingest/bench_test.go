@@ -15,6 +15,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/scamgraph/scamgraph/bench/peers"
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore"
@@ -100,15 +101,15 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 	importDir := filepath.Join(os.Getenv("SCAMGRAPH_STATE_DIR"), "neo4j", "dbms", "import")
-	for name, write := range map[string]func(string, int) error{"bench_calls.csv": writeNormalisedCSV, "bench_calls_same_graph.csv": writeSameGraphCSV} {
+	for name, write := range map[string]func(string, int) error{"bench_calls.csv": writeNormalisedCSV, "bench_calls_same_graph.csv": peers.WriteSameGraphCSV} {
 		if err := write(filepath.Join(importDir, name), n); err != nil {
 			b.Fatalf("writing the reference file into Neo4j's import directory %s (set SCAMGRAPH_STATE_DIR as make bench does): %v", importDir, err)
 		}
 	}
-	reference := func(b *testing.B, stmt string) float64 {
+	reference := func(b *testing.B, stmt string, params map[string]any) float64 {
 		wipe(b)
 		start := time.Now()
-		loadCSV(b, cfg, stmt)
+		loadCSV(b, cfg, stmt, params)
 		return float64(n) / time.Since(start).Seconds()
 	}
 	b.Run("neo4j", func(b *testing.B) {
@@ -118,8 +119,8 @@ func BenchmarkImport(b *testing.B) {
 			wipe(b)
 			s.cli, s.peak = cli(b, "--store", "neo4j", "--neo4j-uri", uri)
 			s.replay, _ = cli(b, "--store", "neo4j", "--neo4j-uri", uri)
-			s.ref = reference(b, loadCSVReference)
-			s.same = reference(b, loadCSVSameGraph)
+			s.ref = reference(b, loadCSVReference, nil)
+			s.same = reference(b, peers.LoadCSVSameGraph, map[string]any{"url": "file:///bench_calls_same_graph.csv"})
 			return s
 		}
 		for i := 0; i < b.N; i++ {
@@ -239,69 +240,7 @@ CALL {
       r.confidence = 1.0, r.visibility = 'SHAREABLE', r.attr_durationSec = row.dur, r.attr_answered = row.ans
 } IN TRANSACTIONS OF 1000 ROWS`
 
-// writeSameGraphCSV writes the same calls with every field the import
-// stores, for loadCSVSameGraph. The synthetic calls all have the same
-// shape, which it checks rather than assumes.
-func writeSameGraphCSV(path string, n int) error {
-	entityColumns := []string{"Id", "Key", "Raw", "Carrier", "Country", "NumberType"}
-	header := []string{"id", "eventKey", "t", "agency", "country", "evidenceRef", "confidence", "legalBasis", "visibility", "dur", "ans"}
-	for _, end := range []string{"from", "to"} {
-		for _, c := range entityColumns {
-			header = append(header, end+c)
-		}
-	}
-	return writeMappedCalls(path, n, header, func(i int, l intel.Link, from, to intel.Entity) ([]string, error) {
-		if len(l.Attrs) != 2 || len(l.Sensitive) != 0 {
-			return nil, fmt.Errorf("call %d: link %+v does not have the shape this reference writes", i, l)
-		}
-		row := []string{l.ID, l.EventKey, strconv.FormatInt(l.ObservedAt.UnixMilli(), 10), l.Agency, string(l.Country),
-			l.EvidenceRef, strconv.FormatFloat(l.Confidence, 'g', -1, 64), l.LegalBasis, string(l.Visibility),
-			l.Attrs["durationSec"], l.Attrs["answered"]}
-		for _, e := range []intel.Entity{from, to} {
-			// An attribute a number lacks (its carrier, say) goes as an
-			// empty field, which LOAD CSV reads as null and SET then skips.
-			shaped := e.Kind == intel.KindPhoneNumber && len(e.RawForms) == 1 && len(e.Markers) == 0 && len(e.Sensitive) == 0 && e.Label == ""
-			for k, v := range e.Attrs {
-				shaped = shaped && v != "" && (k == "carrier" || k == "country" || k == "numberType")
-			}
-			if !shaped {
-				return nil, fmt.Errorf("call %d: entity %+v does not have the shape this reference writes", i, e)
-			}
-			row = append(row, e.ID, e.Key, e.RawForms[0], e.Attrs["carrier"], e.Attrs["country"], e.Attrs["numberType"])
-		}
-		return row, nil
-	})
-}
-
-// loadCSVSameGraph is LOAD CSV writing the graph the import writes, property
-// for property (raw forms, attributes, evidence reference and legal basis
-// that loadCSVReference leaves out), merging an entity seen before the way
-// the import does: the database's share of the import's work, in full.
-const loadCSVSameGraph = `
-LOAD CSV WITH HEADERS FROM 'file:///bench_calls_same_graph.csv' AS row
-CALL {
-  WITH row
-  MERGE (a:Entity {id: row.fromId})
-    ON CREATE SET a.kind = 'PhoneNumber', a.key = row.fromKey, a.label = row.fromKey,
-                  a.firstIngested = timestamp(), a.rawForms = [row.fromRaw], a.markers = [],
-                  a.attr_carrier = row.fromCarrier, a.attr_country = row.fromCountry, a.attr_numberType = row.fromNumberType
-    ON MATCH SET a.rawForms = [row.fromRaw] + [x IN a.rawForms WHERE x <> row.fromRaw],
-                 a.attr_carrier = row.fromCarrier, a.attr_country = row.fromCountry, a.attr_numberType = row.fromNumberType
-  MERGE (b:Entity {id: row.toId})
-    ON CREATE SET b.kind = 'PhoneNumber', b.key = row.toKey, b.label = row.toKey,
-                  b.firstIngested = timestamp(), b.rawForms = [row.toRaw], b.markers = [],
-                  b.attr_carrier = row.toCarrier, b.attr_country = row.toCountry, b.attr_numberType = row.toNumberType
-    ON MATCH SET b.rawForms = [row.toRaw] + [x IN b.rawForms WHERE x <> row.toRaw],
-                 b.attr_carrier = row.toCarrier, b.attr_country = row.toCountry, b.attr_numberType = row.toNumberType
-  MERGE (a)-[r:CALLED {id: row.id}]->(b)
-    ON CREATE SET r.ingestedAt = timestamp()
-  SET r.eventKey = row.eventKey, r.agency = row.agency, r.country = row.country,
-      r.observedAt = toInteger(row.t), r.tStart = toInteger(row.t), r.tEnd = toInteger(row.t),
-      r.evidenceRef = row.evidenceRef, r.confidence = toFloat(row.confidence), r.legalBasis = row.legalBasis,
-      r.visibility = row.visibility, r.attr_durationSec = row.dur, r.attr_answered = row.ans
-} IN TRANSACTIONS OF 1000 ROWS`
-
-func loadCSV(b *testing.B, cfg neo4jstore.Config, stmt string) {
+func loadCSV(b *testing.B, cfg neo4jstore.Config, stmt string, params map[string]any) {
 	ctx := context.Background()
 	auth := neo4j.NoAuth()
 	if cfg.Username != "" {
@@ -314,7 +253,7 @@ func loadCSV(b *testing.B, cfg neo4jstore.Config, stmt string) {
 	defer driver.Close(ctx)
 	sess := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, stmt, nil)
+	res, err := sess.Run(ctx, stmt, params)
 	if err == nil {
 		_, err = res.Consume(ctx)
 	}
