@@ -180,15 +180,11 @@ func ranked(ctx context.Context, svc *usecase.Service, c *usecase.Caller, kind i
 	}
 }
 
-// WorldEnd is the moment the demo world's history ends: the evaluation
-// scores risk as of then, as an analyst would have the day after, rather
-// than years later when every report has decayed.
-var WorldEnd = demo.Epoch.Add(demo.HistoryDays * 24 * time.Hour)
-
-// ServiceOptions are the service's options for an evaluation: risk as of
-// WorldEnd.
+// ServiceOptions are the service's options for an evaluation: risk scored
+// as of the world's end (demo.End), as an analyst would have the day
+// after, rather than years later when every report has decayed.
 func ServiceOptions() usecase.Options {
-	return usecase.Options{Analytics: usecase.AnalyticsOptions{Now: func() time.Time { return WorldEnd }}}
+	return usecase.Options{Analytics: usecase.AnalyticsOptions{Now: func() time.Time { return demo.End }}}
 }
 
 // scoreTrails follows every planted victim's money forward from its first
