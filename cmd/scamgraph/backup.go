@@ -8,11 +8,11 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
+
+	"github.com/spf13/cobra"
 
 	"github.com/scamgraph/scamgraph/embeddedstore"
 )
@@ -21,67 +21,65 @@ import (
 // registry (agencies, keys, agreements, evidence requests, audit log).
 var backupFiles = []string{embeddedstore.FileName, accessFileName}
 
-// runBackup copies the embedded store and its registry into a directory:
-// straight from the data directory when no process holds it, or through a
-// running server (--server, an ADMIN key) while it serves.
-func runBackup(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	c, err := newToolCommand("scamgraph backup", "--out DIR [--data-dir DIR | --server URL --key ADMIN-KEY]", stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
-	}
-	out := c.fs.String("out", "", "directory the backup is written to (created; must not hold a backup already)")
-	server := c.fs.String("server", "", "copy through a running server (e.g. http://127.0.0.1:8080), which keeps serving")
-	key := c.fs.String("key", os.Getenv("SCAMGRAPH_API_KEY"), "ADMIN key sent to --server (env SCAMGRAPH_API_KEY)")
-	rest, status, ok := c.parse(args)
-	if !ok {
-		return status
-	}
-	switch {
-	case len(rest) != 0:
-		return c.usageError("unexpected arguments %q", rest)
-	case *out == "":
-		return c.usageError("--out is required")
-	case *server != "" && *key == "":
-		return c.usageError("--server needs an ADMIN key: --key or SCAMGRAPH_API_KEY")
-	case *server == "" && c.cfg.Store != "embedded":
-		return c.usageError("backup copies the embedded store; back up Neo4j with neo4j-admin database dump (see the README's Operating ScamGraph)")
-	}
-	dest, err := filepath.Abs(*out)
-	if err != nil {
-		return c.fail(err)
-	}
-	if err := emptyBackupDir(dest); err != nil {
-		return c.fail(err)
-	}
-	var from string
-	if *server != "" {
-		from = *server
-		err = backupRemote(ctx, *server, *key, dest)
-	} else {
-		from, err = resolveDataDir(c.cfg.DataDir)
-		if err == nil {
-			err = backupLocal(from, dest)
+// backupCommand copies the embedded store and its registry into a
+// directory: straight from the data directory when no process holds it,
+// or through a running server (--server, an ADMIN key) while it serves.
+func (c *cli) backupCommand() *cobra.Command {
+	return c.tool(&cobra.Command{
+		Use:   "backup --out DIR [--data-dir DIR | --server URL --key ADMIN-KEY]",
+		Short: "a consistent copy of the embedded store and its registry, also while serving",
+	}, []string{"store", "data-dir"}, backup)
+}
+
+func backup(c *toolCommand) func(context.Context, []string) int {
+	out := c.cmd.Flags().String("out", "", "directory the backup is written to (created; must not hold a backup already)")
+	server := c.cmd.Flags().String("server", "", "copy through a running server (e.g. http://127.0.0.1:8080), which keeps serving")
+	key := c.cmd.Flags().String("key", os.Getenv("SCAMGRAPH_API_KEY"), "ADMIN key sent to --server (env SCAMGRAPH_API_KEY)")
+	return func(ctx context.Context, rest []string) int {
+		switch {
+		case len(rest) != 0:
+			return c.usageError("unexpected arguments %q", rest)
+		case *out == "":
+			return c.usageError("--out is required")
+		case *server != "" && *key == "":
+			return c.usageError("--server needs an ADMIN key: --key or SCAMGRAPH_API_KEY")
+		case *server == "" && c.cfg.Store != "embedded":
+			return c.usageError("backup copies the embedded store; back up Neo4j with neo4j-admin database dump (see the README's Operating ScamGraph)")
 		}
-		var inUse *embeddedstore.InUseError
-		if errors.As(err, &inUse) {
-			err = fmt.Errorf("%s; back it up through it instead: scamgraph backup --server URL --key ADMIN-KEY --out %s", inUse.Error(), *out)
+		dest, err := filepath.Abs(*out)
+		if err != nil {
+			return c.fail(err)
 		}
-	}
-	if err != nil {
+		if err := emptyBackupDir(dest); err != nil {
+			return c.fail(err)
+		}
+		var from string
+		if *server != "" {
+			from = *server
+			err = backupRemote(ctx, *server, *key, dest)
+		} else {
+			from, err = resolveDataDir(c.cfg.DataDir)
+			if err == nil {
+				err = backupLocal(from, dest)
+			}
+			var inUse *embeddedstore.InUseError
+			if errors.As(err, &inUse) {
+				err = fmt.Errorf("%s; back it up through it instead: scamgraph backup --server URL --key ADMIN-KEY --out %s", inUse.Error(), *out)
+			}
+		}
+		if err != nil {
+			for _, name := range backupFiles {
+				os.Remove(filepath.Join(dest, name))
+			}
+			return c.fail(err)
+		}
+		fmt.Fprintf(c.stdout, "backup of %s written to %s:\n", from, dest)
 		for _, name := range backupFiles {
-			os.Remove(filepath.Join(dest, name))
+			st, _ := os.Stat(filepath.Join(dest, name))
+			fmt.Fprintf(c.stdout, "  %-14s %d bytes, checked\n", name, st.Size())
 		}
-		return c.fail(err)
+		return 0
 	}
-	fmt.Fprintf(stdout, "backup of %s written to %s:\n", from, dest)
-	for _, name := range backupFiles {
-		st, _ := os.Stat(filepath.Join(dest, name))
-		fmt.Fprintf(stdout, "  %-14s %d bytes, checked\n", name, st.Size())
-	}
-	return 0
 }
 
 // emptyBackupDir creates dir, refusing one that already holds any file
@@ -192,88 +190,89 @@ func writeFileAtomically(path string, fill func(io.Writer) error) error {
 	return os.Rename(tmp, path)
 }
 
-// runRestore puts a backup in place as a new data directory, after
+// restoreCommand puts a backup in place as a new data directory, after
 // checking every page of its files.
-func runRestore(args []string, stdout, stderr io.Writer) int {
-	c, err := newToolCommand("scamgraph restore", "--from DIR --data-dir NEW-DIR", stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
-	}
-	from := c.fs.String("from", "", "directory written by scamgraph backup")
-	rest, status, ok := c.parse(args)
-	if !ok {
-		return status
-	}
-	switch {
-	case len(rest) != 0:
-		return c.usageError("unexpected arguments %q", rest)
-	case *from == "":
-		return c.usageError("--from is required")
-	}
-	dest, err := resolveDataDir(c.cfg.DataDir)
-	if err != nil {
-		return c.fail(err)
-	}
-	if err := verifyBackup(*from); err != nil {
-		return c.fail(err)
-	}
-	if err := os.MkdirAll(dest, 0o750); err != nil {
-		return c.fail(err)
-	}
-	for _, name := range backupFiles {
-		if _, err := os.Stat(filepath.Join(dest, name)); err == nil {
-			return c.fail(fmt.Errorf("%s already holds %s; restore into a new data directory (--data-dir), then point the service at it", dest, name))
+func (c *cli) restoreCommand() *cobra.Command {
+	return c.fileTool(&cobra.Command{
+		Use:   "restore --from DIR --data-dir NEW-DIR",
+		Short: "put a backup in place as a new data directory",
+	}, []string{"data-dir"}, restore)
+}
+
+func restore(c *toolCommand) func(context.Context, []string) int {
+	from := c.cmd.Flags().String("from", "", "directory written by scamgraph backup")
+	return func(_ context.Context, rest []string) int {
+		switch {
+		case len(rest) != 0:
+			return c.usageError("unexpected arguments %q", rest)
+		case *from == "":
+			return c.usageError("--from is required")
 		}
-	}
-	for _, name := range backupFiles {
-		err := writeFileAtomically(filepath.Join(dest, name), func(w io.Writer) error {
-			f, err := os.Open(filepath.Join(*from, name))
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = io.Copy(w, f)
-			return err
-		})
+		dest, err := resolveDataDir(c.cfg.DataDir)
 		if err != nil {
 			return c.fail(err)
 		}
-	}
-	s, err := embeddedstore.Open(dest)
-	if err != nil {
-		return c.fail(inUseMessage(err))
-	}
-	entities, links := s.Counts()
-	s.Close()
-	fmt.Fprintf(stdout, "restored %s into %s: %d entities, %d links; start the service with --data-dir %s\n", *from, dest, entities, links, dest)
-	return 0
-}
-
-// runCompact rewrites the embedded store's files without their free pages.
-func runCompact(args []string, stdout, stderr io.Writer) int {
-	c, err := newToolCommand("scamgraph compact", "[--data-dir DIR]  (the service must be stopped)", stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
-	}
-	rest, status, ok := c.parse(args)
-	if !ok {
-		return status
-	}
-	if len(rest) != 0 {
-		return c.usageError("unexpected arguments %q", rest)
-	}
-	dir, err := resolveDataDir(c.cfg.DataDir)
-	if err != nil {
-		return c.fail(err)
-	}
-	for _, name := range backupFiles {
-		before, after, err := embeddedstore.Compact(filepath.Join(dir, name))
+		if err := verifyBackup(*from); err != nil {
+			return c.fail(err)
+		}
+		if err := os.MkdirAll(dest, 0o750); err != nil {
+			return c.fail(err)
+		}
+		for _, name := range backupFiles {
+			if _, err := os.Stat(filepath.Join(dest, name)); err == nil {
+				return c.fail(fmt.Errorf("%s already holds %s; restore into a new data directory (--data-dir), then point the service at it", dest, name))
+			}
+		}
+		for _, name := range backupFiles {
+			err := writeFileAtomically(filepath.Join(dest, name), func(w io.Writer) error {
+				f, err := os.Open(filepath.Join(*from, name))
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				_, err = io.Copy(w, f)
+				return err
+			})
+			if err != nil {
+				return c.fail(err)
+			}
+		}
+		s, err := embeddedstore.Open(dest)
 		if err != nil {
 			return c.fail(inUseMessage(err))
 		}
-		fmt.Fprintf(stdout, "%s: %d bytes, now %d\n", filepath.Join(dir, name), before, after)
+		entities, links := s.Counts()
+		s.Close()
+		fmt.Fprintf(c.stdout, "restored %s into %s: %d entities, %d links; start the service with --data-dir %s\n", *from, dest, entities, links, dest)
+		return 0
 	}
-	return 0
+}
+
+// compactCommand rewrites the embedded store's files without their free
+// pages.
+func (c *cli) compactCommand() *cobra.Command {
+	return c.fileTool(&cobra.Command{
+		Use:   "compact [--data-dir DIR]",
+		Short: "rewrite the embedded store's files without free pages (service stopped)",
+	}, []string{"data-dir"}, compact)
+}
+
+func compact(c *toolCommand) func(context.Context, []string) int {
+	return func(_ context.Context, rest []string) int {
+		if len(rest) != 0 {
+			return c.usageError("unexpected arguments %q", rest)
+		}
+		dir, err := resolveDataDir(c.cfg.DataDir)
+		if err != nil {
+			return c.fail(err)
+		}
+		for _, name := range backupFiles {
+			before, after, err := embeddedstore.Compact(filepath.Join(dir, name))
+			if err != nil {
+				return c.fail(inUseMessage(err))
+			}
+			fmt.Fprintf(c.stdout, "%s: %d bytes, now %d\n", filepath.Join(dir, name), before, after)
+		}
+		return 0
+	}
 }

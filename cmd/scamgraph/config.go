@@ -1,11 +1,14 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
@@ -13,8 +16,10 @@ import (
 )
 
 // Config is every setting of the service, with its defaults visible in
-// defaultConfig. Each setting is a flag and an environment variable; the
-// flag wins. The README's configuration table lists the same names.
+// defaultConfig. Each setting is a key of the config file, an environment
+// variable and, on the commands that use it, a flag; the flag wins, then
+// the environment, then the file. The README's configuration table lists
+// the same names.
 type Config struct {
 	Addr string
 	// MetricsAddr, when set, serves /metrics on a listen address of its
@@ -43,9 +48,10 @@ type Config struct {
 	HTTP     server.Config
 
 	// origins names where each setting's value came from (default, the
-	// config file, an environment variable; a flag is seen after parsing),
-	// for `scamgraph config`.
+	// config file, an environment variable, a flag), for `scamgraph config`.
 	origins map[string]string
+	// file is the config file read, if any, and fileOrigin what named it.
+	file, fileOrigin string
 	// RiskHalfLife is the age at which evidence counts half in a score.
 	RiskHalfLife time.Duration
 	// RiskAsOf, when set (RFC 3339), is the moment scores are computed at
@@ -61,119 +67,197 @@ func defaultConfig() Config {
 	}
 }
 
-// bindConfig registers every setting on fs. Precedence, lowest first:
-// the default (defaultConfig), the config file (configFile), the
-// environment variable, the flag: the file and the environment are
-// applied here and become the flags' defaults, so a flag given wins.
-func bindConfig(fs *flag.FlagSet, c *Config) error {
-	str := func(p *string) func(*flag.FlagSet, string, string) {
-		return func(fs *flag.FlagSet, n, u string) { fs.StringVar(p, n, *p, u) }
+// The settings a command offers as flags, by what it does with them; the
+// config file and the environment may name any setting whichever command
+// reads them, so one file serves every command.
+var (
+	// registrySettings open the access registry: the embedded data
+	// directory or the Neo4j database.
+	registrySettings = []string{"store", "data-dir", "neo4j-uri", "neo4j-user", "neo4j-password", "neo4j-database"}
+	// storeSettings open the graph store behind its cache, retrying a
+	// store that does not answer.
+	storeSettings = append(slices.Clone(registrySettings), "redis-url", "cache-ttl", "retry-for")
+	// logSettings shape the log on standard error.
+	logSettings = []string{"log-format", "log-level"}
+)
+
+// setting is one setting: its flag (and config file key), environment
+// variable and help, how a text sets it and how it prints.
+type setting struct {
+	flag, env, usage string
+	// kind is the value's type as the help shows it: string, duration,
+	// int or bool.
+	kind string
+	set  func(string) error
+	get  func() string
+}
+
+// settings is every setting, bound to c's fields.
+func (c *Config) settings() []setting {
+	str := func(p *string) (func(string) error, func() string) {
+		return func(v string) error { *p = v; return nil }, func() string { return *p }
 	}
-	dur := func(p *time.Duration) func(*flag.FlagSet, string, string) {
-		return func(fs *flag.FlagSet, n, u string) { fs.DurationVar(p, n, *p, u) }
+	dur := func(p *time.Duration) (func(string) error, func() string) {
+		return func(v string) (err error) { *p, err = time.ParseDuration(v); return err }, func() string { return p.String() }
 	}
-	num := func(p *int) func(*flag.FlagSet, string, string) {
-		return func(fs *flag.FlagSet, n, u string) { fs.IntVar(p, n, *p, u) }
+	num := func(p *int) (func(string) error, func() string) {
+		return func(v string) (err error) { *p, err = strconv.Atoi(v); return err }, func() string { return strconv.Itoa(*p) }
 	}
-	settings := []struct {
-		flag, env, usage string
-		bind             func(*flag.FlagSet, string, string)
-		set              func(string) error
-	}{
-		{"addr", "SCAMGRAPH_ADDR", "listen address", str(&c.Addr), setString(&c.Addr)},
-		{"metrics-addr", "SCAMGRAPH_METRICS_ADDR", "serve /metrics here only, apart from the API (empty: /metrics on the API's address)", str(&c.MetricsAddr), setString(&c.MetricsAddr)},
-		{"tls-cert", "SCAMGRAPH_TLS_CERT", "serve HTTPS with this PEM certificate (chain); reread on SIGHUP", str(&c.TLSCert), setString(&c.TLSCert)},
-		{"tls-key", "SCAMGRAPH_TLS_KEY", "the certificate's PEM private key", str(&c.TLSKey), setString(&c.TLSKey)},
-		{"store", "SCAMGRAPH_STORE", "backend: embedded or neo4j", str(&c.Store), setString(&c.Store)},
-		{"data-dir", "SCAMGRAPH_DATA_DIR", "embedded store's data directory (default $XDG_DATA_HOME/scamgraph or ~/.local/share/scamgraph)", str(&c.DataDir), setString(&c.DataDir)},
-		{"neo4j-uri", "NEO4J_URI", "Neo4j URI (bolt:// or neo4j://)", str(&c.Neo4jURI), setString(&c.Neo4jURI)},
-		{"neo4j-user", "NEO4J_USER", "Neo4j user (empty: no auth)", str(&c.Neo4jUser), setString(&c.Neo4jUser)},
-		{"neo4j-password", "NEO4J_PASSWORD", "Neo4j password", str(&c.Neo4jPassword), setString(&c.Neo4jPassword)},
-		{"neo4j-database", "NEO4J_DATABASE", "Neo4j database (empty: server default)", str(&c.Neo4jDatabase), setString(&c.Neo4jDatabase)},
-		{"redis-url", "REDIS_URL", "Redis URL for the cache (empty: no cache)", str(&c.RedisURL), setString(&c.RedisURL)},
-		{"cache-ttl", "SCAMGRAPH_CACHE_TTL", "how long cached lookups live", dur(&c.CacheTTL), setDuration(&c.CacheTTL)},
-		{"log-format", "SCAMGRAPH_LOG_FORMAT", "auto (console on a terminal, else JSON), json or console", str(&c.LogFormat), setString(&c.LogFormat)},
-		{"log-level", "SCAMGRAPH_LOG_LEVEL", "debug, info, warn or error", str(&c.LogLevel), setString(&c.LogLevel)},
-		{"shutdown-grace", "SCAMGRAPH_SHUTDOWN_GRACE", "how long SIGTERM waits for requests in flight", dur(&c.ShutdownGrace), setDuration(&c.ShutdownGrace)},
-		{"max-body-bytes", "SCAMGRAPH_MAX_BODY_BYTES", "largest request body", int64Flag(&c.HTTP.MaxBodyBytes), setInt64(&c.HTTP.MaxBodyBytes)},
-		{"request-timeout", "SCAMGRAPH_REQUEST_TIMEOUT", "longest a request may take, store calls included", dur(&c.HTTP.RequestTimeout), setDuration(&c.HTTP.RequestTimeout)},
-		{"complexity-limit", "SCAMGRAPH_COMPLEXITY_LIMIT", "most complexity points one operation may cost", num(&c.HTTP.ComplexityLimit), setInt(&c.HTTP.ComplexityLimit)},
-		{"cors-origins", "SCAMGRAPH_CORS_ORIGINS", "comma-separated origins of front ends on other hosts allowed to call the API from a browser (empty: same origin only)", originsFlag(&c.HTTP.AllowedOrigins), setOrigins(&c.HTTP.AllowedOrigins)},
-		{"retry-for", "SCAMGRAPH_RETRY_FOR", "how long a store call is retried while the store does not answer, before UNAVAILABLE (serve: 3s; import: 2m, as a long job may ride out a restart)", dur(&c.RetryFor), setDuration(&c.RetryFor)},
-		{"risk-half-life", "SCAMGRAPH_RISK_HALF_LIFE", "age at which evidence counts half in a risk score", dur(&c.RiskHalfLife), setDuration(&c.RiskHalfLife)},
-		{"risk-as-of", "SCAMGRAPH_RISK_AS_OF", "score risk as of this RFC 3339 time (empty: now), e.g. the end of a replayed world", str(&c.RiskAsOf), setString(&c.RiskAsOf)},
-		{"depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", num(&c.HTTP.DepthLimit), setInt(&c.HTTP.DepthLimit)},
-		{"alias-limit", "SCAMGRAPH_ALIAS_LIMIT", "most field aliases one operation may have (0: no limit)", num(&c.HTTP.AliasLimit), setInt(&c.HTTP.AliasLimit)},
-		{"directive-limit", "SCAMGRAPH_DIRECTIVE_LIMIT", "most directives one operation may have (0: no limit)", num(&c.HTTP.DirectiveLimit), setInt(&c.HTTP.DirectiveLimit)},
-		{"token-limit", "SCAMGRAPH_TOKEN_LIMIT", "most lexical tokens one query may have (0: no limit)", num(&c.HTTP.TokenLimit), setInt(&c.HTTP.TokenLimit)},
+	num64 := func(p *int64) (func(string) error, func() string) {
+		return func(v string) (err error) { *p, err = strconv.ParseInt(v, 10, 64); return err },
+			func() string { return strconv.FormatInt(*p, 10) }
 	}
-	settings = append(settings, struct {
-		flag, env, usage string
-		bind             func(*flag.FlagSet, string, string)
-		set              func(string) error
-	}{"demo", "SCAMGRAPH_DEMO", "load the demo world if the store lacks it",
-		func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.Demo, n, c.Demo, u) }, setBool(&c.Demo)})
-	c.origins = map[string]string{}
-	setters := map[string]func(string) error{}
-	for _, s := range settings {
-		setters[s.flag] = s.set
-		c.origins[s.flag] = "default"
+	boolean := func(p *bool) (func(string) error, func() string) {
+		return func(v string) (err error) { *p, err = strconv.ParseBool(v); return err }, func() string { return strconv.FormatBool(*p) }
 	}
-	path, _, err := configFile()
-	if err != nil {
-		return err
+	// origins parses a CORS origin list, so that a malformed origin stops
+	// the start with its reason instead of allowing nothing.
+	origins := func(p *[]string) (func(string) error, func() string) {
+		return func(v string) (err error) { *p, err = server.ParseOrigins(v); return err }, func() string { return strings.Join(*p, ",") }
 	}
-	if path != "" {
-		if err := applyConfigFile(path, setters, c.origins); err != nil {
-			return err
+	var out []setting
+	add := func(flag, env, usage, kind string, set func(string) error, get func() string) {
+		out = append(out, setting{flag: flag, env: env, usage: usage, kind: kind, set: set, get: get})
+	}
+	addStr := func(flag, env, usage string, p *string) { s, g := str(p); add(flag, env, usage, "string", s, g) }
+	addDur := func(flag, env, usage string, p *time.Duration) { s, g := dur(p); add(flag, env, usage, "duration", s, g) }
+	addInt := func(flag, env, usage string, p *int) { s, g := num(p); add(flag, env, usage, "int", s, g) }
+	addStr("addr", "SCAMGRAPH_ADDR", "listen address", &c.Addr)
+	addStr("metrics-addr", "SCAMGRAPH_METRICS_ADDR", "serve /metrics here only, apart from the API (empty: /metrics on the API's address)", &c.MetricsAddr)
+	addStr("tls-cert", "SCAMGRAPH_TLS_CERT", "serve HTTPS with this PEM certificate (chain); reread on SIGHUP", &c.TLSCert)
+	addStr("tls-key", "SCAMGRAPH_TLS_KEY", "the certificate's PEM private key", &c.TLSKey)
+	addStr("store", "SCAMGRAPH_STORE", "backend: embedded or neo4j", &c.Store)
+	addStr("data-dir", "SCAMGRAPH_DATA_DIR", "embedded store's data directory ($XDG_DATA_HOME/scamgraph or ~/.local/share/scamgraph unless set)", &c.DataDir)
+	addStr("neo4j-uri", "NEO4J_URI", "Neo4j URI (bolt:// or neo4j://)", &c.Neo4jURI)
+	addStr("neo4j-user", "NEO4J_USER", "Neo4j user (empty: no auth)", &c.Neo4jUser)
+	addStr("neo4j-password", "NEO4J_PASSWORD", "Neo4j password", &c.Neo4jPassword)
+	addStr("neo4j-database", "NEO4J_DATABASE", "Neo4j database (empty: server default)", &c.Neo4jDatabase)
+	addStr("redis-url", "REDIS_URL", "Redis URL for the cache (empty: no cache)", &c.RedisURL)
+	addDur("cache-ttl", "SCAMGRAPH_CACHE_TTL", "how long cached lookups live", &c.CacheTTL)
+	addStr("log-format", "SCAMGRAPH_LOG_FORMAT", "auto (console on a terminal, else JSON), json or console", &c.LogFormat)
+	addStr("log-level", "SCAMGRAPH_LOG_LEVEL", "debug, info, warn or error", &c.LogLevel)
+	addDur("shutdown-grace", "SCAMGRAPH_SHUTDOWN_GRACE", "how long SIGTERM waits for requests in flight", &c.ShutdownGrace)
+	s, g := num64(&c.HTTP.MaxBodyBytes)
+	add("max-body-bytes", "SCAMGRAPH_MAX_BODY_BYTES", "largest request body", "int", s, g)
+	addDur("request-timeout", "SCAMGRAPH_REQUEST_TIMEOUT", "longest a request may take, store calls included", &c.HTTP.RequestTimeout)
+	addInt("complexity-limit", "SCAMGRAPH_COMPLEXITY_LIMIT", "most complexity points one operation may cost", &c.HTTP.ComplexityLimit)
+	s, g = origins(&c.HTTP.AllowedOrigins)
+	add("cors-origins", "SCAMGRAPH_CORS_ORIGINS", "comma-separated origins of front ends on other hosts allowed to call the API from a browser (empty: same origin only)", "string", s, g)
+	addDur("retry-for", "SCAMGRAPH_RETRY_FOR", "how long a store call is retried while the store does not answer, before UNAVAILABLE (serve: 3s; import: 2m, as a long job may ride out a restart)", &c.RetryFor)
+	addDur("risk-half-life", "SCAMGRAPH_RISK_HALF_LIFE", "age at which evidence counts half in a risk score", &c.RiskHalfLife)
+	addStr("risk-as-of", "SCAMGRAPH_RISK_AS_OF", "score risk as of this RFC 3339 time (empty: now), e.g. the end of a replayed world", &c.RiskAsOf)
+	addInt("depth-limit", "SCAMGRAPH_DEPTH_LIMIT", "deepest field nesting one operation may have", &c.HTTP.DepthLimit)
+	addInt("alias-limit", "SCAMGRAPH_ALIAS_LIMIT", "most field aliases one operation may have (0: no limit)", &c.HTTP.AliasLimit)
+	addInt("directive-limit", "SCAMGRAPH_DIRECTIVE_LIMIT", "most directives one operation may have (0: no limit)", &c.HTTP.DirectiveLimit)
+	addInt("token-limit", "SCAMGRAPH_TOKEN_LIMIT", "most lexical tokens one query may have (0: no limit)", &c.HTTP.TokenLimit)
+	s, g = boolean(&c.Demo)
+	add("demo", "SCAMGRAPH_DEMO", "load the demo world if the store lacks it", "bool", s, g)
+	return out
+}
+
+// allSettings names every setting, for the commands that take them all
+// (serve, and config, which shows what serve would run with).
+func allSettings() []string {
+	var c Config
+	var names []string
+	for _, s := range c.settings() {
+		names = append(names, s.flag)
+	}
+	return names
+}
+
+// boundConfig is a command's Config and the flags that set it. The flags
+// only note what they were given; resolve lays the layers, lowest first:
+// the command's defaults, the config file, the environment, the flags.
+type boundConfig struct {
+	cfg      Config
+	defaults Config
+	table    []setting
+	flags    map[string]*settingFlag
+	// path is --config.
+	path string
+}
+
+// bindConfig registers the named settings and --config as flags of fs
+// and returns the Config they fill once resolved. defaults are the
+// command's own (import retries longer than serve).
+func bindConfig(fs *pflag.FlagSet, defaults Config, names ...string) *boundConfig {
+	b := &boundConfig{cfg: defaults, defaults: defaults, flags: map[string]*settingFlag{}}
+	b.table = b.cfg.settings()
+	for _, s := range b.table {
+		if !slices.Contains(names, s.flag) {
+			continue
+		}
+		f := &settingFlag{setting: s}
+		b.flags[s.flag] = f
+		flag := fs.VarPF(f, s.flag, "", fmt.Sprintf("%s (env %s)", s.usage, s.env))
+		if s.kind == "bool" {
+			flag.NoOptDefVal = "true"
 		}
 	}
-	for _, s := range settings {
+	fs.StringVar(&b.path, "config", "", "the config file (env SCAMGRAPH_CONFIG; default $XDG_CONFIG_HOME/scamgraph/config.toml or ~/.config/scamgraph/config.toml, when present)")
+	return b
+}
+
+// resolve lays the config file, the environment and the flags given over
+// the defaults, in that order, noting where each value came from.
+func (b *boundConfig) resolve() (*Config, error) {
+	b.cfg = b.defaults
+	b.cfg.origins = map[string]string{}
+	setters := map[string]func(string) error{}
+	for _, s := range b.table {
+		setters[s.flag] = s.set
+		b.cfg.origins[s.flag] = "default"
+	}
+	path, origin, err := configFile(b.path)
+	if err != nil {
+		return nil, err
+	}
+	b.cfg.file, b.cfg.fileOrigin = path, origin
+	if path != "" {
+		if err := applyConfigFile(path, setters, b.cfg.origins); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range b.table {
 		if v, ok := os.LookupEnv(s.env); ok {
 			if err := s.set(v); err != nil {
-				return fmt.Errorf("%s: %w", s.env, err)
+				return nil, fmt.Errorf("%s: %w", s.env, err)
 			}
-			c.origins[s.flag] = "env " + s.env
+			b.cfg.origins[s.flag] = "env " + s.env
 		}
-		s.bind(fs, s.flag, fmt.Sprintf("%s (env %s)", s.usage, s.env))
 	}
-	fs.String("config", path, "the config file (env SCAMGRAPH_CONFIG; default $XDG_CONFIG_HOME/scamgraph/config.toml or ~/.config/scamgraph/config.toml, when present)")
+	for _, s := range b.table {
+		if f := b.flags[s.flag]; f != nil && f.given {
+			if err := s.set(f.text); err != nil {
+				return nil, fmt.Errorf("--%s: %w", s.flag, err)
+			}
+			b.cfg.origins[s.flag] = "flag --" + s.flag
+		}
+	}
+	return &b.cfg, nil
+}
+
+// settingFlag is a setting as a flag. Set checks the value at once, so a
+// bad one is a usage error naming the flag, and keeps the text for
+// resolve, which applies it over the file and the environment.
+type settingFlag struct {
+	setting
+	text  string
+	given bool
+}
+
+func (f *settingFlag) Set(v string) error {
+	if err := f.set(v); err != nil {
+		return err
+	}
+	f.text, f.given = v, true
 	return nil
 }
 
-func setBool(p *bool) func(string) error {
-	return func(v string) (err error) { *p, err = strconv.ParseBool(v); return err }
-}
+func (f *settingFlag) String() string { return f.get() }
 
-func setString(p *string) func(string) error { return func(v string) error { *p = v; return nil } }
-
-func setDuration(p *time.Duration) func(string) error {
-	return func(v string) (err error) { *p, err = time.ParseDuration(v); return err }
-}
-
-func setInt(p *int) func(string) error {
-	return func(v string) (err error) { *p, err = strconv.Atoi(v); return err }
-}
-
-func setInt64(p *int64) func(string) error {
-	return func(v string) (err error) { *p, err = strconv.ParseInt(v, 10, 64); return err }
-}
-
-func int64Flag(p *int64) func(*flag.FlagSet, string, string) {
-	return func(fs *flag.FlagSet, n, u string) { fs.Int64Var(p, n, *p, u) }
-}
-
-// setOrigins parses a CORS origin list, so that a malformed origin stops the
-// start with its reason instead of allowing nothing.
-func setOrigins(p *[]string) func(string) error {
-	return func(v string) (err error) { *p, err = server.ParseOrigins(v); return err }
-}
-
-func originsFlag(p *[]string) func(*flag.FlagSet, string, string) {
-	return func(fs *flag.FlagSet, n, u string) {
-		fs.Func(n, u, setOrigins(p))
-	}
-}
+func (f *settingFlag) Type() string { return f.kind }
 
 // analyticsOptions are the use cases' scoring settings from the config.
 func (c Config) analyticsOptions() (usecase.AnalyticsOptions, error) {

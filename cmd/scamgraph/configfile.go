@@ -1,33 +1,27 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
+	"github.com/spf13/cobra"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-// configFlag is the --config given on the command line, found by run
-// before the command parses its flags (the file decides the flags'
-// defaults, so it must be read first).
-var configFlag atomic.Value // string
-
-// configFile names the config file in force and what named it: --config,
-// SCAMGRAPH_CONFIG, or the default location when a file is there. A file
-// named explicitly must exist; "" means none.
-func configFile() (path, origin string, err error) {
-	if p, _ := configFlag.Load().(string); p != "" {
-		path, origin = p, "--config"
+// configFile names the config file in force and what named it: --config
+// (flagPath), SCAMGRAPH_CONFIG, or the default location when a file is
+// there. A file named explicitly must exist; "" means none.
+func configFile(flagPath string) (path, origin string, err error) {
+	if flagPath != "" {
+		path, origin = flagPath, "--config"
 	} else if p := os.Getenv("SCAMGRAPH_CONFIG"); p != "" {
 		path, origin = p, "SCAMGRAPH_CONFIG"
 	} else {
@@ -102,27 +96,6 @@ func closest(typed string, setters map[string]func(string) error) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-// takeConfigFlag notes a --config FILE among a command's arguments for
-// configFile; the flag stays in args for the command's own parser.
-func takeConfigFlag(args []string) {
-	configFlag.Store("")
-	for i, a := range args {
-		switch {
-		case a == "--":
-			return
-		case a == "--config" || a == "-config":
-			if i+1 < len(args) {
-				configFlag.Store(args[i+1])
-			}
-			return
-		case strings.HasPrefix(a, "--config=") || strings.HasPrefix(a, "-config="):
-			_, v, _ := strings.Cut(a, "=")
-			configFlag.Store(v)
-			return
-		}
-	}
-}
-
 // secretSettings are masked by `scamgraph config`.
 var secretSettings = map[string]bool{"neo4j-password": true}
 
@@ -143,42 +116,33 @@ func maskSetting(name, value string) string {
 	return value
 }
 
-// runConfig prints the effective value of every setting and where it came
-// from, secrets masked: what `serve` with the same flags, environment and
-// file would run with.
-func runConfig(args []string, stdout, stderr io.Writer) int {
-	cfg := defaultConfig()
-	fs := flag.NewFlagSet("config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: scamgraph config [any serve flag]...  prints the effective settings, secrets masked")
-		fs.PrintDefaults()
+// configCommand prints the effective value of every setting and where it
+// came from, secrets masked: what `serve` with the same flags,
+// environment and file would run with.
+func (c *cli) configCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config [--config FILE] [any serve flag]...",
+		Short: "the effective settings and where each comes from, secrets masked",
+		Args:  cobra.NoArgs,
 	}
-	if err := bindConfig(fs, &cfg); err != nil {
-		fmt.Fprintln(stderr, "scamgraph config:", err)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		return parseStatus(fs, err)
-	}
-	fs.Visit(func(f *flag.Flag) { cfg.origins[f.Name] = "flag --" + f.Name })
-	if p, origin, _ := configFile(); p != "" {
-		fmt.Fprintf(stdout, "# config file: %s (%s)\n", p, origin)
-	} else {
-		fmt.Fprintln(stdout, "# config file: none")
-	}
-	fmt.Fprintln(stdout, "# precedence: flag > environment > config file > default")
-	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name == "config" {
-			return
+	return c.configured(cmd, defaultConfig(), allSettings(), func(_ context.Context, cfg *Config, _ []string) int {
+		if cfg.file != "" {
+			fmt.Fprintf(c.stdout, "# config file: %s (%s)\n", cfg.file, cfg.fileOrigin)
+		} else {
+			fmt.Fprintln(c.stdout, "# config file: none")
 		}
-		v := f.Value.String()
-		if f.Name == "data-dir" && v != "" {
-			if abs, err := filepath.Abs(v); err == nil {
-				v = abs
+		fmt.Fprintln(c.stdout, "# precedence: flag > environment > config file > default")
+		table := cfg.settings()
+		sort.Slice(table, func(i, j int) bool { return table[i].flag < table[j].flag })
+		for _, s := range table {
+			v := s.get()
+			if s.flag == "data-dir" && v != "" {
+				if abs, err := filepath.Abs(v); err == nil {
+					v = abs
+				}
 			}
+			fmt.Fprintf(c.stdout, "%-17s = %-40q # %s\n", s.flag, maskSetting(s.flag, v), cfg.origins[s.flag])
 		}
-		fmt.Fprintf(stdout, "%-17s = %-40q # %s\n", f.Name, maskSetting(f.Name, v), cfg.origins[f.Name])
+		return 0
 	})
-	return 0
 }

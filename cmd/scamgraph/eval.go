@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/evaluation"
@@ -27,20 +26,17 @@ type evalConfig struct {
 	Wipe, JSON        bool
 }
 
-// runEval generates a demo world with its truth, writes it as source
+// evalCommand generates a demo world with its truth, writes it as source
 // records, loads it through the ingest path into a fresh store, asks the
 // service what it finds and prints how that scores against the truth.
-func runEval(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	cfg := defaultConfig()
-	ec := evalConfig{Scale: 0.2, Background: 1, Seed: demo.DefaultSeed}
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := bindConfig(fs, &cfg); err != nil {
-		fmt.Fprintln(stderr, "scamgraph eval:", err)
-		return 2
+func (c *cli) evalCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "eval [--scale S] [--background B] [--store embedded|neo4j [--wipe]] [--dir DIR]",
+		Short: "score the service on a planted world",
+		Args:  cobra.NoArgs,
 	}
+	ec := evalConfig{Scale: 0.2, Background: 1, Seed: demo.DefaultSeed}
+	fs := cmd.Flags()
 	fs.Float64Var(&ec.Scale, "scale", ec.Scale, "size of the world: 1 is the README's demo world (about 28,000 entities)")
 	fs.Float64Var(&ec.Background, "background", ec.Background, "multiplies the ordinary traffic hiding the scam")
 	fs.Int64Var(&ec.Seed, "seed", ec.Seed, "which world")
@@ -48,9 +44,18 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&ec.TopK, "top-k", 0, "accusations taken from each risk list; 0 means as many as were planted")
 	fs.BoolVar(&ec.Wipe, "wipe", false, "with --store neo4j: delete the graph first (the evaluation needs an empty one)")
 	fs.BoolVar(&ec.JSON, "json", false, "print the report as JSON")
-	if err := fs.Parse(args); err != nil {
-		return parseStatus(fs, err)
-	}
+	// The evaluation's embedded store is a temporary one of its own, without
+	// the cache: of the store settings it takes the backend and Neo4j's.
+	settings := []string{"store", "neo4j-uri", "neo4j-user", "neo4j-password", "neo4j-database"}
+	return c.configured(cmd, defaultConfig(), append(settings, logSettings...), func(ctx context.Context, cfg *Config, _ []string) int {
+		ctx, stop := untilSignal(ctx)
+		defer stop()
+		return runEval(ctx, *cfg, ec, c.stdout, c.stderr)
+	})
+}
+
+// runEval is the eval command once its flags are parsed.
+func runEval(ctx context.Context, cfg Config, ec evalConfig, stdout, stderr io.Writer) int {
 	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 	report, err := evaluate(ctx, cfg, ec, stderr)
 	if err != nil {

@@ -3,15 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
+	"slices"
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/ingest"
@@ -35,31 +34,17 @@ type importConfig struct {
 	Progress  string
 }
 
-// runImport loads record files into a store (directly, or through a running
-// server with --server), with a progress bar on a terminal, a summary, a
-// rejects file, and resumption from a checkpoint after an interruption.
-func runImport(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	return importMain(ctx, args, stdout, stderr)
-}
-
-func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg := defaultConfig()
-	// An import is an operator's long job: by default it rides out a store
-	// (or server) restart rather than giving up after the service's seconds.
-	cfg.RetryFor = importRetryFor
+// importCommand loads record files into a store (directly, or through a
+// running server with --server), with a progress bar on a terminal, a
+// summary, a rejects file, and resumption from a checkpoint after an
+// interruption.
+func (c *cli) importCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "import --format ndjson|csv [--type TYPE] [--server URL | --store ...] FILE... (- for stdin)",
+		Short: "load record files (- for stdin)",
+	}
 	ic := importConfig{Format: "ndjson", Resume: true, Progress: "auto"}
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: scamgraph import --format ndjson|csv [--type TYPE] [--server URL | --store ...] FILE... (- for stdin)")
-		fs.PrintDefaults()
-	}
-	if err := bindConfig(fs, &cfg); err != nil {
-		fmt.Fprintln(stderr, "scamgraph import:", err)
-		return 2
-	}
+	fs := cmd.Flags()
 	fs.StringVar(&ic.Format, "format", ic.Format, "input format: ndjson or csv")
 	fs.StringVar(&ic.Type, "type", "", "record type of every row (csv files without a type column): call, voip_registration, voip_caller_id, subscriber, transfer, victim_report, suspect")
 	fs.StringVar(&ic.Server, "server", "", "import through a running server (e.g. http://127.0.0.1:8080) instead of opening the store")
@@ -68,11 +53,22 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.BoolVar(&ic.Resume, "resume", ic.Resume, "continue after the last durable batch of an interrupted import of the same file")
 	fs.IntVar(&ic.BatchSize, "batch-size", ingest.DefaultBatchSize, "records per write")
 	fs.StringVar(&ic.Progress, "progress", ic.Progress, "progress bar: auto (on a terminal), always or never")
-	if err := fs.Parse(args); err != nil {
-		return parseStatus(fs, err)
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
+	defaults := defaultConfig()
+	// An import is an operator's long job: by default it rides out a store
+	// (or server) restart rather than giving up after the service's seconds.
+	defaults.RetryFor = importRetryFor
+	return c.configured(cmd, defaults, append(slices.Clone(storeSettings), "log-format"), func(ctx context.Context, cfg *Config, files []string) int {
+		ctx, stop := untilSignal(ctx)
+		defer stop()
+		return importFiles(ctx, *cfg, ic, files, cmd, c.stdout, c.stderr)
+	})
+}
+
+// importFiles is the import command once its flags are parsed.
+func importFiles(ctx context.Context, cfg Config, ic importConfig, files []string, cmd *cobra.Command, stdout, stderr io.Writer) int {
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "scamgraph import: name the files to import (- for stdin)")
+		fmt.Fprint(stderr, cmd.UsageString())
 		return 2
 	}
 	if ic.Format != "ndjson" && ic.Format != "csv" {
@@ -101,7 +97,7 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	var all ingest.Totals
 	status := 0
-	for _, name := range fs.Args() {
+	for _, name := range files {
 		totals, err := importFile(ctx, sink, name, ic, stderr)
 		all = addTotals(all, totals)
 		if err != nil {
@@ -112,7 +108,7 @@ func importMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			status = 1
 		}
 	}
-	if fs.NArg() > 1 {
+	if len(files) > 1 {
 		fmt.Fprintf(stdout, "all files: %d records: %d accepted, %d duplicate, %d rejected; %d warnings\n",
 			all.Records, all.Accepted, all.Duplicate, all.Rejected, all.Warnings)
 	}

@@ -4,113 +4,186 @@
 package main
 
 import (
+	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"strconv"
 	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-// command is one subcommand. To add one, write its run function (it gets
-// the arguments after its name and returns the exit status; parse errors
-// are 2, failures 1) in a file named after it, and add a line to commands:
-// the dispatcher and the usage text are built from that table.
-type command struct {
-	name string
-	// synopsis is the usage line after "scamgraph NAME".
-	synopsis string
-	summary  string
-	run      func(args []string, stdout, stderr io.Writer) int
-}
-
-// commands is every subcommand, in the order the usage lists them.
-var commands = []command{
-	{"serve", "[--demo] [--store embedded|neo4j] [--addr ADDR] ...", "the GraphQL API (serve -h lists every setting)", runServe},
-	{"seed", "[--store embedded|neo4j] ...", "load the demo world into the store", runSeed},
-	{"import", "--format ndjson|csv [--type TYPE] [--server URL] FILE...", "load record files (- for stdin)", runImport},
-	{"export", "(--seed ID... | --ring ID | --trail ACCOUNT) [--format graphml|gexf|cytoscape|csv|i2] [--server URL] [--key KEY]", "a network, ring or money trail as a file for Gephi, Cytoscape, i2 or a spreadsheet", runExport},
-	{"eval", "[--scale S] [--background B] [--store embedded|neo4j [--wipe]] [--dir DIR]", "score the service on a planted world", runEval},
-	{"parse", "[--region TH|KH] [--kind KIND] IDENTIFIER...", "canonical keys, one JSON object per input", runParse},
-	{"keys", "agency|create|list|revoke ...", "agencies and API keys (keys -h for details)", runKeys},
-	{"retract", "--agency CODE --reason REASON LINK-ID", "withdraw a fact your agency contributed", runRetract},
-	{"backup", "--out DIR [--server URL --key ADMIN-KEY]", "a consistent copy of the embedded store and its registry, also while serving", runBackup},
-	{"restore", "--from DIR --data-dir NEW-DIR", "put a backup in place as a new data directory", runRestore},
-	{"audit", "export --until TIME --out FILE | prune --exported FILE", "the audit log's retention: export the oldest entries, then prune exactly those", runAudit},
-	{"config", "[--config FILE] [any serve flag]...", "the effective settings and where each comes from, secrets masked", runConfig},
-	{"compact", "[--data-dir DIR]", "rewrite the embedded store's files without free pages (service stopped)", runCompact},
-}
-
-func usage() string {
-	var b strings.Builder
-	b.WriteString("scamgraph — scam-number intelligence graph\n\nusage:\n")
-	for _, c := range commands {
-		fmt.Fprintf(&b, "  scamgraph %s %s\n      %s\n", c.name, c.synopsis, c.summary)
-	}
-	b.WriteString("  scamgraph help\n      this text\n")
-	return b.String()
+func init() {
+	// The usage lists the commands in the order they are added: the
+	// service first, then its tools, as an operator meets them.
+	cobra.EnableCommandSorting = false
 }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run dispatches a subcommand and returns the process exit code, so that
-// tests can drive the real command line without exiting.
+// run runs the command line and returns the process exit status: 0, 1
+// for a failure, 2 for a usage mistake. Tests drive the real command
+// line through it without exiting.
 func run(args []string, stdout, stderr io.Writer) int {
+	c := &cli{stdin: os.Stdin, stdout: stdout, stderr: stderr}
+	return c.execute(context.Background(), args)
+}
+
+// cli is one run of the command line: its standard streams and, for
+// tests, where serve announces the address it listens on.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// ready, when not nil, receives serve's bound address.
+	ready chan<- string
+}
+
+// execute builds the commands afresh (a run leaves nothing behind for the
+// next), runs the one args name and maps the outcome to an exit status.
+func (c *cli) execute(ctx context.Context, args []string) int {
+	root := c.rootCommand()
+	if args == nil {
+		args = []string{} // nil would make cobra read os.Args
+	}
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	var status exitStatus
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &status):
+		return int(status)
+	}
+	// Anything else comes from cobra or the flags: a mistake on the line.
+	fmt.Fprintf(c.stderr, "%s: %v\nRun '%s --help' for usage.\n", cmd.CommandPath(), err, cmd.CommandPath())
+	return 2
+}
+
+// rootCommand is scamgraph and every command under it. To add one, write
+// a method of cli that builds it, in a file named after it, and add it
+// here; the usage and the help are built from the tree.
+func (c *cli) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "scamgraph",
+		Short: "scamgraph — scam-number intelligence graph",
+		Long: "scamgraph — scam-number intelligence graph: the GraphQL API over scam phone numbers, VoIP accounts,\n" +
+			"IPs, bank mule accounts and suspects, and the tools to load, check and operate it.",
+		Args: cobra.ArbitraryArgs,
+		RunE: c.group,
+		// A mistyped command followed by flags is reported as the unknown
+		// command it is, not as the first flag scamgraph itself lacks.
+		FParseErrWhitelist: cobra.FParseErrWhitelist{UnknownFlags: true},
+		SilenceErrors:      true,
+		SilenceUsage:       true,
+	}
+	root.SetIn(c.stdin)
+	root.SetOut(c.stdout)
+	root.SetErr(c.stderr)
+	root.SetFlagErrorFunc(flagError)
+	root.SetUsageTemplate(usageTemplate)
+	root.AddCommand(c.serveCommand(), c.seedCommand(), c.importCommand(), c.exportCommand(), c.evalCommand(),
+		c.parseCommand(), c.keysCommand(), c.retractCommand(), c.backupCommand(), c.restoreCommand(),
+		c.auditCommand(), c.configCommand(), c.compactCommand())
+	return root
+}
+
+// usageTemplate is the usage every command prints: its synopsis (or its
+// subcommands) and only its own flags.
+const usageTemplate = `Usage:{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} COMMAND [flags]
+
+Commands:{{range .Commands}}{{if .IsAvailableCommand}}
+  {{rpad .Name .NamePadding}} {{.Short}}{{end}}{{end}}{{else}}
+  {{.Parent.CommandPath}} {{.Use}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+
+Run '{{.CommandPath}} COMMAND --help' for a command's flags.{{end}}
+`
+
+// group is the RunE of a command that only holds others (scamgraph,
+// keys, audit): alone it prints its usage as a mistake, and a name it
+// lacks is answered with the closest it has.
+func (c *cli) group(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage())
-		return 2
+		fmt.Fprint(c.stderr, cmd.UsageString())
+		return exitStatus(2)
 	}
-	switch args[0] {
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage())
-		return 0
+	cmd.SuggestionsMinimumDistance = 2
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 	}
-	for _, c := range commands {
-		if c.name == args[0] {
-			takeConfigFlag(args[1:])
-			return c.run(args[1:], stdout, stderr)
-		}
-	}
-	fmt.Fprintf(stderr, "scamgraph: unknown command %q%s\n\n%s", args[0], suggestion(args[0]), usage())
-	return 2
+	return errors.New(msg)
 }
 
-// parseStatus is the exit status of a flag parse of fs that stopped: 0
-// for -h or --help, which asked for the usage, 2 for a mistake, after a
-// suggestion when the flag is a near miss of one fs has.
-func parseStatus(fs *flag.FlagSet, err error) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
+// flagError reports a flag the command lacks with the closest it has; a
+// Go-style -data-dir is read by the flags as the short -d, so its whole
+// spelling is compared too.
+func flagError(cmd *cobra.Command, err error) error {
+	var missing *pflag.NotExistError
+	if !errors.As(err, &missing) {
+		return err
 	}
-	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
-		name = strings.TrimLeft(name, "-")
-		best, bestDist := "", 3
-		fs.VisitAll(func(f *flag.Flag) {
-			if d := intel.EditDistance(name, f.Name); d < bestDist {
-				best, bestDist = f.Name, d
-			}
-		})
-		if best != "" {
-			fmt.Fprintf(fs.Output(), "did you mean --%s?\n", best)
-		}
+	typed := missing.GetSpecifiedName()
+	if group := missing.GetSpecifiedShortnames(); len(group) > 1 {
+		typed = group
 	}
-	return 2
-}
-
-// suggestion names the command closest to a mistyped one, if any is close.
-func suggestion(typed string) string {
 	best, bestDist := "", 3
-	for _, c := range commands {
-		if d := intel.EditDistance(typed, c.name); d < bestDist {
-			best, bestDist = c.name, d
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if d := intel.EditDistance(strings.TrimLeft(typed, "-"), f.Name); d < bestDist {
+			best, bestDist = f.Name, d
 		}
-	}
+	})
 	if best == "" {
-		return ""
+		return err
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return fmt.Errorf("%w (did you mean --%s?)", err, best)
+}
+
+// exitStatus ends a command that has already said what went wrong: 1
+// for a failure, 2 for a usage mistake.
+type exitStatus int
+
+func (s exitStatus) Error() string { return "exit status " + strconv.Itoa(int(s)) }
+
+// status is a command body's exit status as RunE's error.
+func status(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return exitStatus(code)
+}
+
+// configured gives cmd the named settings as flags and runs body with
+// them resolved (flag > environment > config file > defaults); a setting
+// that does not parse is a usage mistake.
+func (c *cli) configured(cmd *cobra.Command, defaults Config, names []string,
+	body func(ctx context.Context, cfg *Config, args []string) int) *cobra.Command {
+	b := bindConfig(cmd.Flags(), defaults, names...)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		cfg, err := b.resolve()
+		if err != nil {
+			fmt.Fprintf(c.stderr, "%s: %v\n", cmd.CommandPath(), err)
+			return exitStatus(2)
+		}
+		return status(body(cmd.Context(), cfg, args))
+	}
+	return cmd
+}
+
+// untilSignal is ctx ended by SIGINT or SIGTERM, for the commands that
+// stop cleanly (finish a batch, close the store) rather than die.
+func untilSignal(ctx context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 }

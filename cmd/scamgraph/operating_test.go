@@ -89,7 +89,6 @@ func freeAddr(t *testing.T) string {
 // TestOperatingGuide runs every command of the README's "Operating
 // ScamGraph" section, in order, in a fresh folder; each must succeed.
 func TestOperatingGuide(t *testing.T) {
-	t.Cleanup(func() { configFlag.Store("") })
 	unsetEnv(t, "SCAMGRAPH_DATA_DIR", "SCAMGRAPH_ADDR", "SCAMGRAPH_METRICS_ADDR", "SCAMGRAPH_STORE", "SCAMGRAPH_CONFIG",
 		"SCAMGRAPH_TLS_CERT", "SCAMGRAPH_TLS_KEY", "SCAMGRAPH_LOG_FORMAT")
 	section := guideSection(t)
@@ -131,7 +130,6 @@ func TestOperatingGuide(t *testing.T) {
 			switch {
 			case strings.HasPrefix(line, "scamgraph serve ") && strings.HasSuffix(line, "&"):
 				args := shellWords(strings.TrimSuffix(line, "&"), env)[2:]
-				takeConfigFlag(args)
 				ctx, stop := context.WithCancel(context.Background())
 				t.Cleanup(stop)
 				cancel = stop

@@ -3,21 +3,17 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-// parseUsage is printed for -h and for a usage error.
-const parseUsage = `usage: scamgraph parse [--region TH|KH] [--kind KIND] IDENTIFIER...
-       scamgraph parse [--region TH|KH] [--kind KIND] [-] < identifiers.txt
-
-Reads each identifier (a phone number, VoIP account, IP address, bank
+// parseLong is the parse command's help.
+const parseLong = `Reads each identifier (a phone number, VoIP account, IP address, bank
 account or, with --kind Suspect, a suspect reference) the way the service
 does, and prints one JSON object per identifier: its kind, canonical key,
 validity, display markers and, when it cannot be read, the reason. A
@@ -25,41 +21,39 @@ number that reads equally well two ways is marked "ambiguous", with every
 candidate (the one the service stores first).
 With no IDENTIFIER, or with "-", identifiers are read from standard input,
 one per line. Exit status: 0 if all are valid, 1 if any is not, 2 on a
-usage error.
+usage error.`
 
-`
-
-// runParse is the "scamgraph parse" subcommand: it lets an investigator or a
-// script check how the service will key what they have, before loading it.
-// args are the arguments after "parse"; it returns the exit status.
-func runParse(args []string, stdout, stderr io.Writer) int {
-	return runParseFrom(os.Stdin, args, stdout, stderr)
+// parseCommand is "scamgraph parse": it lets an investigator or a script
+// check how the service will key what they have, before loading it.
+func (c *cli) parseCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "parse [--region TH|KH] [--kind KIND] IDENTIFIER... (or - for standard input)",
+		Short: "canonical keys, one JSON object per input",
+		Long:  parseLong,
+	}
+	regionFlag := cmd.Flags().String("region", string(intel.RegionTH), "reporting country, TH or KH: decides how national numbers and bank codes are read")
+	kindFlag := cmd.Flags().String("kind", "", "read every identifier as this kind (PhoneNumber, VoipAccount, IPAddress, BankAccount, Suspect); default: detect each")
+	cmd.RunE = func(cmd *cobra.Command, inputs []string) error {
+		return status(parseIdentifiers(c.stdin, *regionFlag, *kindFlag, inputs, cmd, c.stdout, c.stderr))
+	}
+	return cmd
 }
 
-// runParseFrom is runParse with standard input passed in, for tests.
-func runParseFrom(stdin io.Reader, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("scamgraph parse", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, parseUsage)
-		fs.PrintDefaults()
-	}
-	regionFlag := fs.String("region", string(intel.RegionTH), "reporting country, TH or KH: decides how national numbers and bank codes are read")
-	kindFlag := fs.String("kind", "", "read every identifier as this kind (PhoneNumber, VoipAccount, IPAddress, BankAccount, Suspect); default: detect each")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+// parseIdentifiers is the parse command once its flags are parsed.
+func parseIdentifiers(stdin io.Reader, regionFlag, kindFlag string, inputs []string, cmd *cobra.Command, stdout, stderr io.Writer) int {
+	usageError := func(msg string) int {
+		fmt.Fprintf(stderr, "scamgraph parse: %s\n", msg)
+		fmt.Fprint(stderr, cmd.UsageString())
 		return 2
 	}
-	region, err := intel.ParseRegion(*regionFlag)
+	region, err := intel.ParseRegion(regionFlag)
 	if err != nil {
-		return usageError(stderr, intel.ErrorMessage(err))
+		return usageError(intel.ErrorMessage(err))
 	}
 	var kind intel.Kind
-	if *kindFlag != "" {
-		if kind, err = intel.ParseKind(*kindFlag); err != nil {
-			return usageError(stderr, intel.ErrorMessage(err))
+	if kindFlag != "" {
+		if kind, err = intel.ParseKind(kindFlag); err != nil {
+			return usageError(intel.ErrorMessage(err))
 		}
 	}
 
@@ -74,7 +68,6 @@ func runParseFrom(stdin io.Reader, args []string, stdout, stderr io.Writer) int 
 		return enc.Encode(parseResult(id))
 	}
 
-	inputs := fs.Args()
 	if len(inputs) > 0 && !(len(inputs) == 1 && inputs[0] == "-") {
 		for _, in := range inputs {
 			if err := emit(in); err != nil {
@@ -101,13 +94,6 @@ func runParseFrom(stdin io.Reader, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	return status
-}
-
-// usageError reports a bad flag value the way the flag package reports a bad flag.
-func usageError(stderr io.Writer, msg string) int {
-	fmt.Fprintf(stderr, "scamgraph parse: %s\n", msg)
-	fmt.Fprint(stderr, parseUsage)
-	return 2
 }
 
 // parseOutput is one line of output. It is the Identifier with the members a

@@ -8,64 +8,58 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/usecase"
 )
 
-// runRetract retracts one fact for the agency that contributed it: on the
-// store directly (the operator acting for --agency, audited like the API's
-// retractFact), or through a running server with --server and a key.
-func runRetract(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	return retractMain(ctx, args, stdout, stderr)
+// retractCommand retracts one fact for the agency that contributed it: on
+// the store directly (the operator acting for --agency, audited like the
+// API's retractFact), or through a running server with --server and a key.
+func (c *cli) retractCommand() *cobra.Command {
+	return c.tool(&cobra.Command{
+		Use:   "retract --agency CODE --reason REASON LINK-ID  (or --server URL --key KEY --reason REASON LINK-ID)",
+		Short: "withdraw a fact your agency contributed",
+	}, storeSettings, retract)
 }
 
-func retractMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c, err := newToolCommand("scamgraph retract", "--agency CODE --reason REASON LINK-ID  (or --server URL --key KEY --reason REASON LINK-ID)", stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
+func retract(c *toolCommand) func(context.Context, []string) int {
+	agency := c.cmd.Flags().String("agency", "", "the agency that contributed the fact and retracts it")
+	reason := c.cmd.Flags().String("reason", "", "why the fact is retracted (kept with the fact and in the audit log)")
+	server := c.cmd.Flags().String("server", "", "retract through a running server (e.g. http://127.0.0.1:8080) instead of opening the store")
+	key := c.cmd.Flags().String("key", os.Getenv("SCAMGRAPH_API_KEY"), "API key sent to --server: an ENRICHER or ADMIN key of the contributing agency (env SCAMGRAPH_API_KEY)")
+	return func(ctx context.Context, rest []string) int {
+		switch {
+		case len(rest) != 1:
+			return c.usageError("want exactly one link id, got %d arguments", len(rest))
+		case strings.TrimSpace(*reason) == "":
+			return c.usageError("--reason is required")
+		case *server == "" && strings.TrimSpace(*agency) == "":
+			return c.usageError("--agency is required: the agency that contributed the fact")
+		case *server != "" && *key == "":
+			return c.usageError("--server needs an API key: --key or SCAMGRAPH_API_KEY")
+		}
+		id := strings.TrimPrefix(rest[0], "Link:")
+		var l intel.Link
+		var err error
+		if *server != "" {
+			l, err = retractRemote(ctx, *server, *key, id, *reason)
+		} else {
+			l, err = retractLocal(ctx, *c.cfg, strings.TrimSpace(*agency), id, *reason)
+		}
+		if err != nil {
+			return c.fail(err)
+		}
+		fmt.Fprintf(c.stdout, "link %s retracted by %s at %s: %s\n", l.ID, l.Retraction.Agency,
+			l.Retraction.At.Format(time.RFC3339), l.Retraction.Reason)
+		return 0
 	}
-	agency := c.fs.String("agency", "", "the agency that contributed the fact and retracts it")
-	reason := c.fs.String("reason", "", "why the fact is retracted (kept with the fact and in the audit log)")
-	server := c.fs.String("server", "", "retract through a running server (e.g. http://127.0.0.1:8080) instead of opening the store")
-	key := c.fs.String("key", os.Getenv("SCAMGRAPH_API_KEY"), "API key sent to --server: an ENRICHER or ADMIN key of the contributing agency (env SCAMGRAPH_API_KEY)")
-	rest, status, ok := c.parse(args)
-	if !ok {
-		return status
-	}
-	switch {
-	case len(rest) != 1:
-		return c.usageError("want exactly one link id, got %d arguments", len(rest))
-	case strings.TrimSpace(*reason) == "":
-		return c.usageError("--reason is required")
-	case *server == "" && strings.TrimSpace(*agency) == "":
-		return c.usageError("--agency is required: the agency that contributed the fact")
-	case *server != "" && *key == "":
-		return c.usageError("--server needs an API key: --key or SCAMGRAPH_API_KEY")
-	}
-	id := strings.TrimPrefix(rest[0], "Link:")
-	var l intel.Link
-	if *server != "" {
-		l, err = retractRemote(ctx, *server, *key, id, *reason)
-	} else {
-		l, err = retractLocal(ctx, c.cfg, strings.TrimSpace(*agency), id, *reason)
-	}
-	if err != nil {
-		return c.fail(err)
-	}
-	fmt.Fprintf(stdout, "link %s retracted by %s at %s: %s\n", l.ID, l.Retraction.Agency,
-		l.Retraction.At.Format(time.RFC3339), l.Retraction.Reason)
-	return 0
 }
 
 // retractLocal opens the store and its registry and runs the use case as

@@ -109,7 +109,7 @@ func TestUnknownCommandSuggestsTheClosest(t *testing.T) {
 	if code := run([]string{"retrakt"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), `did you mean "retract"?`) {
 		t.Errorf("exit %d, %q", code, errOut.String())
 	}
-	if code := run([]string{"--help"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "scamgraph retract") {
+	if code := run([]string{"--help"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "retract ") {
 		t.Errorf("--help: exit %d", code)
 	}
 	errOut.Reset()

@@ -2,46 +2,39 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"io"
-	"os/signal"
-	"syscall"
+	"slices"
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
 
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-// runSeed loads the demo world into the configured store. Upserts are
-// idempotent, so seeding twice changes nothing.
-func runSeed(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	cfg := defaultConfig()
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := bindConfig(fs, &cfg); err != nil {
-		fmt.Fprintln(stderr, "scamgraph seed:", err)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		return parseStatus(fs, err)
-	}
-	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
-	opened, err := openStore(ctx, cfg, logger, nil)
-	if err != nil {
-		logger.Error().Err(err).Msg("cannot open the store")
-		return 1
-	}
-	defer opened.close()
-	if err := loadDemo(ctx, opened.store, logger); err != nil {
-		logger.Error().Err(err).Msg("seeding failed")
-		return 1
-	}
-	return 0
+// seedCommand loads the demo world into the configured store. Upserts
+// are idempotent, so seeding twice changes nothing.
+func (c *cli) seedCommand() *cobra.Command {
+	return c.configured(&cobra.Command{
+		Use:   "seed [--store embedded|neo4j] [flags]",
+		Short: "load the demo world into the store",
+		Args:  cobra.NoArgs,
+	}, defaultConfig(), append(slices.Clone(storeSettings), logSettings...), func(ctx context.Context, cfg *Config, _ []string) int {
+		ctx, stop := untilSignal(ctx)
+		defer stop()
+		logger := newLogger(cfg.LogFormat, cfg.LogLevel, c.stderr)
+		opened, err := openStore(ctx, *cfg, logger, nil)
+		if err != nil {
+			logger.Error().Err(err).Msg("cannot open the store")
+			return 1
+		}
+		defer opened.close()
+		if err := loadDemo(ctx, opened.store, logger); err != nil {
+			logger.Error().Err(err).Msg("seeding failed")
+			return 1
+		}
+		return 0
+	})
 }
 
 // ensureDemo loads the demo world unless its entry points are already there,

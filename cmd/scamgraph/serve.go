@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +12,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
@@ -34,27 +35,24 @@ func printDemoKeys(w io.Writer, keys []demo.Key) {
 	fmt.Fprintln(w)
 }
 
-// runServe starts the API and blocks until SIGINT or SIGTERM, then lets
-// requests in flight finish (up to --shutdown-grace) and closes the store.
-func runServe(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	return serve(ctx, args, stderr, nil)
+// serveCommand starts the API and blocks until SIGINT or SIGTERM, then
+// lets requests in flight finish (up to --shutdown-grace) and closes the
+// store.
+func (c *cli) serveCommand() *cobra.Command {
+	return c.configured(&cobra.Command{
+		Use:   "serve [--demo] [--store embedded|neo4j] [--addr ADDR] [flags]",
+		Short: "the GraphQL API (serve --help lists every setting)",
+		Args:  cobra.NoArgs,
+	}, defaultConfig(), allSettings(), func(ctx context.Context, cfg *Config, _ []string) int {
+		ctx, stop := untilSignal(ctx)
+		defer stop()
+		return serveAPI(ctx, *cfg, c.stderr, c.ready)
+	})
 }
 
-// serve is runServe with the stop signal as a context, so tests can run the
-// real command on port 0; ready, when not nil, receives the bound address.
-func serve(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) int {
-	cfg := defaultConfig()
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := bindConfig(fs, &cfg); err != nil {
-		fmt.Fprintln(stderr, "scamgraph serve:", err)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		return parseStatus(fs, err)
-	}
+// serveAPI serves until ctx ends; ready, when not nil, receives the bound
+// address, so tests can run the real command on port 0.
+func serveAPI(ctx context.Context, cfg Config, stderr io.Writer, ready chan<- string) int {
 	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 	metrics := server.NewMetrics()
 	opened, err := openStore(ctx, cfg, logger, metrics)
