@@ -120,7 +120,10 @@ func (c *Config) settings() []setting {
 		out = append(out, setting{flag: flag, env: env, usage: usage, kind: kind, set: set, get: get})
 	}
 	addStr := func(flag, env, usage string, p *string) { s, g := str(p); add(flag, env, usage, "string", s, g) }
-	addDur := func(flag, env, usage string, p *time.Duration) { s, g := dur(p); add(flag, env, usage, "duration", s, g) }
+	addDur := func(flag, env, usage string, p *time.Duration) {
+		s, g := dur(p)
+		add(flag, env, usage, "duration", s, g)
+	}
 	addInt := func(flag, env, usage string, p *int) { s, g := num(p); add(flag, env, usage, "int", s, g) }
 	addStr("addr", "SCAMGRAPH_ADDR", "listen address", &c.Addr)
 	addStr("metrics-addr", "SCAMGRAPH_METRICS_ADDR", "serve /metrics here only, apart from the API (empty: /metrics on the API's address)", &c.MetricsAddr)
