@@ -48,8 +48,8 @@ func auditExport(c *toolCommand) func(context.Context, []string) int {
 	olderThan := c.cmd.Flags().Duration("older-than", 0, "export the entries older than this (the retention, e.g. 8760h for a year)")
 	out := c.cmd.Flags().String("out", "", "NDJSON file to write (must not exist)")
 	return func(ctx context.Context, rest []string) int {
-		var err error
 		var t time.Time
+		var err error
 		switch {
 		case len(rest) != 0:
 			return c.usageError("unexpected arguments %q", rest)
@@ -109,7 +109,6 @@ func auditExport(c *toolCommand) func(context.Context, []string) int {
 func auditPrune(c *toolCommand) func(context.Context, []string) int {
 	exported := c.cmd.Flags().String("exported", "", "an export written by scamgraph audit export")
 	return func(ctx context.Context, rest []string) int {
-		var err error
 		switch {
 		case len(rest) != 0:
 			return c.usageError("unexpected arguments %q", rest)

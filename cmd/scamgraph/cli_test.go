@@ -165,3 +165,19 @@ func TestExitStatusContract(t *testing.T) {
 		})
 	}
 }
+
+// Shell completion offers the commands, and the values of a setting that
+// takes one of a few.
+func TestShellCompletion(t *testing.T) {
+	code, out, _ := runCLI(t, "__complete", "re")
+	if code != 0 || !strings.Contains(out, "retract") || !strings.Contains(out, "restore") || strings.Contains(out, "serve") {
+		t.Errorf("commands: exit %d, %q", code, out)
+	}
+	code, out, _ = runCLI(t, "__complete", "seed", "--store", "")
+	if code != 0 || !strings.Contains(out, "embedded\n") || !strings.Contains(out, "neo4j\n") {
+		t.Errorf("--store values: exit %d, %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "completion", "bash"); code != 0 || !strings.Contains(out, "scamgraph") {
+		t.Errorf("completion bash: exit %d, %.100q", code, out)
+	}
+}

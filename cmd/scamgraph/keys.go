@@ -118,7 +118,6 @@ func keysAgency(c *toolCommand) func(context.Context, []string) int {
 	name := c.cmd.Flags().String("name", "", "the agency's full name")
 	country := c.cmd.Flags().String("country", "", "the agency's country: TH or KH")
 	return func(ctx context.Context, rest []string) int {
-		var err error
 		switch {
 		case len(rest) > 0:
 			return c.usageError("unexpected arguments %q", rest)
@@ -151,7 +150,6 @@ func keysCreate(c *toolCommand) func(context.Context, []string) int {
 	label := c.cmd.Flags().String("label", "", "what the key is for, e.g. \"CDR feed\"")
 	ttl := c.cmd.Flags().Duration("ttl", access.DefaultKeyTTL, "how long the key lives (at most 17520h, two years)")
 	return func(ctx context.Context, rest []string) int {
-		var err error
 		role := access.Role(strings.ToUpper(*roleName))
 		switch {
 		case len(rest) > 0:
@@ -183,7 +181,6 @@ func keysCreate(c *toolCommand) func(context.Context, []string) int {
 func keysList(c *toolCommand) func(context.Context, []string) int {
 	agency := c.cmd.Flags().String("agency", "", "list only this agency's keys")
 	return func(ctx context.Context, rest []string) int {
-		var err error
 		if len(rest) > 0 {
 			return c.usageError("unexpected arguments %q", rest)
 		}
@@ -224,7 +221,6 @@ func keyStatus(k access.Key, now time.Time) string {
 func keysRevoke(c *toolCommand) func(context.Context, []string) int {
 	reason := c.cmd.Flags().String("reason", "", "why the key is revoked (kept with the key and in the audit log)")
 	return func(ctx context.Context, rest []string) int {
-		var err error
 		switch {
 		case len(rest) != 1:
 			return c.usageError("want exactly one key ID, got %d arguments", len(rest))

@@ -171,6 +171,11 @@ func status(code int) error {
 func (c *cli) configured(cmd *cobra.Command, defaults Config, names []string,
 	body func(ctx context.Context, cfg *Config, args []string) int) *cobra.Command {
 	b := bindConfig(cmd.Flags(), defaults, names...)
+	for name, values := range settingChoices {
+		if cmd.Flags().Lookup(name) != nil {
+			cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+		}
+	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		cfg, err := b.resolve()
 		if err != nil {
@@ -180,6 +185,14 @@ func (c *cli) configured(cmd *cobra.Command, defaults Config, names []string,
 		return status(body(cmd.Context(), cfg, args))
 	}
 	return cmd
+}
+
+// settingChoices are the values shell completion offers for the settings
+// that take one of a few.
+var settingChoices = map[string][]string{
+	"store":      {"embedded", "neo4j"},
+	"log-format": {"auto", "json", "console"},
+	"log-level":  {"debug", "info", "warn", "error"},
 }
 
 // untilSignal is ctx ended by SIGINT or SIGTERM, for the commands that
