@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -99,9 +100,15 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		// gqlgen's coercion of an argument (an enum value it does not
 		// know, a malformed scalar) or of the request's extensions (APQ)
 		// fails without a code; the input was the client's.
+		// It is named, as a use case names a field of nested input
+		// (records[0].country), with the values an enum takes.
 		gerr.Extensions = map[string]any{"code": intel.CodeBadUserInput}
-		if name, ok := argumentName(ctx, gerr.Path); ok {
+		if name, enum, ok := inputPath(ctx, gerr.Path); ok {
 			gerr.Extensions["field"] = name
+			gerr.Message = name + ": " + gerr.Message
+			if len(enum) > 0 {
+				gerr.Message += " (want one of " + strings.Join(enum, ", ") + ")"
+			}
 		}
 	default:
 		s.logger.Error().Err(err).Str("request_id", requestID(ctx)).Str("path", gerr.Path.String()).Msg("internal error")
