@@ -125,6 +125,7 @@ func TestMistakesGetASuggestion(t *testing.T) {
 		{[]string{"serv", "--data-dir", "x"}, `unknown command "serv" (did you mean "serve"?)`},
 		{[]string{"keys", "lst"}, `scamgraph keys: unknown command "lst" (did you mean "list"?)`},
 		{[]string{"audit", "prun"}, `unknown command "prun" (did you mean "prune"?)`},
+		{[]string{"help", "keys", "revok"}, `unknown command "revok" (did you mean "revoke"?)`},
 		{[]string{"compact", "--dta-dir", "x"}, "unknown flag: --dta-dir (did you mean --data-dir?)"},
 		{[]string{"serve", "--neo4j-url", "bolt://x"}, "did you mean --neo4j-uri?"},
 		{[]string{"keys", "create", "--agnecy", "TH-CCIB"}, "did you mean --agency?"},

@@ -64,6 +64,12 @@ func (c *cli) execute(ctx context.Context, args []string) int {
 		return int(status)
 	}
 	// Anything else comes from cobra or the flags: a mistake on the line.
+	return int(c.mistake(cmd, err))
+}
+
+// mistake reports a mistake on the command line of cmd, with where its
+// usage is, and returns the usage status.
+func (c *cli) mistake(cmd *cobra.Command, err error) exitStatus {
 	fmt.Fprintf(c.stderr, "%s: %v\nRun '%s --help' for usage.\n", cmd.CommandPath(), err, cmd.CommandPath())
 	return 2
 }
@@ -90,6 +96,21 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.SetErr(c.stderr)
 	root.SetFlagErrorFunc(flagError)
 	root.SetUsageTemplate(usageTemplate)
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [COMMAND]...",
+		Short: "help about any command",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil {
+				return err
+			}
+			if len(rest) > 0 {
+				// A topic mistyped is answered as the command would be.
+				return c.mistake(target, c.group(target, rest))
+			}
+			return target.Help()
+		},
+	})
 	root.AddCommand(c.serveCommand(), c.seedCommand(), c.importCommand(), c.exportCommand(), c.evalCommand(),
 		c.parseCommand(), c.keysCommand(), c.retractCommand(), c.backupCommand(), c.restoreCommand(),
 		c.auditCommand(), c.configCommand(), c.compactCommand())
