@@ -3,6 +3,7 @@ package analytics
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"math/big"
 	"sort"
 	"strings"
 	"time"
@@ -25,9 +26,10 @@ type Ring struct {
 	ByKind    map[intel.Kind]int
 	ByCountry map[intel.Region]int
 	// Cases are the distinct cases naming members (withdrawn reports left
-	// out), and Losses their reported losses by currency.
+	// out), and Losses their reported losses, exact, one per currency in
+	// currency order.
 	Cases  []string
-	Losses map[string]float64
+	Losses []Money
 	// First and Last are the earliest and latest fact among the members'
 	// links read; zero when none is dated.
 	First, Last time.Time
@@ -179,6 +181,16 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 	return rings
 }
 
+// exactLoss is the loss a case reports, as the exact decimal it was
+// recorded as; false when it reports none.
+func exactLoss(n *Neighbourhood, caseID string) (*big.Rat, bool) {
+	x, ok := new(big.Rat).SetString(strings.TrimSpace(n.Entities[caseID].Attrs["loss"]))
+	if !ok || x.Sign() <= 0 {
+		return nil, false
+	}
+	return x, true
+}
+
 func containsLink(ls []intel.Link, id string) bool {
 	for _, l := range ls {
 		if l.ID == id {
@@ -198,7 +210,8 @@ func RingID(smallest string) string {
 func summarise(n *Neighbourhood, ms []string, links []intel.Link) Ring {
 	sort.Strings(ms)
 	r := Ring{ID: RingID(ms[0]), Members: ms, ByKind: map[intel.Kind]int{}, ByCountry: map[intel.Region]int{},
-		Losses: map[string]float64{}, Cases: []string{}, Suspects: []string{}}
+		Losses: []Money{}, Cases: []string{}, Suspects: []string{}}
+	losses := balance{}
 	cases := map[string]bool{}
 	stamp := func(t time.Time) {
 		if t.IsZero() {
@@ -227,8 +240,8 @@ func summarise(n *Neighbourhood, ms []string, links []intel.Link) Ring {
 			if statusWeight(c.status) > 0 && !cases[c.caseID] {
 				cases[c.caseID] = true
 				r.Cases = append(r.Cases, c.caseID)
-				if c.loss > 0 {
-					r.Losses[c.currcy] += c.loss
+				if loss, ok := exactLoss(n, c.caseID); ok {
+					losses.add(c.currcy, loss)
 				}
 				stamp(c.at)
 			}
@@ -242,6 +255,7 @@ func summarise(n *Neighbourhood, ms []string, links []intel.Link) Ring {
 		stamp(start)
 	}
 	sort.Strings(r.Cases)
+	r.Losses = moneyList(losses)
 	r.MostConnected = MostConnected(links, topConnected)
 	return r
 }
