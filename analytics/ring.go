@@ -111,7 +111,7 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 		}
 	}
 	for x, at := range joiners {
-		if len(at) < 2 {
+		if len(at) < 2 && !holds(x, at) {
 			continue
 		}
 		member[x] = true
@@ -124,6 +124,10 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 				}
 			}
 		}
+	}
+	sites := siteGroups(n, member)
+	for p, w := range siteTies(sites) {
+		weight[pair{p[0], p[1]}] += w
 	}
 	ids := make([]string, 0, len(member))
 	for id := range member {
@@ -149,6 +153,7 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 		g.add(index[p.a], index[p.b], weight[p])
 	}
 	comm := louvain(g)
+	mergeSites(comm, ids, index, sites)
 	groups := map[int][]string{}
 	for i, c := range comm {
 		if len(g.adj[i]) > 0 {
@@ -189,6 +194,20 @@ func exactLoss(n *Neighbourhood, caseID string) (*big.Rat, bool) {
 		return nil, false
 	}
 	return x, true
+}
+
+// holds reports whether x is the holder the members in at are registered
+// to: the ID card or nominee behind a gang's SIMs or accounts is part of
+// its set-up even when it holds only one of them.
+func holds(x string, at map[string][]intel.Link) bool {
+	for _, ls := range at {
+		for _, l := range ls {
+			if l.Type == intel.LinkRegisteredTo && l.To == x {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func containsLink(ls []intel.Link, id string) bool {
