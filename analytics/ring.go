@@ -12,9 +12,13 @@ import (
 )
 
 // Ring is one community of the suspicious part of the graph: artefacts at
-// MEDIUM risk or above and the infrastructure joining them (an IP address,
-// a holder, a suspect, a presenting account used by two or more of them),
-// with what an investigator wants first to know about it.
+// MEDIUM risk or above, the infrastructure joining them (an IP address,
+// a holder, a suspect, a presenting account used by two or more of them)
+// and their set-up (the holders they are registered to, what their
+// suspects use), with what an investigator wants first to know about it.
+// Besides their links, members are tied by the sites their lines call
+// from (see siteGroups) and by the victim reports naming them together
+// (see coReportTies).
 type Ring struct {
 	// ID is derived from the smallest member id, so that a ring keeps its
 	// id when recomputed as long as that member stays in it.
@@ -69,6 +73,21 @@ var ringWeight = map[intel.LinkType]struct{ each, most float64 }{
 	intel.LinkCalled:         {0.25, 1},
 }
 
+// usesIP is how strongly a suspect using an IP address ties to it: an
+// address is a place's connection (an office's, a café's, a carrier's
+// shared NAT), so using one says less than holding a phone or an account,
+// and a suspect who runs one thing and was once seen on another gang's
+// address stays with what they run.
+var usesIP = struct{ each, most float64 }{1, 1}
+
+// tie is how strongly l ties its two ends.
+func tie(l *intel.Link) struct{ each, most float64 } {
+	if l.Type == intel.LinkUses && kindOf(l.To) == intel.KindIPAddress {
+		return usesIP
+	}
+	return ringWeight[l.Type]
+}
+
 // joins lists the link types through which a non-member joins the members
 // it links: shared infrastructure and the suspects using it.
 var joins = map[intel.LinkType]bool{intel.LinkRegisteredFrom: true, intel.LinkRegisteredTo: true,
@@ -91,6 +110,9 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 	for id := range member {
 		for _, l := range n.Links[id] {
 			w, ok := ringWeight[l.Type]
+			if ok {
+				w = tie(&l)
+			}
 			x := other(&l, id)
 			if !ok || kindOf(x) == intel.KindCase {
 				continue
@@ -110,23 +132,36 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 			}
 		}
 	}
+	// A leaf (set-up attached to one member) follows that member into its
+	// community rather than weighing in the division: a suspect's own
+	// phone would otherwise hold the suspect in a community of two.
+	leaf := map[string]string{}
 	for x, at := range joiners {
-		if len(at) < 2 && !holds(x, at) {
+		if len(at) < 2 && !attached(x, at) {
 			continue
 		}
 		member[x] = true
 		for id, ls := range at {
+			if len(at) == 1 {
+				leaf[x] = id
+			}
 			p := pair{min(id, x), max(id, x)}
 			for _, l := range ls {
 				if !containsLink(edges[p], l.ID) {
 					edges[p] = append(edges[p], l)
-					weight[p] = min(weight[p]+ringWeight[l.Type].each, ringWeight[l.Type].most)
+					if len(at) > 1 {
+						w := tie(&l)
+						weight[p] = min(weight[p]+w.each, w.most)
+					}
 				}
 			}
 		}
 	}
 	sites := siteGroups(n, member)
 	for p, w := range siteTies(sites) {
+		weight[pair{p[0], p[1]}] += w
+	}
+	for p, w := range coReportTies(n, member) {
 		weight[pair{p[0], p[1]}] += w
 	}
 	ids := make([]string, 0, len(member))
@@ -156,7 +191,11 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 	mergeSites(comm, ids, index, sites)
 	groups := map[int][]string{}
 	for i, c := range comm {
-		if len(g.adj[i]) > 0 {
+		if anchor, ok := leaf[ids[i]]; ok {
+			if a := index[anchor]; len(g.adj[a]) > 0 {
+				groups[comm[a]] = append(groups[comm[a]], ids[i])
+			}
+		} else if len(g.adj[i]) > 0 {
 			groups[c] = append(groups[c], ids[i])
 		}
 	}
@@ -196,13 +235,15 @@ func exactLoss(n *Neighbourhood, caseID string) (*big.Rat, bool) {
 	return x, true
 }
 
-// holds reports whether x is the holder the members in at are registered
-// to: the ID card or nominee behind a gang's SIMs or accounts is part of
-// its set-up even when it holds only one of them.
-func holds(x string, at map[string][]intel.Link) bool {
+// attached reports whether x belongs with the one member it links (at):
+// the holder a member artefact is registered to (the ID card or nominee
+// behind a gang's SIMs or accounts), or an artefact a member suspect uses
+// (their own phone, their chat account). Both are the gang's set-up even
+// when nothing else links them.
+func attached(x string, at map[string][]intel.Link) bool {
 	for _, ls := range at {
 		for _, l := range ls {
-			if l.Type == intel.LinkRegisteredTo && l.To == x {
+			if l.To == x && (l.Type == intel.LinkRegisteredTo || l.Type == intel.LinkUses && kindOf(l.From) == intel.KindSuspect) {
 				return true
 			}
 		}

@@ -70,3 +70,63 @@ func TestLinesSharingNoSiteStayApartByIDCard(t *testing.T) {
 		t.Fatalf("rings %+v, want two rings of four lines and their ID card", rings)
 	}
 }
+
+// gang is three numbers presented by one VoIP account, all HIGH.
+func gang(w *world, risks map[string]analytics.Risk, prefix string) []string {
+	acct := id(intel.KindVoipAccount, "sip:"+prefix+"@x.example")
+	ids := []string{acct}
+	for i := 0; i < 3; i++ {
+		p := phone(fmt.Sprintf("+668%s%06d", prefix, i))
+		w.add(link(intel.LinkPresentedAs, acct, p, now.Add(-time.Hour), "", nil))
+		ids = append(ids, p)
+		risks[p] = analytics.Risk{Score: 80, Level: analytics.LevelHigh}
+	}
+	risks[acct] = analytics.Risk{Score: 80, Level: analytics.LevelHigh}
+	return ids
+}
+
+func TestAChatAccountNamedWithAGangsNumbersJoinsItsRing(t *testing.T) {
+	for _, status := range []analytics.ReportStatus{analytics.ReportReported, analytics.ReportFalse} {
+		w, risks := newWorld(), map[string]analytics.Risk{}
+		g := gang(w, risks, "1")
+		chat := id(intel.KindMessagingAccount, "line:dsi.officer01")
+		risks[chat] = analytics.Risk{Score: 80, Level: analytics.LevelHigh}
+		for n := 1; n <= 2; n++ {
+			for _, e := range []string{chat, g[n]} {
+				l := report(e, n, now.Add(-time.Duration(n)*time.Hour))
+				l.Attrs[analytics.AttrReportStatus] = string(status)
+				w.add(l)
+			}
+		}
+		rings := analytics.Rings(w.n, risks)
+		joined := len(rings) == 1 && slices.Contains(rings[0].Members, chat)
+		if joined != (status == analytics.ReportReported) {
+			t.Errorf("reports %s: rings %+v; the chat account should join only through reports not marked false", status, rings)
+		}
+	}
+}
+
+func TestASuspectStaysWithTheBoxItRunsNotTheAddressItWasSeenOn(t *testing.T) {
+	w, risks, rack := simBoxWorld(true)
+	g := gang(w, risks, "2")
+	ip := id(intel.KindIPAddress, "175.100.37.10")
+	for _, m := range g[:2] {
+		w.add(link(intel.LinkUses, id(intel.KindSuspect, "TH-CIB:S-0"+m[len(m)-1:]), ip, now.Add(-time.Hour), "", nil))
+	}
+	for _, s := range []string{"TH-CIB:S-01", "TH-CIB:S-00"} {
+		risks[id(intel.KindSuspect, s)] = analytics.Risk{Score: 80, Level: analytics.LevelHigh}
+	}
+	w.add(link(intel.LinkUses, id(intel.KindSuspect, "TH-CIB:S-01"), g[1], now.Add(-time.Hour), "", nil),
+		link(intel.LinkUses, id(intel.KindSuspect, "TH-CIB:S-00"), g[2], now.Add(-time.Hour), "", nil))
+	operator := id(intel.KindSuspect, "TH-DSI:S-09")
+	own := phone("+66899999999")
+	risks[operator] = analytics.Risk{Score: 80, Level: analytics.LevelHigh}
+	w.add(link(intel.LinkUses, operator, rack[2], now.Add(-time.Hour), "", nil),
+		link(intel.LinkUses, operator, own, now.Add(-time.Hour), "", nil),
+		link(intel.LinkUses, operator, ip, now.Add(-time.Hour), "", nil))
+	for _, r := range analytics.Rings(w.n, risks) {
+		if slices.Contains(r.Members, rack[2]) && (!slices.Contains(r.Members, operator) || !slices.Contains(r.Members, own)) {
+			t.Errorf("box ring %v, want the operator and the phone they use in it", r.Members)
+		}
+	}
+}
