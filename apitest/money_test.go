@@ -30,8 +30,6 @@ func analyticsParityCases() []parityCase {
 		{name: "moneyTrail/cash-out-backward", query: `query($a: ID!) { moneyTrail(from: $a, direction: BACKWARD, maxHops: 3,
 			since: "2024-03-01T00:00:00Z", until: "2024-05-01T00:00:00Z") { ` + trailFields + ` } }`,
 			vars: map[string]any{"a": demo.CashOutAccount.ID()}},
-		{name: "rings/members-and-losses", query: `{ rings(first: 100) { totalCount nodes { id size caseCount
-			reportedLosses { amount currency } members { id } suspects { id } mostConnected { entity { id } degree } } } }`},
 		{name: "linkedCases/victim-report", query: `query($c: ID!) { linkedCases(caseId: $c, first: 30) { ` + linkageFields + ` } }`,
 			vars: map[string]any{"c": demo.VictimReport.ID()}},
 		{name: "linkedCases/new-report", query: `query($ids: [String!]!) { linkedCases(identifiers: $ids) { ` + linkageFields + ` } }`,
