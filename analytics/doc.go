@@ -39,6 +39,8 @@
 // and walks out from the risky ones for at most fetch.Rounds rounds, so its
 // cost grows with the suspicious part of the graph, not with the graph.
 // Ring detection (Louvain, deterministic) is near-linear in the links of
-// the suspicious subgraph. Neo4j Community has no graph-algorithm plugin;
+// the suspicious subgraph; the ties it adds stay linear too: each line is
+// tied to at most a dozen others at a site, and a report ties at most the
+// few members it names. Neo4j Community has no graph-algorithm plugin;
 // none is needed.
 package analytics

@@ -3,6 +3,7 @@ package analytics
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"math/big"
 	"sort"
 	"strings"
 	"time"
@@ -11,9 +12,13 @@ import (
 )
 
 // Ring is one community of the suspicious part of the graph: artefacts at
-// MEDIUM risk or above and the infrastructure joining them (an IP address,
-// a holder, a suspect, a presenting account used by two or more of them),
-// with what an investigator wants first to know about it.
+// MEDIUM risk or above, the infrastructure joining them (an IP address,
+// a holder, a suspect, a presenting account used by two or more of them)
+// and their set-up (the holders they are registered to, what their
+// suspects use), with what an investigator wants first to know about it.
+// Besides their links, members are tied by the sites their lines call
+// from (see siteGroups) and by the victim reports naming them together
+// (see coReportTies).
 type Ring struct {
 	// ID is derived from the smallest member id, so that a ring keeps its
 	// id when recomputed as long as that member stays in it.
@@ -25,9 +30,10 @@ type Ring struct {
 	ByKind    map[intel.Kind]int
 	ByCountry map[intel.Region]int
 	// Cases are the distinct cases naming members (withdrawn reports left
-	// out), and Losses their reported losses by currency.
+	// out), and Losses their reported losses, exact, one per currency in
+	// currency order.
 	Cases  []string
-	Losses map[string]float64
+	Losses []Money
 	// First and Last are the earliest and latest fact among the members'
 	// links read; zero when none is dated.
 	First, Last time.Time
@@ -67,6 +73,21 @@ var ringWeight = map[intel.LinkType]struct{ each, most float64 }{
 	intel.LinkCalled:         {0.25, 1},
 }
 
+// usesIP is how strongly a suspect using an IP address ties to it: an
+// address is a place's connection (an office's, a café's, a carrier's
+// shared NAT), so using one says less than holding a phone or an account,
+// and a suspect who runs one thing and was once seen on another gang's
+// address stays with what they run.
+var usesIP = struct{ each, most float64 }{1, 1}
+
+// tie is how strongly l ties its two ends.
+func tie(l *intel.Link) struct{ each, most float64 } {
+	if l.Type == intel.LinkUses && kindOf(l.To) == intel.KindIPAddress {
+		return usesIP
+	}
+	return ringWeight[l.Type]
+}
+
 // joins lists the link types through which a non-member joins the members
 // it links: shared infrastructure and the suspects using it.
 var joins = map[intel.LinkType]bool{intel.LinkRegisteredFrom: true, intel.LinkRegisteredTo: true,
@@ -89,6 +110,9 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 	for id := range member {
 		for _, l := range n.Links[id] {
 			w, ok := ringWeight[l.Type]
+			if ok {
+				w = tie(&l)
+			}
 			x := other(&l, id)
 			if !ok || kindOf(x) == intel.KindCase {
 				continue
@@ -108,20 +132,37 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 			}
 		}
 	}
+	// A leaf (set-up attached to one member) follows that member into its
+	// community rather than weighing in the division: a suspect's own
+	// phone would otherwise hold the suspect in a community of two.
+	leaf := map[string]string{}
 	for x, at := range joiners {
-		if len(at) < 2 {
+		if len(at) < 2 && !attached(x, at) {
 			continue
 		}
 		member[x] = true
 		for id, ls := range at {
+			if len(at) == 1 {
+				leaf[x] = id
+			}
 			p := pair{min(id, x), max(id, x)}
 			for _, l := range ls {
 				if !containsLink(edges[p], l.ID) {
 					edges[p] = append(edges[p], l)
-					weight[p] = min(weight[p]+ringWeight[l.Type].each, ringWeight[l.Type].most)
+					if len(at) > 1 {
+						w := tie(&l)
+						weight[p] = min(weight[p]+w.each, w.most)
+					}
 				}
 			}
 		}
+	}
+	sites := siteGroups(n, member)
+	for p, w := range siteTies(sites) {
+		weight[pair{p[0], p[1]}] += w
+	}
+	for p, w := range coReportTies(n, member) {
+		weight[pair{p[0], p[1]}] += w
 	}
 	ids := make([]string, 0, len(member))
 	for id := range member {
@@ -147,9 +188,14 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 		g.add(index[p.a], index[p.b], weight[p])
 	}
 	comm := louvain(g)
+	mergeSites(comm, ids, index, sites)
 	groups := map[int][]string{}
 	for i, c := range comm {
-		if len(g.adj[i]) > 0 {
+		if anchor, ok := leaf[ids[i]]; ok {
+			if a := index[anchor]; len(g.adj[a]) > 0 {
+				groups[comm[a]] = append(groups[comm[a]], ids[i])
+			}
+		} else if len(g.adj[i]) > 0 {
 			groups[c] = append(groups[c], ids[i])
 		}
 	}
@@ -179,6 +225,32 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 	return rings
 }
 
+// exactLoss is the loss a case reports, as the exact decimal it was
+// recorded as; false when it reports none.
+func exactLoss(n *Neighbourhood, caseID string) (*big.Rat, bool) {
+	x, ok := new(big.Rat).SetString(strings.TrimSpace(n.Entities[caseID].Attrs["loss"]))
+	if !ok || x.Sign() <= 0 {
+		return nil, false
+	}
+	return x, true
+}
+
+// attached reports whether x belongs with the one member it links (at):
+// the holder a member artefact is registered to (the ID card or nominee
+// behind a gang's SIMs or accounts), or an artefact a member suspect uses
+// (their own phone, their chat account). Both are the gang's set-up even
+// when nothing else links them.
+func attached(x string, at map[string][]intel.Link) bool {
+	for _, ls := range at {
+		for _, l := range ls {
+			if l.To == x && (l.Type == intel.LinkRegisteredTo || l.Type == intel.LinkUses && kindOf(l.From) == intel.KindSuspect) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func containsLink(ls []intel.Link, id string) bool {
 	for _, l := range ls {
 		if l.ID == id {
@@ -198,7 +270,8 @@ func RingID(smallest string) string {
 func summarise(n *Neighbourhood, ms []string, links []intel.Link) Ring {
 	sort.Strings(ms)
 	r := Ring{ID: RingID(ms[0]), Members: ms, ByKind: map[intel.Kind]int{}, ByCountry: map[intel.Region]int{},
-		Losses: map[string]float64{}, Cases: []string{}, Suspects: []string{}}
+		Losses: []Money{}, Cases: []string{}, Suspects: []string{}}
+	losses := balance{}
 	cases := map[string]bool{}
 	stamp := func(t time.Time) {
 		if t.IsZero() {
@@ -227,8 +300,8 @@ func summarise(n *Neighbourhood, ms []string, links []intel.Link) Ring {
 			if statusWeight(c.status) > 0 && !cases[c.caseID] {
 				cases[c.caseID] = true
 				r.Cases = append(r.Cases, c.caseID)
-				if c.loss > 0 {
-					r.Losses[c.currcy] += c.loss
+				if loss, ok := exactLoss(n, c.caseID); ok {
+					losses.add(c.currcy, loss)
 				}
 				stamp(c.at)
 			}
@@ -242,6 +315,7 @@ func summarise(n *Neighbourhood, ms []string, links []intel.Link) Ring {
 		stamp(start)
 	}
 	sort.Strings(r.Cases)
+	r.Losses = moneyList(losses)
 	r.MostConnected = MostConnected(links, topConnected)
 	return r
 }

@@ -209,7 +209,7 @@ var _ = register("TriageAndRingsOfTheFixture", func(t *testing.T, h *Harness, s 
 	want := []string{scamLine.ID, sisterLine.ID, spoofVoIP.ID}
 	slices.Sort(want)
 	if r := rings[0]; !equalStrings(r.Members, want) || r.ID != analytics.RingID(want[0]) || len(r.Cases) != 3 ||
-		r.Losses["THB"] != 30000 || r.MostConnected[0].ID != spoofVoIP.ID {
+		len(r.Losses) != 1 || r.Losses[0].String() != "30000.00 THB" || r.MostConnected[0].ID != spoofVoIP.ID {
 		t.Errorf("ring %+v, want %v around the spoofing account with three cases", r, want)
 	}
 })

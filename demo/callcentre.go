@@ -292,8 +292,15 @@ func (w *world) approached(p int, a approach) {
 }
 
 // call records one call with its duration, whether it was answered and the
-// caller-ID marker the callee saw, if any.
+// caller-ID marker the callee saw, if any, made from the caller's usual
+// cell (see homeCell).
 func (w *world) call(from, to string, prov intel.Provenance, seconds int, answered bool, marker string) {
+	w.callFrom(from, to, prov, seconds, answered, marker, homeCell(from), "")
+}
+
+// callFrom records one call made on a given cell and, when known, handset
+// (IMEI): the serving cell and the device an operator's call record gives.
+func (w *world) callFrom(from, to string, prov intel.Provenance, seconds int, answered bool, marker, cell, imei string) {
 	family := "CDR-TH"
 	if prov.Country == intel.RegionKH {
 		family = "CDR-KH"
@@ -301,6 +308,12 @@ func (w *world) call(from, to string, prov intel.Provenance, seconds int, answer
 	attrs := map[string]string{"durationSec": strconv.Itoa(seconds), "answered": strconv.FormatBool(answered)}
 	if marker != "" {
 		attrs["callerIdMarker"] = marker
+	}
+	if cell != "" {
+		attrs["cellId"] = cell
+	}
+	if imei != "" {
+		attrs["imei"] = imei
 	}
 	w.out.link(intel.Link{Type: intel.LinkCalled, From: from, To: to, EventKey: w.eventKey(family), Provenance: prov, Attrs: attrs})
 }

@@ -39,6 +39,9 @@ type simBox struct {
 	centre       int      // index into world.centres of the centre whose calls it relays
 	start, until float64  // days after Epoch the rack was in use
 	sims         []string // entity ids, the hub first
+	site         dice     // draws the channel of each call (see site)
+	cell         string   // the cell the box sits in
+	imeis        []string // its channels' IMEIs
 }
 
 // buildSIMBoxes places the SIM-box hubs and their call bursts.
@@ -58,6 +61,7 @@ func (w *world) buildSIMBoxes() {
 		w.hubs = append(w.hubs, e.ID)
 		w.simBoxSIMs[e.ID] = true
 		box := &simBox{centre: relay.IntN(len(w.centres)), start: start, until: start + length, sims: []string{e.ID}}
+		w.site(box, h)
 		if h == 0 {
 			box.centre = 0 // the entry box relays for the Poipet centre, across the border
 		}
@@ -75,7 +79,7 @@ func (w *world) buildSIMBoxes() {
 		for _, c := range calls {
 			answered := d.chance(0.3)
 			victim := w.victims[c.victim]
-			w.call(e.ID, w.people[victim].phone, srcSIMBoxCalls.fact(d, at(c.day)), duration(d, answered, 45), answered, "")
+			w.boxCall(box, e.ID, w.people[victim].phone, callRecord{srcSIMBoxCalls.fact(d, at(c.day)), duration(d, answered, 45), answered})
 			w.approached(victim, approach{caller: e.ID, centre: box.centre, day: c.day, answered: answered})
 		}
 	}
@@ -111,7 +115,7 @@ func (w *world) simRack(d dice, box *simBox, victimDraw weighted, entry bool) {
 			victim := w.victims[victimDraw.draw(d)]
 			answered := d.chance(0.3)
 			when := day + d.Float64()
-			w.call(e.ID, w.people[victim].phone, srcSIMBoxCalls.fact(d, at(when)), duration(d, answered, 60), answered, "")
+			w.boxCall(box, e.ID, w.people[victim].phone, callRecord{srcSIMBoxCalls.fact(d, at(when)), duration(d, answered, 60), answered})
 			w.approached(victim, approach{caller: e.ID, centre: box.centre, day: when, answered: answered})
 		}
 	}

@@ -355,11 +355,6 @@ type ComplexityRoot struct {
 		Currency func(childComplexity int) int
 	}
 
-	MoneyAmount struct {
-		Amount   func(childComplexity int) int
-		Currency func(childComplexity int) int
-	}
-
 	MoneyHop struct {
 		Amount         func(childComplexity int) int
 		Carried        func(childComplexity int) int
@@ -2105,19 +2100,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
-
-	case "MoneyAmount.amount":
-		if e.ComplexityRoot.MoneyAmount.Amount == nil {
-			break
-		}
-
-		return e.ComplexityRoot.MoneyAmount.Amount(childComplexity), true
-	case "MoneyAmount.currency":
-		if e.ComplexityRoot.MoneyAmount.Currency == nil {
-			break
-		}
-
-		return e.ComplexityRoot.MoneyAmount.Currency(childComplexity), true
 
 	case "MoneyHop.amount":
 		if e.ComplexityRoot.MoneyHop.Amount == nil {
@@ -4780,10 +4762,12 @@ type CountryCount {
   count: Int!
 }
 
-"An amount in one currency."
+"An amount of money in one currency, exact: ring losses and money trails alike, as a court file needs them."
 type Money {
+  "Exact decimal text in the currency's major unit (baht, dollars, riel), to two places with a point and no grouping: \"15000.50\" THB is fifteen thousand baht and fifty satang. A string, not a float, so that no amount is ever rounded."
+  amount: String!
+  "The currency's ISO 4217 code (THB, USD, KHR), or a stablecoin's ticker (USDT, USDC)."
   currency: String!
-  amount: Float!
 }
 
 "A community of the suspicious part of the graph: artefacts at MEDIUM risk or above and the infrastructure joining them."
@@ -4858,12 +4842,6 @@ enum TrailDirection {
   BACKWARD
 }
 
-"An amount in one currency, as exact decimal text to the cent (money trails keep amounts exact, as a court file needs them)."
-type MoneyAmount {
-  amount: String!
-  currency: String!
-}
-
 "Money arrived at an account in one currency and left it in another (baht in, dollars out at a cross-border exit)."
 type CurrencyChange {
   account: ID!
@@ -4879,9 +4857,9 @@ type MoneyHop {
   to: ID!
   time: Time!
   "What the transfer moved, as recorded."
-  amount: MoneyAmount!
+  amount: Money!
   "At most how much of the trail's money the transfer can have carried, in its own currency: never more than its amount, nor than the sending account had received of it before the transfer left, nor than the origin moved in all."
-  carried: MoneyAmount!
+  carried: Money!
   "Transfers between the trail's origin and this one, counting this one."
   depth: Int!
   "Set when the bound was carried across a change of currency."
@@ -4894,7 +4872,7 @@ type TrailAccount {
   "The fewest transfers between the origin and the account."
   depth: Int!
   "Per currency, at most how much of the origin's money can have reached the account (FORWARD), or of what reached the origin can have come from it (BACKWARD): a flow bound over transfers each after the one before, not mere adjacency. For the origin, the total that left it (FORWARD) or reached it (BACKWARD) on the trail."
-  reachable: [MoneyAmount!]!
+  reachable: [Money!]!
   "The trail's money reaches the account from two or more accounts."
   fanIn: Boolean!
   "The trail's money leaves the account to two or more accounts."
@@ -5430,22 +5408,12 @@ func (ec *executionContext) childFields_Lookup(ctx context.Context, field graphq
 
 func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "currency":
-		return ec.fieldContext_Money_currency(ctx, field)
 	case "amount":
 		return ec.fieldContext_Money_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_Money_currency(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
-}
-
-func (ec *executionContext) childFields_MoneyAmount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "amount":
-		return ec.fieldContext_MoneyAmount_amount(ctx, field)
-	case "currency":
-		return ec.fieldContext_MoneyAmount_currency(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type MoneyAmount", field.Name)
 }
 
 func (ec *executionContext) childFields_MoneyHop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12655,6 +12623,29 @@ func (ec *executionContext) fieldContext_MessagingAccount_risk(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *model.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
+}
+
 func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *model.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12676,75 +12667,6 @@ func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
-}
-
-func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *model.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_amount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Money", field, false, false, "Float")
-}
-
-func (ec *executionContext) _MoneyAmount_amount(ctx context.Context, field graphql.CollectedField, obj *model.MoneyAmount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MoneyAmount_amount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_MoneyAmount_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MoneyAmount", field, false, false, "String")
-}
-
-func (ec *executionContext) _MoneyAmount_currency(ctx context.Context, field graphql.CollectedField, obj *model.MoneyAmount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MoneyAmount_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_MoneyAmount_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MoneyAmount", field, false, false, "String")
 }
 
 func (ec *executionContext) _MoneyHop_link(ctx context.Context, field graphql.CollectedField, obj *model.MoneyHop) (ret graphql.Marshaler) {
@@ -12860,8 +12782,8 @@ func (ec *executionContext) _MoneyHop_amount(ctx context.Context, field graphql.
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyAmount) graphql.Marshaler {
-			return ec.marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12874,7 +12796,7 @@ func (ec *executionContext) fieldContext_MoneyHop_amount(_ context.Context, fiel
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MoneyAmount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12892,8 +12814,8 @@ func (ec *executionContext) _MoneyHop_carried(ctx context.Context, field graphql
 			return obj.Carried, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyAmount) graphql.Marshaler {
-			return ec.marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12906,7 +12828,7 @@ func (ec *executionContext) fieldContext_MoneyHop_carried(_ context.Context, fie
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MoneyAmount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18080,8 +18002,8 @@ func (ec *executionContext) _TrailAccount_reachable(ctx context.Context, field g
 			return obj.Reachable, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.MoneyAmount) graphql.Marshaler {
-			return ec.marshalNMoneyAmount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18094,7 +18016,7 @@ func (ec *executionContext) fieldContext_TrailAccount_reachable(_ context.Contex
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MoneyAmount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23147,51 +23069,13 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Money")
-		case "currency":
-			out.Values[i] = ec._Money_currency(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "amount":
 			out.Values[i] = ec._Money_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var moneyAmountImplementors = []string{"MoneyAmount"}
-
-func (ec *executionContext) _MoneyAmount(ctx context.Context, sel ast.SelectionSet, obj *model.MoneyAmount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, moneyAmountImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("MoneyAmount")
-		case "amount":
-			out.Values[i] = ec._MoneyAmount_amount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "currency":
-			out.Values[i] = ec._MoneyAmount_currency(ctx, field, obj)
+			out.Values[i] = ec._Money_currency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26268,30 +26152,6 @@ func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋscamgraphᚋscamgrap
 		return graphql.Null
 	}
 	return ec._Money(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNMoneyAmount2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MoneyAmount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNMoneyAmount2ᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyAmount(ctx context.Context, sel ast.SelectionSet, v *model.MoneyAmount) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "MoneyAmount!")
-		return graphql.Null
-	}
-	return ec._MoneyAmount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMoneyHop2ᚕᚖgithubᚗcomᚋscamgraphᚋscamgraphᚋgraphᚋmodelᚐMoneyHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MoneyHop) graphql.Marshaler {

@@ -40,18 +40,18 @@ func trailModel(tr analytics.Trail) *model.MoneyTrail {
 		Hops: []*model.MoneyHop{}, Accounts: []*model.TrailAccount{}, Truncated: tr.Truncated}
 	for _, h := range tr.Hops {
 		hop := &model.MoneyHop{Link: linkModel(h.Link), From: h.Link.From, To: h.Link.To, Time: h.Link.ObservedAt,
-			Amount:  &model.MoneyAmount{Amount: analytics.FormatAmount(h.Amount), Currency: h.Currency},
-			Carried: &model.MoneyAmount{Amount: analytics.FormatAmount(h.Carried), Currency: h.Currency}, Depth: h.Depth}
+			Amount:  moneyModel(analytics.Money{Amount: h.Amount, Currency: h.Currency}),
+			Carried: moneyModel(analytics.Money{Amount: h.Carried, Currency: h.Currency}), Depth: h.Depth}
 		if ch := h.Change; ch != nil {
 			hop.CurrencyChange = &model.CurrencyChange{Account: ch.Account, In: ch.In, Out: ch.Out}
 		}
 		out.Hops = append(out.Hops, hop)
 	}
 	for _, a := range tr.Accounts {
-		acc := &model.TrailAccount{Entity: stubEntity(a.ID), Depth: a.Depth, Reachable: []*model.MoneyAmount{},
+		acc := &model.TrailAccount{Entity: stubEntity(a.ID), Depth: a.Depth, Reachable: []*model.Money{},
 			FanIn: a.FanIn, FanOut: a.FanOut, FirstSeen: optionalTime(a.First), LastSeen: optionalTime(a.Last)}
 		for _, m := range a.Reachable {
-			acc.Reachable = append(acc.Reachable, &model.MoneyAmount{Amount: analytics.FormatAmount(m.Amount), Currency: m.Currency})
+			acc.Reachable = append(acc.Reachable, moneyModel(m))
 		}
 		out.Accounts = append(out.Accounts, acc)
 	}
@@ -121,4 +121,10 @@ func questionArtefacts(ctx context.Context, stubs []model.Entity) ([]model.Entit
 		out = append(out, entityModel(e))
 	}
 	return out, nil
+}
+
+// moneyModel maps an exact amount: decimal text in the currency's major
+// unit, to the cent.
+func moneyModel(m analytics.Money) *model.Money {
+	return &model.Money{Amount: analytics.FormatAmount(m.Amount), Currency: m.Currency}
 }

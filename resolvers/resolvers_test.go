@@ -24,11 +24,23 @@ import (
 // embedded store, every request made by the demo key of agency and role.
 func newClient(t *testing.T, agency string, role access.Role) *client.Client {
 	t.Helper()
+	return newClientOver(t, openStore(t), agency, role)
+}
+
+// openStore opens an empty embedded store for one test.
+func openStore(t *testing.T) *embeddedstore.Store {
+	t.Helper()
 	store, err := embeddedstore.Open(filepath.Join(t.TempDir(), "graph"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+// newClientOver is newClient over a given store.
+func newClientOver(t *testing.T, store *embeddedstore.Store, agency string, role access.Role) *client.Client {
+	t.Helper()
 	reg, keys := accesstest.Registry(t)
 	svc := usecase.New(store, reg, usecase.Options{})
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: svc}}))

@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 	"errors"
-	"sort"
 
 	"github.com/vikstrous/dataloadgen"
 
@@ -149,13 +148,8 @@ func ringModel(g analytics.Ring) *model.Ring {
 			out.MembersByCountry = append(out.MembersByCountry, &model.CountryCount{Country: model.Region(reg), Count: n})
 		}
 	}
-	currencies := make([]string, 0, len(g.Losses))
-	for cur := range g.Losses {
-		currencies = append(currencies, cur)
-	}
-	sort.Strings(currencies)
-	for _, cur := range currencies {
-		out.ReportedLosses = append(out.ReportedLosses, &model.Money{Currency: cur, Amount: g.Losses[cur]})
+	for _, m := range g.Losses {
+		out.ReportedLosses = append(out.ReportedLosses, moneyModel(m))
 	}
 	for _, s := range g.Suspects {
 		out.Suspects = append(out.Suspects, stubEntity(s))

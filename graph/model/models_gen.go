@@ -712,15 +712,11 @@ func (this MessagingAccount) GetLinks() *LinkConnection { return this.Links }
 // How risky the entity is and why, computed over what the reader may see.
 func (this MessagingAccount) GetRisk() *Risk { return this.Risk }
 
-// An amount in one currency.
+// An amount of money in one currency, exact: ring losses and money trails alike, as a court file needs them.
 type Money struct {
-	Currency string  `json:"currency"`
-	Amount   float64 `json:"amount"`
-}
-
-// An amount in one currency, as exact decimal text to the cent (money trails keep amounts exact, as a court file needs them).
-type MoneyAmount struct {
-	Amount   string `json:"amount"`
+	// Exact decimal text in the currency's major unit (baht, dollars, riel), to two places with a point and no grouping: "15000.50" THB is fifteen thousand baht and fifty satang. A string, not a float, so that no amount is ever rounded.
+	Amount string `json:"amount"`
+	// The currency's ISO 4217 code (THB, USD, KHR), or a stablecoin's ticker (USDT, USDC).
 	Currency string `json:"currency"`
 }
 
@@ -732,9 +728,9 @@ type MoneyHop struct {
 	To   string    `json:"to"`
 	Time time.Time `json:"time"`
 	// What the transfer moved, as recorded.
-	Amount *MoneyAmount `json:"amount"`
+	Amount *Money `json:"amount"`
 	// At most how much of the trail's money the transfer can have carried, in its own currency: never more than its amount, nor than the sending account had received of it before the transfer left, nor than the origin moved in all.
-	Carried *MoneyAmount `json:"carried"`
+	Carried *Money `json:"carried"`
 	// Transfers between the trail's origin and this one, counting this one.
 	Depth int `json:"depth"`
 	// Set when the bound was carried across a change of currency.
@@ -1234,7 +1230,7 @@ type TrailAccount struct {
 	// The fewest transfers between the origin and the account.
 	Depth int `json:"depth"`
 	// Per currency, at most how much of the origin's money can have reached the account (FORWARD), or of what reached the origin can have come from it (BACKWARD): a flow bound over transfers each after the one before, not mere adjacency. For the origin, the total that left it (FORWARD) or reached it (BACKWARD) on the trail.
-	Reachable []*MoneyAmount `json:"reachable"`
+	Reachable []*Money `json:"reachable"`
 	// The trail's money reaches the account from two or more accounts.
 	FanIn bool `json:"fanIn"`
 	// The trail's money leaves the account to two or more accounts.

@@ -195,7 +195,14 @@ async function expand(id) {
   });
 }
 
-const money = (m) => `${Number(m.amount).toLocaleString('en-US', { maximumFractionDigits: 2 })} ${m.currency}`;
+// money shows a Money as the API gives it, exact decimal text in the
+// currency's major unit, with the thousands grouped; it never goes through
+// a float, so a court figure is shown to the satang as recorded.
+const money = (m) => {
+  const [whole, cents] = String(m.amount).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${grouped}${cents && Number(cents) ? '.' + cents : ''} ${m.currency}`;
+};
 
 // trail follows the money from (or to) an account over transfers that
 // respect time and amounts, draws it, and lists its hops in time order.
