@@ -65,8 +65,6 @@ func Neighbourhood(ctx context.Context, src Source, ids []string) (*analytics.Ne
 // have fewer than PageSize links, and one call reads all of them; only
 // the busier ones are read again kind by kind, as their bounds say.
 func NeighbourhoodWith(ctx context.Context, src Source, ids []string, memo *Memo) (*analytics.Neighbourhood, error) {
-	n := analytics.NewNeighbourhood()
-	r := &reader{src: src, n: n, memo: memo}
 	ids = unique(ids)
 	// The entities first: the view learns there which ids the reader may
 	// see, and the reads below find that out from it instead of again.
@@ -74,12 +72,28 @@ func NeighbourhoodWith(ctx context.Context, src Source, ids []string, memo *Memo
 	if err != nil {
 		return nil, err
 	}
+	n := analytics.NewNeighbourhood()
 	for id, e := range found {
 		n.Entities[id] = e
 	}
-	busy, err := r.readOwn(ctx, ids)
+	n, _, err = fill(ctx, &reader{src: src, n: n, memo: memo}, ids)
+	return n, err
+}
+
+// Scoring is NeighbourhoodWith without reading the entities of ids, which
+// a score does not need: it returns, in their stead, the ids the reader
+// may see (those the view answered for), sorted.
+func Scoring(ctx context.Context, src Source, ids []string, memo *Memo) (*analytics.Neighbourhood, []string, error) {
+	return fill(ctx, &reader{src: src, n: analytics.NewNeighbourhood(), memo: memo}, unique(ids))
+}
+
+// fill reads the links of ids and what lies around them into r's
+// neighbourhood; visible are the ids the view answered for.
+func fill(ctx context.Context, r *reader, ids []string) (n *analytics.Neighbourhood, visible []string, err error) {
+	n = r.n
+	busy, visible, err := r.readOwn(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(busy) > 0 {
 		g, gctx := errgroup.WithContext(ctx)
@@ -87,18 +101,18 @@ func NeighbourhoodWith(ctx context.Context, src Source, ids []string, memo *Memo
 		g.Go(func() error { return r.read(gctx, busy, callTypes, PageSize, CallPages) })
 		g.Go(func() error { return r.read(gctx, busy, transferTypes, PageSize, 1) })
 		if err := g.Wait(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	lenders, hubs := analytics.Lenders(n, ids)
 	if err := r.around(ctx, append(lenders, hubs...), nil); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sharers, lines := analytics.Sharers(n, ids)
 	if err := r.around(ctx, sharers, lines); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return n, nil
+	return n, visible, nil
 }
 
 // ownTypes are every kind of link a score reads at the entity scored.
@@ -108,8 +122,8 @@ var ownTypes = append(append(append([]intel.LinkType{}, evidenceTypes...), callT
 // each id. An id whose links all fit is complete: each kind has fewer
 // than its bound, so the page holds exactly what reading kind by kind
 // would. The others (busy) are returned unrecorded, to be read kind by
-// kind.
-func (r *reader) readOwn(ctx context.Context, ids []string) (busy []string, err error) {
+// kind. visible are the ids the view answered for.
+func (r *reader) readOwn(ctx context.Context, ids []string) (busy, visible []string, err error) {
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallelChunks)
@@ -121,24 +135,30 @@ func (r *reader) readOwn(ctx context.Context, ids []string) (busy []string, err 
 			if err != nil {
 				return err
 			}
-			var whole []string
+			var whole, seen, more []string
 			for _, id := range chunk {
-				if page, ok := got[id]; ok && page.HasNextPage {
-					mu.Lock()
-					busy = append(busy, id)
-					mu.Unlock()
+				page, ok := got[id]
+				if ok {
+					seen = append(seen, id)
+				}
+				if ok && page.HasNextPage {
+					more = append(more, id)
 					delete(got, id)
 					continue
 				}
 				whole = append(whole, id)
 			}
 			r.record(got, whole)
+			mu.Lock()
+			defer mu.Unlock()
+			busy, visible = append(busy, more...), append(visible, seen...)
 			return nil
 		})
 	}
 	err = g.Wait()
 	slices.Sort(busy)
-	return busy, err
+	slices.Sort(visible)
+	return busy, visible, err
 }
 
 // reader fills one neighbourhood.

@@ -54,17 +54,14 @@ func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[strin
 	}
 	gen, at := a.gen.Load(), time.Now()
 	view, scratch := s.analysisView(c)
-	n, err := fetch.NeighbourhoodWith(ctx, view, todo, a.memo(key))
+	n, visible, err := fetch.Scoring(ctx, view, todo, a.memo(key))
 	if err != nil {
 		return nil, err
 	}
 	countries := foreignIn(c.access, n, scratch)
 	p := a.params()
 	computed := make(map[string]analytics.Risk, len(todo))
-	for _, id := range todo {
-		if _, visible := n.Entities[id]; !visible {
-			continue
-		}
+	for _, id := range visible {
 		computed[id] = analytics.Score(n, id, p)
 		out[id] = computed[id]
 		for _, country := range countries {
@@ -110,7 +107,7 @@ func foreignIn(a *intel.Access, n *analytics.Neighbourhood, scratch *guard.Repor
 // when its facts went into a score), not every fact read on the way.
 func (s *Service) analysisView(c *Caller) (*guard.Store, *guard.Report) {
 	scratch := &guard.Report{}
-	return guard.New(s.reads, c.access, scratch), scratch
+	return c.view.Fork(scratch), scratch
 }
 
 // cachedTriage returns the caller's view's triage: the last complete one
@@ -135,8 +132,20 @@ func (s *Service) cachedTriage(ctx context.Context, c *Caller) (*cachedTriage, e
 	if last != nil {
 		return s.lastOrNewer(ctx, last, running), nil
 	}
+	// The view's first triage: waited for, but not past the request's
+	// deadline. A request that cannot wait is told the triage is computing
+	// (it goes on in the background) rather than that it timed out.
+	var late <-chan time.Time
+	if dl, ok := ctx.Deadline(); ok {
+		timer := time.NewTimer(time.Until(dl) * 9 / 10)
+		defer timer.Stop()
+		late = timer.C
+	}
 	select {
 	case <-running.done:
+	case <-late:
+		return nil, &intel.Error{Code: intel.EUNAVAILABLE, Message: "the risk triage of your view is being computed (since " +
+			running.at.UTC().Format(time.RFC3339) + "); ask again in a few seconds"}
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
