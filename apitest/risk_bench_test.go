@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,8 +78,10 @@ func worldEnd() time.Time { return demo.Epoch.Add(demo.HistoryDays * 24 * time.H
 // BenchmarkRisk measures, on the demo world and on both stores, in one
 // run: lookups with and without the risk field (16 clients, the modes
 // taking turns as in BenchmarkAccessRules; "risk" reuses scores until the
-// next write, "risk-uncached" computes every score), and the graph-wide
-// triage behind riskList and rings computed afresh on every request.
+// next write, "risk-uncached" computes every score, reading the entity's
+// own links afresh and what lies around it through the view's memo, see
+// fetch.Memo), the graph-wide triage behind riskList and rings computed
+// cold, and riskList and rings answered while a newer triage computes.
 func BenchmarkRisk(b *testing.B) {
 	numbers := demoPhoneInputs(b)
 	var thai []string
@@ -126,13 +129,73 @@ func BenchmarkRisk(b *testing.B) {
 					median(p50["risk"])/median(p50["plain"]), median(p50["risk-uncached"])/median(p50["plain"]))
 			}
 		})
+		// The graph-wide triage behind riskList and rings, computed cold
+		// (a new service, nothing cached) on every request.
+		b.Run(name+"/triage-cold", func(b *testing.B) { coldTriage(b, inner, asOf) })
+		// Served while a newer triage computes: with CacheTTL past, every
+		// request starts a recomputation in the background and is answered
+		// from the last complete one, saying when that was computed.
+		mustQuery(b, uncached, `{ rings(first: 1) { totalCount } }`, nil)
 		b.Run(name+"/rings", func(b *testing.B) {
-			hammerQuery(b, uncached, 1, `{ rings(first: 50) { totalCount nodes { id size caseCount } } }`,
+			hammerQuery(b, uncached, 1, `{ rings(first: 50) { totalCount computedAt stale nodes { id size caseCount } } }`,
 				func(int) map[string]any { return nil })
 		})
 		b.Run(name+"/riskList", func(b *testing.B) {
-			hammerQuery(b, uncached, 1, `{ riskList(level: MEDIUM, first: 100) { totalCount edges { node { id } risk { score } } } }`,
+			hammerQuery(b, uncached, 1, `{ riskList(level: MEDIUM, first: 100) { totalCount computedAt stale edges { node { id } risk { score } } } }`,
 				func(int) map[string]any { return nil })
 		})
+	}
+}
+
+// coldTriage measures, b.N times, the graph-wide triage of a new service
+// (nothing cached, no memo): the first rings request waits for the triage
+// and its rings. It reports p50 and p99 and prints them.
+func coldTriage(b *testing.B, inner intel.Store, asOf func() time.Time) {
+	var took []time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		ts := serveAnalytics(b, inner, usecase.AnalyticsOptions{Now: asOf})
+		b.StartTimer()
+		t0 := time.Now()
+		mustQuery(b, ts, `{ rings(first: 50) { totalCount computedAt nodes { id size } } }`, nil)
+		took = append(took, time.Since(t0))
+		ts.Close()
+	}
+	slices.Sort(took)
+	l := load{latencies: took}
+	b.ReportMetric(l.percentileMs(0.50), "p50-ms")
+	b.ReportMetric(l.percentileMs(0.99), "p99-ms")
+	fmt.Printf("triage-cold %s: p50 %.0f ms p99 %.0f ms (%d runs)\n", b.Name(), l.percentileMs(0.50), l.percentileMs(0.99), len(took))
+}
+
+// BenchmarkRingComputation measures the cold triage and its rings (what
+// riskList and rings are computed from) at two sizes of the demo world,
+// on both stores, p50 and p99, to show how the cost grows: it follows the
+// suspicious part of the graph (the seeds and what their risky members
+// reach), not the whole graph.
+func BenchmarkRingComputation(b *testing.B) {
+	asOf := func() time.Time { return worldEnd() }
+	for _, scale := range []float64{0.25, 1} {
+		for _, name := range []string{"embedded", "neo4j"} {
+			var inner intel.Store
+			if name == "embedded" {
+				s, err := embeddedstore.Open(b.TempDir())
+				if err != nil {
+					b.Fatal(err)
+				}
+				inner = s
+			} else {
+				inner = neo4jtest.Open(b)
+			}
+			st, err := demo.Load(context.Background(), inner, demo.Config{Scale: scale})
+			if err != nil {
+				b.Fatal(err)
+			}
+			fmt.Printf("ring-computation scale=%g %s: %d entities, %d links\n", scale, name, st.Entities, st.Links)
+			b.Run(fmt.Sprintf("scale=%g/%s", scale, name), func(b *testing.B) { coldTriage(b, inner, asOf) })
+			if s, ok := inner.(interface{ Close() error }); ok && name == "embedded" {
+				s.Close()
+			}
+		}
 	}
 }

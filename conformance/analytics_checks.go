@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -211,5 +212,40 @@ var _ = register("TriageAndRingsOfTheFixture", func(t *testing.T, h *Harness, s 
 	if r := rings[0]; !equalStrings(r.Members, want) || r.ID != analytics.RingID(want[0]) || len(r.Cases) != 3 ||
 		len(r.Losses) != 1 || r.Losses[0].String() != "30000.00 THB" || r.MostConnected[0].ID != spoofVoIP.ID {
 		t.Errorf("ring %+v, want %v around the spoofing account with three cases", r, want)
+	}
+})
+
+// scoreOne scores id alone over the view of a, reading around it through
+// memo (none when nil), as a lookup's risk does.
+func scoreOne(t *testing.T, s intel.Store, a *intel.Access, memo *fetch.Memo, id string) (analytics.Risk, bool) {
+	t.Helper()
+	n, visible, err := fetch.Scoring(ctxFor(t), guard.New(s, a, nil), []string{id}, memo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(visible, id) {
+		return analytics.Risk{}, false
+	}
+	return analytics.Score(n, id, fixtureParams()), true
+}
+
+var _ = register("RiskThroughAMemoIsTheSame", func(t *testing.T, h *Harness, s intel.Store) {
+	analyticsFixture(t, s)
+	ids := []string{scamLine.ID, sisterLine.ID, innocentLine.ID, hubLine.ID, spoofVoIP.ID, mule.ID}
+	for _, a := range []*intel.Access{nil, cambodianAnalyst} {
+		// One memo per view, filled by the first pass and read by the second.
+		memo := fetch.NewMemo(1000)
+		for pass := 0; pass < 2; pass++ {
+			for _, id := range ids {
+				want, wantOK := scoreOne(t, s, a, nil, id)
+				got, ok := scoreOne(t, s, a, memo, id)
+				if ok != wantOK || !reflect.DeepEqual(got, want) {
+					t.Errorf("pass %d, %s: through the memo %v %+v, read afresh %v %+v", pass, id, ok, got, wantOK, want)
+				}
+			}
+			if memo.Len() == 0 {
+				t.Fatalf("pass %d: the memo holds nothing", pass)
+			}
+		}
 	}
 })

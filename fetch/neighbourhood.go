@@ -12,6 +12,7 @@ package fetch
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -55,55 +56,191 @@ var (
 // artefacts sharing infrastructure with it (and, for numbers sharing a
 // holder, their calls, for the SIM-box signature).
 func Neighbourhood(ctx context.Context, src Source, ids []string) (*analytics.Neighbourhood, error) {
-	n := analytics.NewNeighbourhood()
-	r := &reader{src: src, n: n}
+	return NeighbourhoodWith(ctx, src, ids, nil)
+}
+
+// NeighbourhoodWith is Neighbourhood reading what lies around ids through
+// memo first (see Memo), and keeping there what it had to read; a nil memo
+// reads everything. The ids' own links are always read: most entities
+// have fewer than PageSize links, and one call reads all of them; only
+// the busier ones are read again kind by kind, as their bounds say.
+func NeighbourhoodWith(ctx context.Context, src Source, ids []string, memo *Memo) (*analytics.Neighbourhood, error) {
 	ids = unique(ids)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		found, err := src.GetEntities(gctx, ids)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		for id, e := range found {
-			n.Entities[id] = e
-		}
-		return err
-	})
-	g.Go(func() error { return r.read(gctx, ids, evidenceTypes, PageSize, 1) })
-	g.Go(func() error { return r.read(gctx, ids, callTypes, PageSize, CallPages) })
-	g.Go(func() error { return r.read(gctx, ids, transferTypes, PageSize, 1) })
-	if err := g.Wait(); err != nil {
+	// The entities first: the view learns there which ids the reader may
+	// see, and the reads below find that out from it instead of again.
+	found, err := src.GetEntities(ctx, ids)
+	if err != nil {
 		return nil, err
+	}
+	n := analytics.NewNeighbourhood()
+	for id, e := range found {
+		n.Entities[id] = e
+	}
+	n, _, err = fill(ctx, &reader{src: src, n: n, memo: memo}, ids)
+	return n, err
+}
+
+// Scoring is NeighbourhoodWith without reading the entities of ids, which
+// a score does not need: it returns, in their stead, the ids the reader
+// may see (those the view answered for), sorted.
+func Scoring(ctx context.Context, src Source, ids []string, memo *Memo) (*analytics.Neighbourhood, []string, error) {
+	return fill(ctx, &reader{src: src, n: analytics.NewNeighbourhood(), memo: memo}, unique(ids))
+}
+
+// fill reads the links of ids and what lies around them into r's
+// neighbourhood; visible are the ids the view answered for.
+func fill(ctx context.Context, r *reader, ids []string) (n *analytics.Neighbourhood, visible []string, err error) {
+	n = r.n
+	busy, visible, err := r.readOwn(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(busy) > 0 {
+		g, gctx := errgroup.WithContext(ctx)
+		g.Go(func() error { return r.read(gctx, busy, evidenceTypes, PageSize, 1) })
+		g.Go(func() error { return r.read(gctx, busy, callTypes, PageSize, CallPages) })
+		g.Go(func() error { return r.read(gctx, busy, transferTypes, PageSize, 1) })
+		if err := g.Wait(); err != nil {
+			return nil, nil, err
+		}
 	}
 	lenders, hubs := analytics.Lenders(n, ids)
 	if err := r.around(ctx, append(lenders, hubs...), nil); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sharers, lines := analytics.Sharers(n, ids)
 	if err := r.around(ctx, sharers, lines); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return n, nil
+	return n, visible, nil
+}
+
+// ownTypes are every kind of link a score reads at the entity scored.
+var ownTypes = append(append(append([]intel.LinkType{}, evidenceTypes...), callTypes...), transferTypes...)
+
+// readOwn reads one page of PageSize links of every kind scoring uses at
+// each id. An id whose links all fit is complete: each kind has fewer
+// than its bound, so the page holds exactly what reading kind by kind
+// would. The others (busy) are returned unrecorded, to be read kind by
+// kind. visible are the ids the view answered for.
+func (r *reader) readOwn(ctx context.Context, ids []string) (busy, visible []string, err error) {
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelChunks)
+	for start := 0; start < len(ids); start += ChunkSize {
+		chunk := ids[start:min(start+ChunkSize, len(ids))]
+		g.Go(func() error {
+			q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize}
+			got, err := r.src.NeighboursOf(gctx, chunk, q)
+			if err != nil {
+				return err
+			}
+			var whole, seen, more []string
+			for _, id := range chunk {
+				page, ok := got[id]
+				if ok {
+					seen = append(seen, id)
+				}
+				if ok && page.HasNextPage {
+					more = append(more, id)
+					delete(got, id)
+					continue
+				}
+				whole = append(whole, id)
+			}
+			r.record(got, whole)
+			mu.Lock()
+			defer mu.Unlock()
+			busy, visible = append(busy, more...), append(visible, seen...)
+			return nil
+		})
+	}
+	err = g.Wait()
+	slices.Sort(busy)
+	slices.Sort(visible)
+	return busy, visible, err
 }
 
 // reader fills one neighbourhood.
 type reader struct {
-	src Source
-	mu  sync.Mutex
-	n   *analytics.Neighbourhood
+	src  Source
+	mu   sync.Mutex
+	n    *analytics.Neighbourhood
+	memo *Memo
 }
 
-// around reads the evidence and transfers of ids, and the calls of lines.
+// around reads the evidence and transfers of ids, and the calls of lines,
+// through the memo when there is one.
 func (r *reader) around(ctx context.Context, ids, lines []string) error {
 	ids, lines = r.unread(unique(ids)), r.unread(unique(lines))
 	g, gctx := errgroup.WithContext(ctx)
 	if len(ids) > 0 {
-		g.Go(func() error { return r.read(gctx, ids, evidenceTypes, AroundSize, 1) })
-		g.Go(func() error { return r.read(gctx, ids, transferTypes, AroundSize, 1) })
+		g.Go(func() error { return r.readAround(gctx, "evidence", ids, evidenceTypes) })
+		g.Go(func() error { return r.readAround(gctx, "transfers", ids, transferTypes) })
 	}
 	if len(lines) > 0 {
-		g.Go(func() error { return r.read(gctx, lines, callTypes, AroundSize, 1) })
+		g.Go(func() error { return r.readAround(gctx, "calls", lines, callTypes) })
 	}
 	return g.Wait()
+}
+
+// readAround reads one page of AroundSize links of types at ids, taking
+// what the memo holds from it and keeping there what was read.
+func (r *reader) readAround(ctx context.Context, group string, ids []string, types []intel.LinkType) error {
+	var miss []string
+	for _, id := range ids {
+		p, ok := r.memo.get(group, id)
+		if !ok {
+			miss = append(miss, id)
+			continue
+		}
+		r.recordMemo(id, p)
+	}
+	if len(miss) == 0 {
+		return nil
+	}
+	if r.memo == nil {
+		return r.read(ctx, miss, types, AroundSize, 1)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelChunks)
+	for start := 0; start < len(miss); start += ChunkSize {
+		chunk := miss[start:min(start+ChunkSize, len(miss))]
+		g.Go(func() error {
+			q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize}
+			got, err := r.src.NeighboursOf(gctx, chunk, q)
+			if err != nil {
+				return err
+			}
+			r.record(got, chunk)
+			keep := make(map[string]memoPage, len(chunk))
+			for _, id := range chunk {
+				page, ok := got[id]
+				keep[id] = pageOf(page, ok)
+			}
+			r.memo.put(group, keep)
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// recordMemo adds a page the memo held to the neighbourhood.
+func (r *reader) recordMemo(id string, p memoPage) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p.absent {
+		if _, seen := r.n.Links[id]; !seen {
+			r.n.Links[id] = nil
+		}
+		return
+	}
+	for _, e := range p.far {
+		if _, ok := r.n.Entities[e.ID]; !ok {
+			r.n.Entities[e.ID] = e
+		}
+	}
+	r.n.Add(id, p.links...)
 }
 
 // unread leaves out ids whose links are already in the neighbourhood.

@@ -56,6 +56,12 @@ type Triage struct {
 // rounds are done. Its cost grows with the suspicious part of the graph
 // (the seeds and what they reach), not with the whole graph.
 func RunTriage(ctx context.Context, src Source, p analytics.Params) (Triage, error) {
+	return RunTriageWith(ctx, src, p, nil)
+}
+
+// RunTriageWith is RunTriage reading around the entities it scores
+// through memo (see NeighbourhoodWith).
+func RunTriageWith(ctx context.Context, src Source, p analytics.Params, memo *Memo) (Triage, error) {
 	seeds, err := Seeds(ctx, src)
 	if err != nil {
 		return Triage{}, err
@@ -64,7 +70,7 @@ func RunTriage(ctx context.Context, src Source, p analytics.Params) (Triage, err
 	todo := seeds
 	victimsRead := map[string]bool{}
 	for round := 0; round < Rounds && len(todo) > 0; round++ {
-		n, err := Neighbourhood(ctx, src, todo)
+		n, err := NeighbourhoodWith(ctx, src, todo, memo)
 		if err != nil {
 			return Triage{}, err
 		}

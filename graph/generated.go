@@ -547,8 +547,10 @@ type ComplexityRoot struct {
 	}
 
 	RingConnection struct {
+		ComputedAt func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
+		Stale      func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
 
@@ -560,8 +562,10 @@ type ComplexityRoot struct {
 	}
 
 	RiskConnection struct {
+		ComputedAt func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
+		Stale      func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
 
@@ -3117,6 +3121,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Ring.Suspects(childComplexity), true
 
+	case "RingConnection.computedAt":
+		if e.ComplexityRoot.RingConnection.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RingConnection.ComputedAt(childComplexity), true
 	case "RingConnection.nodes":
 		if e.ComplexityRoot.RingConnection.Nodes == nil {
 			break
@@ -3129,6 +3139,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RingConnection.PageInfo(childComplexity), true
+	case "RingConnection.stale":
+		if e.ComplexityRoot.RingConnection.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RingConnection.Stale(childComplexity), true
 	case "RingConnection.totalCount":
 		if e.ComplexityRoot.RingConnection.TotalCount == nil {
 			break
@@ -3161,6 +3177,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Risk.Score(childComplexity), true
 
+	case "RiskConnection.computedAt":
+		if e.ComplexityRoot.RiskConnection.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskConnection.ComputedAt(childComplexity), true
 	case "RiskConnection.edges":
 		if e.ComplexityRoot.RiskConnection.Edges == nil {
 			break
@@ -3173,6 +3195,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RiskConnection.PageInfo(childComplexity), true
+	case "RiskConnection.stale":
+		if e.ComplexityRoot.RiskConnection.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskConnection.Stale(childComplexity), true
 	case "RiskConnection.totalCount":
 		if e.ComplexityRoot.RiskConnection.TotalCount == nil {
 			break
@@ -4746,6 +4774,10 @@ type RiskConnection {
   pageInfo: PageInfo!
   "Entities of the list matching the filters, across pages."
   totalCount: Int!
+  "When the triage listed was computed: it shows the facts stored by then. The triage is computed in the background and served until a newer one is complete."
+  computedAt: Time!
+  "True when facts were written (or the cache's lifetime passed) since computedAt: a newer triage is computing, and this one may miss what changed."
+  stale: Boolean!
 }
 
 "A count of a ring's members of one kind."
@@ -4796,6 +4828,10 @@ type RingConnection {
   pageInfo: PageInfo!
   "Rings in the caller's view."
   totalCount: Int!
+  "When the triage the rings come from was computed (see RiskConnection.computedAt)."
+  computedAt: Time!
+  "True when a newer triage is computing (see RiskConnection.stale)."
+  stale: Boolean!
 }
 
 extend type Query {
@@ -5656,6 +5692,10 @@ func (ec *executionContext) childFields_RingConnection(ctx context.Context, fiel
 		return ec.fieldContext_RingConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_RingConnection_totalCount(ctx, field)
+	case "computedAt":
+		return ec.fieldContext_RingConnection_computedAt(ctx, field)
+	case "stale":
+		return ec.fieldContext_RingConnection_stale(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RingConnection", field.Name)
 }
@@ -5682,6 +5722,10 @@ func (ec *executionContext) childFields_RiskConnection(ctx context.Context, fiel
 		return ec.fieldContext_RiskConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_RiskConnection_totalCount(ctx, field)
+	case "computedAt":
+		return ec.fieldContext_RiskConnection_computedAt(ctx, field)
+	case "stale":
+		return ec.fieldContext_RiskConnection_stale(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RiskConnection", field.Name)
 }
@@ -17006,6 +17050,52 @@ func (ec *executionContext) fieldContext_RingConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("RingConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _RingConnection_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.RingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RingConnection_computedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RingConnection_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RingConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RingConnection_stale(ctx context.Context, field graphql.CollectedField, obj *model.RingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RingConnection_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RingConnection_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RingConnection", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Risk_score(ctx context.Context, field graphql.CollectedField, obj *model.Risk) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17201,6 +17291,52 @@ func (ec *executionContext) _RiskConnection_totalCount(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_RiskConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RiskConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RiskConnection_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.RiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskConnection_computedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskConnection_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RiskConnection_stale(ctx context.Context, field graphql.CollectedField, obj *model.RiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskConnection_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskConnection_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _RiskEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RiskEdge) (ret graphql.Marshaler) {
@@ -24400,6 +24536,16 @@ func (ec *executionContext) _RingConnection(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "computedAt":
+			out.Values[i] = ec._RingConnection_computedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._RingConnection_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24488,6 +24634,16 @@ func (ec *executionContext) _RiskConnection(ctx context.Context, sel ast.Selecti
 			}
 		case "totalCount":
 			out.Values[i] = ec._RiskConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "computedAt":
+			out.Values[i] = ec._RiskConnection_computedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._RiskConnection_stale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

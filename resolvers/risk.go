@@ -82,7 +82,7 @@ func (r *Resolver) riskList(ctx context.Context, kind *model.EntityKind, country
 		return nil, err
 	}
 	out := &model.RiskConnection{Edges: []*model.RiskEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNextPage},
-		TotalCount: page.TotalCount}
+		TotalCount: page.TotalCount, ComputedAt: page.ComputedAt, Stale: page.Stale}
 	for _, it := range page.Items {
 		out.Edges = append(out.Edges, &model.RiskEdge{Cursor: it.Cursor, Node: entityModel(it.Entity), Risk: riskModel(it.Risk)})
 	}
@@ -106,7 +106,7 @@ func (r *Resolver) rings(ctx context.Context, first *int, after *string) (*model
 		return nil, err
 	}
 	out := &model.RingConnection{Nodes: []*model.Ring{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNextPage},
-		TotalCount: page.TotalCount}
+		TotalCount: page.TotalCount, ComputedAt: page.ComputedAt, Stale: page.Stale}
 	for _, ring := range page.Rings {
 		out.Nodes = append(out.Nodes, ringModel(ring))
 	}

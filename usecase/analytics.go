@@ -28,10 +28,21 @@ type AnalyticsOptions struct {
 	// went through this service meanwhile (writes by another process
 	// sharing the store are seen after at most this long); 30 s when 0.
 	CacheTTL time.Duration
+	// TriageWait is how long a request for the risk list or the rings
+	// waits, after a write, for the newer triage before it is answered
+	// from the last one (saying so); 2 s when 0.
+	TriageWait time.Duration
+	// AroundTTL bounds how long the pages read around scored entities (the
+	// evidence of their neighbours and of shared infrastructure, see
+	// fetch.Memo) are reused when no write went through this service; 30 s
+	// when 0. A score still reads the entity's own links afresh: this
+	// keeps what is the same for every entity near them.
+	AroundTTL time.Duration
 	// TriageTimeout bounds the graph-wide triage behind the risk list and
-	// the rings; 5 minutes when 0. It runs apart from the request that
-	// started it, so a request that gives up does not waste it: the next
-	// one finds it done.
+	// the rings; 5 minutes when 0. It runs in the background, apart from
+	// the request that started it: once a view has a complete triage,
+	// requests are answered from it (saying when it was computed) while
+	// a newer one computes after a write or CacheTTL.
 	TriageTimeout time.Duration
 }
 
@@ -46,7 +57,43 @@ type analyticsState struct {
 
 	mu      sync.Mutex
 	risks   map[string]cachedRisk
-	triages map[string]*cachedTriage
+	triages map[string]*triageSlot
+	memos   map[string]*cachedMemo
+}
+
+// cachedMemo is one view's fetch.Memo with the write generation and the
+// time it was started at.
+type cachedMemo struct {
+	gen  uint64
+	at   time.Time
+	memo *fetch.Memo
+}
+
+// Bounds of the memos: pages per view, and views kept.
+const (
+	maxMemoPages = 40000
+	maxMemos     = 32
+)
+
+// memo returns the view's memo, a fresh one when a write or AroundTTL
+// made the last one stale.
+func (a *analyticsState) memo(key string) *fetch.Memo {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.memoLocked(key)
+}
+
+// memoLocked is memo for a caller holding a.mu.
+func (a *analyticsState) memoLocked(key string) *fetch.Memo {
+	m, ok := a.memos[key]
+	if !ok || m.gen != a.gen.Load() || time.Since(m.at) >= a.opts.AroundTTL {
+		if len(a.memos) >= maxMemos {
+			a.memos = map[string]*cachedMemo{}
+		}
+		m = &cachedMemo{gen: a.gen.Load(), at: time.Now(), memo: fetch.NewMemo(maxMemoPages)}
+		a.memos[key] = m
+	}
+	return m.memo
 }
 
 type cachedRisk struct {
@@ -58,16 +105,27 @@ type cachedRisk struct {
 	countries []intel.Region
 }
 
-// cachedTriage is one view's triage, computed once for concurrent callers.
+// triageSlot is one view's triage: the last complete one, served until a
+// newer one is complete (stale-while-revalidate), and the one computing,
+// shared by every request of the view (single flight).
+type triageSlot struct {
+	last    *cachedTriage
+	running *cachedTriage
+}
+
+// cachedTriage is one computation of a view's triage with its rings.
 type cachedTriage struct {
-	gen  uint64
+	gen uint64
+	// at is when the computation started: the triage shows the facts
+	// stored by then.
 	at   time.Time
 	done chan struct{}
 	t    fetch.Triage
-	err  error
-	// rings are computed from t on first use.
-	ringsOnce sync.Once
-	rings     []analytics.Ring
+	// rings are computed from t right after it, in the background too.
+	rings []analytics.Ring
+	err   error
+	// took is how long the computation took.
+	took time.Duration
 }
 
 // maxCachedRisks bounds the per-entity cache; past it the cache starts over.
@@ -83,10 +141,17 @@ func newAnalyticsState(o AnalyticsOptions) *analyticsState {
 	if o.CacheTTL == 0 {
 		o.CacheTTL = 30 * time.Second
 	}
+	if o.TriageWait == 0 {
+		o.TriageWait = 2 * time.Second
+	}
+	if o.AroundTTL == 0 {
+		o.AroundTTL = 30 * time.Second
+	}
 	if o.TriageTimeout == 0 {
 		o.TriageTimeout = 5 * time.Minute
 	}
-	return &analyticsState{opts: o, risks: map[string]cachedRisk{}, triages: map[string]*cachedTriage{}}
+	return &analyticsState{opts: o, risks: map[string]cachedRisk{}, triages: map[string]*triageSlot{},
+		memos: map[string]*cachedMemo{}}
 }
 
 func (a *analyticsState) params() analytics.Params {
@@ -95,13 +160,14 @@ func (a *analyticsState) params() analytics.Params {
 	return p
 }
 
-// wrote drops every cached result.
+// wrote drops every cached result but the last triage of each view,
+// which is served, stale, until the next one is complete.
 func (a *analyticsState) wrote() {
 	a.gen.Add(1)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.risks = map[string]cachedRisk{}
-	a.triages = map[string]*cachedTriage{}
+	a.memos = map[string]*cachedMemo{}
 }
 
 func (a *analyticsState) fresh(gen uint64, at time.Time) bool {

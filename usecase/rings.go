@@ -3,6 +3,7 @@ package usecase
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/analytics"
@@ -14,6 +15,10 @@ type RingPage struct {
 	Rings       []analytics.Ring
 	HasNextPage bool
 	TotalCount  int
+	// ComputedAt and Stale are the triage's the rings come from (see
+	// RiskPage).
+	ComputedAt time.Time
+	Stale      bool
 }
 
 // Rings lists the rings of the caller's view: communities of its
@@ -30,10 +35,12 @@ func (s *Service) Rings(ctx context.Context, c *Caller, first int, after string)
 	if first < 1 || first > MaxRiskPage {
 		return out, intel.Errorf(intel.EINVALID, "first", "must be between 1 and %d, got %d", MaxRiskPage, first)
 	}
-	rings, err := s.rings(ctx, c)
+	t, err := s.cachedTriage(ctx, c)
 	if err != nil {
 		return out, err
 	}
+	rings := t.rings
+	computedAt, stale := s.asOf(t)
 	start := 0
 	if after != "" {
 		i := slices.IndexFunc(rings, func(r analytics.Ring) bool { return r.ID == after })
@@ -43,7 +50,8 @@ func (s *Service) Rings(ctx context.Context, c *Caller, first int, after string)
 		start = i + 1
 	}
 	end := min(start+first, len(rings))
-	out = RingPage{Rings: rings[start:end], HasNextPage: end < len(rings), TotalCount: len(rings)}
+	out = RingPage{Rings: rings[start:end], HasNextPage: end < len(rings), TotalCount: len(rings),
+		ComputedAt: computedAt, Stale: stale}
 	s.noteRings(c, out.Rings)
 	return out, nil
 }
@@ -55,10 +63,11 @@ func (s *Service) Ring(ctx context.Context, c *Caller, id string) (out *analytic
 	if err = c.allow(access.OpRings); err != nil {
 		return nil, err
 	}
-	rings, err := s.rings(ctx, c)
+	t, err := s.cachedTriage(ctx, c)
 	if err != nil {
 		return nil, err
 	}
+	rings := t.rings
 	for i := range rings {
 		if rings[i].ID == id {
 			s.noteRings(c, rings[i:i+1])
@@ -66,15 +75,6 @@ func (s *Service) Ring(ctx context.Context, c *Caller, id string) (out *analytic
 		}
 	}
 	return nil, nil
-}
-
-func (s *Service) rings(ctx context.Context, c *Caller) ([]analytics.Ring, error) {
-	t, err := s.cachedTriage(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	t.ringsOnce.Do(func() { t.rings = analytics.Rings(t.t.Graph, t.t.Risks) })
-	return t.rings, nil
 }
 
 // noteRings records, for the audit, the members of rings handed out that

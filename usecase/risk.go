@@ -54,17 +54,14 @@ func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[strin
 	}
 	gen, at := a.gen.Load(), time.Now()
 	view, scratch := s.analysisView(c)
-	n, err := fetch.Neighbourhood(ctx, view, todo)
+	n, visible, err := fetch.Scoring(ctx, view, todo, a.memo(key))
 	if err != nil {
 		return nil, err
 	}
-	_, countries := scratch.CrossBorder()
+	countries := foreignIn(c.access, n, scratch)
 	p := a.params()
 	computed := make(map[string]analytics.Risk, len(todo))
-	for _, id := range todo {
-		if _, visible := n.Entities[id]; !visible {
-			continue
-		}
+	for _, id := range visible {
 		computed[id] = analytics.Score(n, id, p)
 		out[id] = computed[id]
 		for _, country := range countries {
@@ -84,63 +81,141 @@ func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[strin
 	return out, nil
 }
 
+// foreignIn lists the other countries whose facts went into a
+// neighbourhood: those the view noted while reading it, and those of the
+// facts that came from the view's memo (read by an earlier request, so
+// noted in that request's report).
+func foreignIn(a *intel.Access, n *analytics.Neighbourhood, scratch *guard.Report) []intel.Region {
+	_, countries := scratch.CrossBorder()
+	if a.Unrestricted() {
+		return countries
+	}
+	for _, ls := range n.Links {
+		for i := range ls {
+			if c := ls[i].Country; a.Foreign(c) && !slices.Contains(countries, c) {
+				countries = append(countries, c)
+			}
+		}
+	}
+	slices.Sort(countries)
+	return countries
+}
+
 // analysisView is the caller's view with a report of its own: an
 // analytic reads far more than it hands out, so what the audit records is
 // what the answer carries (the entities scored, and the other country
 // when its facts went into a score), not every fact read on the way.
 func (s *Service) analysisView(c *Caller) (*guard.Store, *guard.Report) {
 	scratch := &guard.Report{}
-	return guard.New(s.reads, c.access, scratch), scratch
+	return c.view.Fork(scratch), scratch
 }
 
-// triage returns the graph-wide triage of the caller's view, computed
-// once per view until the next write.
-func (s *Service) triage(ctx context.Context, c *Caller) (fetch.Triage, error) {
-	t, err := s.cachedTriage(ctx, c)
-	if err != nil {
-		return fetch.Triage{}, err
-	}
-	return t.t, nil
-}
-
+// cachedTriage returns the caller's view's triage: the last complete one
+// when there is one, fresh or not (a newer one then computes in the
+// background, one per view, see triageSlot), or else the one computing,
+// waited for.
 func (s *Service) cachedTriage(ctx context.Context, c *Caller) (*cachedTriage, error) {
 	a := s.analytics
 	key := accessKey(c.access)
 	a.mu.Lock()
-	t, ok := a.triages[key]
-	if !ok || (t.finished() && (t.err != nil || !a.fresh(t.gen, t.at))) {
-		t = &cachedTriage{gen: a.gen.Load(), at: time.Now(), done: make(chan struct{})}
-		a.triages[key] = t
-		view, _ := s.analysisView(c)
-		// Detached from the request (its values kept, its deadline not):
-		// the triage is shared by every reader of the same view.
-		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.TriageTimeout)
-		go func() {
-			defer cancel()
-			defer close(t.done)
-			t.t, t.err = fetch.RunTriage(bg, view, a.params())
-		}()
+	slot, ok := a.triages[key]
+	if !ok {
+		slot = &triageSlot{}
+		a.triages[key] = slot
 	}
+	last := slot.last
+	if (last == nil || !a.fresh(last.gen, last.at)) && slot.running == nil {
+		slot.running = s.startTriage(ctx, c, slot, key)
+	}
+	running := slot.running
 	a.mu.Unlock()
+	if last != nil {
+		return s.lastOrNewer(ctx, last, running), nil
+	}
+	// The view's first triage: waited for, but not past the request's
+	// deadline. A request that cannot wait is told the triage is computing
+	// (it goes on in the background) rather than that it timed out.
+	var late <-chan time.Time
+	if dl, ok := ctx.Deadline(); ok {
+		timer := time.NewTimer(time.Until(dl) * 9 / 10)
+		defer timer.Stop()
+		late = timer.C
+	}
 	select {
-	case <-t.done:
+	case <-running.done:
+	case <-late:
+		return nil, &intel.Error{Code: intel.EUNAVAILABLE, Message: "the risk triage of your view is being computed (since " +
+			running.at.UTC().Format(time.RFC3339) + "); ask again in a few seconds"}
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	if t.err != nil {
-		return nil, t.err
+	if running.err != nil {
+		return nil, running.err
 	}
-	return t, nil
+	return running, nil
 }
 
-// finished reports whether the triage has ended, well or not.
-func (t *cachedTriage) finished() bool {
-	select {
-	case <-t.done:
-		return true
-	default:
-		return false
+// lastOrNewer serves the view's last triage, unless a write went through
+// since and the newer one computing finishes within TriageWait (and half
+// the request's remaining time): on a small graph an answer then follows
+// the write at once, and on a large one it never waits for long.
+func (s *Service) lastOrNewer(ctx context.Context, last, running *cachedTriage) *cachedTriage {
+	a := s.analytics
+	if running == nil || last.gen == a.gen.Load() {
+		return last
 	}
+	wait := a.opts.TriageWait
+	if dl, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(dl)/2)
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-running.done:
+		if running.err == nil {
+			return running
+		}
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	return last
+}
+
+// startTriage computes a triage of the caller's view, then its rings, in
+// the background, and makes it the slot's last when complete. The caller
+// holds a.mu.
+func (s *Service) startTriage(ctx context.Context, c *Caller, slot *triageSlot, key string) *cachedTriage {
+	a := s.analytics
+	t := &cachedTriage{gen: a.gen.Load(), at: time.Now(), done: make(chan struct{})}
+	view, _ := s.analysisView(c)
+	memo := a.memoLocked(key)
+	// Detached from the request (its values kept, its deadline not):
+	// the triage is shared by every reader of the same view.
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.TriageTimeout)
+	go func() {
+		defer cancel()
+		defer close(t.done)
+		t.t, t.err = fetch.RunTriageWith(bg, view, a.params(), memo)
+		if t.err == nil {
+			t.rings = analytics.Rings(t.t.Graph, t.t.Risks)
+		}
+		t.took = time.Since(t.at)
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if slot.running == t {
+			slot.running = nil
+		}
+		if t.err == nil && (slot.last == nil || slot.last.gen <= t.gen) {
+			slot.last = t
+		}
+	}()
+	return t
+}
+
+// asOf says when a triage was computed and whether it is known to be
+// older than the facts (a write since, or older than CacheTTL).
+func (s *Service) asOf(t *cachedTriage) (time.Time, bool) {
+	return t.at, !s.analytics.fresh(t.gen, t.at)
 }
 
 // RiskListQuery filters and pages the triage list.
@@ -168,6 +243,11 @@ type RiskPage struct {
 	Items       []RiskItem
 	HasNextPage bool
 	TotalCount  int
+	// ComputedAt is when the triage listed was computed: it shows the
+	// facts stored by then. Stale says a write or CacheTTL has made it
+	// older than the facts, and a newer one is computing.
+	ComputedAt time.Time
+	Stale      bool
 }
 
 // Page sizes of the triage list and the rings.
@@ -188,10 +268,12 @@ func (s *Service) RiskList(ctx context.Context, c *Caller, q RiskListQuery) (out
 	if err = checkRiskList(&q); err != nil {
 		return out, err
 	}
-	t, err := s.triage(ctx, c)
+	ct, err := s.cachedTriage(ctx, c)
 	if err != nil {
 		return out, err
 	}
+	t := ct.t
+	out.ComputedAt, out.Stale = s.asOf(ct)
 	var ids []string
 	for id, r := range t.Risks {
 		if r.Level.Rank() < q.Level.Rank() {
@@ -229,7 +311,7 @@ func (s *Service) RiskList(ctx context.Context, c *Caller, q RiskListQuery) (out
 	page := ids[start:end]
 	found, err := c.view.GetEntities(ctx, page)
 	if err != nil {
-		return RiskPage{}, err
+		return RiskPage{ComputedAt: out.ComputedAt, Stale: out.Stale}, err
 	}
 	out.Items = []RiskItem{}
 	for _, id := range page {

@@ -121,3 +121,49 @@ func TestRiskListRejectsBadInput(t *testing.T) {
 		t.Errorf("rings after an unknown id: %v, want an error on after", err)
 	}
 }
+
+// TestTriageIsServedWhileANewerOneComputes: after a write, the risk list
+// is answered from the last triage, saying when it was computed and that
+// it is stale, until the newer one (computed in the background) is
+// complete; then the write shows.
+func TestTriageIsServedWhileANewerOneComputes(t *testing.T) {
+	for _, x := range []struct {
+		name      string
+		wait      time.Duration
+		wantStale bool
+	}{{"NoWait", time.Nanosecond, true}, {"WaitForTheNewer", time.Minute, false}} {
+		t.Run(x.name, func(t *testing.T) {
+			e := newEnv(t)
+			asOf := time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC)
+			e.svc = usecase.New(e.store, e.reg, usecase.Options{Analytics: usecase.AnalyticsOptions{
+				Now: func() time.Time { return asOf }, TriageWait: x.wait}})
+			mustIngest(t, e, e.mustCaller(t, "TH-CCIB", access.RoleEnricher, ""), victimReport("TH-CCIB", "TH-CCIB:2569-000001", "081-234-5601"))
+			list := func() usecase.RiskPage {
+				page, err := e.svc.RiskList(e.ctx, e.mustCaller(t, "TH-CCIB", access.RoleAnalyst, ""), usecase.RiskListQuery{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return page
+			}
+			first := list()
+			if first.TotalCount != 1 || first.Stale || first.ComputedAt.IsZero() {
+				t.Fatalf("first list: %+v, want the reported line, fresh, with its time", first)
+			}
+			mustIngest(t, e, e.mustCaller(t, "TH-CCIB", access.RoleEnricher, ""), victimReport("TH-CCIB", "TH-CCIB:2569-000002", "081-234-5602"))
+			after := list()
+			if x.wantStale {
+				if !after.Stale || !after.ComputedAt.Equal(first.ComputedAt) || after.TotalCount != 1 {
+					t.Fatalf("right after the write: %+v, want the last triage, stale, as of %v", after, first.ComputedAt)
+				}
+				deadline := time.Now().Add(time.Minute)
+				for after.Stale && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+					after = list()
+				}
+			}
+			if after.Stale || after.TotalCount != 2 || !after.ComputedAt.After(first.ComputedAt) {
+				t.Errorf("once the newer triage is complete: %+v, want both lines, fresh", after)
+			}
+		})
+	}
+}

@@ -1098,6 +1098,10 @@ type RingConnection struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	// Rings in the caller's view.
 	TotalCount int `json:"totalCount"`
+	// When the triage the rings come from was computed (see RiskConnection.computedAt).
+	ComputedAt time.Time `json:"computedAt"`
+	// True when a newer triage is computing (see RiskConnection.stale).
+	Stale bool `json:"stale"`
 }
 
 // An entity's score, 0 to 100, its level and the reasons, strongest first. Reasons combine like independent probabilities; evidence decays with age.
@@ -1114,6 +1118,10 @@ type RiskConnection struct {
 	PageInfo *PageInfo   `json:"pageInfo"`
 	// Entities of the list matching the filters, across pages.
 	TotalCount int `json:"totalCount"`
+	// When the triage listed was computed: it shows the facts stored by then. The triage is computed in the background and served until a newer one is complete.
+	ComputedAt time.Time `json:"computedAt"`
+	// True when facts were written (or the cache's lifetime passed) since computedAt: a newer triage is computing, and this one may miss what changed.
+	Stale bool `json:"stale"`
 }
 
 type RiskEdge struct {
