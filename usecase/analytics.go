@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -190,16 +191,41 @@ func (w *writeCounter) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertR
 	return res, err
 }
 
+// Retract writes through and invalidates: a withdrawn fact leaves every
+// score, finding and ring at the next request, as it leaves every other
+// answer.
+func (w *writeCounter) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link, error) {
+	l, err := w.Store.Retract(ctx, r)
+	if err == nil {
+		w.state.wrote()
+	}
+	return l, err
+}
+
 // accessKey names a reader's view: two callers with the same key see
-// exactly the same facts (same agency, country, shared categories and
-// granted facts), so they may share computed results.
+// exactly the same facts (same agency, country, shared categories,
+// granted facts and unmasked fields, at the same moment), so they may
+// share computed results. A reader asking for the graph as it was known
+// at some moment sees retracted facts the present does not, so the moment
+// is part of the view, for an unrestricted reader too.
 func accessKey(a *intel.Access) string {
-	if a.Unrestricted() {
+	if a.Unrestricted() && (a == nil || a.AsOf.IsZero()) {
 		return "all"
 	}
+	asOf := ""
+	if !a.AsOf.IsZero() {
+		asOf = a.AsOf.UTC().Format(time.RFC3339Nano)
+	}
+	fields := make([]string, 0, len(a.GrantedFields))
+	for id, fs := range a.GrantedFields {
+		fs = slices.Clone(fs)
+		slices.Sort(fs)
+		fields = append(fields, id+"="+strings.Join(fs, ","))
+	}
+	slices.Sort(fields)
 	h := sha256.New()
-	for _, part := range []string{a.Agency, string(a.Country), categories(a.Shared),
-		strings.Join(a.Granted, ","), strconv.Itoa(len(a.Granted))} {
+	for _, part := range []string{strconv.FormatBool(a.All), a.Agency, string(a.Country), categories(a.Shared),
+		strings.Join(a.Granted, ","), strconv.Itoa(len(a.Granted)), strings.Join(fields, ";"), asOf} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

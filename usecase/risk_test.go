@@ -6,6 +6,7 @@ import (
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/analytics"
+	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/usecase"
@@ -165,5 +166,59 @@ func TestTriageIsServedWhileANewerOneComputes(t *testing.T) {
 				t.Errorf("once the newer triage is complete: %+v, want both lines, fresh", after)
 			}
 		})
+	}
+}
+
+// TestRiskFollowsARetraction: a withdrawn report stops raising the score
+// at the next request, while a reader asking as of before the retraction
+// still gets the score the report raised, without either answer being
+// served from the other's cache.
+func TestRiskFollowsARetraction(t *testing.T) {
+	e := newEnv(t)
+	asOf := time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC)
+	e.svc = usecase.New(e.store, e.reg, usecase.Options{Analytics: usecase.AnalyticsOptions{Now: func() time.Time { return asOf }}})
+	line := intel.EntityID(intel.KindPhoneNumber, "+66812345601")
+	enricher := e.mustCaller(t, "TH-CCIB", access.RoleEnricher, "")
+	mustIngest(t, e, enricher, victimReport("TH-CCIB", "TH-CCIB:2569-000001", "081-234-5601"),
+		victimReport("TH-CCIB", "TH-CCIB:2569-000002", "081-234-5601"))
+	risk := func(c *usecase.Caller) analytics.Risk {
+		got, err := e.svc.Reader(c).Risks(e.ctx, []string{line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[line]
+	}
+	analyst := func(asOf time.Time) *usecase.Caller {
+		cr := usecase.Credentials{Token: demo.KeyFor(e.keys, "TH-CCIB", access.RoleAnalyst)}
+		if !asOf.IsZero() {
+			cr.AsOf = asOf.Format(time.RFC3339Nano)
+		}
+		c, err := e.svc.Authenticate(e.ctx, cr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if r := risk(analyst(time.Time{})); r.Level != analytics.LevelMedium {
+		t.Fatalf("two reports: %+v, want MEDIUM", r)
+	}
+	page, err := e.store.Neighbours(e.ctx, intel.NeighbourQuery{ID: intel.EntityID(intel.KindCase, "TH-CCIB:2569-000002"),
+		LinkTypes: []intel.LinkType{intel.LinkReportedIn}})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("the second case's report link: %+v, %v", page, err)
+	}
+	before := time.Now()
+	time.Sleep(5 * time.Millisecond)
+	if _, err := e.svc.Retract(e.ctx, e.mustCaller(t, "TH-CCIB", access.RoleEnricher, ""), page.Items[0].Link.ID, "wrong case"); err != nil {
+		t.Fatal(err)
+	}
+	if r := risk(analyst(time.Time{})); r.Level != analytics.LevelLow {
+		t.Errorf("after retracting one of two reports: %+v, want LOW at once", r)
+	}
+	if r := risk(analyst(before)); r.Level != analytics.LevelMedium {
+		t.Errorf("as of before the retraction: %+v, want MEDIUM", r)
+	}
+	if r := risk(analyst(time.Time{})); r.Level != analytics.LevelLow {
+		t.Errorf("the present after an as-of read: %+v, want LOW", r)
 	}
 }
