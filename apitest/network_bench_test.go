@@ -59,31 +59,38 @@ func BenchmarkNetworkPeers(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.ResetTimer()
+				cpu := readCPU()
 				for i := 0; i < b.N; i++ {
 					if _, err := inner.Expand(ctx, q); err != nil {
 						b.Fatal(err)
 					}
 				}
+				reportCPU(b, cpu)
 				b.ReportMetric(float64(len(g.Nodes)), "nodes")
 				b.ReportMetric(float64(len(g.Links)), "links")
 			})
 			b.Run(fmt.Sprintf("%s/network-%dhop/guard", name, depth), func(b *testing.B) {
+				cpu := readCPU()
 				for i := 0; i < b.N; i++ {
 					if _, err := guard.New(inner, a, nil).Expand(ctx, q); err != nil {
 						b.Fatal(err)
 					}
 				}
+				reportCPU(b, cpu)
 			})
 			b.Run(fmt.Sprintf("%s/network-%dhop/http", name, depth), func(b *testing.B) {
+				cpu := readCPU()
 				hammerQuery(b, ts, concurrency, peerNetworkQuery, func(int) map[string]any {
 					return map[string]any{"s": []string{networkSeeds[depth]}, "d": depth, "l": 500}
 				})
+				reportCPU(b, cpu)
 			})
 		}
 		pq := intel.PathQuery{From: demo.VoipAccount.ID(), To: demo.CashOutAccount.ID(), MaxDepth: 4}
 		b.Run(name+"/shortestPath/store", func(b *testing.B) {
 			q := pq
 			q.Access = a
+			cpu := readCPU()
 			for i := 0; i < b.N; i++ {
 				p, err := inner.ShortestPath(ctx, q)
 				if err != nil {
@@ -93,18 +100,23 @@ func BenchmarkNetworkPeers(b *testing.B) {
 					b.Fatal("no path")
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		b.Run(name+"/shortestPath/guard", func(b *testing.B) {
+			cpu := readCPU()
 			for i := 0; i < b.N; i++ {
 				if _, err := guard.New(inner, a, nil).ShortestPath(ctx, pq); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		b.Run(name+"/shortestPath/http", func(b *testing.B) {
+			cpu := readCPU()
 			hammerQuery(b, ts, concurrency, peerPathQuery, func(int) map[string]any {
 				return map[string]any{"f": pq.From, "t": pq.To}
 			})
+			reportCPU(b, cpu)
 		})
 	}
 }

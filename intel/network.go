@@ -1,6 +1,9 @@
 package intel
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Limits on network expansion. They keep one request from pulling the whole
 // graph into memory; a capped answer says so with Truncated.
@@ -248,6 +251,11 @@ func (x *expansion) take(links []Link) {
 			x.inSet[far] = true
 			next = append(next, far)
 		}
+		if len(x.g.Links) == cap(x.g.Links) {
+			// Room for the rest of the level at once: a Link is large,
+			// and doubling would copy each several times.
+			x.g.Links = slices.Grow(x.g.Links, min(len(links), x.q.MaxLinks-len(x.g.Links)))
+		}
 		x.g.Links = append(x.g.Links, l)
 	}
 	x.done = append(x.done, x.frontier...)
@@ -268,6 +276,9 @@ func (x *expansion) unknown(found map[string]Entity) []string {
 // result is the subgraph, its nodes in the order the expansion reached them.
 func (x *expansion) result(found map[string]Entity) Subgraph {
 	g := x.g
+	if len(x.order) > 0 {
+		g.Nodes = make([]Entity, 0, len(x.order))
+	}
 	for _, id := range x.order {
 		if e, ok := found[id]; ok {
 			g.Nodes = append(g.Nodes, e)
