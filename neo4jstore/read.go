@@ -259,4 +259,3 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 		return out, res.Err()
 	})
 }
-
