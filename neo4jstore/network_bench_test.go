@@ -10,6 +10,7 @@ import (
 
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore"
+	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 )
 
 var (
@@ -92,20 +93,32 @@ func BenchmarkExpandStatement(b *testing.B) {
 					len(got.Nodes), len(got.Links), got.Truncated, len(want.Nodes), len(want.Links), want.Truncated)
 			}
 			b.ResetTimer()
+			cpu := neo4jtest.ProcessCPU()
 			for i := 0; i < b.N; i++ {
 				if _, err := neo4jstore.ExpandByLevels(ctx, s, qq.q); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportNeo4jCPU(b, cpu)
 			b.ReportMetric(float64(len(want.Nodes)), "nodes")
 		})
 		b.Run(qq.name+"/statement", func(b *testing.B) {
 			s := hubGraph(b)
+			b.ResetTimer()
+			cpu := neo4jtest.ProcessCPU()
 			for i := 0; i < b.N; i++ {
 				if _, err := s.Expand(ctx, qq.q); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportNeo4jCPU(b, cpu)
 		})
+	}
+}
+
+// reportNeo4jCPU reports Neo4j's processor time per operation since start.
+func reportNeo4jCPU(b *testing.B, start time.Duration) {
+	if now := neo4jtest.ProcessCPU(); now > 0 {
+		b.ReportMetric(float64((now-start).Microseconds())/1000/float64(max(b.N, 1)), "neo4j-cpu-ms/op")
 	}
 }
