@@ -122,3 +122,39 @@ func reportNeo4jCPU(b *testing.B, start time.Duration) {
 		b.ReportMetric(float64((now-start).Microseconds())/1000/float64(max(b.N, 1)), "neo4j-cpu-ms/op")
 	}
 }
+
+// BenchmarkShortestPathStatement compares the shortest path in one round
+// trip (ShortestPath) with the two it took before, on a path four links
+// long through the hub: run with -count to interleave them.
+func BenchmarkShortestPathStatement(b *testing.B) {
+	ctx := context.Background()
+	q := intel.PathQuery{From: intel.EntityID(intel.KindPhoneNumber, "+66830010002"),
+		To: intel.EntityID(intel.KindPhoneNumber, "+66830400001"), MaxDepth: 4,
+		Access: &intel.Access{Agency: "TH-CCIB", Country: intel.RegionTH}}
+	variants := []struct {
+		name string
+		path func(context.Context, *neo4jstore.Store, intel.PathQuery) (*intel.Path, error)
+	}{
+		{"two-trips", neo4jstore.ShortestPathTwoTrips},
+		{"statement", func(ctx context.Context, s *neo4jstore.Store, q intel.PathQuery) (*intel.Path, error) {
+			return s.ShortestPath(ctx, q)
+		}},
+	}
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			s := hubGraph(b)
+			b.ResetTimer()
+			cpu := neo4jtest.ProcessCPU()
+			for i := 0; i < b.N; i++ {
+				p, err := v.path(ctx, s, q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if p == nil || len(p.Links) != 4 {
+					b.Fatalf("path %+v, want 4 links", p)
+				}
+			}
+			reportNeo4jCPU(b, cpu)
+		})
+	}
+}
