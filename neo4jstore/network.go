@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -140,4 +141,20 @@ func expansionFrom(rec *neo4j.Record) (map[string]intel.Entity, [][]intel.Link, 
 		}
 	}
 	return found, levels, nil
+}
+
+// warmPlans has Neo4j plan the expansion statements once, in the
+// background, as the store opens. A statement of several subqueries takes
+// Neo4j long to plan (seconds on a busy machine), and every request that
+// arrives before its plan is cached plans it again, so without this the
+// first burst of networks after a start would each pay for it. The seed is
+// never stored: each statement is planned in full and runs in no time. An
+// error (a store closed meanwhile) only means the plan is made later.
+func (s *Store) warmPlans() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	reader := &intel.Access{Agency: "TH-WARMUP", Country: intel.RegionTH, Shared: []intel.Category{intel.CategoryCallRecords}}
+	for d := 1; d <= intel.MaxExpandDepth; d++ {
+		_, _ = s.Expand(ctx, intel.ExpandQuery{Seeds: []string{intel.EntityID(intel.KindPhoneNumber, "+0")}, Depth: d, Access: reader})
+	}
 }
