@@ -87,12 +87,7 @@ func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph
 	if err := q.Normalize(); err != nil {
 		return intel.Subgraph{}, err
 	}
-	since, until := q.Window.Bounds()
-	params := map[string]any{
-		"seeds": slices.Compact(slices.Sorted(slices.Values(q.Seeds))), "types": intel.LinkTypeStrings(q.LinkTypes), "kinds": intel.KindStrings(q.Kinds),
-		"since": since, "until": until, "maxNodes": q.MaxNodes, "maxLinks": q.MaxLinks,
-	}
-	addAccessParams(params, q.Access)
+	params := expandParams(q)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (intel.Subgraph, error) {
 		res, err := tx.Run(ctx, expandByDepth[q.Depth], params)
 		if err != nil {
@@ -108,6 +103,18 @@ func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph
 		}
 		return intel.ExpandLevels(q, found, levels)
 	})
+}
+
+// expandParams are the parameters of the expansion statement for a
+// normalised query.
+func expandParams(q intel.ExpandQuery) map[string]any {
+	since, until := q.Window.Bounds()
+	params := map[string]any{
+		"seeds": slices.Compact(slices.Sorted(slices.Values(q.Seeds))), "types": intel.LinkTypeStrings(q.LinkTypes),
+		"kinds": intel.KindStrings(q.Kinds), "since": since, "until": until, "maxNodes": q.MaxNodes, "maxLinks": q.MaxLinks,
+	}
+	addAccessParams(params, q.Access)
+	return params
 }
 
 // expansionFrom reads the expansion statement's record.
@@ -148,13 +155,27 @@ func expansionFrom(rec *neo4j.Record) (map[string]intel.Entity, [][]intel.Link, 
 // Neo4j long to plan (seconds on a busy machine), and every request that
 // arrives before its plan is cached plans it again, so without this the
 // first burst of networks after a start would each pay for it. The seed is
-// never stored: each statement is planned in full and runs in no time. An
-// error (a store closed meanwhile) only means the plan is made later.
+// never stored: each statement is planned in full and runs in no time. It
+// runs outside the store's transactions, so it is never retried nor
+// counted as a retry; an error (a store closed meanwhile, Neo4j not ready)
+// only means the plan is made by the first request instead.
 func (s *Store) warmPlans() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(ctx)
 	reader := &intel.Access{Agency: "TH-WARMUP", Country: intel.RegionTH, Shared: []intel.Category{intel.CategoryCallRecords}}
 	for d := 1; d <= intel.MaxExpandDepth; d++ {
-		_, _ = s.Expand(ctx, intel.ExpandQuery{Seeds: []string{intel.EntityID(intel.KindPhoneNumber, "+0")}, Depth: d, Access: reader})
+		q := intel.ExpandQuery{Seeds: []string{intel.EntityID(intel.KindPhoneNumber, "+0")}, Depth: d, Access: reader}
+		if q.Normalize() != nil {
+			return
+		}
+		res, err := sess.Run(ctx, expandByDepth[d], expandParams(q))
+		if err != nil {
+			return
+		}
+		if _, err := res.Consume(ctx); err != nil {
+			return
+		}
 	}
 }
