@@ -1,6 +1,9 @@
 package intel
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Limits on network expansion. They keep one request from pulling the whole
 // graph into memory; a capped answer says so with Truncated.
@@ -127,6 +130,10 @@ type NetworkSource interface {
 // within a level it takes links in id order, adding the far end of each
 // while the node cap allows and each link while the link cap allows. Once a
 // cap is hit it finishes the level and stops, with Truncated set.
+//
+// It asks src for one level at a time; a backend for which each question
+// is a round trip answers every level at once and hands them to
+// ExpandLevels, which applies the same rule.
 func ExpandNetwork(ctx context.Context, src NetworkSource, q ExpandQuery) (Subgraph, error) {
 	if err := q.Normalize(); err != nil {
 		return Subgraph{}, err
@@ -136,66 +143,18 @@ func ExpandNetwork(ctx context.Context, src NetworkSource, q ExpandQuery) (Subgr
 	if err != nil {
 		return Subgraph{}, err
 	}
-	var g Subgraph
-	order := []string{}
-	inSet := map[string]bool{}
-	var frontier []string
-	for _, id := range seeds {
-		if _, ok := found[id]; !ok {
-			g.MissingSeeds = append(g.MissingSeeds, id)
-			continue
-		}
-		if len(order) >= q.MaxNodes {
-			g.Truncated = true
-			continue
-		}
-		order = append(order, id)
-		inSet[id] = true
-		frontier = append(frontier, id)
-	}
-	var done []string
-	for level := 1; level <= q.Depth && len(frontier) > 0 && !g.Truncated; level++ {
+	x := newExpansion(&q, seeds, found)
+	for x.more() {
 		if err := ctx.Err(); err != nil {
 			return Subgraph{}, err
 		}
-		links, err := src.LinksAround(ctx, LevelRequest{
-			Frontier: frontier, Done: done, LinkTypes: q.LinkTypes, Kinds: q.Kinds,
-			Window: q.Window, Limit: q.MaxLinks - len(g.Links) + 1, Access: q.Access,
-		})
+		links, err := src.LinksAround(ctx, x.request())
 		if err != nil {
 			return Subgraph{}, err
 		}
-		var next []string
-		for _, l := range links {
-			if len(g.Links) >= q.MaxLinks {
-				g.Truncated = true
-				break
-			}
-			far := l.To
-			if inSet[l.To] {
-				far = l.From
-			}
-			if !inSet[far] {
-				if len(order) >= q.MaxNodes {
-					g.Truncated = true
-					continue
-				}
-				order = append(order, far)
-				inSet[far] = true
-				next = append(next, far)
-			}
-			g.Links = append(g.Links, l)
-		}
-		done = append(done, frontier...)
-		frontier = next
+		x.take(links)
 	}
-	var reached []string
-	for _, id := range order {
-		if _, ok := found[id]; !ok {
-			reached = append(reached, id)
-		}
-	}
-	if len(reached) > 0 {
+	if reached := x.unknown(found); len(reached) > 0 {
 		more, err := src.GetEntities(ctx, reached)
 		if err != nil {
 			return Subgraph{}, err
@@ -204,12 +163,128 @@ func ExpandNetwork(ctx context.Context, src NetworkSource, q ExpandQuery) (Subgr
 			found[id] = e
 		}
 	}
-	for _, id := range order {
+	return x.result(found), nil
+}
+
+// ExpandLevels applies ExpandNetwork's rule to levels a backend worked out
+// in one go. found holds the stored seeds and at least every entity the
+// levels reach. levels[i] MUST be exactly what LinksAround would return for
+// level i+1 (same links, same order, same limit) given the levels before
+// it; the backend MAY stop after the first level at which a cap is hit,
+// since the expansion stops there too, and levels beyond that, or beyond
+// the last non-empty one, are ignored.
+func ExpandLevels(q ExpandQuery, found map[string]Entity, levels [][]Link) (Subgraph, error) {
+	if err := q.Normalize(); err != nil {
+		return Subgraph{}, err
+	}
+	x := newExpansion(&q, sortedSet(q.Seeds), found)
+	for _, links := range levels {
+		if !x.more() {
+			break
+		}
+		x.take(links)
+	}
+	return x.result(found), nil
+}
+
+// expansion is ExpandNetwork's state between levels.
+type expansion struct {
+	q        *ExpandQuery
+	g        Subgraph
+	order    []string
+	inSet    map[string]bool
+	frontier []string
+	done     []string
+	level    int
+}
+
+// newExpansion starts from the stored seeds, in id order, as far as the
+// node cap allows.
+func newExpansion(q *ExpandQuery, seeds []string, found map[string]Entity) *expansion {
+	x := &expansion{q: q, order: []string{}, inSet: map[string]bool{}}
+	for _, id := range seeds {
+		if _, ok := found[id]; !ok {
+			x.g.MissingSeeds = append(x.g.MissingSeeds, id)
+			continue
+		}
+		if len(x.order) >= q.MaxNodes {
+			x.g.Truncated = true
+			continue
+		}
+		x.order = append(x.order, id)
+		x.inSet[id] = true
+		x.frontier = append(x.frontier, id)
+	}
+	return x
+}
+
+// more reports whether another level is to be expanded.
+func (x *expansion) more() bool {
+	return x.level < x.q.Depth && len(x.frontier) > 0 && !x.g.Truncated
+}
+
+// request is the question for the next level.
+func (x *expansion) request() LevelRequest {
+	return LevelRequest{Frontier: x.frontier, Done: x.done, LinkTypes: x.q.LinkTypes, Kinds: x.q.Kinds,
+		Window: x.q.Window, Limit: x.q.MaxLinks - len(x.g.Links) + 1, Access: x.q.Access}
+}
+
+// take keeps what the caps allow of one level's links.
+func (x *expansion) take(links []Link) {
+	x.level++
+	var next []string
+	for _, l := range links {
+		if len(x.g.Links) >= x.q.MaxLinks {
+			x.g.Truncated = true
+			break
+		}
+		far := l.To
+		if x.inSet[l.To] {
+			far = l.From
+		}
+		if !x.inSet[far] {
+			if len(x.order) >= x.q.MaxNodes {
+				x.g.Truncated = true
+				continue
+			}
+			x.order = append(x.order, far)
+			x.inSet[far] = true
+			next = append(next, far)
+		}
+		if len(x.g.Links) == cap(x.g.Links) {
+			// Room for the rest of the level at once: a Link is large,
+			// and doubling would copy each several times.
+			x.g.Links = slices.Grow(x.g.Links, min(len(links), x.q.MaxLinks-len(x.g.Links)))
+		}
+		x.g.Links = append(x.g.Links, l)
+	}
+	x.done = append(x.done, x.frontier...)
+	x.frontier = next
+}
+
+// unknown lists the entities kept that found does not hold yet.
+func (x *expansion) unknown(found map[string]Entity) []string {
+	var reached []string
+	for _, id := range x.order {
+		if _, ok := found[id]; !ok {
+			reached = append(reached, id)
+		}
+	}
+	return reached
+}
+
+// result is the subgraph, its nodes in the order the expansion reached them.
+func (x *expansion) result(found map[string]Entity) Subgraph {
+	g := x.g
+	if len(x.order) > 0 {
+		g.Nodes = make([]Entity, 0, len(x.order))
+	}
+	for _, id := range x.order {
 		if e, ok := found[id]; ok {
 			g.Nodes = append(g.Nodes, e)
 		}
 	}
-	return g, nil
+	return g
 }
 
 // Shortest-path limits.

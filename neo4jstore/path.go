@@ -10,17 +10,19 @@ import (
 )
 
 // shortestPathTemplate finds one shortest path over links in either
-// direction that pass the type and time filters. The length bound of a
-// variable-length pattern must be a literal, so there is one statement per
-// allowed depth, built from constants at start-up.
+// direction that pass the type and time filters, and reads both ends, in
+// one round trip: an end that is not stored comes back null. The length
+// bound of a variable-length pattern must be a literal, so there is one
+// statement per allowed depth, built from constants at start-up.
 const shortestPathTemplate = `
-MATCH (a:Entity {id: $from}) USING INDEX a:Entity(id)
-MATCH (b:Entity {id: $to}) USING INDEX b:Entity(id)
-MATCH p = shortestPath((a)-[rels*1..%d]-(b))
+OPTIONAL MATCH (a:Entity {id: $from}) USING INDEX a:Entity(id)
+OPTIONAL MATCH (b:Entity {id: $to}) USING INDEX b:Entity(id)
+OPTIONAL MATCH p = shortestPath((a)-[rels*1..%d]-(b))
 WHERE all(r IN rels WHERE (size($types) = 0 OR type(r) IN $types)
                       AND r.tStart < $until AND r.tEnd >= $since
                       AND ` + accessPredicate + `)
-RETURN [n IN nodes(p) | properties(n)] AS nodes,
+RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo,
+       [n IN nodes(p) | properties(n)] AS nodes,
        [r IN rels | {link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id}] AS links`
 
 var shortestPathByDepth = func() map[int]string {
@@ -31,24 +33,25 @@ var shortestPathByDepth = func() map[int]string {
 	return m
 }()
 
-// ShortestPath checks both ends exist, then asks Neo4j's shortestPath.
+// ShortestPath asks Neo4j's shortestPath, checking both ends exist in the
+// same statement.
 func (s *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Path, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
 	since, until := q.Window.Bounds()
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*intel.Path, error) {
-		found, err := txSource{tx}.GetEntities(ctx, []string{q.From, q.To})
-		if err != nil {
-			return nil, err
-		}
-		for _, end := range []struct{ field, id string }{{"from", q.From}, {"to", q.To}} {
-			if _, ok := found[end.id]; !ok {
-				return nil, intel.Errorf(intel.ENOTFOUND, end.field, "no entity with id %q", end.id)
-			}
-		}
 		if q.From == q.To {
-			return &intel.Path{Nodes: []intel.Entity{found[q.From]}}, nil
+			// shortestPath refuses a path from a node to itself.
+			found, err := txSource{tx}.GetEntities(ctx, []string{q.From})
+			if err != nil {
+				return nil, err
+			}
+			e, ok := found[q.From]
+			if !ok {
+				return nil, intel.Errorf(intel.ENOTFOUND, "from", "no entity with id %q", q.From)
+			}
+			return &intel.Path{Nodes: []intel.Entity{e}}, nil
 		}
 		params := map[string]any{
 			"from": q.From, "to": q.To, "types": intel.LinkTypeStrings(q.LinkTypes),
@@ -59,11 +62,19 @@ func (s *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Pat
 		if err != nil {
 			return nil, err
 		}
-		recs, err := res.Collect(ctx)
-		if err != nil || len(recs) == 0 {
+		rec, err := res.Single(ctx)
+		if err != nil {
 			return nil, err
 		}
-		return pathFrom(recs[0])
+		for _, end := range []struct{ field, id, col string }{{"from", q.From, "hasFrom"}, {"to", q.To, "hasTo"}} {
+			if ok, _ := rec.Get(end.col); ok != true {
+				return nil, intel.Errorf(intel.ENOTFOUND, end.field, "no entity with id %q", end.id)
+			}
+		}
+		if nodes, _ := rec.Get("nodes"); nodes == nil {
+			return nil, nil
+		}
+		return pathFrom(rec)
 	})
 }
 

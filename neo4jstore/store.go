@@ -105,6 +105,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		driver.Close(ctx)
 		return nil, err
 	}
+	go s.warmPlans()
 	return s, nil
 }
 

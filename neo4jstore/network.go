@@ -1,0 +1,181 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// expandStart finds the stored seeds ($seeds: distinct, in id order) and
+// sets up the first level: the frontier is the seeds the node cap admits,
+// and a seed beyond the cap truncates the expansion before it starts.
+const expandStart = `
+UNWIND $seeds AS sid
+MATCH (s:Entity {id: sid}) USING INDEX s:Entity(id)
+WITH s ORDER BY s.id
+WITH collect(s) AS found
+WITH found, found[..$maxNodes] AS frontier
+WITH found, frontier, [] AS done, found AS reached, [] AS levels, 0 AS nLinks,
+     size(frontier) AS nNodes, size(found) > $maxNodes AS stop
+`
+
+// expandLevel is one level of the expansion, the statement of
+// linksAround run inside the expansion's own statement: the candidate
+// links of the level in id order, at most the link cap's remainder plus
+// one, and the entities they reach for the first time. The level after
+// which the expansion stops (a cap hit, or nothing new reached) ends the
+// work: later levels run over an empty frontier. intel.ExpandLevels then
+// keeps exactly what ExpandNetwork would of each level.
+//
+// Membership tests are on node lists (identity, not a property read). A
+// LIMIT may not read a variable, so the level is cut to the largest
+// possible remainder by LIMIT and to the actual one by a slice.
+const expandLevel = `
+CALL (frontier, done, nLinks, stop) {
+  UNWIND CASE WHEN stop THEN [] ELSE frontier END AS a
+  MATCH (a)-[r]-(b:Entity)
+  WHERE NOT b IN done
+    AND (size($types) = 0 OR type(r) IN $types)
+    AND r.tStart < $until AND r.tEnd >= $since
+    AND (size($kinds) = 0 OR b.kind IN $kinds OR b IN frontier)
+    AND ` + accessPredicate + `
+  WITH DISTINCT r
+  ORDER BY r.id
+  LIMIT $maxLinks + 1
+  WITH collect(r) AS level
+  RETURN level[..($maxLinks - nLinks + 1)] AS level
+}
+CALL (level, frontier) {
+  UNWIND level AS r
+  UNWIND [startNode(r), endNode(r)] AS n
+  WITH DISTINCT n
+  WHERE NOT n IN frontier
+  RETURN collect(n) AS fresh
+}
+WITH found, done + frontier AS done, fresh AS frontier, reached + fresh AS reached, levels + [level] AS levels,
+     nLinks + size(level) AS nLinks, nNodes + size(fresh) AS nNodes,
+     stop OR nLinks + size(level) > $maxLinks OR nNodes + size(fresh) > $maxNodes OR size(fresh) = 0 AS stop
+`
+
+// expandEnd hands back every level's links and every entity reached, the
+// stored seeds first, in one record.
+const expandEnd = `
+RETURN [n IN reached | properties(n)] AS nodes,
+       [level IN levels | [r IN level | {link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id}]] AS levels`
+
+// expandByDepth holds one statement per allowed depth: Cypher has no
+// loop over a parameter, so the levels are written out, from constants,
+// at start-up.
+var expandByDepth = func() map[int]string {
+	m := map[int]string{}
+	for d := 1; d <= intel.MaxExpandDepth; d++ {
+		m[d] = expandStart + strings.Repeat(expandLevel, d) + expandEnd
+	}
+	return m
+}()
+
+// Expand works out the whole network in one statement, so that a network
+// costs one round trip however deep it goes, and applies the shared rule
+// to the levels (intel.ExpandLevels), so that the answer is ExpandNetwork's.
+func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
+	if err := q.Normalize(); err != nil {
+		return intel.Subgraph{}, err
+	}
+	params := expandParams(q)
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (intel.Subgraph, error) {
+		res, err := tx.Run(ctx, expandByDepth[q.Depth], params)
+		if err != nil {
+			return intel.Subgraph{}, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return intel.Subgraph{}, err
+		}
+		found, levels, err := expansionFrom(rec)
+		if err != nil {
+			return intel.Subgraph{}, err
+		}
+		return intel.ExpandLevels(q, found, levels)
+	})
+}
+
+// expandParams are the parameters of the expansion statement for a
+// normalised query.
+func expandParams(q intel.ExpandQuery) map[string]any {
+	since, until := q.Window.Bounds()
+	params := map[string]any{
+		"seeds": slices.Compact(slices.Sorted(slices.Values(q.Seeds))), "types": intel.LinkTypeStrings(q.LinkTypes),
+		"kinds": intel.KindStrings(q.Kinds), "since": since, "until": until, "maxNodes": q.MaxNodes, "maxLinks": q.MaxLinks,
+	}
+	addAccessParams(params, q.Access)
+	return params
+}
+
+// expansionFrom reads the expansion statement's record.
+func expansionFrom(rec *neo4j.Record) (map[string]intel.Entity, [][]intel.Link, error) {
+	nodes, _ := rec.Get("nodes")
+	rawLevels, _ := rec.Get("levels")
+	ns, _ := nodes.([]any)
+	found := make(map[string]intel.Entity, len(ns))
+	for _, n := range ns {
+		e, err := entityFrom(n)
+		if err != nil {
+			return nil, nil, err
+		}
+		found[e.ID] = e
+	}
+	ls, _ := rawLevels.([]any)
+	levels := make([][]intel.Link, len(ls))
+	for i, lv := range ls {
+		rows, _ := lv.([]any)
+		levels[i] = make([]intel.Link, 0, len(rows))
+		for _, row := range rows {
+			m, ok := row.(map[string]any)
+			if !ok {
+				return nil, nil, fmt.Errorf("neo4jstore: expansion link row is %T", row)
+			}
+			l, err := linkFromRecord(func(k string) (any, bool) { v, ok := m[k]; return v, ok })
+			if err != nil {
+				return nil, nil, err
+			}
+			levels[i] = append(levels[i], l)
+		}
+	}
+	return found, levels, nil
+}
+
+// warmPlans has Neo4j plan the expansion statements once, in the
+// background, as the store opens. A statement of several subqueries takes
+// Neo4j long to plan (seconds on a busy machine), and every request that
+// arrives before its plan is cached plans it again, so without this the
+// first burst of networks after a start would each pay for it. The seed is
+// never stored: each statement is planned in full and runs in no time. It
+// runs outside the store's transactions, so it is never retried nor
+// counted as a retry; an error (a store closed meanwhile, Neo4j not ready)
+// only means the plan is made by the first request instead.
+func (s *Store) warmPlans() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(ctx)
+	reader := &intel.Access{Agency: "TH-WARMUP", Country: intel.RegionTH, Shared: []intel.Category{intel.CategoryCallRecords}}
+	for d := 1; d <= intel.MaxExpandDepth; d++ {
+		q := intel.ExpandQuery{Seeds: []string{intel.EntityID(intel.KindPhoneNumber, "+0")}, Depth: d, Access: reader}
+		if q.Normalize() != nil {
+			return
+		}
+		res, err := sess.Run(ctx, expandByDepth[d], expandParams(q))
+		if err != nil {
+			return
+		}
+		if _, err := res.Consume(ctx); err != nil {
+			return
+		}
+	}
+}
