@@ -31,13 +31,24 @@ func (r *Resolver) network(ctx context.Context, seeds []string, depth *int, type
 	}
 	out := &model.Network{Nodes: []*model.NetworkNode{}, Edges: []*model.NetworkEdge{}, Truncated: g.Truncated,
 		NodeCount: len(g.Nodes), EdgeCount: len(g.Links), MissingSeeds: nonNil(g.MissingSeeds)}
+	// The full entity and link models are built only for a query that asks
+	// for them (mostConnected names the nodes' entities): the edges' ends
+	// and ids are all many front ends load.
+	sel := selected(ctx)
+	entities, links := sel.has("nodes.entity") || sel.has("mostConnected"), sel.has("edges.link")
 	for _, n := range g.Nodes {
-		out.Nodes = append(out.Nodes, &model.NetworkNode{ID: n.ID, Kind: model.EntityKind(n.Kind), Label: n.Label,
-			Entity: entityModel(n)})
+		node := &model.NetworkNode{ID: n.ID, Kind: model.EntityKind(n.Kind), Label: n.Label}
+		if entities {
+			node.Entity = entityModel(n)
+		}
+		out.Nodes = append(out.Nodes, node)
 	}
 	for _, l := range g.Links {
-		out.Edges = append(out.Edges, &model.NetworkEdge{ID: globalLinkID(l.ID), Type: model.LinkType(l.Type),
-			Source: l.From, Target: l.To, Link: linkModel(l)})
+		edge := &model.NetworkEdge{ID: globalLinkID(l.ID), Type: model.LinkType(l.Type), Source: l.From, Target: l.To}
+		if links {
+			edge.Link = linkModel(l)
+		}
+		out.Edges = append(out.Edges, edge)
 	}
 	return out, nil
 }
