@@ -25,7 +25,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: peerbench run|raw|static [flags]")
+		fmt.Fprintln(os.Stderr, "usage: peerbench run|raw|static|growth|growth-point [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -36,8 +36,12 @@ func main() {
 		err = raw(ctx, os.Args[2:])
 	case "static":
 		err = static(ctx, os.Args[2:])
+	case "growth":
+		err = growth(ctx, os.Args[2:])
+	case "growth-point":
+		err = growthPoint(ctx, os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: run, raw or static", os.Args[1])
+		err = fmt.Errorf("unknown command %q: run, raw, static, growth or growth-point", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "peerbench:", err)
