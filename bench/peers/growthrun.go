@@ -75,7 +75,29 @@ func (c GrowthConfig) Run(ctx context.Context) (*GrowthRun, error) {
 	for _, n := range c.Neo4jSizes {
 		jobs = append(jobs, job{"neo4j", n})
 	}
+	// The read mix runs between the embedded points and Neo4j's, and the
+	// report is rewritten after each step, so that a run cut short during
+	// the slow Neo4j loads keeps what it measured.
+	audit := func() error {
+		if c.AuditCalls == 0 || g.Audit != nil {
+			return nil
+		}
+		a, err := MeasureAudit(ctx, bin, filepath.Join(work, "audit"), c.AuditCalls, c.Port)
+		os.RemoveAll(filepath.Join(work, "audit"))
+		if err != nil {
+			return fmt.Errorf("read mix: %w", err)
+		}
+		g.Audit = &a
+		logf("growth: read mix of %d calls (%d audited): data file %+d B, registry %+d B (%.0f B per audited call)",
+			a.Calls, a.Audited, a.DataAfter-a.DataBefore, a.RegistryAfter-a.RegistryBefore, a.PerAudited())
+		return g.write(c.Out)
+	}
 	for _, j := range jobs {
+		if j.store == "neo4j" {
+			if err := audit(); err != nil {
+				return nil, err
+			}
+		}
 		dir := filepath.Join(work, fmt.Sprintf("%s-%d", j.store, j.size))
 		args := []string{"growth-point", "--store", j.store, "--links", strconv.Itoa(j.size), "--data-dir", dir,
 			"--neo4j-uri", c.Neo4jURI, "--neo4j-data-dir", c.Neo4jData}
@@ -95,29 +117,28 @@ func (c GrowthConfig) Run(ctx context.Context) (*GrowthRun, error) {
 		logf("growth: %-8s %8d links: %6.0f B/link on disk, %6.0f B/link heap, lookup p50 %s p99 %s, 2-hop p50 %s (%d nodes); load %s, in %s",
 			p.Store, p.Links, p.PerLink(float64(p.DiskBytes)), p.PerLink(float64(p.HeapBytes)), fmtDur(p.LookupP50), fmtDur(p.LookupP99),
 			fmtDur(p.TwoHopP50), p.TwoHopNodes, p.Load.Round(time.Second), time.Since(t0).Round(time.Second))
-	}
-	if c.AuditCalls > 0 {
-		a, err := MeasureAudit(ctx, bin, filepath.Join(work, "audit"), c.AuditCalls, c.Port)
-		if err != nil {
-			return nil, fmt.Errorf("read mix: %w", err)
+		if err := g.write(c.Out); err != nil {
+			return nil, err
 		}
-		g.Audit = &a
-		logf("growth: read mix of %d calls (%d audited): data file %+d B, registry %+d B (%.0f B per audited call)",
-			a.Calls, a.Audited, a.DataAfter-a.DataBefore, a.RegistryAfter-a.RegistryBefore, a.PerAudited())
 	}
-	b, err := json.MarshalIndent(g, "", " ")
-	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(c.Out, growthFile), b, 0o644); err != nil {
-		return nil, err
-	}
-	if err := g.WriteReport(c.Out); err != nil {
+	if err := audit(); err != nil {
 		return nil, err
 	}
 	fmt.Fprintln(c.Log)
 	fmt.Fprint(c.Log, g.Table())
 	return g, nil
+}
+
+// write keeps the run so far as growth.json and writes GROWTH.md.
+func (g *GrowthRun) write(out string) error {
+	b, err := json.MarshalIndent(g, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, growthFile), b, 0o644); err != nil {
+		return err
+	}
+	return g.WriteReport(out)
 }
 
 // loadGrowth reads the last growth run kept in dir, nil when there is none.
