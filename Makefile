@@ -77,7 +77,7 @@ fi
 endef
 
 .PHONY: build run test test-unit services services-stop generate check-generated \
-	bench bench-peers eval fuzz soak graphqlhttp lint help testdeps assets check-assets
+	bench bench-peers bench-growth eval fuzz soak graphqlhttp lint help testdeps assets check-assets
 
 ## build: compile the service to bin/scamgraph
 build:
@@ -198,23 +198,43 @@ eval:
 		$(GO) run ./cmd/scamgraph eval --scale $(SCALE) --background $(BACKGROUND)
 	fi
 
-# The peer benchmark's knobs: the defaults are the demo world, 16 and 64
-# clients, 5 s warm-up and 15 s measured per run, 100,000 ingested calls.
+# The peer benchmark's knobs: the defaults are the demo world and a world
+# of about a million links (PEERS_LARGE_SCALE 0 leaves it out), 16 and 64
+# clients, 5 s warm-up and 15 s measured per run, 100,000 ingested calls,
+# the six targets and A and B with the sharing rules off (a, b).
 PEERS_SCALE ?= 1
+PEERS_LARGE_SCALE ?= 7.36
 PEERS_CONCURRENCY ?= 16,64
 PEERS_WARMUP ?= 5s
 PEERS_DURATION ?= 15s
 PEERS_INGEST ?= 100000
-PEERS_TARGETS ?= ABCDEF
+PEERS_TARGETS ?= ABCDEFab
 PEERS_PORT ?= 18080
 
-## bench-peers: ScamGraph beside @neo4j/graphql, raw Cypher and a static handler; writes bench/results/REPORT.md
+## bench-peers: ScamGraph beside @neo4j/graphql, raw Cypher and a static handler at two sizes; writes bench/results/REPORT.md
 bench-peers: services
 	@eval "$$($(SERVICES) env)"
-	$(GO) run ./bench/peers/cmd/peerbench run --repo . --scale $(PEERS_SCALE) \
+	$(GO) run ./bench/peers/cmd/peerbench run --repo . --scale $(PEERS_SCALE) --large-scale $(PEERS_LARGE_SCALE) \
 		--concurrency $(PEERS_CONCURRENCY) --warmup $(PEERS_WARMUP) --duration $(PEERS_DURATION) \
 		--ingest $(PEERS_INGEST) --targets $(PEERS_TARGETS) --port $(PEERS_PORT) \
 		--neo4j-import-dir "$(STATE)/neo4j/dbms/import" --out bench/results
+
+# The growth benchmark's knobs: sizes in links (GROWTH_10M=1 adds ten
+# million to the embedded store's), and the calls of the read mix whose
+# file growth it measures.
+GROWTH_EMBEDDED ?= 10000,100000,1000000
+GROWTH_NEO4J ?= 10000,100000,1000000
+GROWTH_AUDIT_CALLS ?= 20000
+ifeq ($(GROWTH_10M),1)
+GROWTH_EMBEDDED := $(GROWTH_EMBEDDED),10000000
+endif
+
+## bench-growth: the embedded store at 10k-1M links (GROWTH_10M=1: 10M) and Neo4j to 1M; writes bench/results/GROWTH.md
+bench-growth: services
+	@eval "$$($(SERVICES) env)"
+	$(GO) run ./bench/peers/cmd/peerbench growth --repo . --embedded-sizes "$(GROWTH_EMBEDDED)" \
+		--neo4j-sizes "$(GROWTH_NEO4J)" --audit-calls $(GROWTH_AUDIT_CALLS) \
+		--neo4j-data-dir "$(STATE)/neo4j/dbms/data" --out bench/results
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 30s; FUZZ picks targets by name)
 fuzz:

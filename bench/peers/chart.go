@@ -11,7 +11,7 @@ import (
 )
 
 // colours gives each target the same colour in every chart.
-var colours = map[string]string{"A": "#1b9e77", "B": "#d95f02", "C": "#7570b3", "D": "#e7298a", "E": "#66a61e", "F": "#a6761d"}
+var colours = map[string]string{"A": "#1b9e77", "a": "#8fd3bd", "B": "#d95f02", "b": "#f7b27f", "C": "#7570b3", "D": "#e7298a", "E": "#66a61e", "F": "#a6761d"}
 
 // svg is a small SVG document under construction: rects, lines and text
 // are all the charts need.
@@ -48,8 +48,8 @@ func (s *svg) write(path string) error {
 	return os.WriteFile(path, []byte(s.b.String()), 0o644)
 }
 
-// writeCharts draws the throughput bars, one latency chart per workload
-// and the ingest bars.
+// writeCharts draws the current world's throughput bars and one latency
+// chart per workload.
 func (r *Run) writeCharts() error {
 	out := r.Config.Out
 	n := r.topConcurrency()
@@ -64,7 +64,7 @@ func (r *Run) writeCharts() error {
 		}
 	}
 	s := newSVG(int(left+barW+130), int(40+float64(rows)*(barH+3)+float64(len(workloads))*14))
-	s.text(10, 20, "start", fmt.Sprintf("Correct answers per second at concurrency %d (each workload scaled to its fastest target)", n))
+	s.text(10, 20, "start", fmt.Sprintf("%s world: correct answers per second at concurrency %d (each workload scaled to its fastest target)", r.tag, n))
 	y := 36.0
 	for _, w := range workloads {
 		best := 0.0
@@ -90,14 +90,21 @@ func (r *Run) writeCharts() error {
 		}
 		y += 14
 	}
-	if err := s.write(filepath.Join(out, "throughput.svg")); err != nil {
+	if err := s.write(filepath.Join(out, r.chartName("throughput"))); err != nil {
 		return err
 	}
 	for _, w := range workloads {
-		if err := r.latencyChart(filepath.Join(out, "latency-"+w+".svg"), w, n); err != nil {
+		if err := r.latencyChart(filepath.Join(out, r.chartName("latency-"+w)), w, n); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// writeIngestChart draws the ingest bars.
+func (r *Run) writeIngestChart() error {
+	const left, barH, barW = 170.0, 16.0, 520.0
+	out := r.Config.Out
 	if len(r.Ingest) > 0 {
 		best := 0.0
 		for _, in := range r.Ingest {
@@ -143,7 +150,7 @@ func (r *Run) latencyChart(path, workload string, n int) error {
 		}
 	}
 	s := newSVG(int(left+w+110), int(top+h+50))
-	s.text(10, 18, "start", fmt.Sprintf("%s at concurrency %d: latency by percentile", workload, n))
+	s.text(10, 18, "start", fmt.Sprintf("%s world, %s at concurrency %d: latency by percentile", r.tag, workload, n))
 	if len(series) == 0 {
 		return s.write(path)
 	}

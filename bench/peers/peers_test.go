@@ -38,7 +38,7 @@ func TestSmoke(t *testing.T) {
 	c := peers.Config{
 		Repo: repo, Neo4jURI: neo, RedisURL: rds, ImportDir: filepath.Join(state, "neo4j", "dbms", "import"),
 		Scale: 0.05, Concurrency: []int{2}, Warmup: 200 * time.Millisecond, Duration: time.Second,
-		ColdKeys: 500, IngestRecords: 300, Targets: "ABCDEF", BasePort: 18090, Out: out, Log: &log,
+		ColdKeys: 500, IngestRecords: 300, Targets: "ABCDEFab", BasePort: 18090, Out: out, Log: &log,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
@@ -47,7 +47,7 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, target := range "ABCDEF" {
+	for _, target := range "ABCDEFab" {
 		answered := false
 		for _, res := range r.Results {
 			answered = answered || (res.Target == string(target) && res.Requests > 0)

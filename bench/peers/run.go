@@ -24,9 +24,11 @@ type Config struct {
 	// Neo4jURI and RedisURL are the running services (scripts/services.sh).
 	Neo4jURI, RedisURL string
 	// Scale is the demo world's scale (1: about 28,000 entities and 135,000
-	// links). Reuse keeps a world already in Neo4j instead of reloading it.
-	Scale float64
-	Reuse bool
+	// links); LargeScale, when not 0, is a second world every target is
+	// driven over after the first (7.36: about a million links). Reuse
+	// keeps a first world already in Neo4j instead of reloading it.
+	Scale, LargeScale float64
+	Reuse             bool
 	// Concurrency lists the numbers of concurrent clients to run each
 	// workload with; Warmup and Duration are per run.
 	Concurrency      []int
@@ -41,9 +43,10 @@ type Config struct {
 	// IngestOnly runs the ingest workloads alone and rewrites the report
 	// with the read results the last full run saved beside it.
 	IngestOnly bool
-	// Targets are the letters of the targets to run, e.g. "ABCDEF".
+	// Targets are the letters of the targets to run, e.g. "ABCDEFab" (a and
+	// b are A and B with the sharing rules off).
 	Targets string
-	// BasePort is the first of six consecutive ports the targets listen on.
+	// BasePort is the first of eight consecutive ports the targets listen on.
 	BasePort int
 	// Out is where the report, the charts and the targets' logs go.
 	Out string
@@ -51,16 +54,62 @@ type Config struct {
 	Log io.Writer
 }
 
+// Scales are the worlds' scales in the order they are run.
+func (c Config) Scales() []float64 {
+	if c.LargeScale > 0 {
+		return []float64{c.Scale, c.LargeScale}
+	}
+	return []float64{c.Scale}
+}
+
+// World is one world's load results: its size, the questions asked (of
+// the rules-off targets, their own, since they see everything) and every
+// target's results over them.
+type World struct {
+	Scale                   float64
+	Stats                   demo.Stats
+	Questions, QuestionsOff Questions
+	Results                 []Result
+}
+
 // Run is one run's outcome: every load result and every ingest rate.
+// World, Questions and Results are those of the world the report is being
+// written about (setView).
 type Run struct {
 	Config    Config
 	Machine   string
+	Worlds    []World
 	World     demo.Stats
 	Questions Questions
 	Targets   []Target
 	Results   []Result
 	Ingest    []IngestResult
 	Started   time.Time
+	// questionsOff are the current world's rules-off questions, tag names
+	// its charts.
+	questionsOff Questions
+	tag          string
+}
+
+// setView makes world i the one the report's sections read.
+func (r *Run) setView(i int) {
+	if i >= len(r.Worlds) {
+		return
+	}
+	w := r.Worlds[i]
+	r.World, r.Questions, r.questionsOff, r.Results, r.Config.Scale, r.tag = w.Stats, w.Questions, w.QuestionsOff, w.Results, w.Scale, worldTag(i)
+}
+
+// worldTag names the i-th world in chart and log file names: the first is
+// the demo world, the second the large one.
+func worldTag(i int) string {
+	switch i {
+	case 0:
+		return "demo"
+	case 1:
+		return "large"
+	}
+	return fmt.Sprintf("world%d", i+1)
 }
 
 // Run builds the binaries, loads the world, starts each target in turn,
@@ -108,29 +157,66 @@ func (c Config) Run(ctx context.Context) (*Run, error) {
 		}
 	}
 
-	logf("peers: loading the demo world at scale %g into Neo4j and the embedded store", c.Scale)
-	t0 := time.Now()
-	store, keys, stats, err := SeedNeo4j(ctx, c.Neo4jURI, c.Scale, c.Reuse)
+	rdb, err := redisClient(c.RedisURL)
 	if err != nil {
-		return nil, fmt.Errorf("loading the world into Neo4j: %w", err)
+		return nil, err
+	}
+	defer rdb.Close()
+	for i, scale := range c.Scales() {
+		w, fails, err := c.runWorld(ctx, r, rdb, scale, filepath.Join(work, fmt.Sprintf("embedded-%d", i)), bin, peer, nodeDir)
+		if err != nil {
+			return nil, err
+		}
+		r.Worlds = append(r.Worlds, w)
+		failures = append(failures, fails...)
+	}
+	r.setView(0)
+	if err := r.save(); err != nil {
+		return nil, err
+	}
+	if c.IngestRecords > 0 {
+		ing, err := RunIngest(ctx, IngestConfig{Repo: c.Repo, Bin: bin, Neo4jURI: c.Neo4jURI, Records: c.IngestRecords,
+			ImportDir: c.ImportDir, Port: c.BasePort + 1, Out: c.Out, Work: work, Log: c.Log})
+		if err != nil {
+			failures = append(failures, fmt.Sprintf("ingest: %v", err))
+		}
+		r.Ingest = ing
+	}
+	return r.finish(failures)
+}
+
+// runWorld loads the demo world at scale into Neo4j and into the embedded
+// data directory dataDir, works out the expected answers, and drives every
+// target over them in turn.
+func (c Config) runWorld(ctx context.Context, r *Run, rdb *redis.Client, scale float64, dataDir, bin, peer, nodeDir string) (w World, failures []string, err error) {
+	logf := func(format string, args ...any) { fmt.Fprintf(c.Log, format+"\n", args...) }
+	w.Scale = scale
+	logf("peers: loading the demo world at scale %g into Neo4j and the embedded store", scale)
+	t0 := time.Now()
+	store, keys, stats, err := SeedNeo4j(ctx, c.Neo4jURI, scale, c.Reuse && len(r.Worlds) == 0)
+	if err != nil {
+		return w, nil, fmt.Errorf("loading the world into Neo4j: %w", err)
 	}
 	defer store.Close()
-	r.World = stats
-	dataDir := filepath.Join(work, "embedded")
-	embeddedKeys, err := SeedEmbedded(ctx, dataDir, c.Scale)
+	w.Stats = stats
+	defer os.RemoveAll(dataDir)
+	embeddedKeys, err := SeedEmbedded(ctx, dataDir, scale)
 	if err != nil {
-		return nil, fmt.Errorf("loading the world into the embedded store: %w", err)
+		return w, nil, fmt.Errorf("loading the world into the embedded store: %w", err)
 	}
 	logf("peers: world loaded in %s (%d entities, %d links)", time.Since(t0).Round(time.Second), stats.Entities, stats.Links)
 	a, err := AccessOf(ctx, store, keys.Analyst)
 	if err != nil {
-		return nil, err
+		return w, nil, err
 	}
 	q, err := Ask(ctx, c.Neo4jURI, store, a, c.ColdKeys)
 	if err != nil {
-		return nil, fmt.Errorf("working out the expected answers: %w", err)
+		return w, nil, fmt.Errorf("working out the expected answers: %w", err)
 	}
-	r.Questions = q
+	w.Questions = q
+	if w.QuestionsOff, err = AskOff(ctx, store, q); err != nil {
+		return w, nil, fmt.Errorf("working out the expected answers with the rules off: %w", err)
+	}
 	for d := 1; d <= 3; d++ {
 		logf("peers: network-%dhop asks around %s (%d nodes)", d, q.Networks[d].Seed, len(q.Networks[d].Nodes))
 	}
@@ -142,16 +228,15 @@ func (c Config) Run(ctx context.Context) (*Run, error) {
 	port := func(i int) int { return c.BasePort + i }
 	addr := func(i int) string { return "127.0.0.1:" + strconv.Itoa(port(i)) }
 	terms := map[string]any{"agency": a.Agency, "country": string(a.Country), "sharedTypes": a.SharedTypes(), "granted": nonNil(a.Granted)}
-	rdb, err := redisClient(c.RedisURL)
-	if err != nil {
-		return nil, err
-	}
-	defer rdb.Close()
 	all := []Target{
 		{Name: "A", Label: "ScamGraph, embedded store", Reads: true, Port: port(0), Ready: "/readyz",
 			Cmd: sg("embedded", "--data-dir", dataDir, "--addr", addr(0)), protocol: scamGraphProtocol{token: embeddedKeys.Analyst}},
+		{Name: "a", Label: "ScamGraph, embedded store, sharing rules off (benchmark-built)", Reads: true, Off: true, Port: port(6), Ready: "/healthz",
+			Cmd: []string{peer, "unguarded", "--store", "embedded", "--data-dir", dataDir, "--addr", addr(6)}, protocol: scamGraphProtocol{}},
 		{Name: "B", Label: "ScamGraph, Neo4j", Reads: true, Port: port(1), Ready: "/readyz",
 			Cmd: sg("neo4j", "--neo4j-uri", c.Neo4jURI, "--addr", addr(1)), protocol: scamGraphProtocol{token: keys.Analyst}},
+		{Name: "b", Label: "ScamGraph, Neo4j, sharing rules off (benchmark-built)", Reads: true, Off: true, Port: port(7), Ready: "/healthz",
+			Cmd: []string{peer, "unguarded", "--store", "neo4j", "--neo4j-uri", c.Neo4jURI, "--addr", addr(7)}, protocol: scamGraphProtocol{}},
 		{Name: "C", Label: "ScamGraph, Neo4j + Redis cache", Reads: true, Port: port(2), Ready: "/readyz",
 			Cmd:      sg("neo4j", "--neo4j-uri", c.Neo4jURI, "--redis-url", c.RedisURL, "--addr", addr(2)),
 			protocol: scamGraphProtocol{token: keys.Analyst},
@@ -174,48 +259,43 @@ func (c Config) Run(ctx context.Context) (*Run, error) {
 		if !strings.Contains(c.Targets, t.Name) {
 			continue
 		}
-		r.Targets = append(r.Targets, t)
-		logf("peers: target %s: %s", t.Name, t.Label)
-		p, err := t.Start(ctx, filepath.Join(c.Out, "logs", t.Name+".log"))
-		if err != nil {
-			return nil, err
+		if len(r.Worlds) == 0 {
+			r.Targets = append(r.Targets, t)
 		}
-		for _, w := range q.Workloads() {
-			if !t.Reads && !w.Floor {
+		logf("peers: target %s: %s", t.Name, t.Label)
+		p, err := t.Start(ctx, filepath.Join(c.Out, "logs", fmt.Sprintf("%s-%s.log", t.Name, worldTag(len(r.Worlds)))))
+		if err != nil {
+			return w, nil, err
+		}
+		workloads := q.Workloads()
+		if t.Off {
+			workloads = w.QuestionsOff.Workloads()
+		}
+		for _, wl := range workloads {
+			if !t.Reads && !wl.Floor {
 				continue
 			}
 			for _, n := range c.Concurrency {
 				if t.before != nil {
-					if err := t.before(ctx, w.Name); err != nil {
+					if err := t.before(ctx, wl.Name); err != nil {
 						p.Stop()
-						return nil, err
+						return w, nil, err
 					}
 				}
-				res := Drive(ctx, NewClient(n), t.Base(), t.Caller(w), LoadConfig{Concurrency: n, Warmup: c.Warmup, Duration: c.Duration})
-				res.Target, res.Workload = t.Name, w.Name
-				r.Results = append(r.Results, res)
-				logf("peers:   %-13s c=%-3d %9.0f req/s  p50 %-9s p95 %-9s p99 %-9s errors %d", w.Name, n, res.Rate(),
+				res := Drive(ctx, NewClient(n), t.Base(), t.Caller(wl), LoadConfig{Concurrency: n, Warmup: c.Warmup, Duration: c.Duration})
+				res.Target, res.Workload = t.Name, wl.Name
+				w.Results = append(w.Results, res)
+				logf("peers:   %-13s c=%-3d %9.0f req/s  p50 %-9s p95 %-9s p99 %-9s errors %d", wl.Name, n, res.Rate(),
 					fmtDur(res.Quantile(0.50)), fmtDur(res.Quantile(0.95)), fmtDur(res.Quantile(0.99)), res.Errors)
 				if res.Errors > 0 || res.Requests == 0 {
-					failures = append(failures, fmt.Sprintf("%s %s c=%d: %d answers, %d errors (first: %s)",
-						t.Name, w.Name, n, res.Requests, res.Errors, res.FirstError))
+					failures = append(failures, fmt.Sprintf("scale %g: %s %s c=%d: %d answers, %d errors (first: %s)",
+						scale, t.Name, wl.Name, n, res.Requests, res.Errors, res.FirstError))
 				}
 			}
 		}
 		p.Stop()
 	}
-	if err := r.save(); err != nil {
-		return nil, err
-	}
-	if c.IngestRecords > 0 {
-		ing, err := RunIngest(ctx, IngestConfig{Repo: c.Repo, Bin: bin, Neo4jURI: c.Neo4jURI, Records: c.IngestRecords,
-			ImportDir: c.ImportDir, Port: port(1), Out: c.Out, Work: work, Log: c.Log})
-		if err != nil {
-			failures = append(failures, fmt.Sprintf("ingest: %v", err))
-		}
-		r.Ingest = ing
-	}
-	return r.finish(failures)
+	return w, failures, nil
 }
 
 // finish writes the report, prints the summary and fails when any answer

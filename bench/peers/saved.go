@@ -2,11 +2,10 @@ package peers
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/scamgraph/scamgraph/demo"
 )
 
 // savedFile keeps a run's read results beside the report, so that a run
@@ -21,28 +20,30 @@ const savedLatencies = 2000
 // saved is the part of a Run that results.json keeps.
 type saved struct {
 	Machine          string
-	World            demo.Stats
-	Questions        Questions
+	Worlds           []World
 	Targets          []Target
-	Results          []Result
-	Scale            float64
 	Concurrency      []int
 	Warmup, Duration time.Duration
 	Started          time.Time
 }
 
 func (r *Run) save() error {
-	s := saved{Machine: r.Machine, World: r.World, Questions: r.Questions, Targets: r.Targets, Scale: r.Config.Scale,
+	s := saved{Machine: r.Machine, Targets: r.Targets,
 		Concurrency: r.Config.Concurrency, Warmup: r.Config.Warmup, Duration: r.Config.Duration, Started: r.Started}
-	for _, res := range r.Results {
-		if n := len(res.Latencies); n > savedLatencies {
-			kept := make([]time.Duration, savedLatencies)
-			for i := range kept {
-				kept[i] = res.Latencies[i*(n-1)/(savedLatencies-1)]
+	for _, w := range r.Worlds {
+		results := w.Results
+		w.Results = nil
+		for _, res := range results {
+			if n := len(res.Latencies); n > savedLatencies {
+				kept := make([]time.Duration, savedLatencies)
+				for i := range kept {
+					kept[i] = res.Latencies[i*(n-1)/(savedLatencies-1)]
+				}
+				res.Latencies = kept
 			}
-			res.Latencies = kept
+			w.Results = append(w.Results, res)
 		}
-		s.Results = append(s.Results, res)
+		s.Worlds = append(s.Worlds, w)
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
@@ -61,7 +62,15 @@ func (r *Run) restore() error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	r.Machine, r.World, r.Questions, r.Targets, r.Results, r.Started = s.Machine, s.World, s.Questions, s.Targets, s.Results, s.Started
-	r.Config.Scale, r.Config.Concurrency, r.Config.Warmup, r.Config.Duration = s.Scale, s.Concurrency, s.Warmup, s.Duration
+	if len(s.Worlds) == 0 {
+		return fmt.Errorf("%s holds no world's results", savedFile)
+	}
+	r.Machine, r.Worlds, r.Targets, r.Started = s.Machine, s.Worlds, s.Targets, s.Started
+	r.Config.Concurrency, r.Config.Warmup, r.Config.Duration = s.Concurrency, s.Warmup, s.Duration
+	r.Config.Scale, r.Config.LargeScale = s.Worlds[0].Scale, 0
+	if len(s.Worlds) > 1 {
+		r.Config.LargeScale = s.Worlds[1].Scale
+	}
+	r.setView(0)
 	return nil
 }

@@ -17,8 +17,9 @@ type Target struct {
 	// Name is the letter of the issue (A to F); Label says what it is.
 	Name, Label string
 	// Reads says whether the target answers the read workloads (F answers
-	// only the floor workload).
-	Reads bool
+	// only the floor workload); Off that it runs with the sharing rules off
+	// and is asked the questions of that view.
+	Reads, Off bool
 	// Cmd is the command that starts it, Env its environment beyond the
 	// harness's own, Ready the path that answers 200 once it serves.
 	Cmd   []string

@@ -266,3 +266,31 @@ func (q Questions) Workloads() []Workload {
 		{Name: "shortestPath", Question: func(int) any { return q.Path }},
 	}
 }
+
+// AskOff works out the answers of the rules-off targets (a and b) to the
+// questions of q: they see everything, so a network may hold more nodes
+// (and be cut by its cap, when only its size can be checked) and a path
+// may be shorter. The lookups are the same.
+func AskOff(ctx context.Context, s *neo4jstore.Store, q Questions) (Questions, error) {
+	off := q
+	a := OperatorAccess()
+	off.Networks = map[int]NetworkQ{}
+	for depth, nq := range q.Networks {
+		sub, err := expand(ctx, s, a, nq.Seed, depth, nq.Limit)
+		if err != nil {
+			return off, err
+		}
+		nodes := nodeIDs(sub.Nodes)
+		slices.Sort(nodes)
+		off.Networks[depth] = NetworkQ{Seed: nq.Seed, Depth: depth, Limit: nq.Limit, Nodes: nodes, Truncated: sub.Truncated}
+	}
+	p, err := s.ShortestPath(ctx, intel.PathQuery{From: q.Path.From, To: q.Path.To, MaxDepth: 4, Access: a})
+	if err != nil {
+		return off, err
+	}
+	if p == nil {
+		return off, fmt.Errorf("no path of at most 4 links from %s to %s with the rules off", q.Path.From, q.Path.To)
+	}
+	off.Path = PathQ{From: q.Path.From, To: q.Path.To, Length: len(p.Links)}
+	return off, nil
+}

@@ -25,7 +25,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: peerbench run|raw|static [flags]")
+		fmt.Fprintln(os.Stderr, "usage: peerbench run|raw|static|unguarded|growth|growth-point [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -36,8 +36,14 @@ func main() {
 		err = raw(ctx, os.Args[2:])
 	case "static":
 		err = static(ctx, os.Args[2:])
+	case "unguarded":
+		err = unguarded(ctx, os.Args[2:])
+	case "growth":
+		err = growth(ctx, os.Args[2:])
+	case "growth-point":
+		err = growthPoint(ctx, os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: run, raw or static", os.Args[1])
+		err = fmt.Errorf("unknown command %q: run, raw, static, unguarded, growth or growth-point", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "peerbench:", err)
@@ -54,15 +60,16 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&c.RedisURL, "redis-url", os.Getenv("REDIS_URL"), "Redis for target C's cache (env REDIS_URL)")
 	fs.StringVar(&c.ImportDir, "neo4j-import-dir", "", "Neo4j's import directory, for LOAD CSV (default: $SCAMGRAPH_STATE_DIR/neo4j/dbms/import)")
 	fs.Float64Var(&c.Scale, "scale", 1, "the demo world's scale (1: about 28,000 entities, 135,000 links)")
-	fs.BoolVar(&c.Reuse, "reuse", false, "keep a demo world already in Neo4j instead of reloading it")
+	fs.Float64Var(&c.LargeScale, "large-scale", 0, "a second, larger world's scale (7.36: about 1M links; 0: none)")
+	fs.BoolVar(&c.Reuse, "reuse", false, "keep a first world already in Neo4j instead of reloading it")
 	fs.StringVar(&conc, "concurrency", "16,64", "concurrent clients per run, comma-separated")
 	fs.DurationVar(&c.Warmup, "warmup", 5*time.Second, "unmeasured warm-up per run")
 	fs.DurationVar(&c.Duration, "duration", 15*time.Second, "measured time per run")
 	fs.IntVar(&c.ColdKeys, "cold-keys", 20000, "distinct keys the cold lookups cycle through")
 	fs.IntVar(&c.IngestRecords, "ingest", 100000, "call records per ingest path (0: no ingest)")
 	fs.BoolVar(&c.IngestOnly, "ingest-only", false, "run the ingest workloads alone; the report keeps the read results of the last full run")
-	fs.StringVar(&c.Targets, "targets", "ABCDEF", "targets to run")
-	fs.IntVar(&c.BasePort, "port", 18080, "first of six ports the targets listen on")
+	fs.StringVar(&c.Targets, "targets", "ABCDEFab", "targets to run (a and b: A and B with the sharing rules off)")
+	fs.IntVar(&c.BasePort, "port", 18080, "first of eight ports the targets listen on")
 	fs.StringVar(&c.Out, "out", "bench/results", "where the report goes")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -103,6 +110,25 @@ func raw(ctx context.Context, args []string) error {
 		return err
 	}
 	return listen(ctx, *addr, peers.RawHandler(s, a))
+}
+
+// unguarded is targets a and b: ScamGraph's stack with the sharing rules
+// off, built by the benchmark alone.
+func unguarded(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("unguarded", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:18086", "listen address")
+	store := fs.String("store", "embedded", "embedded or neo4j")
+	dir := fs.String("data-dir", "", "the embedded store's data directory")
+	uri := fs.String("neo4j-uri", os.Getenv("NEO4J_URI"), "Neo4j")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	h, closeStore, err := peers.UnguardedHandler(ctx, *store, *dir, *uri)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	return listen(ctx, *addr, h)
 }
 
 // static is target F, the HTTP floor.

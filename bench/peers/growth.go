@@ -1,0 +1,303 @@
+package peers
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/guard"
+	"github.com/scamgraph/scamgraph/intel"
+	"github.com/scamgraph/scamgraph/neo4jstore"
+	"github.com/scamgraph/scamgraph/usecase"
+)
+
+// demoLinks is how many links the demo world holds at scale 1; a growth
+// size in links is reached at scale links/demoLinks (the world grows
+// about linearly with its scale).
+const demoLinks = 135894
+
+// ScaleFor is the demo scale whose world holds about links links.
+func ScaleFor(links int) float64 { return float64(links) / demoLinks }
+
+// GrowthPoint is what one store measured at one size: its footprint and
+// how fast it answers the same questions, one at a time.
+type GrowthPoint struct {
+	// Store is "embedded" or "neo4j"; Size the size asked for, in links.
+	Store string
+	Size  int
+	Scale float64
+	// Entities and Links are what the world holds.
+	Entities, Links int
+	// Load is how long writing the world took, Open how long the embedded
+	// store took to read it back into memory.
+	Load, Open time.Duration
+	// DiskBytes is the data on disk: the embedded store's data file, or
+	// Neo4j's database directory after a checkpoint.
+	DiskBytes int64
+	// HeapBytes is the Go heap the open embedded store holds (live bytes
+	// after a collection, less those before it opened); RSSBytes the
+	// resident memory of the process holding the graph (the measuring
+	// process for the embedded store, Neo4j's JVM for Neo4j).
+	HeapBytes, RSSBytes uint64
+	// LookupP50, LookupP99 are the latencies of single-entity reads through
+	// the sharing rules (guard) of distinct phone numbers, one at a time;
+	// TwoHopP50 of 2-link networks around some of them, capped at
+	// networkLimit nodes; TwoHopNodes the median size of those networks.
+	LookupP50, LookupP99, TwoHopP50 time.Duration
+	TwoHopNodes                     int
+	Lookups, TwoHops                int
+}
+
+// PerLink divides v by the point's links.
+func (p GrowthPoint) PerLink(v float64) float64 {
+	if p.Links == 0 {
+		return 0
+	}
+	return v / float64(p.Links)
+}
+
+// growthLookups and growthNetworks are how many questions each point asks.
+const (
+	growthLookups  = 3000
+	growthNetworks = 60
+)
+
+// sampler keeps every k-th phone number of a generated world, up to a
+// bound, as the growth questions' keys.
+type sampler struct {
+	seen int
+	ids  []string
+}
+
+func (s *sampler) emit(b intel.Batch) {
+	for _, e := range b.Entities {
+		if e.Kind != intel.KindPhoneNumber {
+			continue
+		}
+		s.seen++
+		if len(s.ids) < 20000 && s.seen%7 == 0 {
+			s.ids = append(s.ids, e.ID)
+		}
+	}
+}
+
+// MeasureEmbedded loads the demo world of about size links into a fresh
+// embedded data directory dir, reopens it, and measures it. It is meant to
+// run alone in its process (peerbench growth-point), so that the heap and
+// RSS are the store's.
+func MeasureEmbedded(ctx context.Context, dir string, size int) (GrowthPoint, error) {
+	p := GrowthPoint{Store: "embedded", Size: size, Scale: ScaleFor(size)}
+	ids, err := loadEmbedded(ctx, dir, &p)
+	if err != nil {
+		return p, err
+	}
+	fi, err := os.Stat(filepath.Join(dir, embeddedstore.FileName))
+	if err != nil {
+		return p, err
+	}
+	p.DiskBytes = fi.Size()
+
+	// The load's garbage goes back to the system first, so that the
+	// resident set after the open is the open store's and the runtime's.
+	debug.FreeOSMemory()
+	before := liveHeap()
+	t0 := time.Now()
+	s, err := embeddedstore.Open(dir)
+	if err != nil {
+		return p, err
+	}
+	defer s.Close()
+	p.Open = time.Since(t0)
+	p.HeapBytes = liveHeap() - min(before, liveHeap())
+	p.RSSBytes = rss("self")
+
+	rec, err := embeddedstore.OpenAccessRecords(filepath.Join(dir, "access.db"))
+	if err != nil {
+		return p, err
+	}
+	defer rec.Close()
+	a, err := analystAccess(ctx, s, access.New(rec, time.Now))
+	if err != nil {
+		return p, err
+	}
+	return p, p.ask(ctx, s, a, ids)
+}
+
+// loadEmbedded writes the world of p's scale into a fresh store in dir and
+// closes it, so that none of it stays reachable, and returns the sampled
+// phone numbers.
+func loadEmbedded(ctx context.Context, dir string, p *GrowthPoint) ([]string, error) {
+	s, err := embeddedstore.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	var smp sampler
+	t0 := time.Now()
+	stats, err := demo.Generate(demo.Config{Scale: p.Scale}, func(b intel.Batch) error {
+		smp.emit(b)
+		_, err := s.Upsert(ctx, b)
+		return err
+	})
+	p.Load = time.Since(t0)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	p.Entities, p.Links = stats.Entities, stats.Links
+	return smp.ids, err
+}
+
+// MeasureNeo4j wipes Neo4j, loads the demo world of about size links into
+// it, and measures it; dbDir is Neo4j's data directory, whose size after a
+// checkpoint is the point's disk bytes.
+func MeasureNeo4j(ctx context.Context, uri, dataDir string, size int) (GrowthPoint, error) {
+	p := GrowthPoint{Store: "neo4j", Size: size, Scale: ScaleFor(size)}
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri})
+	if err != nil {
+		return p, err
+	}
+	defer s.Close()
+	if err := s.DeleteAll(ctx); err != nil {
+		return p, err
+	}
+	var smp sampler
+	t0 := time.Now()
+	stats, err := demo.Generate(demo.Config{Scale: p.Scale}, func(b intel.Batch) error {
+		smp.emit(b)
+		_, err := s.Upsert(ctx, b)
+		return err
+	})
+	p.Load = time.Since(t0)
+	if err != nil {
+		return p, err
+	}
+	fmt.Fprintf(os.Stderr, "neo4j: %d links loaded in %s\n", stats.Links, p.Load.Round(time.Second))
+	p.Entities, p.Links = stats.Entities, stats.Links
+	a, err := analystAccess(ctx, s, access.New(s.AccessRecords(), time.Now))
+	if err != nil {
+		return p, err
+	}
+	if err := p.ask(ctx, s, a, smp.ids); err != nil {
+		return p, err
+	}
+	// The database directory holds the store files; the transaction logs
+	// beside it are not the graph's size.
+	p.DiskBytes, err = dirSize(filepath.Join(dataDir, "databases", "neo4j"))
+	if err != nil {
+		return p, err
+	}
+	if pid, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(dataDir)), "pid")); err == nil {
+		p.RSSBytes = rss(strings.TrimSpace(string(pid)))
+	}
+	return p, nil
+}
+
+// ask times the lookups and 2-link networks of p over the sampled ids.
+func (p *GrowthPoint) ask(ctx context.Context, s intel.Store, a *intel.Access, ids []string) error {
+	if len(ids) == 0 {
+		return fmt.Errorf("the world holds no phone number to ask about")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	order := slices.Clone(ids)
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	var lookups []time.Duration
+	for i := range growthLookups {
+		id := order[i%len(order)]
+		t0 := time.Now()
+		if _, err := guard.New(s, a, &guard.Report{}).GetEntities(ctx, []string{id}); err != nil {
+			return err
+		}
+		lookups = append(lookups, time.Since(t0))
+	}
+	var hops []time.Duration
+	var nodes []int
+	for i := range growthNetworks {
+		seed := order[(i*7919)%len(order)]
+		t0 := time.Now()
+		g, err := guard.New(s, a, &guard.Report{}).Expand(ctx, intel.ExpandQuery{Seeds: []string{seed}, Depth: 2,
+			MaxNodes: networkLimit, MaxLinks: min(4*networkLimit, intel.MaxLinksCap)})
+		if err != nil {
+			return err
+		}
+		hops = append(hops, time.Since(t0))
+		nodes = append(nodes, len(g.Nodes))
+	}
+	slices.Sort(lookups)
+	slices.Sort(hops)
+	slices.Sort(nodes)
+	p.Lookups, p.TwoHops = len(lookups), len(hops)
+	p.LookupP50, p.LookupP99 = quantile(lookups, 0.5), quantile(lookups, 0.99)
+	p.TwoHopP50, p.TwoHopNodes = quantile(hops, 0.5), nodes[len(nodes)/2]
+	return nil
+}
+
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
+}
+
+// analystAccess is the TH-CCIB analyst's view on s: the keys set up on reg
+// and authenticated as ScamGraph does for each request.
+func analystAccess(ctx context.Context, s intel.Store, reg *access.Registry) (*intel.Access, error) {
+	keys, err := setUpRegistry(ctx, reg)
+	if err != nil {
+		return nil, err
+	}
+	c, err := usecase.New(s, reg, usecase.Options{}).Authenticate(ctx, usecase.Credentials{Token: keys.Analyst, Purpose: "peer benchmark"})
+	if err != nil {
+		return nil, err
+	}
+	return c.Access(), nil
+}
+
+// liveHeap is the Go heap in use after a full collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// rss is the resident set of process pid ("self" for this one), 0 when
+// it cannot be read.
+func rss(pid string) uint64 {
+	b, err := os.ReadFile(filepath.Join("/proc", pid, "status"))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// dirSize is the bytes of the regular files under dir.
+func dirSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n, err
+}
