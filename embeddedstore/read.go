@@ -2,6 +2,7 @@ package embeddedstore
 
 import (
 	"context"
+	"slices"
 	"sort"
 
 	"github.com/scamgraph/scamgraph/intel"
@@ -160,6 +161,49 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 		out[id] = b.Summary()
 	}
 	return out, nil
+}
+
+// FactClasses lists the classes of each entity's links that are not
+// retracted, remembered until a write changes a link at the entity.
+func (s *Store) FactClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string][]intel.FactClass, len(ids))
+	for _, id := range ids {
+		if _, ok := s.entities[id]; !ok {
+			continue
+		}
+		s.classMu.Lock()
+		known, ok := s.classes[id]
+		s.classMu.Unlock()
+		if !ok {
+			var set intel.FactClassSet
+			for _, lid := range s.adjacency[id] {
+				if l := s.links[lid]; l.Retraction == nil {
+					set.Add(l)
+				}
+			}
+			known = set.Classes()
+			s.classMu.Lock()
+			s.classes[id] = known
+			s.classMu.Unlock()
+		}
+		out[id] = slices.Clone(known)
+	}
+	return out, nil
+}
+
+// forgetClasses drops the remembered classes of ids; the caller holds mu
+// for writing.
+func (s *Store) forgetClasses(ids ...string) {
+	s.classMu.Lock()
+	defer s.classMu.Unlock()
+	for _, id := range ids {
+		delete(s.classes, id)
+	}
 }
 
 // Expand runs the shared expansion algorithm over the in-memory graph.

@@ -260,6 +260,42 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 	})
 }
 
+// factClasses lists the distinct classes of each entity's links that are
+// not retracted. It reads three properties of each link and no evidence
+// references, so a hub costs a fraction of its Summary.
+const factClasses = `
+UNWIND $ids AS id
+MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
+OPTIONAL MATCH (a)-[r]-() WHERE r.retractedAt IS NULL
+RETURN id, collect(DISTINCT CASE WHEN r IS NOT NULL THEN [type(r), r.country, r.visibility, r.agency] END) AS classes`
+
+// FactClasses reads every entity's fact classes in one statement.
+func (s *Store) FactClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]intel.FactClass, error) {
+		out := make(map[string][]intel.FactClass, len(ids))
+		if len(ids) == 0 {
+			return out, nil
+		}
+		res, err := tx.Run(ctx, factClasses, map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		for res.Next(ctx) {
+			rec := res.Record()
+			id, _ := rec.Get("id")
+			classes, _ := rec.Get("classes")
+			var set intel.FactClassSet
+			for _, c := range classes.([]any) {
+				v := c.([]any)
+				set.AddClass(intel.FactClass{Type: intel.LinkType(str(v[0])), Country: intel.Region(str(v[1])),
+					Visibility: intel.Visibility(str(v[2])), Agency: str(v[3])})
+			}
+			out[str(id)] = set.Classes()
+		}
+		return out, res.Err()
+	})
+}
+
 // Expand runs the shared expansion algorithm in one read transaction, one
 // statement per level.
 func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {

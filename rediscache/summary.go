@@ -12,3 +12,10 @@ import (
 func (c *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
 	return getMany(ctx, c, "Summaries", &c.summaries, ids)
 }
+
+// FactClasses caches each entity's fact classes under its id. Like a
+// summary, they change only when a link at the entity is written, and
+// every Upsert and Retract deletes those of both ends of each link.
+func (c *Store) FactClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
+	return getMany(ctx, c, "FactClasses", &c.classes, ids)
+}

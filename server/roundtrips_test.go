@@ -79,6 +79,11 @@ func (c *countingStore) Summaries(ctx context.Context, ids []string) (map[string
 	return c.inner.Summaries(ctx, ids)
 }
 
+func (c *countingStore) FactClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
+	c.count("FactClasses")
+	return c.inner.FactClasses(ctx, ids)
+}
+
 func (c *countingStore) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
 	c.count("Expand")
 	return c.inner.Expand(ctx, q)

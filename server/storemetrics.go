@@ -75,6 +75,12 @@ func (s *InstrumentedStore) Summaries(ctx context.Context, ids []string) (map[st
 	return s.inner.Summaries(ctx, ids)
 }
 
+// FactClasses times the inner FactClasses.
+func (s *InstrumentedStore) FactClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
+	defer s.m.observeStore("FactClasses", time.Now())
+	return s.inner.FactClasses(ctx, ids)
+}
+
 // Expand times the inner Expand.
 func (s *InstrumentedStore) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
 	defer s.m.observeStore("Expand", time.Now())

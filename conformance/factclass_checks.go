@@ -1,0 +1,91 @@
+package conformance
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/scamgraph/scamgraph/guard"
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+func mustFactClasses(t *testing.T, s intel.Store, ids ...string) map[string][]intel.FactClass {
+	t.Helper()
+	got, err := s.FactClasses(ctxFor(t), ids)
+	if err != nil {
+		t.Fatalf("FactClasses: %v", err)
+	}
+	return got
+}
+
+// hubClasses are the classes of hubFixture's facts at its hub.
+var hubClasses = []intel.FactClass{
+	{Type: intel.LinkCalled, Country: intel.RegionTH, Visibility: intel.VisibilityShareable, Agency: "TH-CIB"},
+	{Type: intel.LinkPresentedAs, Country: intel.RegionTH, Visibility: intel.VisibilityShareable, Agency: "TH-NBTC"},
+}
+
+var _ = register("FactClassesAreTheSummaryClasses", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	isolated := phone("+66811111111")
+	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{isolated}})
+	missing := pid("+66899999999")
+	got := mustFactClasses(t, s, hub, isolated.ID, missing)
+	if len(got) != 2 {
+		t.Fatalf("%d entries, want 2 (the missing id is left out): %v", len(got), got)
+	}
+	if !reflect.DeepEqual(got[hub], hubClasses) {
+		t.Errorf("hub's classes\n got %+v\nwant %+v", got[hub], hubClasses)
+	}
+	if cs, ok := got[isolated.ID]; !ok || cs == nil || len(cs) != 0 {
+		t.Errorf("an entity without facts: %#v, want an empty list", cs)
+	}
+	sums, err := s.Summaries(ctxFor(t), []string{hub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sums[hub].Classes(); !reflect.DeepEqual(got[hub], want) {
+		t.Errorf("classes %+v differ from the summary's %+v", got[hub], want)
+	}
+	if none := mustFactClasses(t, s); len(none) != 0 {
+		t.Errorf("no ids: %v", none)
+	}
+})
+
+var _ = register("FactClassesFollowWritesAndRetractions", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	// Read first, so that a cache holds the value the writes change.
+	if got := mustFactClasses(t, s, hub)[hub]; !reflect.DeepEqual(got, hubClasses) {
+		t.Fatalf("fixture: %+v", got)
+	}
+	other := call("+66800000000", "+66850000000", 40, "kh-1")
+	other.Agency, other.Country, other.Visibility = "KH-GDNP", intel.RegionKH, intel.VisibilityRestricted
+	other.ID = ""
+	other.Normalize()
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{other}})
+	khClass := intel.FactClass{Type: intel.LinkCalled, Country: intel.RegionKH, Visibility: intel.VisibilityRestricted, Agency: "KH-GDNP"}
+	want := append([]intel.FactClass{khClass}, hubClasses...)
+	if got := mustFactClasses(t, s, hub)[hub]; !reflect.DeepEqual(got, want) {
+		t.Errorf("after a write\n got %+v\nwant %+v", got, want)
+	}
+	// The far end is new and knows the one class.
+	if got := mustFactClasses(t, s, pid("+66850000000"))[pid("+66850000000")]; !reflect.DeepEqual(got, []intel.FactClass{khClass}) {
+		t.Errorf("the new end's classes: %+v", got)
+	}
+	// Through a reader's view, only the classes the reader may see.
+	th := guard.New(s, &intel.Access{Agency: "TH-CIB", Country: intel.RegionTH}, nil)
+	if got := mustFactClasses(t, th, hub)[hub]; !reflect.DeepEqual(got, hubClasses) {
+		t.Errorf("a Thai reader's view\n got %+v\nwant %+v", got, hubClasses)
+	}
+	if got := mustFactClasses(t, th, pid("+66850000000")); len(got) != 0 {
+		t.Errorf("a Thai reader knows an entity seen only in a Cambodian restricted fact: %+v", got)
+	}
+	if _, err := s.Retract(ctxFor(t), intel.RetractRequest{LinkID: other.ID, Agency: "KH-GDNP", Reason: "wrong number"}); err != nil {
+		t.Fatalf("Retract: %v", err)
+	}
+	got := mustFactClasses(t, s, hub, pid("+66850000000"))
+	if !reflect.DeepEqual(got[hub], hubClasses) {
+		t.Errorf("after the retraction\n got %+v\nwant %+v", got[hub], hubClasses)
+	}
+	if cs, ok := got[pid("+66850000000")]; !ok || len(cs) != 0 {
+		t.Errorf("an entity whose one fact was retracted: %#v, want an empty list", cs)
+	}
+})
