@@ -8,13 +8,29 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 )
 
+// mustFactClasses asks GetClassified for ids and returns the classes, after
+// checking that each entity it returns is the one GetEntities returns.
 func mustFactClasses(t *testing.T, s intel.Store, ids ...string) map[string][]intel.FactClass {
 	t.Helper()
-	got, err := s.FactClasses(ctxFor(t), ids)
+	got, err := s.GetClassified(ctxFor(t), ids)
 	if err != nil {
-		t.Fatalf("FactClasses: %v", err)
+		t.Fatalf("GetClassified: %v", err)
 	}
-	return got
+	entities, err := s.GetEntities(ctxFor(t), ids)
+	if err != nil {
+		t.Fatalf("GetEntities: %v", err)
+	}
+	if len(entities) != len(got) {
+		t.Errorf("GetClassified returns %d entities, GetEntities %d", len(got), len(entities))
+	}
+	out := make(map[string][]intel.FactClass, len(got))
+	for id, ce := range got {
+		if !reflect.DeepEqual(ce.Entity, entities[id]) {
+			t.Errorf("GetClassified's entity\n got %+v\nwant %+v (GetEntities)", ce.Entity, entities[id])
+		}
+		out[id] = ce.Classes
+	}
+	return out
 }
 
 // hubClasses are the classes of hubFixture's facts at its hub.
@@ -23,7 +39,7 @@ var hubClasses = []intel.FactClass{
 	{Type: intel.LinkPresentedAs, Country: intel.RegionTH, Visibility: intel.VisibilityShareable, Agency: "TH-NBTC"},
 }
 
-var _ = register("FactClassesAreTheSummaryClasses", func(t *testing.T, h *Harness, s intel.Store) {
+var _ = register("ClassifiedEntitiesHaveTheSummaryClasses", func(t *testing.T, h *Harness, s intel.Store) {
 	hub, _, _ := hubFixture(t, s)
 	isolated := phone("+66811111111")
 	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{isolated}})
@@ -50,7 +66,7 @@ var _ = register("FactClassesAreTheSummaryClasses", func(t *testing.T, h *Harnes
 	}
 })
 
-var _ = register("FactClassesFollowWritesAndRetractions", func(t *testing.T, h *Harness, s intel.Store) {
+var _ = register("ClassifiedEntitiesFollowWritesAndRetractions", func(t *testing.T, h *Harness, s intel.Store) {
 	hub, _, _ := hubFixture(t, s)
 	// Read first, so that a cache holds the value the writes change.
 	if got := mustFactClasses(t, s, hub)[hub]; !reflect.DeepEqual(got, hubClasses) {

@@ -163,37 +163,46 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 	return out, nil
 }
 
-// FactClasses lists the classes of each entity's links that are not
-// retracted, remembered until a write changes a link at the entity.
-func (s *Store) FactClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
+// GetClassified returns deep copies of the stored entities among ids with
+// the classes of their links that are not retracted, remembered until a
+// write changes a link at the entity.
+func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make(map[string][]intel.FactClass, len(ids))
+	out := make(map[string]intel.ClassifiedEntity, len(ids))
 	for _, id := range ids {
-		if _, ok := s.entities[id]; !ok {
+		e, ok := s.entities[id]
+		if !ok {
 			continue
 		}
-		s.classMu.Lock()
-		known, ok := s.classes[id]
-		s.classMu.Unlock()
-		if !ok {
-			var set intel.FactClassSet
-			for _, lid := range s.adjacency[id] {
-				if l := s.links[lid]; l.Retraction == nil {
-					set.Add(l)
-				}
-			}
-			known = set.Classes()
-			s.classMu.Lock()
-			s.classes[id] = known
-			s.classMu.Unlock()
-		}
-		out[id] = slices.Clone(known)
+		out[id] = intel.ClassifiedEntity{Entity: e.Clone(), Classes: slices.Clone(s.classesOf(id))}
 	}
 	return out, nil
+}
+
+// classesOf returns the remembered classes of id's links, working them out
+// on first use; the caller holds mu for reading.
+func (s *Store) classesOf(id string) []intel.FactClass {
+	s.classMu.Lock()
+	known, ok := s.classes[id]
+	s.classMu.Unlock()
+	if ok {
+		return known
+	}
+	var set intel.FactClassSet
+	for _, lid := range s.adjacency[id] {
+		if l := s.links[lid]; l.Retraction == nil {
+			set.Add(l)
+		}
+	}
+	known = set.Classes()
+	s.classMu.Lock()
+	s.classes[id] = known
+	s.classMu.Unlock()
+	return known
 }
 
 // forgetClasses drops the remembered classes of ids; the caller holds mu

@@ -46,7 +46,7 @@ type Store struct {
 	// adjacency maps an entity id to the ids of every link at it, both directions.
 	adjacency map[string][]string
 	// classes remembers the fact classes of entities asked about (see
-	// FactClasses), so that a reader's view of a hub does not fold its
+	// GetClassified), so that a reader's view of a hub does not fold its
 	// thousand links on every request. A fill happens under mu's read
 	// lock and every write that changes a link forgets both its ends
 	// under mu's write lock, so a remembered list is never stale.

@@ -132,21 +132,29 @@ func (s *Store) rawClasses(ctx context.Context, ids []string) (map[string][]inte
 	if len(missing) == 0 {
 		return out, nil
 	}
-	read, err := s.inner.FactClasses(ctx, missing)
+	read, err := s.inner.GetClassified(ctx, missing)
 	if err != nil {
 		return nil, err
 	}
+	s.keepClasses(missing, read)
+	for id, ce := range read {
+		out[id] = ce.Classes
+	}
+	return out, nil
+}
+
+// keepClasses remembers for the request the classes read of ids, and
+// which of them the inner store does not hold.
+func (s *Store) keepClasses(ids []string, read map[string]intel.ClassifiedEntity) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, id := range missing {
-		if cs, ok := read[id]; ok {
-			s.classes[id] = cs
-			out[id] = cs
+	for _, id := range ids {
+		if ce, ok := read[id]; ok {
+			s.classes[id] = ce.Classes
 		} else {
 			s.absent[id] = true
 		}
 	}
-	return out, nil
 }
 
 // grantedLinks returns the links the reader's evidence grants name, read
@@ -229,11 +237,20 @@ func (s *Store) visible(ctx context.Context, ids []string) (map[string]bool, err
 }
 
 // GetEntities returns the entities among ids the reader may see, with
-// personal data masked as the rules say.
+// personal data masked as the rules say. The entities and what decides
+// their visibility come in one read of the inner store.
 func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
-	found, err := s.inner.GetEntities(ctx, ids)
-	if err != nil || len(found) == 0 {
-		return found, err
+	read, err := s.inner.GetClassified(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	s.keepClasses(ids, read)
+	found := make(map[string]intel.Entity, len(read))
+	for id, ce := range read {
+		found[id] = ce.Entity
+	}
+	if len(found) == 0 {
+		return found, nil
 	}
 	keep, err := s.visible(ctx, slices.Collect(maps.Keys(found)))
 	if err != nil {
@@ -321,15 +338,16 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 	return out, nil
 }
 
-// FactClasses lists, for each visible entity among ids, the classes of
-// the facts at it the reader may see: those the rule allows and those of
-// the links evidence requests granted the reader.
-func (s *Store) FactClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
-	keep, err := s.visible(ctx, ids)
+// GetClassified returns the entities among ids the reader may see, as
+// GetEntities shows them, each with the classes of the facts at it the
+// reader may see: those the rule allows and those of the links evidence
+// requests granted the reader.
+func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
+	found, err := s.GetEntities(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	classes, err := s.rawClasses(ctx, ids)
+	classes, err := s.rawClasses(ctx, slices.Collect(maps.Keys(found)))
 	if err != nil {
 		return nil, err
 	}
@@ -337,8 +355,8 @@ func (s *Store) FactClasses(ctx context.Context, ids []string) (map[string][]int
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]intel.FactClass, len(keep))
-	for id := range keep {
+	out := make(map[string]intel.ClassifiedEntity, len(found))
+	for id, e := range found {
 		var set intel.FactClassSet
 		for _, c := range classes[id] {
 			if c.Allowed(s.access) {
@@ -350,7 +368,7 @@ func (s *Store) FactClasses(ctx context.Context, ids []string) (map[string][]int
 				set.Add(&l)
 			}
 		}
-		out[id] = set.Classes()
+		out[id] = intel.ClassifiedEntity{Entity: e, Classes: set.Classes()}
 	}
 	return out, nil
 }

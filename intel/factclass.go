@@ -38,6 +38,13 @@ func compareFactClass(a, b FactClass) int {
 	return strings.Compare(a.Agency, b.Agency)
 }
 
+// ClassifiedEntity is an entity with the classes of its facts that are not
+// retracted (see Store.GetClassified).
+type ClassifiedEntity struct {
+	Entity  Entity
+	Classes []FactClass
+}
+
 // FactClassSet collects the distinct classes of an entity's facts. An
 // entity's facts fall into few classes (a hub with a thousand links has a
 // handful), so a short slice searched in order beats a map.

@@ -260,29 +260,35 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 	})
 }
 
-// factClasses lists the distinct classes of each entity's links that are
-// not retracted. It reads three properties of each link and no evidence
-// references, so a hub costs a fraction of its Summary.
-const factClasses = `
+// getClassified reads entities with the distinct classes of their links
+// that are not retracted. It reads three properties of each link and no
+// evidence references, so a hub costs a fraction of its Summary, and the
+// entity comes in the same statement, so a lookup is one round trip.
+const getClassified = `
 UNWIND $ids AS id
-MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
-OPTIONAL MATCH (a)-[r]-() WHERE r.retractedAt IS NULL
-RETURN id, collect(DISTINCT CASE WHEN r IS NOT NULL THEN [type(r), r.country, r.visibility, r.agency] END) AS classes`
+MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
+OPTIONAL MATCH (n)-[r]-() WHERE r.retractedAt IS NULL
+WITH n, collect(DISTINCT CASE WHEN r IS NOT NULL THEN [type(r), r.country, r.visibility, r.agency] END) AS classes
+RETURN properties(n) AS n, classes`
 
-// FactClasses reads every entity's fact classes in one statement.
-func (s *Store) FactClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]intel.FactClass, error) {
-		out := make(map[string][]intel.FactClass, len(ids))
+// GetClassified reads entities and their fact classes in one statement.
+func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.ClassifiedEntity, error) {
+		out := make(map[string]intel.ClassifiedEntity, len(ids))
 		if len(ids) == 0 {
 			return out, nil
 		}
-		res, err := tx.Run(ctx, factClasses, map[string]any{"ids": ids})
+		res, err := tx.Run(ctx, getClassified, map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
 		}
 		for res.Next(ctx) {
 			rec := res.Record()
-			id, _ := rec.Get("id")
+			n, _ := rec.Get("n")
+			e, err := entityFrom(n)
+			if err != nil {
+				return nil, err
+			}
 			classes, _ := rec.Get("classes")
 			var set intel.FactClassSet
 			for _, c := range classes.([]any) {
@@ -290,7 +296,7 @@ func (s *Store) FactClasses(ctx context.Context, ids []string) (map[string][]int
 				set.AddClass(intel.FactClass{Type: intel.LinkType(str(v[0])), Country: intel.Region(str(v[1])),
 					Visibility: intel.Visibility(str(v[2])), Agency: str(v[3])})
 			}
-			out[str(id)] = set.Classes()
+			out[e.ID] = intel.ClassifiedEntity{Entity: e, Classes: set.Classes()}
 		}
 		return out, res.Err()
 	})

@@ -12,7 +12,7 @@ import (
 )
 
 // table is one kind of cached value, kept under its own key letter: entities
-// ("e"), summaries ("s"), links ("l") and fact classes ("c"). Each is read
+// ("e"), summaries ("s"), links ("l") and classified entities ("k"). Each is read
 // the same way; only where misses come from differs.
 type table[T any] struct {
 	// letter names the table in keys: Prefix + letter + ":" + id.
@@ -192,8 +192,8 @@ func opOf(letter string) string {
 		return "GetEntities"
 	case letterSummary:
 		return "Summaries"
-	case letterClasses:
-		return "FactClasses"
+	case letterClassified:
+		return "GetClassified"
 	default:
 		return "GetLinks"
 	}

@@ -75,10 +75,10 @@ func (s *InstrumentedStore) Summaries(ctx context.Context, ids []string) (map[st
 	return s.inner.Summaries(ctx, ids)
 }
 
-// FactClasses times the inner FactClasses.
-func (s *InstrumentedStore) FactClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
-	defer s.m.observeStore("FactClasses", time.Now())
-	return s.inner.FactClasses(ctx, ids)
+// GetClassified times the inner GetClassified.
+func (s *InstrumentedStore) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
+	defer s.m.observeStore("GetClassified", time.Now())
+	return s.inner.GetClassified(ctx, ids)
 }
 
 // Expand times the inner Expand.
