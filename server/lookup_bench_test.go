@@ -32,8 +32,10 @@ const benchParallelism = 32
 // (key, purpose, GraphQL, the reader's view, audit) on the demo world in
 // the embedded store, without a network in between, so that a CPU profile
 // (-cpuprofile) shows what the service itself spends: the SIM-box hub,
-// with over a thousand links, again and again (hub), and the demo's phone
-// numbers in turn (cold). It keeps benchParallelism requests per CPU in
+// with over a thousand links, again and again (hub), whose lookup reads
+// Cambodian facts and is audited; a number known only through Thai facts,
+// again and again (local), whose lookup leaves no audit entry; and the
+// demo's phone numbers in turn (cold). It keeps benchParallelism requests per CPU in
 // flight.
 func BenchmarkLookupHandler(b *testing.B) {
 	s := MustEmbedded(b)
@@ -72,6 +74,30 @@ func BenchmarkLookupHandler(b *testing.B) {
 			numbers = append(numbers, e.Key)
 		}
 	}
+	// A number known only through Thai facts: its lookup crosses no border
+	// and leaves no audit entry, which shows what the audit costs the hub.
+	sums, err := s.Summaries(context.Background(), ids)
+	if err != nil {
+		b.Fatal(err)
+	}
+	local := ""
+	for _, id := range ids {
+		e, shown := seen[id]
+		if !shown || len(sums[id].Groups) < 3 {
+			continue
+		}
+		thai := true
+		for _, g := range sums[id].Groups {
+			thai = thai && g.Country == intel.RegionTH
+		}
+		if thai {
+			local = e.Key
+			break
+		}
+	}
+	if local == "" {
+		b.Fatal("the demo world holds no number known only through Thai facts")
+	}
 	body := func(key string) []byte {
 		out, _ := json.Marshal(map[string]any{"query": benchLookupQuery, "variables": map[string]any{"i": key, "k": "PhoneNumber"}})
 		return out
@@ -93,6 +119,15 @@ func BenchmarkLookupHandler(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				ask(b, hub)
+			}
+		})
+	})
+	thai := body(local)
+	b.Run("local", func(b *testing.B) {
+		b.SetParallelism(benchParallelism)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				ask(b, thai)
 			}
 		})
 	})
