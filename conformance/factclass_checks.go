@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -68,9 +69,34 @@ var _ = register("ClassifiedEntitiesHaveTheSummaryClasses", func(t *testing.T, h
 
 var _ = register("ClassifiedEntitiesFollowWritesAndRetractions", func(t *testing.T, h *Harness, s intel.Store) {
 	hub, _, _ := hubFixture(t, s)
+	// Enough calls of the same class that a store keeping the classes of
+	// hubs keeps these, so that the writes below must reach what it kept.
+	var more []intel.Link
+	for i := 0; i < 80; i++ {
+		more = append(more, call("+66800000000", fmt.Sprintf("+668300000%02d", i), 50+i%20, fmt.Sprintf("more-%d", i)))
+	}
+	mustUpsert(t, s, intel.Batch{Links: more})
 	// Read first, so that a cache holds the value the writes change.
 	if got := mustFactClasses(t, s, hub)[hub]; !reflect.DeepEqual(got, hubClasses) {
 		t.Fatalf("fixture: %+v", got)
+	}
+	// A fact sent again with another marking replaces the stored one, and
+	// its class with it.
+	resent := more[0]
+	resent.Visibility = intel.VisibilityRestricted
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{resent}})
+	restricted := intel.FactClass{Type: intel.LinkCalled, Country: intel.RegionTH, Visibility: intel.VisibilityRestricted, Agency: "TH-CIB"}
+	if got := mustFactClasses(t, s, pid("+66830000000"))[pid("+66830000000")]; !reflect.DeepEqual(got, []intel.FactClass{restricted}) {
+		t.Errorf("a fact sent again with another marking: %+v, want %+v", got, []intel.FactClass{restricted})
+	}
+	withRestricted := []intel.FactClass{restricted, hubClasses[0], hubClasses[1]}
+	if got := mustFactClasses(t, s, hub)[hub]; !reflect.DeepEqual(got, withRestricted) {
+		t.Errorf("the hub after a fact changed its marking\n got %+v\nwant %+v", got, withRestricted)
+	}
+	resent.Visibility = intel.VisibilityShareable
+	mustUpsert(t, s, intel.Batch{Links: []intel.Link{resent}})
+	if got := mustFactClasses(t, s, hub)[hub]; !reflect.DeepEqual(got, hubClasses) {
+		t.Fatalf("the hub after the marking changed back: %+v", got)
 	}
 	other := call("+66800000000", "+66850000000", 40, "kh-1")
 	other.Agency, other.Country, other.Visibility = "KH-GDNP", intel.RegionKH, intel.VisibilityRestricted

@@ -164,8 +164,8 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 }
 
 // GetClassified returns deep copies of the stored entities among ids with
-// the classes of their links that are not retracted, remembered until a
-// write changes a link at the entity.
+// the classes of their links that are not retracted; those of a hub are
+// remembered until a write changes a link at it.
 func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -183,25 +183,36 @@ func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]int
 	return out, nil
 }
 
-// classesOf returns the remembered classes of id's links, working them out
-// on first use; the caller holds mu for reading.
+// rememberClassesFrom is the number of links from which an entity's
+// classes are remembered: below it, working them out costs less than the
+// memory of keeping them for every entity ever looked up.
+const rememberClassesFrom = 64
+
+// classesOf returns the classes of id's links, remembered for an entity
+// with many links; the caller holds mu for reading.
 func (s *Store) classesOf(id string) []intel.FactClass {
-	s.classMu.Lock()
-	known, ok := s.classes[id]
-	s.classMu.Unlock()
-	if ok {
-		return known
+	adjacent := s.adjacency[id]
+	remember := len(adjacent) >= rememberClassesFrom
+	if remember {
+		s.classMu.Lock()
+		known, ok := s.classes[id]
+		s.classMu.Unlock()
+		if ok {
+			return known
+		}
 	}
 	var set intel.FactClassSet
-	for _, lid := range s.adjacency[id] {
+	for _, lid := range adjacent {
 		if l := s.links[lid]; l.Retraction == nil {
 			set.Add(l)
 		}
 	}
-	known = set.Classes()
-	s.classMu.Lock()
-	s.classes[id] = known
-	s.classMu.Unlock()
+	known := set.Classes()
+	if remember {
+		s.classMu.Lock()
+		s.classes[id] = known
+		s.classMu.Unlock()
+	}
 	return known
 }
 
