@@ -42,5 +42,6 @@ func (s *Store) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link
 		return intel.Link{}, translate(err, "retract")
 	}
 	s.links[l.ID] = &l
+	s.forgetClasses(l.From, l.To)
 	return l.Clone(), nil
 }

@@ -45,6 +45,13 @@ type Store struct {
 	links    map[string]*intel.Link
 	// adjacency maps an entity id to the ids of every link at it, both directions.
 	adjacency map[string][]string
+	// classes remembers the fact classes of hubs asked about (see
+	// GetClassified and classesOf), so that a reader's view of a hub does
+	// not fold its thousand links on every request. A fill happens under mu's read
+	// lock and every write that changes a link forgets both its ends
+	// under mu's write lock, so a remembered list is never stale.
+	classMu sync.Mutex
+	classes map[string][]intel.FactClass
 	// instance names this data directory's contents (see InstanceID).
 	instance string
 }
@@ -74,6 +81,7 @@ func Open(dir string) (*Store, error) {
 		entities:  map[string]*intel.Entity{},
 		links:     map[string]*intel.Link{},
 		adjacency: map[string][]string{},
+		classes:   map[string][]intel.FactClass{},
 	}
 	if err := s.load(); err != nil {
 		db.Close()

@@ -117,6 +117,7 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 			s.adjacency[l.To] = append(s.adjacency[l.To], id)
 		}
 		s.links[id] = l
+		s.forgetClasses(l.From, l.To)
 	}
 	return res, nil
 }

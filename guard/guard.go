@@ -30,9 +30,10 @@ type Store struct {
 	report *Report
 
 	mu        sync.Mutex
-	summaries map[string]intel.Summary // raw, per request: visibility and summary share one read
-	absent    map[string]bool          // ids the inner store does not hold
-	granted   []intel.Link             // links evidence requests granted, loaded once
+	summaries map[string]intel.Summary     // raw, per request
+	classes   map[string][]intel.FactClass // per request: what visibility is decided by
+	absent    map[string]bool              // ids the inner store does not hold
+	granted   []intel.Link                 // links evidence requests granted, loaded once
 	grantedOK bool
 }
 
@@ -44,7 +45,7 @@ func New(inner intel.Store, access *intel.Access, report *Report) *Store {
 	}
 	access.Normalize()
 	return &Store{inner: inner, access: access, report: report,
-		summaries: map[string]intel.Summary{}, absent: map[string]bool{}}
+		summaries: map[string]intel.Summary{}, classes: map[string][]intel.FactClass{}, absent: map[string]bool{}}
 }
 
 // Fork returns the same view noting its reads and masks in report
@@ -89,7 +90,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.inner.Ping(ctx) }
 func (s *Store) Close() error { return nil }
 
 // rawSummaries returns the inner store's summaries of ids, reading each id
-// at most once per request.
+// at most once per request. A summary read also tells the entity's fact
+// classes, which are kept so that deciding its visibility afterwards costs
+// no further read.
 func (s *Store) rawSummaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
 	out := make(map[string]intel.Summary, len(ids))
 	var missing []string
@@ -114,12 +117,59 @@ func (s *Store) rawSummaries(ctx context.Context, ids []string) (map[string]inte
 	for _, id := range missing {
 		if sum, ok := read[id]; ok {
 			s.summaries[id] = sum
+			if _, known := s.classes[id]; !known {
+				s.classes[id] = sum.Classes()
+			}
 			out[id] = sum
 		} else {
 			s.absent[id] = true
 		}
 	}
 	return out, nil
+}
+
+// rawClasses returns the inner store's fact classes of ids, reading each
+// id at most once per request. Classes are what visibility needs: reading
+// them instead of whole summaries keeps a lookup of a hub with a thousand
+// links as cheap as one of a number with two.
+func (s *Store) rawClasses(ctx context.Context, ids []string) (map[string][]intel.FactClass, error) {
+	out := make(map[string][]intel.FactClass, len(ids))
+	var missing []string
+	s.mu.Lock()
+	for _, id := range ids {
+		if cs, ok := s.classes[id]; ok {
+			out[id] = cs
+		} else if !s.absent[id] {
+			missing = append(missing, id)
+		}
+	}
+	s.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := s.inner.GetClassified(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	s.keepClasses(missing, read)
+	for id, ce := range read {
+		out[id] = ce.Classes
+	}
+	return out, nil
+}
+
+// keepClasses remembers for the request the classes read of ids, and
+// which of them the inner store does not hold.
+func (s *Store) keepClasses(ids []string, read map[string]intel.ClassifiedEntity) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		if ce, ok := read[id]; ok {
+			s.classes[id] = ce.Classes
+		} else {
+			s.absent[id] = true
+		}
+	}
 }
 
 // grantedLinks returns the links the reader's evidence grants name, read
@@ -164,33 +214,37 @@ func grantedAt(links []intel.Link, id string) []intel.Link {
 // visible when the reader may see at least one fact about it. An entity
 // known only through hidden facts is, to the reader, as unknown as one
 // never stored: its spellings, first sighting and attributes would tell
-// otherwise.
-func (s *Store) visible(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
-	sums, err := s.rawSummaries(ctx, ids)
-	if err != nil || s.access.Unrestricted() {
-		return sums, err
+// otherwise. It reads the entities' fact classes, never their facts.
+func (s *Store) visible(ctx context.Context, ids []string) (map[string]bool, error) {
+	classes, err := s.rawClasses(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(classes))
+	if s.access.Unrestricted() {
+		for id := range classes {
+			out[id] = true
+		}
+		return out, nil
 	}
 	granted, err := s.grantedLinks(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]intel.Summary, len(sums))
-	for id, sum := range sums {
+	for id, cs := range classes {
 		mine := grantedAt(granted, id)
-		if !sum.Seen(s.access) && len(mine) == 0 {
-			continue
-		}
-		out[id] = sum
 		// What makes an entity visible to a reader is a fact; when that
 		// fact is the other country's, so is what the reader learns of
 		// the entity (its spellings, its first sighting), and the read is
 		// noted for the audit.
-		for _, g := range sum.Groups {
-			if s.access.AllowsClass(g.Type, g.Country, g.Visibility, g.Agency) {
-				s.read(g.Country, id)
+		for _, c := range cs {
+			if c.Allowed(s.access) {
+				out[id] = true
+				s.read(c.Country, id)
 			}
 		}
 		for _, l := range mine {
+			out[id] = true
 			s.read(l.Country, id)
 		}
 	}
@@ -198,11 +252,20 @@ func (s *Store) visible(ctx context.Context, ids []string) (map[string]intel.Sum
 }
 
 // GetEntities returns the entities among ids the reader may see, with
-// personal data masked as the rules say.
+// personal data masked as the rules say. The entities and what decides
+// their visibility come in one read of the inner store.
 func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
-	found, err := s.inner.GetEntities(ctx, ids)
-	if err != nil || len(found) == 0 {
-		return found, err
+	read, err := s.inner.GetClassified(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	s.keepClasses(ids, read)
+	found := make(map[string]intel.Entity, len(read))
+	for id, ce := range read {
+		found[id] = ce.Entity
+	}
+	if len(found) == 0 {
+		return found, nil
 	}
 	keep, err := s.visible(ctx, slices.Collect(maps.Keys(found)))
 	if err != nil {
@@ -210,7 +273,7 @@ func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel
 	}
 	var shown []intel.Entity
 	for id, e := range found {
-		if _, ok := keep[id]; !ok {
+		if !keep[id] {
 			delete(found, id)
 			continue
 		}
@@ -259,7 +322,13 @@ func (s *Store) GetLinks(ctx context.Context, ids []string) (map[string]intel.Li
 // Summaries counts, for each visible entity among ids, only the facts the
 // reader may see.
 func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
-	sums, err := s.visible(ctx, ids)
+	// The summaries come first: they carry the classes visibility is
+	// decided by, so deciding it then reads nothing more.
+	sums, err := s.rawSummaries(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	keep, err := s.visible(ctx, slices.Collect(maps.Keys(sums)))
 	if err != nil {
 		return nil, err
 	}
@@ -267,8 +336,11 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]intel.Summary, len(sums))
+	out := make(map[string]intel.Summary, len(keep))
 	for id, sum := range sums {
+		if !keep[id] {
+			continue
+		}
 		v := sum.For(s.access, grantedAt(granted, id))
 		if !s.access.Unrestricted() {
 			for _, g := range v.Groups {
@@ -277,6 +349,41 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 		}
 		v.Groups = nil // which classes exist is for the rules, not the reader
 		out[id] = v
+	}
+	return out, nil
+}
+
+// GetClassified returns the entities among ids the reader may see, as
+// GetEntities shows them, each with the classes of the facts at it the
+// reader may see: those the rule allows and those of the links evidence
+// requests granted the reader.
+func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
+	found, err := s.GetEntities(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	classes, err := s.rawClasses(ctx, slices.Collect(maps.Keys(found)))
+	if err != nil {
+		return nil, err
+	}
+	granted, err := s.grantedLinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]intel.ClassifiedEntity, len(found))
+	for id, e := range found {
+		var set intel.FactClassSet
+		for _, c := range classes[id] {
+			if c.Allowed(s.access) {
+				set.AddClass(c)
+			}
+		}
+		for _, l := range grantedAt(granted, id) {
+			if l.Retraction == nil {
+				set.Add(&l)
+			}
+		}
+		out[id] = intel.ClassifiedEntity{Entity: e, Classes: set.Classes()}
 	}
 	return out, nil
 }
@@ -295,7 +402,7 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 	}
 	var shown []string
 	for _, id := range ids {
-		if _, ok := keep[id]; ok {
+		if keep[id] {
 			shown = append(shown, id)
 		}
 	}
@@ -337,7 +444,7 @@ func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph
 	}
 	var seeds, hidden []string
 	for _, id := range q.Seeds {
-		if _, ok := keep[id]; ok {
+		if keep[id] {
 			seeds = append(seeds, id)
 		} else {
 			hidden = append(hidden, id)
@@ -376,7 +483,7 @@ func (s *Store) ShortestPath(ctx context.Context, q intel.PathQuery) (*intel.Pat
 		return nil, err
 	}
 	for _, end := range []struct{ field, id string }{{"from", q.From}, {"to", q.To}} {
-		if _, ok := keep[end.id]; !ok {
+		if !keep[end.id] {
 			return nil, intel.Errorf(intel.ENOTFOUND, end.field, "no entity with id %q", end.id)
 		}
 	}

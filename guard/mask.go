@@ -25,7 +25,7 @@ func (s *Store) present(ctx context.Context, es []intel.Entity) error {
 	}
 	described := map[string]bool{}
 	if len(owned) > 0 {
-		sums, err := s.rawSummaries(ctx, owned)
+		classes, err := s.rawClasses(ctx, owned)
 		if err != nil {
 			return err
 		}
@@ -34,7 +34,7 @@ func (s *Store) present(ctx context.Context, es []intel.Entity) error {
 			return err
 		}
 		for _, id := range owned {
-			described[id] = s.seesOwnersFact(id, sums[id], granted)
+			described[id] = s.seesOwnersFact(id, classes[id], granted)
 		}
 	}
 	for i := range es {
@@ -55,10 +55,10 @@ func (s *Store) present(ctx context.Context, es []intel.Entity) error {
 // seesOwnersFact reports whether the reader may see a fact at the entity
 // that its owner contributed (the record that describes it), by the rule
 // or by an evidence grant.
-func (s *Store) seesOwnersFact(id string, sum intel.Summary, granted []intel.Link) bool {
+func (s *Store) seesOwnersFact(id string, classes []intel.FactClass, granted []intel.Link) bool {
 	owner := intel.OwnerAgency(&intel.Entity{ID: id, Kind: kindOf(id), Key: keyOf(id)})
-	for _, g := range sum.Groups {
-		if g.Agency == owner && s.access.AllowsClass(g.Type, g.Country, g.Visibility, g.Agency) {
+	for _, c := range classes {
+		if c.Agency == owner && c.Allowed(s.access) {
 			return true
 		}
 	}

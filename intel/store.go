@@ -72,6 +72,17 @@ type Store interface {
 	// not retracted. Ids that are not stored MUST be absent from the map.
 	Summaries(ctx context.Context, ids []string) (map[string]Summary, error)
 
+	// GetClassified returns, for each stored entity among ids, the entity
+	// (as GetEntities returns it) and the distinct classes (see FactClass)
+	// of its links that are not retracted, sorted by type, country, marking
+	// and agency: exactly the classes of its Summary's groups, without
+	// counting the links. An entity without such links MUST have an empty
+	// list; ids that are not stored MUST be absent from the map. It is what
+	// a reader's view asks to decide whether the reader may know an entity,
+	// so it MUST be one round trip and MUST cost far less than Summaries on
+	// an entity with many links.
+	GetClassified(ctx context.Context, ids []string) (map[string]ClassifiedEntity, error)
+
 	// Expand returns the network around seeds, following links in both
 	// directions, level by level, with the deterministic algorithm of
 	// ExpandNetwork, so that every backend returns the same subgraph,

@@ -187,16 +187,6 @@ func (s Summary) For(a *Access, granted []Link) Summary {
 	return b.Summary()
 }
 
-// Seen reports whether the reader may see at least one link of the summary.
-func (s Summary) Seen(a *Access) bool {
-	for _, g := range s.Groups {
-		if a.AllowsClass(g.Type, g.Country, g.Visibility, g.Agency) {
-			return true
-		}
-	}
-	return false
-}
-
 // Clone returns a deep copy.
 func (s Summary) Clone() Summary {
 	counts := make(map[LinkType]int, len(s.LinkCounts))

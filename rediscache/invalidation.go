@@ -7,13 +7,13 @@ import (
 )
 
 // delChunk bounds the keys of one DEL command on a single Redis, so that a
-// full batch (up to intel.MaxBatchItems items, five keys per link) does not
+// full batch (up to intel.MaxBatchItems items, seven keys per link) does not
 // become one enormous command.
 const delChunk = 512
 
 // Upsert writes through to the inner store and then deletes every cached
-// value the batch may have changed: the entity and summary of every entity
-// it names (its entities and both ends of each link, which may have been
+// value the batch may have changed: the entity, summary and classified entity
+// of every entity it names (its entities and both ends of each link, which may have been
 // created as stubs and whose summaries count the new links) and each of its
 // links. Deleting after the commit, together with the leases readers must
 // hold to fill (lease.go), means no reader can put back a value this write
@@ -49,9 +49,9 @@ func (c *Store) touchedKeys(b intel.Batch) []string {
 		ids[l.From] = struct{}{}
 		ids[l.To] = struct{}{}
 	}
-	keys := make([]string, 0, 2*len(ids)+len(b.Links))
+	keys := make([]string, 0, 3*len(ids)+len(b.Links))
 	for id := range ids {
-		keys = append(keys, c.key(letterEntity, id), c.key(letterSummary, id))
+		keys = append(keys, c.key(letterEntity, id), c.key(letterSummary, id), c.key(letterClassified, id))
 	}
 	for _, l := range b.Links {
 		// A link sent without an id is stored under the one Normalize
@@ -93,8 +93,8 @@ func (c *Store) invalidate(ctx context.Context, keys []string) {
 }
 
 // Retract writes through to the inner store and then deletes what the
-// retraction changes, as Upsert does: the link and the entity and summary
-// of both its ends, whose counts no longer include it. Traversals are not
+// retraction changes, as Upsert does: the link and the entity, summary and
+// classified entity of both its ends, whose counts no longer include it. Traversals are not
 // cached, so pages, expansions and paths see it at the next request.
 func (c *Store) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link, error) {
 	l, err := c.inner.Retract(ctx, r)

@@ -66,7 +66,7 @@ type Options struct {
 // Observer receives cache events so that the server can export them, e.g.
 // as Prometheus counters, without this package depending on a metrics
 // library. op is the Store method name ("GetEntities", "FindEntity",
-// "GetLinks", "Summaries", "Upsert"). Hits and misses are counted per id,
+// "GetLinks", "Summaries", "GetClassified", "Upsert"). Hits and misses are counted per id,
 // not per call, so that the hit ratio means what an operator expects.
 // Implementations must be safe for concurrent use and fast: they are called
 // on every read.

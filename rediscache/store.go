@@ -1,5 +1,6 @@
 // Package rediscache is a cache decorator for any intel.Store: it answers
-// the hot point reads (entities by id or key, links by id, summaries) from
+// the hot point reads (entities by id or key, links by id, summaries,
+// entities with their fact classes) from
 // Redis and sends everything else, and every miss, to the store it wraps.
 //
 // It is cache-aside with a TTL, and it is built to be invisible: the same
@@ -33,11 +34,12 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-// The key letters of the three cached tables.
+// The key letters of the cached tables.
 const (
-	letterEntity  = "e"
-	letterSummary = "s"
-	letterLink    = "l"
+	letterEntity     = "e"
+	letterSummary    = "s"
+	letterLink       = "l"
+	letterClassified = "k"
 )
 
 // Store is an intel.Store that caches another one in Redis. It is safe for
@@ -62,9 +64,10 @@ type Store struct {
 	// Unix nanoseconds (see readsUseRedis).
 	readsResume atomic.Int64
 
-	entities  table[intel.Entity]
-	summaries table[intel.Summary]
-	links     table[intel.Link]
+	entities   table[intel.Entity]
+	summaries  table[intel.Summary]
+	links      table[intel.Link]
+	classified table[intel.ClassifiedEntity]
 }
 
 var _ intel.Store = (*Store)(nil)
@@ -82,6 +85,7 @@ func New(inner intel.Store, client redis.UniversalClient, opts Options) *Store {
 	c.entities = table[intel.Entity]{letter: letterEntity, fetch: inner.GetEntities}
 	c.summaries = table[intel.Summary]{letter: letterSummary, fetch: inner.Summaries}
 	c.links = table[intel.Link]{letter: letterLink, fetch: inner.GetLinks}
+	c.classified = table[intel.ClassifiedEntity]{letter: letterClassified, fetch: inner.GetClassified}
 	return c
 }
 

@@ -141,7 +141,7 @@ func MustCache(t testing.TB, open storeOpener, opts rediscache.Options) cache {
 }
 
 // Key returns the Redis key of a cached value: letter "e" for entities,
-// "s" for summaries, "l" for links.
+// "s" for summaries, "l" for links, "k" for classified entities.
 func (c cache) Key(letter, id string) string { return c.prefix + letter + ":" + id }
 
 func TestConformance(t *testing.T) {
@@ -292,6 +292,12 @@ func (s *countingStore) Hold(fn func(op string)) {
 func (s *countingStore) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
 	got, err := s.Store.GetEntities(ctx, ids)
 	s.count("GetEntities", ids)
+	return got, err
+}
+
+func (s *countingStore) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
+	got, err := s.Store.GetClassified(ctx, ids)
+	s.count("GetClassified", ids)
 	return got, err
 }
 

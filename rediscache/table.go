@@ -12,8 +12,8 @@ import (
 )
 
 // table is one kind of cached value, kept under its own key letter: entities
-// ("e"), summaries ("s") and links ("l"). Each is read the same way; only
-// where misses come from differs.
+// ("e"), summaries ("s"), links ("l") and classified entities ("k"). Each is read
+// the same way; only where misses come from differs.
 type table[T any] struct {
 	// letter names the table in keys: Prefix + letter + ":" + id.
 	letter string
@@ -192,6 +192,8 @@ func opOf(letter string) string {
 		return "GetEntities"
 	case letterSummary:
 		return "Summaries"
+	case letterClassified:
+		return "GetClassified"
 	default:
 		return "GetLinks"
 	}

@@ -333,6 +333,12 @@ func (s slowStore) GetEntities(ctx context.Context, ids []string) (map[string]in
 	return nil, ctx.Err()
 }
 
+func (s slowStore) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
+	<-ctx.Done()
+	s.ended <- ctx.Err()
+	return nil, ctx.Err()
+}
+
 // TestRequestTimeoutReachesTheStore checks that the request's deadline is
 // the store call's: the store sees its context end with the deadline, and
 // the client gets TIMEOUT. Without the deadline the store would never

@@ -75,6 +75,12 @@ func (s *InstrumentedStore) Summaries(ctx context.Context, ids []string) (map[st
 	return s.inner.Summaries(ctx, ids)
 }
 
+// GetClassified times the inner GetClassified.
+func (s *InstrumentedStore) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
+	defer s.m.observeStore("GetClassified", time.Now())
+	return s.inner.GetClassified(ctx, ids)
+}
+
 // Expand times the inner Expand.
 func (s *InstrumentedStore) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
 	defer s.m.observeStore("Expand", time.Now())

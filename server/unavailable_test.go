@@ -27,6 +27,9 @@ func (downStore) Upsert(context.Context, intel.Batch) (intel.UpsertResult, error
 func (downStore) GetEntities(context.Context, []string) (map[string]intel.Entity, error) {
 	return nil, errDown
 }
+func (downStore) GetClassified(context.Context, []string) (map[string]intel.ClassifiedEntity, error) {
+	return nil, errDown
+}
 func (downStore) GetLinks(context.Context, []string) (map[string]intel.Link, error) {
 	return nil, errDown
 }
