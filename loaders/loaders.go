@@ -20,8 +20,9 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 )
 
-// wait is how long a loader collects keys before it fetches. Resolvers of
-// one list run concurrently, so a short wait catches all of them.
+// wait is how long a loader collects the keys of a list before it
+// fetches. Resolvers of one list run concurrently, so a short wait catches
+// all of them; a field in no list does not wait (see Loader).
 const wait = 2 * time.Millisecond
 
 // Source is what the loaders batch: one caller's reads, each of a list of
@@ -41,29 +42,29 @@ type Source interface {
 // Loaders are one request's batching loaders.
 type Loaders struct {
 	src     Source
-	Entity  *dataloadgen.Loader[string, intel.Entity]
-	Link    *dataloadgen.Loader[string, intel.Link]
-	Summary *dataloadgen.Loader[string, intel.Summary]
+	Entity  *Loader[string, intel.Entity]
+	Link    *Loader[string, intel.Link]
+	Summary *Loader[string, intel.Summary]
 	// Risk batches the risk fields of a list into one scoring, whose
 	// store round trips do not grow with the list.
-	Risk *dataloadgen.Loader[string, analytics.Risk]
+	Risk *Loader[string, analytics.Risk]
 	// LegalStatus loads the steps of suspects; a list of suspects with
 	// their legal status is one registry read, not one per suspect.
-	LegalStatus *dataloadgen.Loader[string, []access.StatusStep]
+	LegalStatus *Loader[string, []access.StatusStep]
 	mu          sync.Mutex
-	pageSets    map[string]*dataloadgen.Loader[string, intel.NeighbourPage]
+	pageSets    map[string]*Loader[string, intel.NeighbourPage]
 }
 
 // New makes fresh loaders over src.
 func New(src Source) *Loaders {
 	return &Loaders{
 		src:         src,
-		Entity:      dataloadgen.NewMappedLoader(src.Entities, dataloadgen.WithWait(wait)),
-		Link:        dataloadgen.NewMappedLoader(src.Links, dataloadgen.WithWait(wait)),
-		Summary:     dataloadgen.NewMappedLoader(src.Summaries, dataloadgen.WithWait(wait)),
-		Risk:        dataloadgen.NewMappedLoader(src.Risks, dataloadgen.WithWait(wait)),
-		LegalStatus: dataloadgen.NewMappedLoader(src.LegalStatus, dataloadgen.WithWait(wait)),
-		pageSets:    map[string]*dataloadgen.Loader[string, intel.NeighbourPage]{},
+		Entity:      newLoader(src.Entities),
+		Link:        newLoader(src.Links),
+		Summary:     newLoader(src.Summaries),
+		Risk:        newLoader(src.Risks),
+		LegalStatus: newLoader(src.LegalStatus),
+		pageSets:    map[string]*Loader[string, intel.NeighbourPage]{},
 	}
 }
 
@@ -77,9 +78,9 @@ func (l *Loaders) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel
 	l.mu.Lock()
 	loader, ok := l.pageSets[key]
 	if !ok {
-		loader = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]intel.NeighbourPage, error) {
+		loader = newLoader(func(ctx context.Context, ids []string) (map[string]intel.NeighbourPage, error) {
 			return l.src.Neighbours(ctx, ids, q)
-		}, dataloadgen.WithWait(wait))
+		})
 		l.pageSets[key] = loader
 	}
 	l.mu.Unlock()

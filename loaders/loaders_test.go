@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/scamgraph/scamgraph/access"
@@ -197,5 +199,41 @@ func TestTheLegalStatusOfAListIsOneCall(t *testing.T) {
 		case id != "missing" && (errs[i] != nil || len(got[i]) != 1 || got[i][0].SuspectID != id):
 			t.Errorf("%s: %v, %v", id, got[i], errs[i])
 		}
+	}
+}
+
+// TestALoneFieldFetchesAtOnce: a field of a single object fetches its key
+// on its own, synchronously, and keeps the answer for the request; the
+// items of a list still share one fetch.
+func TestALoneFieldFetchesAtOnce(t *testing.T) {
+	src := &countingSource{}
+	l := loaders.New(src)
+	root := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Name: "lookup"}}})
+	lone := graphql.WithFieldContext(root, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Name: "risk"}}})
+	r, err := l.Risk.Load(lone, "abc")
+	if err != nil || r.Score != 3 || src.calls["risks"] != 1 {
+		t.Fatalf("lone load: %+v, %v, %d calls; want the answer from one call made before Load returned", r, err, src.calls["risks"])
+	}
+	if r, err := l.Risk.Load(context.Background(), "abc"); err != nil || r.Score != 3 || src.calls["risks"] != 1 {
+		t.Errorf("the same key again: %+v, %v, %d calls; want the kept answer", r, err, src.calls["risks"])
+	}
+	if _, err := l.Risk.Load(lone, "missing"); !errors.Is(err, dataloadgen.ErrNotFound) {
+		t.Errorf("lone load of a missing key: %v, want ErrNotFound", err)
+	}
+	ids := []string{"x", "yy", "zzz"}
+	before := src.calls["risks"]
+	_, errs := loadAll(ids, func(id string) (analytics.Risk, error) {
+		i := len(id) - 1
+		item := graphql.WithFieldContext(root, &graphql.FieldContext{Index: &i})
+		field := graphql.WithFieldContext(item, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Name: "risk"}}})
+		return l.Risk.Load(field, id)
+	})
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := src.calls["risks"] - before; got != 1 {
+		t.Errorf("a list of %d: %d calls, want 1", len(ids), got)
 	}
 }
