@@ -109,7 +109,7 @@ func TestCaseBelongsToItsReportingAgency(t *testing.T) {
 	}
 	r = goodRecords()[TypeVictimReport]
 	r.Agency = "KH-GDNP"
-	if _, err := Map(r); intel.ErrorField(err) != "caseRef" {
-		t.Errorf("another agency's report of the case: %v", err)
+	if f, ok := FilingOf(r); !ok || f.Field != "caseRef" || f.Kind != intel.KindCase || f.Filer == "KH-GDNP" || !f.Describes {
+		t.Errorf("another agency's report of the case files %+v %v", f, ok)
 	}
 }
