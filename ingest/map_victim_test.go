@@ -97,7 +97,8 @@ func TestMapVictimReport(t *testing.T) {
 }
 
 // TestCaseBelongsToItsReportingAgency: a case reference is filed under the
-// reporting agency, and no other agency's report can rewrite the case.
+// reporting agency, and a report naming another agency's case says so
+// (usecase's ownFiling refuses it: TestOwnFiling).
 func TestCaseBelongsToItsReportingAgency(t *testing.T) {
 	r := goodRecords()[TypeVictimReport]
 	r.CaseRef = "2567-9"
