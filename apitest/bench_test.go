@@ -91,7 +91,9 @@ const accessLookupQuery = `query($q: String!) { lookup(identifier: $q) { key ent
 // modes take turns instead, accessRounds times (each turn accessTurn long,
 // the order swapped every round), after one unmeasured turn of each; the
 // figures are the medians per mode and the ratio is that of the medians.
-// Each round's figures are printed too.
+// Each round's figures are printed too, and, after every run, an
+// access-summary line with the medians of the ratios over the runs so far
+// (make bench BENCH=AccessRules BENCHCOUNT=5 gives five).
 func BenchmarkAccessRules(b *testing.B) {
 	numbers := demoPhoneInputs(b)
 	var thai []string
@@ -202,7 +204,34 @@ func compareTurns(b *testing.B, modes []accessMode, workers int, q string, vars 
 			b.Name(), modes[0].name, median(perReq[0]), 1000/median(perReq[0]), median(p50[0]),
 			modes[1].name, median(perReq[1]), 1000/median(perReq[1]), median(p50[1]),
 			ratio, p50ratio, paired, pairedP50, accessRounds(), accessTurn())
+		runs := accessRuns.add(b.Name(), ratio, paired)
+		fmt.Printf("access-summary %s: over %d runs (-count), median ratio %.2fx, median paired %.2fx\n",
+			b.Name(), len(runs.ratio), median(runs.ratio), median(runs.paired))
 	}
+}
+
+// accessRuns keeps each run's ratios per benchmark, so that with -count
+// above one the last summary line gives their medians.
+var accessRuns = &ratioRuns{byName: map[string]*ratioRun{}}
+
+type ratioRuns struct {
+	mu     sync.Mutex
+	byName map[string]*ratioRun
+}
+
+type ratioRun struct{ ratio, paired []float64 }
+
+func (r *ratioRuns) add(name string, ratio, paired float64) ratioRun {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	run := r.byName[name]
+	if run == nil {
+		run = &ratioRun{}
+		r.byName[name] = run
+	}
+	run.ratio = append(run.ratio, ratio)
+	run.paired = append(run.paired, paired)
+	return ratioRun{ratio: slices.Clone(run.ratio), paired: slices.Clone(run.paired)}
 }
 
 // pairedRatio is the median over consecutive pairs of rounds of the
