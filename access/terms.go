@@ -30,65 +30,141 @@ const maxTermsEntries = 4096
 // termsCache keeps, per key id, the documents a request's terms are made
 // of, already decoded, each stamped with the generation it was read under.
 // A change bumps the generation, which retires every entry at once; an
-// entry is read only if the generation was read before the documents, so
+// entry is kept only if the generation was read before the documents, so
 // a read racing a change is never kept past it.
+//
+// Under load many requests of one key arrive together, so two more things
+// keep the backend out of their way. Concurrent misses of one key under one
+// generation share one read (a request waits for a read that began before
+// it, under the generation it sees, so it sees every change acknowledged
+// before it). And an entry past half its life is read again in the
+// background by the first request to notice, while requests go on using it:
+// the terms a request is decided by are still never older than ttl, but a
+// busy key's requests never wait for the read.
 type termsCache struct {
 	ttl     time.Duration
 	gen     atomic.Uint64
 	mu      sync.Mutex
-	entries map[string]termsEntry
+	entries map[string]*termsEntry
+	flights map[termsFlightKey]*termsFlight
 }
 
 type termsEntry struct {
-	gen   uint64
-	until time.Time
-	docs  *termsDocs
+	gen  uint64
+	read time.Time
+	docs *termsDocs
+	// refreshing is set by the request that starts the background read.
+	refreshing atomic.Bool
+}
+
+type termsFlightKey struct {
+	id  string
+	gen uint64
+}
+
+// termsFlight is one read of a key's terms that concurrent misses share.
+type termsFlight struct {
+	done chan struct{}
+	docs *termsDocs
+	err  error
 }
 
 // termsDocs is what Terms reads of the backend for one key: the key's own
-// document (empty when there is none), every agreement, and the grants of
-// the key's agency.
+// record, decoded (nil when there is none), every agreement, and the
+// grants of the key's agency.
 type termsDocs struct {
-	key        []Doc
+	rec        *keyRecord
 	agreements []Agreement
 	grants     []Grant
 }
 
 func newTermsCache(ttl time.Duration) *termsCache {
-	return &termsCache{ttl: ttl, entries: map[string]termsEntry{}}
+	return &termsCache{ttl: ttl, entries: map[string]*termsEntry{}, flights: map[termsFlightKey]*termsFlight{}}
 }
 
-// generation is read before the documents a later put stamps.
-func (c *termsCache) generation() uint64 { return c.gen.Load() }
+// termsRefreshTimeout bounds a shared read of terms: it outlives the
+// request that began it, so it must not linger on a backend that does not
+// answer.
+const termsRefreshTimeout = 10 * time.Second
 
-// get returns the documents of key id if they were read under the current
-// generation less than ttl ago.
-func (c *termsCache) get(id string) (*termsDocs, bool) {
+// load returns the terms documents of key id: from the cache while they
+// are younger than ttl, otherwise read by read (shared with concurrent
+// misses). A cached entry past half its life starts one background read.
+func (c *termsCache) load(ctx context.Context, id string, read func(context.Context, string) (*termsDocs, error)) (*termsDocs, error) {
 	if c.ttl <= 0 {
-		return nil, false
+		return read(ctx, id)
 	}
 	gen := c.gen.Load()
 	c.mu.Lock()
 	e, ok := c.entries[id]
 	c.mu.Unlock()
-	if !ok || e.gen != gen || !time.Now().Before(e.until) {
-		return nil, false
+	if ok && e.gen == gen {
+		age := time.Since(e.read)
+		if age < c.ttl {
+			if age >= c.ttl/2 && e.refreshing.CompareAndSwap(false, true) {
+				c.refresh(ctx, id, gen, read)
+			}
+			return e.docs, nil
+		}
 	}
-	return e.docs, true
+	return c.fetch(ctx, id, gen, read)
 }
 
-// put keeps d for key id, read under generation gen; a stale gen keeps
-// nothing.
-func (c *termsCache) put(id string, gen uint64, d *termsDocs) {
-	if c.ttl <= 0 || len(d.key) == 0 || gen != c.gen.Load() {
-		return
+// fetch reads key id's documents under generation gen, joining a read of
+// the same key and generation already in flight, and keeps what it read.
+// The read runs on its own, so that it does not stop because the request
+// that began it ended while others wait for it; each caller waits only as
+// long as its own context allows.
+func (c *termsCache) fetch(ctx context.Context, id string, gen uint64, read func(context.Context, string) (*termsDocs, error)) (*termsDocs, error) {
+	k := termsFlightKey{id: id, gen: gen}
+	c.mu.Lock()
+	f, ok := c.flights[k]
+	if !ok {
+		f = &termsFlight{done: make(chan struct{})}
+		c.flights[k] = f
+		go c.run(context.WithoutCancel(ctx), k, f, read)
 	}
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.docs, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// run is one shared read; it keeps what it read if no change came meanwhile.
+func (c *termsCache) run(ctx context.Context, k termsFlightKey, f *termsFlight, read func(context.Context, string) (*termsDocs, error)) {
+	ctx, cancel := context.WithTimeout(ctx, termsRefreshTimeout)
+	defer cancel()
+	start := time.Now()
+	f.docs, f.err = read(ctx, k.id)
+	c.mu.Lock()
+	delete(c.flights, k)
+	if f.err == nil && f.docs.rec != nil && k.gen == c.gen.Load() {
+		if len(c.entries) >= maxTermsEntries {
+			clear(c.entries)
+		}
+		// The entry's age counts from before the read, so that what it
+		// holds is never older than its age says.
+		c.entries[k.id] = &termsEntry{gen: k.gen, read: start, docs: f.docs}
+	}
+	c.mu.Unlock()
+	close(f.done)
+}
+
+// refresh starts a shared read of key id in the background, unless one is
+// in flight.
+func (c *termsCache) refresh(ctx context.Context, id string, gen uint64, read func(context.Context, string) (*termsDocs, error)) {
+	k := termsFlightKey{id: id, gen: gen}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) >= maxTermsEntries {
-		c.entries = map[string]termsEntry{}
+	if _, ok := c.flights[k]; ok {
+		return
 	}
-	c.entries[id] = termsEntry{gen: gen, until: time.Now().Add(c.ttl), docs: d}
+	f := &termsFlight{done: make(chan struct{})}
+	c.flights[k] = f
+	go c.run(context.WithoutCancel(ctx), k, f, read)
 }
 
 // invalidate retires every entry.

@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -125,37 +124,35 @@ func (r *Registry) Terms(ctx context.Context, tok string, now time.Time) (Princi
 	if err != nil {
 		return Principal{}, nil, nil, err
 	}
-	d, ok := r.terms.get(t.id)
-	if !ok {
-		if d, err = r.readTerms(ctx, t.id); err != nil {
-			return Principal{}, nil, nil, err
-		}
+	d, err := r.terms.load(ctx, t.id, r.readTerms)
+	if err != nil {
+		return Principal{}, nil, nil, err
 	}
-	p, err := principalOf(t, d.key, now)
+	p, err := principalOfRecord(t, d.rec, now)
 	if err != nil {
 		return Principal{}, nil, nil, err
 	}
 	return p, sharedCategories(d.agreements, p.Agency.Country, now), d.grants, nil
 }
 
-// readTerms reads the terms documents of key id from the backend and keeps
-// them in the cache.
+// readTerms reads the terms documents of key id from the backend, the
+// key's record decoded once for every request that reuses them.
 func (r *Registry) readTerms(ctx context.Context, id string) (*termsDocs, error) {
-	gen := r.terms.generation()
 	docs, err := r.rec.Gather(ctx, []Want{{Collection: collKeys, IDs: []string{id}},
 		{Collection: collAgreements, All: true}, {Collection: collGrants, All: true}})
 	if err != nil {
 		return nil, err
 	}
-	d := &termsDocs{key: docs[0], grants: []Grant{}}
+	d := &termsDocs{grants: []Grant{}}
 	if d.agreements, err = decodeDocs[Agreement](collAgreements, docs[1]); err != nil {
 		return nil, err
 	}
-	if len(d.key) == 1 {
-		var kr keyRecord
-		if err := json.Unmarshal(d.key[0].Data, &kr); err != nil {
-			return nil, fmt.Errorf("access: decode key %s: %w", id, err)
+	if len(docs[0]) == 1 {
+		kr, err := decodeOne[keyRecord](collKeys, docs[0][0])
+		if err != nil {
+			return nil, err
 		}
+		d.rec = &kr
 		for _, g := range docs[2] {
 			if g.ID != kr.Agency.Code {
 				continue
@@ -167,7 +164,6 @@ func (r *Registry) readTerms(ctx context.Context, id string) (*termsDocs, error)
 			d.grants = rec.Grants
 		}
 	}
-	r.terms.put(id, gen, d)
 	return d, nil
 }
 
@@ -186,15 +182,24 @@ func tokenOf(tok string) (token, error) {
 // principalOf checks t against the stored key (docs: what a Get of its id
 // returned).
 func principalOf(t token, docs []Doc, now time.Time) (Principal, error) {
-	var kr keyRecord
+	if len(docs) != 1 {
+		return principalOfRecord(t, nil, now)
+	}
+	kr, err := decodeOne[keyRecord](collKeys, docs[0])
+	if err != nil {
+		return Principal{}, err
+	}
+	return principalOfRecord(t, &kr, now)
+}
+
+// principalOfRecord checks t against the stored key's record, nil when
+// there is none.
+func principalOfRecord(t token, kr *keyRecord, now time.Time) (Principal, error) {
 	stored := dummyHash
-	if len(docs) == 1 {
-		if err := json.Unmarshal(docs[0].Data, &kr); err != nil {
-			return Principal{}, fmt.Errorf("access: decode key %s: %w", t.id, err)
-		}
+	if kr != nil {
 		stored = kr.Hash
 	}
-	if subtle.ConstantTimeCompare([]byte(t.hash()), []byte(stored)) != 1 || len(docs) == 0 {
+	if subtle.ConstantTimeCompare([]byte(t.hash()), []byte(stored)) != 1 || kr == nil {
 		return Principal{}, intel.Errorf(intel.EUNAUTHENTICATED, "token", "unknown API key")
 	}
 	switch {

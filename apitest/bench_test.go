@@ -91,7 +91,9 @@ const accessLookupQuery = `query($q: String!) { lookup(identifier: $q) { key ent
 // modes take turns instead, accessRounds times (each turn accessTurn long,
 // the order swapped every round), after one unmeasured turn of each; the
 // figures are the medians per mode and the ratio is that of the medians.
-// Each round's figures are printed too.
+// Each round's figures are printed too, and, after every run, an
+// access-summary line with the medians of the ratios over the runs so far
+// (make bench BENCH=AccessRules BENCHCOUNT=5 gives five).
 func BenchmarkAccessRules(b *testing.B) {
 	numbers := demoPhoneInputs(b)
 	var thai []string
@@ -116,26 +118,31 @@ func BenchmarkAccessRules(b *testing.B) {
 		off, _, _ := serveWith(b, backend{name: name, store: inner}, reg, keys, "KH-GDNP", access.RoleAnalyst, rulesBypassed)
 		modes := []accessMode{{"on", on}, {"off", off}}
 		b.Run(name+"/lookup", func(b *testing.B) {
-			compareTurns(b, modes, concurrency, accessLookupQuery, func(i int) map[string]any { return map[string]any{"q": hot[i%len(hot)]} })
+			compareTurns(b, modes, accessRounds(12), accessTurn(time.Second), concurrency, accessLookupQuery,
+				func(i int) map[string]any { return map[string]any{"q": hot[i%len(hot)]} })
 		})
 		b.Run(name+"/network/depth=2", func(b *testing.B) {
-			compareTurns(b, modes, 1, networkQuery, func(int) map[string]any { return map[string]any{"s": []string{hub}} })
+			compareTurns(b, modes, accessRounds(6), accessTurn(2*time.Second), 1, networkQuery,
+				func(int) map[string]any { return map[string]any{"s": []string{hub}} })
 		})
 	}
 }
 
 // accessRounds is how many turns each mode of BenchmarkAccessRules takes
-// (even, so that each mode goes first as often); set SCAMGRAPH_BENCH_ROUNDS
-// to change it.
-func accessRounds() int { return envInt("SCAMGRAPH_BENCH_ROUNDS", 6) }
+// (even, so that each mode goes first as often): def unless
+// SCAMGRAPH_BENCH_ROUNDS says otherwise. Lookups take many short turns,
+// since the finer the modes interleave, the less the machine's drift
+// between two turns weighs; a network takes fewer, each of at least
+// minTurnRequests requests of most of a second.
+func accessRounds(def int) int { return envInt("SCAMGRAPH_BENCH_ROUNDS", def) }
 
-// accessTurn is how long one turn lasts; set SCAMGRAPH_BENCH_TURN (a Go
-// duration) to change it.
-func accessTurn() time.Duration {
+// accessTurn is how long one turn lasts: def unless SCAMGRAPH_BENCH_TURN
+// (a Go duration) says otherwise.
+func accessTurn(def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(os.Getenv("SCAMGRAPH_BENCH_TURN")); err == nil && d > 0 {
 		return d
 	}
-	return 2 * time.Second
+	return def
 }
 
 func envInt(name string, def int) int {
@@ -160,23 +167,23 @@ type accessMode struct {
 // rounds (one with each mode first, which cancels any advantage of going
 // first or second), of the geometric mean of their two ratios. On a
 // machine shared with other work that is the steadier figure.
-func compareTurns(b *testing.B, modes []accessMode, workers int, q string, vars func(i int) map[string]any) {
+func compareTurns(b *testing.B, modes []accessMode, rounds int, turn time.Duration, workers int, q string, vars func(i int) map[string]any) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		for _, m := range modes {
-			drive(b, m.ts, workers, q, vars, accessTurn()) // warm-up, unmeasured
+			drive(b, m.ts, workers, q, vars, turn) // warm-up, unmeasured
 		}
 		b.StartTimer()
 		perReq := make([][]float64, len(modes))
 		p50 := make([][]float64, len(modes))
 		reqRatio, p50Ratio := []float64{}, []float64{}
-		for r := 0; r < accessRounds(); r++ {
+		for r := 0; r < rounds; r++ {
 			line := fmt.Sprintf("access-round %d %s:", r+1, b.Name())
 			for k := range modes {
 				if r%2 == 1 {
 					k = len(modes) - 1 - k
 				}
-				s := drive(b, modes[k].ts, workers, q, vars, accessTurn())
+				s := drive(b, modes[k].ts, workers, q, vars, turn)
 				perReq[k] = append(perReq[k], s.perRequestMs())
 				p50[k] = append(p50[k], s.percentileMs(0.50))
 				line += fmt.Sprintf(" rules=%s %.3f ms/req %.1f req/s (p50 %.2f ms, %d req)", modes[k].name, s.perRequestMs(),
@@ -201,8 +208,35 @@ func compareTurns(b *testing.B, modes []accessMode, workers int, q string, vars 
 		fmt.Printf("access-ratio %s: rules=%s %.3f ms/req (%.1f req/s, p50 %.2f ms) vs rules=%s %.3f ms/req (%.1f req/s, p50 %.2f ms) = %.2fx, p50 %.2fx; paired %.2fx, p50 %.2fx (medians of %d turns of %s)\n",
 			b.Name(), modes[0].name, median(perReq[0]), 1000/median(perReq[0]), median(p50[0]),
 			modes[1].name, median(perReq[1]), 1000/median(perReq[1]), median(p50[1]),
-			ratio, p50ratio, paired, pairedP50, accessRounds(), accessTurn())
+			ratio, p50ratio, paired, pairedP50, rounds, turn)
+		runs := accessRuns.add(b.Name(), ratio, paired)
+		fmt.Printf("access-summary %s: over %d runs (-count), median ratio %.2fx, median paired %.2fx\n",
+			b.Name(), len(runs.ratio), median(runs.ratio), median(runs.paired))
 	}
+}
+
+// accessRuns keeps each run's ratios per benchmark, so that with -count
+// above one the last summary line gives their medians.
+var accessRuns = &ratioRuns{byName: map[string]*ratioRun{}}
+
+type ratioRuns struct {
+	mu     sync.Mutex
+	byName map[string]*ratioRun
+}
+
+type ratioRun struct{ ratio, paired []float64 }
+
+func (r *ratioRuns) add(name string, ratio, paired float64) ratioRun {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	run := r.byName[name]
+	if run == nil {
+		run = &ratioRun{}
+		r.byName[name] = run
+	}
+	run.ratio = append(run.ratio, ratio)
+	run.paired = append(run.paired, paired)
+	return ratioRun{ratio: slices.Clone(run.ratio), paired: slices.Clone(run.paired)}
 }
 
 // pairedRatio is the median over consecutive pairs of rounds of the

@@ -106,17 +106,17 @@ func BenchmarkRisk(b *testing.B) {
 					q    string
 				}{{"plain", cached, lookupQuery}, {"risk", cached, riskLookupQuery}, {"risk-uncached", uncached, riskLookupQuery}}
 				for _, m := range turns {
-					drive(b, m.ts, concurrency, m.q, vars, accessTurn()) // warm-up
+					drive(b, m.ts, concurrency, m.q, vars, accessTurn(2*time.Second)) // warm-up
 				}
 				p50 := map[string][]float64{}
-				for r := 0; r < accessRounds(); r++ {
+				for r := 0; r < accessRounds(6); r++ {
 					line := fmt.Sprintf("risk-round %d %s:", r+1, b.Name())
 					for k := range turns {
 						if r%2 == 1 {
 							k = len(turns) - 1 - k
 						}
 						m := turns[k]
-						s := drive(b, m.ts, concurrency, m.q, vars, accessTurn())
+						s := drive(b, m.ts, concurrency, m.q, vars, accessTurn(2*time.Second))
 						p50[m.name] = append(p50[m.name], s.percentileMs(0.50))
 						line += fmt.Sprintf(" %s p50 %.2f ms p99 %.2f ms (%d req)", m.name, s.percentileMs(0.50), s.percentileMs(0.99), len(s.latencies))
 					}

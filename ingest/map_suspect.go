@@ -26,18 +26,15 @@ func mapSuspect(b *builder, r *Record) error {
 	if strings.TrimSpace(r.SuspectRef) == "" {
 		return missingErr("suspectRef", "the agency's own reference for the suspect, e.g. a warrant number")
 	}
-	ref, own := ownedRef(r.SuspectRef, b.prov.Agency)
+	ref, _ := filedRef(r.SuspectRef, b.prov.Agency)
 	s, err := b.artefact("suspectRef", ref, intel.KindSuspect)
 	if err != nil {
 		return err
 	}
-	if !own {
-		// Another agency's suspect: this record may add facts about the
-		// suspect's uses, under its own provenance, but not describe the
-		// suspect, whose names and documents are the filing agency's.
-		if len(r.Names) > 0 || len(r.Documents) > 0 || r.Nationality != "" || r.LegalStatus != "" {
-			return fieldErr("suspectRef", "names a suspect filed by another agency; a record may add only uses to it (names, documents, nationality and legal status are the filing agency's)")
-		}
+	if !describesSuspect(r) && r.LegalStatusAt == "" {
+		// A record that only adds the suspect's uses (what another agency
+		// may send about a suspect it did not file: see Filing) leaves the
+		// suspect as it stands.
 		return mapSuspectUses(b, r, b.addEntity(s, origin{field: "suspectRef"}), time.Time{})
 	}
 	names, err := suspectNames(b, r.Names)

@@ -79,27 +79,47 @@ func TestMapSuspect(t *testing.T) {
 }
 
 // TestSuspectBelongsToItsFilingAgency: a reference is kept under the filing
-// agency, and another agency may add uses to a suspect but not describe it,
-// so that no record can rewrite whose personal data a suspect holds.
+// agency, the record says what it files (whether another agency may
+// describe the suspect is usecase's rule), and a record that only adds
+// uses leaves the suspect undescribed.
 func TestSuspectBelongsToItsFilingAgency(t *testing.T) {
 	r := suspectRecord()
 	r.SuspectRef = "W-9"
 	if b := MustMap(t, r); b.Entities[0].Kind != intel.KindSuspect || b.Entities[0].Key != r.Agency+":W-9" {
 		t.Errorf("unprefixed reference stored as %q", b.Entities[0].Key)
 	}
+	f, ok := FilingOf(r)
+	if want := (Filing{Field: "suspectRef", Kind: intel.KindSuspect, Key: r.Agency + ":W-9", Filer: r.Agency, Agency: r.Agency, Describes: true}); !ok || f != want {
+		t.Errorf("filing %+v %v, want %+v", f, ok, want)
+	}
 	r = suspectRecord()
 	r.Agency = "KH-MPTC"
-	if _, err := Map(r); intel.ErrorField(err) != "suspectRef" {
-		t.Errorf("another agency described the suspect: %v", err)
+	if f, ok := FilingOf(r); !ok || f.Filer != "KH-GDNP" || f.Agency != "KH-MPTC" || !f.Describes {
+		t.Errorf("another agency's description files %+v %v", f, ok)
 	}
 	onlyUses(&r)
+	if f, ok := FilingOf(r); !ok || f.Describes {
+		t.Errorf("a uses record files %+v %v, want one that does not describe", f, ok)
+	}
 	b := MustMap(t, r)
 	for _, e := range b.Entities {
-		if e.Kind == intel.KindSuspect && (len(e.Attrs) > 0 || len(e.Sensitive) > 0) {
+		if e.Kind == intel.KindSuspect && (len(e.Attrs) > 0 || len(e.Sensitive) > 0 || e.Label != "") {
 			t.Errorf("another agency's uses record describes the suspect: %+v", e)
 		}
 	}
 	if len(b.Links) == 0 || b.Links[0].Agency != "KH-MPTC" {
 		t.Errorf("uses not recorded as the sender's facts: %+v", b.Links)
+	}
+	for name, bad := range map[string]func(*Record){
+		"NoRef":     func(r *Record) { r.SuspectRef = " " },
+		"BadRef":    func(r *Record) { r.SuspectRef = "KH-GDNP:W\x01" },
+		"BadAgency": func(r *Record) { r.Agency = "" },
+		"OtherType": func(r *Record) { r.Type = TypeCall },
+	} {
+		r := suspectRecord()
+		bad(&r)
+		if f, ok := FilingOf(r); ok {
+			t.Errorf("%s: files %+v; the mapping's own answer must come first", name, f)
+		}
 	}
 }

@@ -35,10 +35,7 @@ func mapVictimReport(b *builder, r *Record) error {
 	if strings.TrimSpace(r.CaseRef) == "" {
 		return missingErr("caseRef", "the reporting agency's case reference, e.g. TH-CCIB:2567-000123")
 	}
-	ref, own := ownedRef(r.CaseRef, b.prov.Agency)
-	if !own {
-		return fieldErr("caseRef", "names a case filed by another agency; a victim report goes under the reporting agency's own case reference")
-	}
+	ref, _ := filedRef(r.CaseRef, b.prov.Agency)
 	c, err := b.artefact("caseRef", ref, intel.KindCase)
 	if err != nil {
 		return err

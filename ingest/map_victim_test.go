@@ -97,7 +97,8 @@ func TestMapVictimReport(t *testing.T) {
 }
 
 // TestCaseBelongsToItsReportingAgency: a case reference is filed under the
-// reporting agency, and no other agency's report can rewrite the case.
+// reporting agency, and a report naming another agency's case says so
+// (usecase's ownFiling refuses it: TestOwnFiling).
 func TestCaseBelongsToItsReportingAgency(t *testing.T) {
 	r := goodRecords()[TypeVictimReport]
 	r.CaseRef = "2567-9"
@@ -109,7 +110,7 @@ func TestCaseBelongsToItsReportingAgency(t *testing.T) {
 	}
 	r = goodRecords()[TypeVictimReport]
 	r.Agency = "KH-GDNP"
-	if _, err := Map(r); intel.ErrorField(err) != "caseRef" {
-		t.Errorf("another agency's report of the case: %v", err)
+	if f, ok := FilingOf(r); !ok || f.Field != "caseRef" || f.Kind != intel.KindCase || f.Filer == "KH-GDNP" || !f.Describes {
+		t.Errorf("another agency's report of the case files %+v %v", f, ok)
 	}
 }

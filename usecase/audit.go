@@ -23,6 +23,12 @@ const maxAuditEntities = 5000
 // and must not send a response it could not audit: the rule is that the
 // log holds everything a caller saw.
 //
+// Finish returns only once the entry is durable: concurrent requests'
+// entries share one group commit (access's auditBatcher: one fsync on
+// bbolt, one transaction on Neo4j), so a busy server pays one commit per
+// batch, not per read, yet an acknowledged request's entry survives a
+// crash (access TestKill9LosesNoAcknowledgedAuditEntry, on both backends).
+//
 // A request that ran only operations whose registry change committed its
 // own entry (keys, agreements, evidence requests, legal status) leaves no
 // second one.

@@ -39,6 +39,10 @@
 //	redaction of personal data    intel.Access.ShowsPersonalData and         intel TestShowsPersonalData,
 //	                              FieldGranted, applied by guard.Store       guard tests, apitest sharing tests
 //	                              (mask.go)
+//	a suspect or case is          ownFiling (rules.go), for ingest records   TestOwnFiling, ingest
+//	described by its filing       (contributor) and evidence records; the    TestSuspectBelongsToItsFilingAgency,
+//	agency only (writing)         mapping only says what a record files      TestCaseBelongsToItsReportingAgency
+//	                              (ingest.FilingOf)
 //	a suspect or case is          intel.Access.OwnedByOther, applied by      intel TestOwnedByOther, guard tests
 //	described by its filing       guard.Store (mask.go)
 //	agency only (reading)

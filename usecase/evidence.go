@@ -95,6 +95,9 @@ func (s *Service) FulfilEvidence(ctx context.Context, c *Caller, id string, in F
 		if err := c.ownFact("", &r.Agency, &r.Country); err != nil {
 			return out, prefixed(field, err)
 		}
+		if err := ownFiling(r); err != nil {
+			return out, prefixed(field, err)
+		}
 		in.Records[i] = r
 		b, err := ingest.Map(r)
 		if err != nil {

@@ -63,10 +63,11 @@ func (s *Service) run(ctx context.Context, c *Caller, dec ingest.Decoder, opts i
 	})
 }
 
-// contributor applies ownFact to every record of a stream: a record that
-// names no agency or country gets the caller's, and one that names another
-// is refused (FORBIDDEN, on its agency or country field), like an upsert
-// item of another agency.
+// contributor applies ownFact and ownFiling to every record of a stream: a
+// record that names no agency or country gets the caller's, one that names
+// another is refused (FORBIDDEN, on its agency or country field), like an
+// upsert item of another agency, and one that describes a suspect or case
+// another agency filed is refused (INVALID, on its reference).
 type contributor struct {
 	dec ingest.Decoder
 	c   *Caller
@@ -77,7 +78,9 @@ func (d contributor) Next() (ingest.Raw, error) {
 	if err != nil || raw.Err != nil {
 		return raw, err
 	}
-	raw.Err = d.c.ownFact("", &raw.Record.Agency, &raw.Record.Country)
+	if raw.Err = d.c.ownFact("", &raw.Record.Agency, &raw.Record.Country); raw.Err == nil {
+		raw.Err = ownFiling(raw.Record)
+	}
 	return raw, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
 )
 
@@ -130,6 +131,26 @@ func (c *Caller) ownFact(field string, agency, country *string) error {
 		return intel.Errorf(intel.EFORBIDDEN, join(field, "country"), "is %q, but %s is an agency of %s", *country, own, c.Country())
 	}
 	return nil
+}
+
+// ownFiling is the rule "a suspect or case is described by its filing
+// agency only" for writes: a record may add what a suspect uses under its
+// own provenance, but only the agency whose reference names a suspect may
+// describe it (names, documents, nationality, legal status), and a victim
+// report goes under the reporting agency's own case reference, so that no
+// record rewrites whose personal data an entity holds. It applies to the
+// command line too, which acts for the agency its records name. The
+// refusal is the record's mistake (EINVALID on the reference's field), as
+// it names the reference the record itself gives.
+func ownFiling(r ingest.Record) error {
+	f, ok := ingest.FilingOf(r)
+	if !ok || !f.Describes || strings.EqualFold(f.Filer, f.Agency) {
+		return nil
+	}
+	if f.Kind == intel.KindSuspect {
+		return intel.Errorf(intel.EINVALID, f.Field, "names a suspect filed by another agency; a record may add only uses to it (names, documents, nationality and legal status are the filing agency's)")
+	}
+	return intel.Errorf(intel.EINVALID, f.Field, "names a case filed by another agency; a victim report goes under the reporting agency's own case reference")
 }
 
 // ownRetraction is the rule "own-agency retractions": only the agency that

@@ -147,6 +147,51 @@ func TestOwnFact(t *testing.T) {
 	}
 }
 
+// TestOwnFiling: a record may add uses to a suspect another agency filed,
+// but not describe it, and a victim report goes under the reporting
+// agency's own case reference; the command line is held to the same rule.
+// Through the mutation and the evidence fulfilment alike, the refusal is
+// INVALID on the reference's field, and the record writes nothing.
+func TestOwnFiling(t *testing.T) {
+	e := newEnv(t)
+	th := e.mustCaller(t, "TH-CCIB", access.RoleEnricher, "")
+	described := ingest.Record{Type: ingest.TypeSuspectRecord, SuspectRef: "KH-GDNP:W-1", Names: []string{"Somchai"},
+		Uses: []ingest.Involved{{Role: "phone", Identifier: "0812345690"}}}
+	usesOnly := ingest.Record{Type: ingest.TypeSuspectRecord, SuspectRef: "KH-GDNP:W-1",
+		Uses: []ingest.Involved{{Role: "phone", Identifier: "0812345691"}}}
+	own := ingest.Record{Type: ingest.TypeSuspectRecord, SuspectRef: "W-2", Names: []string{"Somsak"},
+		Uses: []ingest.Involved{{Role: "phone", Identifier: "0812345692"}}}
+	report := ingest.Record{Type: ingest.TypeVictimReport, CaseRef: "KH-GDNP:2567-1", ReportedAt: "2024-03-01",
+		Involved: []ingest.Involved{{Role: "caller", Identifier: "0812345693"}}}
+	res := mustIngest(t, e, th, described, usesOnly, own, report)
+	want := []struct {
+		status ingest.Status
+		field  string
+	}{{ingest.StatusRejected, "suspectRef"}, {ingest.StatusAccepted, ""}, {ingest.StatusAccepted, ""}, {ingest.StatusRejected, "caseRef"}}
+	for i, w := range want {
+		r := res.Results[i]
+		if r.Status != w.status || r.Field != w.field || (w.status == ingest.StatusRejected && r.Code != intel.CodeBadUserInput) {
+			t.Errorf("record %d: %s %s %q (%s), want %s %s", i, r.Status, r.Code, r.Field, r.Reason, w.status, w.field)
+		}
+	}
+	got, err := e.store.GetEntities(e.ctx, []string{intel.EntityID(intel.KindSuspect, "KH-GDNP:W-1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := got[intel.EntityID(intel.KindSuspect, "KH-GDNP:W-1")]; len(s.Attrs) > 0 || len(s.Sensitive) > 0 || s.Label != "KH-GDNP:W-1" {
+		t.Errorf("another agency described the suspect: %+v", s)
+	}
+	op := e.svc.Operator(access.Agency{Code: "TH-CCIB", Country: intel.RegionTH}, access.RoleAdmin)
+	described.Agency, described.Country = "TH-CCIB", "TH"
+	out, err := e.svc.Ingest(e.ctx, op, []ingest.Record{described})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := out.Results[0]; r.Status != ingest.StatusRejected || r.Field != "suspectRef" {
+		t.Errorf("the command line described another agency's suspect: %+v", r)
+	}
+}
+
 // TestOwnCountry: an admin manages its own country's agencies and keys only.
 func TestOwnCountry(t *testing.T) {
 	e := newEnv(t)

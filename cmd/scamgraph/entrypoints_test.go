@@ -44,7 +44,8 @@ func mixedCall(agency, id, caller, callee string) ingest.Record {
 
 // mixedBatch is a batch of the Thai cyber police's enricher: a record
 // already stored, two new ones, one of them resent within the batch, a
-// malformed one, and records of another agency and another country.
+// malformed one, records of another agency and another country, and
+// records describing a suspect and a case another agency filed.
 var mixedBatch = []ingest.Record{
 	mixedCall("", "MIX-OLD", "0816660009", "0816660010"),
 	mixedCall("", "MIX-NEW-1", "0816660001", "0816660002"),
@@ -54,6 +55,10 @@ var mixedBatch = []ingest.Record{
 	{Type: ingest.TypeCall, Agency: "TH-CCIB", Country: "KH", RecordID: "MIX-KH", Caller: "0816660008", Callee: "0816660002",
 		Start: "2026-05-01T09:00:00+07:00", Visibility: "DOMESTIC"},
 	mixedCall("", "MIX-NEW-1", "0816660001", "0816660002"),
+	{Type: ingest.TypeSuspectRecord, SuspectRef: "KH-GDNP:W-MIX", Names: []string{"Somchai"},
+		Uses: []ingest.Involved{{Role: "phone", Identifier: "0816660011"}}},
+	{Type: ingest.TypeVictimReport, CaseRef: "KH-GDNP:2569-MIX", ReportedAt: "2026-05-03",
+		Involved: []ingest.Involved{{Role: "caller", Identifier: "0816660012"}}},
 }
 
 // mixedWant is what every entry point must answer, written out by hand.
@@ -65,6 +70,8 @@ var mixedWant = []answer{
 	{4, "REJECTED", intel.CodeForbidden, "agency", ""},
 	{5, "REJECTED", intel.CodeForbidden, "country", ""},
 	{6, "DUPLICATE", "", "", ""},
+	{7, "REJECTED", intel.CodeBadUserInput, "suspectRef", ""},
+	{8, "REJECTED", intel.CodeBadUserInput, "caseRef", ""},
 }
 
 // mixedWritten are the entities of the two new records: all the audit may name.
