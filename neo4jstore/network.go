@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -83,17 +84,52 @@ var expandByDepth = func() map[int]string {
 // Expand works out the whole network in one statement, so that a network
 // costs one round trip however deep it goes, and applies the shared rule
 // to the levels (intel.ExpandLevels), so that the answer is ExpandNetwork's.
+//
+// The one statement holds every level's candidates in the transaction's
+// memory at once; around a hub (a SIM box's line, thousands of calls two
+// links out) that can pass the server's transaction memory limit. Then the
+// level-by-level expansion answers instead, whose levels are each cut by
+// their LIMIT before the next is read: one round trip per level, but an
+// answer rather than an error, and the same answer.
 func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
 	if err := q.Normalize(); err != nil {
 		return intel.Subgraph{}, err
 	}
+	g, err := s.expandInOne(ctx, q)
+	if errors.Is(err, errTooBigForOne) {
+		return s.expandByLevels(ctx, q)
+	}
+	return g, err
+}
+
+// errTooBigForOne is the one-statement expansion's report that it ran out
+// of the transaction's memory. It is not a Neo4j error, so that neither
+// the driver nor the store's retry tries the same statement again.
+var errTooBigForOne = errors.New("neo4jstore: the expansion needs more memory than one transaction may use")
+
+// outOfTransactionMemory says whether err is Neo4j refusing an allocation
+// past db.memory.transaction.max or .total.max. Neo4j calls it transient,
+// since other transactions may free memory, but the same statement over
+// the same neighbourhood would need as much again.
+func outOfTransactionMemory(err error) bool {
+	var dbErr *neo4j.Neo4jError
+	return errors.As(err, &dbErr) && strings.HasSuffix(dbErr.Code, ".MemoryPoolOutOfMemoryError")
+}
+
+func (s *Store) expandInOne(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
 	params := expandParams(q)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (intel.Subgraph, error) {
 		res, err := tx.Run(ctx, expandByDepth[q.Depth], params)
+		if outOfTransactionMemory(err) {
+			return intel.Subgraph{}, errTooBigForOne
+		}
 		if err != nil {
 			return intel.Subgraph{}, err
 		}
 		rec, err := res.Single(ctx)
+		if outOfTransactionMemory(err) {
+			return intel.Subgraph{}, errTooBigForOne
+		}
 		if err != nil {
 			return intel.Subgraph{}, err
 		}
@@ -178,4 +214,49 @@ func (s *Store) warmPlans() {
 			return
 		}
 	}
+}
+
+const linksAround = `
+UNWIND $frontier AS fid
+MATCH (a:Entity {id: fid})-[r]-(b:Entity) USING INDEX a:Entity(id)
+WHERE NOT b.id IN $done
+  AND (size($types) = 0 OR type(r) IN $types)
+  AND r.tStart < $until AND r.tEnd >= $since
+  AND (size($kinds) = 0 OR b.kind IN $kinds OR b.id IN $frontier)
+  AND ` + accessPredicate + `
+WITH DISTINCT r
+ORDER BY r.id
+LIMIT $limit
+RETURN properties(r) AS link, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to`
+
+// LinksAround serves one level of an expansion (see intel.NetworkSource).
+func (t txSource) LinksAround(ctx context.Context, r intel.LevelRequest) ([]intel.Link, error) {
+	since, until := r.Window.Bounds()
+	params := map[string]any{
+		"frontier": r.Frontier, "done": nonNil(r.Done), "types": intel.LinkTypeStrings(r.LinkTypes),
+		"kinds": intel.KindStrings(r.Kinds), "since": since, "until": until, "limit": r.Limit,
+	}
+	addAccessParams(params, r.Access)
+	res, err := t.tx.Run(ctx, linksAround, params)
+	if err != nil {
+		return nil, err
+	}
+	var out []intel.Link
+	for res.Next(ctx) {
+		l, err := linkFromRecord(res.Record().Get)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, res.Err()
+}
+
+// expandByLevels runs the level-by-level expansion of a normalised query
+// in one read transaction: intel.ExpandNetwork asking linksAround once per
+// level, each level cut by its LIMIT before the next is read.
+func (s *Store) expandByLevels(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (intel.Subgraph, error) {
+		return intel.ExpandNetwork(ctx, txSource{tx}, q)
+	})
 }
