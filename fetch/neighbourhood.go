@@ -125,40 +125,49 @@ var ownTypes = append(append(append([]intel.LinkType{}, evidenceTypes...), callT
 // kind. visible are the ids the view answered for.
 func (r *reader) readOwn(ctx context.Context, ids []string) (busy, visible []string, err error) {
 	var mu sync.Mutex
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize}
+	err = r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
+		var whole, seen, more []string
+		for _, id := range chunk {
+			page, ok := got[id]
+			if ok {
+				seen = append(seen, id)
+			}
+			if ok && page.HasNextPage {
+				more = append(more, id)
+				delete(got, id)
+				continue
+			}
+			whole = append(whole, id)
+		}
+		r.record(got, whole)
+		mu.Lock()
+		defer mu.Unlock()
+		busy, visible = append(busy, more...), append(visible, seen...)
+		return nil
+	})
+	slices.Sort(busy)
+	slices.Sort(visible)
+	return busy, visible, err
+}
+
+// inChunks asks NeighboursOf q at ids, ChunkSize ids a call and
+// parallelChunks calls at a time, and hands each chunk's answer to use.
+func (r *reader) inChunks(ctx context.Context, ids []string, q intel.NeighbourQuery,
+	use func(ctx context.Context, chunk []string, got map[string]intel.NeighbourPage) error) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallelChunks)
 	for start := 0; start < len(ids); start += ChunkSize {
 		chunk := ids[start:min(start+ChunkSize, len(ids))]
 		g.Go(func() error {
-			q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize}
 			got, err := r.src.NeighboursOf(gctx, chunk, q)
 			if err != nil {
 				return err
 			}
-			var whole, seen, more []string
-			for _, id := range chunk {
-				page, ok := got[id]
-				if ok {
-					seen = append(seen, id)
-				}
-				if ok && page.HasNextPage {
-					more = append(more, id)
-					delete(got, id)
-					continue
-				}
-				whole = append(whole, id)
-			}
-			r.record(got, whole)
-			mu.Lock()
-			defer mu.Unlock()
-			busy, visible = append(busy, more...), append(visible, seen...)
-			return nil
+			return use(gctx, chunk, got)
 		})
 	}
-	err = g.Wait()
-	slices.Sort(busy)
-	slices.Sort(visible)
-	return busy, visible, err
+	return g.Wait()
 }
 
 // reader fills one neighbourhood.
@@ -202,27 +211,17 @@ func (r *reader) readAround(ctx context.Context, group string, ids []string, typ
 	if r.memo == nil {
 		return r.read(ctx, miss, types, AroundSize, 1)
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelChunks)
-	for start := 0; start < len(miss); start += ChunkSize {
-		chunk := miss[start:min(start+ChunkSize, len(miss))]
-		g.Go(func() error {
-			q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize}
-			got, err := r.src.NeighboursOf(gctx, chunk, q)
-			if err != nil {
-				return err
-			}
-			r.record(got, chunk)
-			keep := make(map[string]memoPage, len(chunk))
-			for _, id := range chunk {
-				page, ok := got[id]
-				keep[id] = pageOf(page, ok)
-			}
-			r.memo.put(group, keep)
-			return nil
-		})
-	}
-	return g.Wait()
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize}
+	return r.inChunks(ctx, miss, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
+		r.record(got, chunk)
+		keep := make(map[string]memoPage, len(chunk))
+		for _, id := range chunk {
+			page, ok := got[id]
+			keep[id] = pageOf(page, ok)
+		}
+		r.memo.put(group, keep)
+		return nil
+	})
 }
 
 // recordMemo adds a page the memo held to the neighbourhood.
@@ -261,25 +260,15 @@ func (r *reader) unread(ids []string) []string {
 // more than one page (the busiest lines) are read on, one call each, up
 // to pages pages.
 func (r *reader) read(ctx context.Context, ids []string, types []intel.LinkType, size, pages int) error {
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelChunks)
-	for start := 0; start < len(ids); start += ChunkSize {
-		chunk := ids[start:min(start+ChunkSize, len(ids))]
-		g.Go(func() error {
-			q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size}
-			got, err := r.src.NeighboursOf(gctx, chunk, q)
-			if err != nil {
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size}
+	return r.inChunks(ctx, ids, q, func(ctx context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
+		for _, id := range r.record(got, chunk) {
+			if err := r.more(ctx, id, types, size, pages-1, got[id]); err != nil {
 				return err
 			}
-			for _, id := range r.record(got, chunk) {
-				if err := r.more(gctx, id, types, size, pages-1, got[id]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	return g.Wait()
+		}
+		return nil
+	})
 }
 
 // parallelChunks is how many chunks of one read are in flight at once.
