@@ -1,14 +1,10 @@
 package apitest
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
 	"github.com/scamgraph/scamgraph/demo"
-	"github.com/scamgraph/scamgraph/embeddedstore"
-	"github.com/scamgraph/scamgraph/intel"
-	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 )
 
 // BenchmarkMoneyTrail measures moneyTrail through HTTP on the demo world at
@@ -21,20 +17,7 @@ import (
 func BenchmarkMoneyTrail(b *testing.B) {
 	for _, scale := range []float64{0.25, 1} {
 		for _, name := range []string{"embedded", "neo4j"} {
-			var inner intel.Store
-			if name == "embedded" {
-				s, err := embeddedstore.Open(b.TempDir())
-				if err != nil {
-					b.Fatal(err)
-				}
-				inner = s
-			} else {
-				inner = neo4jtest.Open(b)
-			}
-			if _, err := demo.Load(context.Background(), inner, demo.Config{Scale: scale}); err != nil {
-				b.Fatal(err)
-			}
-			ts := serve(b, backend{name: name, store: inner})
+			ts := serve(b, backend{name: name, store: demoStoreAt(b, name, scale)})
 			prefix := fmt.Sprintf("scale=%g/%s", scale, name)
 			b.Run(prefix+"/forward/victim", func(b *testing.B) {
 				hammerQuery(b, ts, 1, `query($a: ID!) { moneyTrail(from: $a, maxHops: 4) { truncated
@@ -47,9 +30,6 @@ func BenchmarkMoneyTrail(b *testing.B) {
 					hops { from to time carried { amount currency } } accounts { entity { id } reachable { amount currency } } } }`,
 					func(int) map[string]any { return map[string]any{"a": demo.CashOutAccount.ID()} })
 			})
-			if s, ok := inner.(interface{ Close() error }); ok && name == "embedded" {
-				s.Close()
-			}
 		}
 	}
 }
