@@ -20,7 +20,7 @@ func (s *Store) LinkedEntities(ctx context.Context, q intel.LinkedQuery) (intel.
 	s.mu.RLock()
 	found := map[string]bool{}
 	for _, l := range s.links {
-		if !intel.ContainsLinkType(q.LinkTypes, l.Type) || !q.Access.Allows(l) {
+		if !intel.ContainsLinkType(q.LinkTypes, l.Type) || !q.Access.Allows(&l.Link) {
 			continue
 		}
 		if q.Lists(l.From, true) {

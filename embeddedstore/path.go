@@ -73,8 +73,8 @@ func (s *Store) step(grow, other *search, q *intel.PathQuery) (meet string, met 
 	// still give way to a lower-id one from the same level.
 	level := map[string]bool{}
 	for _, id := range grow.frontier {
-		for _, lid := range s.adjacency[id] {
-			l := s.links[lid]
+		for _, r := range s.adjacency[id] {
+			l := &r.Link
 			far := l.To
 			if far == id {
 				far = l.From

@@ -91,8 +91,8 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		out   bool
 	}
 	var hits []hit
-	for _, lid := range s.adjacency[id] {
-		l := s.links[lid]
+	for _, r := range s.adjacency[id] {
+		l := &r.Link
 		out := l.From == id
 		if (q.Direction == intel.DirectionOut && !out) || (q.Direction == intel.DirectionIn && out) {
 			continue
@@ -153,9 +153,9 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 			continue
 		}
 		b := intel.NewSummaryBuilder()
-		for _, lid := range s.adjacency[id] {
-			if l := s.links[lid]; l.Retraction == nil {
-				b.Add(l)
+		for _, r := range s.adjacency[id] {
+			if r.Retraction == nil {
+				b.Add(&r.Link)
 			}
 		}
 		out[id] = b.Summary()
@@ -202,9 +202,9 @@ func (s *Store) classesOf(id string) []intel.FactClass {
 		}
 	}
 	var set intel.FactClassSet
-	for _, lid := range adjacent {
-		if l := s.links[lid]; l.Retraction == nil {
-			set.Add(l)
+	for _, r := range adjacent {
+		if r.Retraction == nil {
+			set.Add(&r.Link)
 		}
 	}
 	known := set.Classes()
@@ -240,16 +240,15 @@ func (s *Store) LinksAround(ctx context.Context, r intel.LevelRequest) ([]intel.
 	done := toSet(r.Done)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	seen := map[string]bool{}
+	seen := map[*linkRecord]bool{}
 	var picked []*intel.Link
 	for _, id := range r.Frontier {
-		for _, lid := range s.adjacency[id] {
-			if seen[lid] {
+		for _, lr := range s.adjacency[id] {
+			if seen[lr] {
 				continue
 			}
-			seen[lid] = true
-			l := s.links[lid]
-			if r.Wants(l, frontier.has, done.has) {
+			seen[lr] = true
+			if l := &lr.Link; r.Wants(l, frontier.has, done.has) {
 				picked = append(picked, l)
 			}
 		}
@@ -291,7 +290,7 @@ func (s *Store) Search(ctx context.Context, q intel.SearchQuery) ([]intel.Entity
 	defer s.mu.RUnlock()
 	var ids []string
 	for id, e := range s.entities {
-		if id > q.After && q.Matches(*e) {
+		if id > q.After && q.Matches(e.Entity) {
 			ids = append(ids, id)
 		}
 	}

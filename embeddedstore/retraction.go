@@ -2,7 +2,6 @@ package embeddedstore
 
 import (
 	"context"
-	"encoding/json"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -31,17 +30,13 @@ func (s *Store) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link
 	if old.Retraction != nil {
 		return old.Clone(), nil
 	}
-	l := old.Retracted(r)
-	buf, err := json.Marshal(&l)
-	if err != nil {
+	r2 := &linkRecord{Link: old.Retracted(r), seq: old.seq}
+	if err := s.db.Update(func(tx *bolt.Tx) error { return s.put(tx, nil, []*linkRecord{r2}) }); err != nil {
+		s.dict.rollback()
 		return intel.Link{}, translate(err, "retract")
 	}
-	if err := s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketLinks).Put([]byte(l.ID), buf)
-	}); err != nil {
-		return intel.Link{}, translate(err, "retract")
-	}
-	s.links[l.ID] = &l
-	s.forgetClasses(l.From, l.To)
-	return l.Clone(), nil
+	s.dict.commit()
+	*old = *r2 // in place: the adjacency points at it
+	s.forgetClasses(old.From, old.To)
+	return old.Clone(), nil
 }

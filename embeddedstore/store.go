@@ -2,13 +2,13 @@
 // fast traversal, with every acknowledged write in a bbolt file under the
 // data directory first. bbolt commits with fsync, so a write that Upsert
 // acknowledged survives kill -9; Open reads the file back into memory.
+// format.go describes the file's layout.
 package embeddedstore
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -19,13 +19,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/scamgraph/scamgraph/intel"
-)
-
-var (
-	bucketEntities = []byte("entities")
-	bucketLinks    = []byte("links")
-	bucketMeta     = []byte("meta")
-	keyInstance    = []byte("instance")
 )
 
 // FileName is the database file inside the data directory.
@@ -41,10 +34,16 @@ type Store struct {
 	// mu guards the in-memory graph. Writers hold it while they commit to
 	// bbolt, so memory never runs ahead of what is durable.
 	mu       sync.RWMutex
-	entities map[string]*intel.Entity
-	links    map[string]*intel.Link
-	// adjacency maps an entity id to the ids of every link at it, both directions.
-	adjacency map[string][]string
+	entities map[string]*entityRecord
+	links    map[string]*linkRecord
+	// adjacency maps an entity id to every link at it, both directions. A
+	// write changes a stored record in place, so these pointers stay good.
+	adjacency map[string][]*linkRecord
+	// dict, lastEntity and lastLink are the file's string dictionary and
+	// the last sequence numbers handed out (see format.go); writers
+	// change them under mu's write lock.
+	dict                 *dictionary
+	lastEntity, lastLink uint64
 	// classes remembers the fact classes of hubs asked about (see
 	// GetClassified and classesOf), so that a reader's view of a hub does
 	// not fold its thousand links on every request. A fill happens under mu's read
@@ -78,9 +77,10 @@ func Open(dir string) (*Store, error) {
 		dir:       dir,
 		db:        db,
 		now:       time.Now,
-		entities:  map[string]*intel.Entity{},
-		links:     map[string]*intel.Link{},
-		adjacency: map[string][]string{},
+		entities:  map[string]*entityRecord{},
+		links:     map[string]*linkRecord{},
+		adjacency: map[string][]*linkRecord{},
+		dict:      newDictionary(),
 		classes:   map[string][]intel.FactClass{},
 	}
 	if err := s.load(); err != nil {
@@ -93,14 +93,6 @@ func Open(dir string) (*Store, error) {
 
 func (s *Store) load() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		eb, err := tx.CreateBucketIfNotExists(bucketEntities)
-		if err != nil {
-			return err
-		}
-		lb, err := tx.CreateBucketIfNotExists(bucketLinks)
-		if err != nil {
-			return err
-		}
 		mb, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {
 			return err
@@ -117,26 +109,10 @@ func (s *Store) load() error {
 				return err
 			}
 		}
-		if err := eb.ForEach(func(k, v []byte) error {
-			var e intel.Entity
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("embeddedstore: entity %s: %w", k, err)
-			}
-			s.entities[e.ID] = &e
-			return nil
-		}); err != nil {
+		if err := s.upgrade(tx, mb); err != nil {
 			return err
 		}
-		return lb.ForEach(func(k, v []byte) error {
-			var l intel.Link
-			if err := json.Unmarshal(v, &l); err != nil {
-				return fmt.Errorf("embeddedstore: link %s: %w", k, err)
-			}
-			s.links[l.ID] = &l
-			s.adjacency[l.From] = append(s.adjacency[l.From], l.ID)
-			s.adjacency[l.To] = append(s.adjacency[l.To], l.ID)
-			return nil
-		})
+		return s.read(tx)
 	})
 }
 

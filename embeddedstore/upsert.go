@@ -2,7 +2,6 @@ package embeddedstore
 
 import (
 	"context"
-	"encoding/json"
 	"reflect"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,7 +35,10 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 		if e, ok := entities[id]; ok {
 			return e
 		}
-		return s.entities[id]
+		if e, ok := s.entities[id]; ok {
+			return &e.Entity
+		}
+		return nil
 	}
 	put := func(e intel.Entity) {
 		old := current(e.ID)
@@ -63,8 +65,8 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 			}
 		}
 		old := links[l.ID]
-		if old == nil {
-			old = s.links[l.ID]
+		if stored, ok := s.links[l.ID]; old == nil && ok {
+			old = &stored.Link
 		}
 		if old == nil {
 			res.LinksCreated++
@@ -82,42 +84,51 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 		return res, nil
 	}
 
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		eb, lb := tx.Bucket(bucketEntities), tx.Bucket(bucketLinks)
-		for _, id := range entityOrder {
-			buf, err := json.Marshal(entities[id])
-			if err != nil {
-				return err
-			}
-			if err := eb.Put([]byte(id), buf); err != nil {
-				return err
-			}
+	// Records keep their sequence numbers; new ones take the next.
+	m := s.mark()
+	entityRecords := make([]*entityRecord, len(entityOrder))
+	for i, id := range entityOrder {
+		r := &entityRecord{Entity: *entities[id]}
+		if stored, ok := s.entities[id]; ok {
+			r.seq = stored.seq
+		} else {
+			s.lastEntity++
+			r.seq = s.lastEntity
 		}
-		for _, id := range linkOrder {
-			buf, err := json.Marshal(links[id])
-			if err != nil {
-				return err
-			}
-			if err := lb.Put([]byte(id), buf); err != nil {
-				return err
-			}
+		entityRecords[i] = r
+	}
+	linkRecords := make([]*linkRecord, len(linkOrder))
+	for i, id := range linkOrder {
+		r := &linkRecord{Link: *links[id]}
+		if stored, ok := s.links[id]; ok {
+			r.seq = stored.seq
+		} else {
+			s.lastLink++
+			r.seq = s.lastLink
 		}
-		return nil
-	})
-	if err != nil {
+		linkRecords[i] = r
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error { return s.put(tx, entityRecords, linkRecords) }); err != nil {
+		s.rollback(m)
 		return intel.UpsertResult{}, translate(err, "upsert")
 	}
-	for _, id := range entityOrder {
-		s.entities[id] = entities[id]
-	}
-	for _, id := range linkOrder {
-		l := links[id]
-		if _, existed := s.links[id]; !existed {
-			s.adjacency[l.From] = append(s.adjacency[l.From], id)
-			s.adjacency[l.To] = append(s.adjacency[l.To], id)
+	s.dict.commit()
+	for _, r := range entityRecords {
+		if stored, ok := s.entities[r.ID]; ok {
+			*stored = *r
+		} else {
+			s.entities[r.ID] = r
 		}
-		s.links[id] = l
-		s.forgetClasses(l.From, l.To)
+	}
+	for _, r := range linkRecords {
+		if stored, ok := s.links[r.ID]; ok {
+			*stored = *r // in place: the adjacency points at it
+		} else {
+			s.links[r.ID] = r
+			s.adjacency[r.From] = append(s.adjacency[r.From], r)
+			s.adjacency[r.To] = append(s.adjacency[r.To], r)
+		}
+		s.forgetClasses(r.From, r.To)
 	}
 	return res, nil
 }
