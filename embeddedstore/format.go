@@ -37,10 +37,12 @@ var (
 // format is the layout this build writes; the meta bucket names it.
 const format = 2
 
-// entityRecord is a stored entity and its sequence number.
+// entityRecord is a stored entity, its sequence number and the classes of
+// its links that are not retracted, sorted (see classes.go).
 type entityRecord struct {
 	intel.Entity
-	seq uint64
+	seq     uint64
+	classes []intel.FactClass
 }
 
 // linkRecord is a stored link and its sequence number.
@@ -91,7 +93,7 @@ func (s *Store) read(tx *bolt.Tx) error {
 		}
 		return ends[seq], true
 	}
-	return tx.Bucket(bucketLinkRecords).ForEach(func(k, v []byte) error {
+	if err := tx.Bucket(bucketLinkRecords).ForEach(func(k, v []byte) error {
 		seq := binary.BigEndian.Uint64(k)
 		l, err := decodeLink(v, s.dict, end)
 		if err != nil {
@@ -103,7 +105,13 @@ func (s *Store) read(tx *bolt.Tx) error {
 		s.adjacency[l.To] = append(s.adjacency[l.To], r)
 		s.lastLink = seq
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	for _, e := range s.entities {
+		s.reclassify(e)
+	}
+	return nil
 }
 
 // put writes records to the file in tx, with the dictionary codes their

@@ -2,7 +2,6 @@ package embeddedstore
 
 import (
 	"context"
-	"slices"
 	"sort"
 
 	"github.com/scamgraph/scamgraph/intel"
@@ -164,8 +163,8 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 }
 
 // GetClassified returns deep copies of the stored entities among ids with
-// the classes of their links that are not retracted; those of a hub are
-// remembered until a write changes a link at it.
+// the classes of their links that are not retracted, which each entity's
+// record keeps (see classes.go).
 func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -178,52 +177,9 @@ func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]int
 		if !ok {
 			continue
 		}
-		out[id] = intel.ClassifiedEntity{Entity: e.Clone(), Classes: slices.Clone(s.classesOf(id))}
+		out[id] = intel.ClassifiedEntity{Entity: e.Clone(), Classes: e.classesCopy()}
 	}
 	return out, nil
-}
-
-// rememberClassesFrom is the number of links from which an entity's
-// classes are remembered: below it, working them out costs less than the
-// memory of keeping them for every entity ever looked up.
-const rememberClassesFrom = 64
-
-// classesOf returns the classes of id's links, remembered for an entity
-// with many links; the caller holds mu for reading.
-func (s *Store) classesOf(id string) []intel.FactClass {
-	adjacent := s.adjacency[id]
-	remember := len(adjacent) >= rememberClassesFrom
-	if remember {
-		s.classMu.Lock()
-		known, ok := s.classes[id]
-		s.classMu.Unlock()
-		if ok {
-			return known
-		}
-	}
-	var set intel.FactClassSet
-	for _, r := range adjacent {
-		if r.Retraction == nil {
-			set.Add(&r.Link)
-		}
-	}
-	known := set.Classes()
-	if remember {
-		s.classMu.Lock()
-		s.classes[id] = known
-		s.classMu.Unlock()
-	}
-	return known
-}
-
-// forgetClasses drops the remembered classes of ids; the caller holds mu
-// for writing.
-func (s *Store) forgetClasses(ids ...string) {
-	s.classMu.Lock()
-	defer s.classMu.Unlock()
-	for _, id := range ids {
-		delete(s.classes, id)
-	}
 }
 
 // Expand runs the shared expansion algorithm over the in-memory graph.

@@ -37,6 +37,7 @@ func (s *Store) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link
 	}
 	s.dict.commit()
 	*old = *r2 // in place: the adjacency points at it
-	s.forgetClasses(old.From, old.To)
+	s.reclassify(s.entities[old.From])
+	s.reclassify(s.entities[old.To])
 	return old.Clone(), nil
 }

@@ -44,13 +44,6 @@ type Store struct {
 	// change them under mu's write lock.
 	dict                 *dictionary
 	lastEntity, lastLink uint64
-	// classes remembers the fact classes of hubs asked about (see
-	// GetClassified and classesOf), so that a reader's view of a hub does
-	// not fold its thousand links on every request. A fill happens under mu's read
-	// lock and every write that changes a link forgets both its ends
-	// under mu's write lock, so a remembered list is never stale.
-	classMu sync.Mutex
-	classes map[string][]intel.FactClass
 	// instance names this data directory's contents (see InstanceID).
 	instance string
 }
@@ -81,7 +74,6 @@ func Open(dir string) (*Store, error) {
 		links:     map[string]*linkRecord{},
 		adjacency: map[string][]*linkRecord{},
 		dict:      newDictionary(),
-		classes:   map[string][]intel.FactClass{},
 	}
 	if err := s.load(); err != nil {
 		db.Close()

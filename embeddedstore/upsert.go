@@ -115,20 +115,34 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 	s.dict.commit()
 	for _, r := range entityRecords {
 		if stored, ok := s.entities[r.ID]; ok {
+			r.classes = stored.classes
 			*stored = *r
 		} else {
 			s.entities[r.ID] = r
 		}
 	}
+	// A new link adds its class to its ends; a stored link whose class
+	// changed leaves its ends to be classified again, once each.
+	stale := map[*entityRecord]bool{}
 	for _, r := range linkRecords {
+		from, to := s.entities[r.From], s.entities[r.To]
 		if stored, ok := s.links[r.ID]; ok {
+			if classOf(&stored.Link) != classOf(&r.Link) || (stored.Retraction == nil) != (r.Retraction == nil) {
+				stale[from], stale[to] = true, true
+			}
 			*stored = *r // in place: the adjacency points at it
-		} else {
-			s.links[r.ID] = r
-			s.adjacency[r.From] = append(s.adjacency[r.From], r)
-			s.adjacency[r.To] = append(s.adjacency[r.To], r)
+			continue
 		}
-		s.forgetClasses(r.From, r.To)
+		s.links[r.ID] = r
+		s.adjacency[r.From] = append(s.adjacency[r.From], r)
+		s.adjacency[r.To] = append(s.adjacency[r.To], r)
+		if r.Retraction == nil {
+			from.addClass(classOf(&r.Link))
+			to.addClass(classOf(&r.Link))
+		}
+	}
+	for e := range stale {
+		s.reclassify(e)
 	}
 	return res, nil
 }
