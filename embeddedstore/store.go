@@ -45,6 +45,8 @@ type Store struct {
 	links    map[string]*intel.Link
 	// adjacency maps an entity id to the ids of every link at it, both directions.
 	adjacency map[string][]string
+	// sites maps a site (see siteKey) to the ids of the calls naming it.
+	sites map[string][]string
 	// classes remembers the fact classes of hubs asked about (see
 	// GetClassified and classesOf), so that a reader's view of a hub does
 	// not fold its thousand links on every request. A fill happens under mu's read
@@ -81,6 +83,7 @@ func Open(dir string) (*Store, error) {
 		entities:  map[string]*intel.Entity{},
 		links:     map[string]*intel.Link{},
 		adjacency: map[string][]string{},
+		sites:     map[string][]string{},
 		classes:   map[string][]intel.FactClass{},
 	}
 	if err := s.load(); err != nil {
@@ -135,6 +138,7 @@ func (s *Store) load() error {
 			s.links[l.ID] = &l
 			s.adjacency[l.From] = append(s.adjacency[l.From], l.ID)
 			s.adjacency[l.To] = append(s.adjacency[l.To], l.ID)
+			s.indexSites(nil, &l)
 			return nil
 		})
 	})

@@ -112,10 +112,12 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 	}
 	for _, id := range linkOrder {
 		l := links[id]
-		if _, existed := s.links[id]; !existed {
+		old, existed := s.links[id]
+		if !existed {
 			s.adjacency[l.From] = append(s.adjacency[l.From], id)
 			s.adjacency[l.To] = append(s.adjacency[l.To], id)
 		}
+		s.indexSites(old, l)
 		s.links[id] = l
 		s.forgetClasses(l.From, l.To)
 	}
