@@ -209,6 +209,51 @@ func siteCall(n *Neighbourhood, id, what, value string) string {
 	return best
 }
 
+// boxGroup is the SIM box of id, if it is in one: its own calls, the
+// other lines with what ties each to it, and the group's calls and
+// answered calls pooled. group is nil when id is in no SIM box.
+func boxGroup(n *Neighbourhood, id string) (mine callStats, group map[string][]share, out, answered int) {
+	mine = statsOf(n, id)
+	if !mine.outgoingOnly() {
+		return mine, nil, 0, 0
+	}
+	group = map[string][]share{}
+	out, answered = mine.out, mine.answered
+	for z, ties := range candidates(n, id) {
+		zs := statsOf(n, z)
+		if !zs.outgoingOnly() {
+			continue
+		}
+		strong := slices.ContainsFunc(ties, func(s share) bool { return s.what != shareCell })
+		if !strong && (!zs.rackLine() || !mine.rackLine()) {
+			continue
+		}
+		group[z] = ties
+		out, answered = out+zs.out, answered+zs.answered
+	}
+	// The group is judged on its calls pooled, so that a line that
+	// happened to have two of its three calls answered is still seen as
+	// part of the rack it is in.
+	if len(group)+1 < minBoxLines || float64(answered) > maxAnswerRate*float64(out) {
+		return mine, nil, 0, 0
+	}
+	return mine, group, out, answered
+}
+
+// BoxMates lists the other lines of the SIM boxes ids are in: a triage
+// scores them next, since nothing but the box's site may join them to a
+// reported line.
+func BoxMates(n *Neighbourhood, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		_, group, _, _ := boxGroup(n, id)
+		for z := range group {
+			out = append(out, z)
+		}
+	}
+	return sortedUnique(out)
+}
+
 // shortCalls reports whether most of a line's outgoing calls were short.
 func (s callStats) shortCalls() bool {
 	return 2*s.short >= s.out
@@ -232,28 +277,8 @@ func (s callStats) rackLine() bool {
 // and cites the records: the registrations and presentations, and for a
 // site each line's latest call from it.
 func simBox(n *Neighbourhood, id string) *Finding {
-	mine := statsOf(n, id)
-	if !mine.outgoingOnly() {
-		return nil
-	}
-	group := map[string][]share{}
-	out, answered := mine.out, mine.answered
-	for z, ties := range candidates(n, id) {
-		zs := statsOf(n, z)
-		if !zs.outgoingOnly() {
-			continue
-		}
-		strong := slices.ContainsFunc(ties, func(s share) bool { return s.what != shareCell })
-		if !strong && (!zs.rackLine() || !mine.rackLine()) {
-			continue
-		}
-		group[z] = ties
-		out, answered = out+zs.out, answered+zs.answered
-	}
-	// The group is judged on its calls pooled, so that a line that
-	// happened to have two of its three calls answered is still seen as
-	// part of the rack it is in.
-	if len(group)+1 < minBoxLines || float64(answered) > maxAnswerRate*float64(out) {
+	mine, group, out, answered := boxGroup(n, id)
+	if group == nil {
 		return nil
 	}
 	members := make([]string, 0, len(group))

@@ -35,11 +35,11 @@ type callStats struct {
 	out, in, answered int
 	// short counts the outgoing calls shorter than shortCallSec,
 	// unanswered ones included.
-	short int
-	callees           map[string]bool
-	latest            time.Time
-	links             []string
-	cells, devices    map[string]bool
+	short          int
+	callees        map[string]bool
+	latest         time.Time
+	links          []string
+	cells, devices map[string]bool
 }
 
 func statsOf(n *Neighbourhood, id string) callStats {
