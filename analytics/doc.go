@@ -40,7 +40,10 @@
 // calls, pooled, were answered at most half the time is a SIM_BOX finding
 // for each line, naming what they share, which one and how many lines
 // share it, with the records (registrations, presentations, each line's
-// latest call from the site). A cell serves a whole neighbourhood, so it
+// latest call from the site). A VoIP account registering from an address
+// placed abroad ties no numbers: presenting Thai numbers from abroad is
+// caller-ID spoofing (its own finding), and the numbers it shows are no
+// SIMs in a box. A cell serves a whole neighbourhood, so it
 // is weaker: lines tied by nothing but a cell must each show the whole
 // signature (outgoing only, answered at most half the time, at least half
 // of their calls under 60 s), and so must the line scored. A cell with

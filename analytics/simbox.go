@@ -80,6 +80,9 @@ func BoxSites(n *Neighbourhood, ids []string) (cells, devices, ips []string) {
 			}
 		}
 		for _, a := range presenters(n, id) {
+			if abroad(n, a) {
+				continue
+			}
 			for _, l := range n.linksOf(a, intel.LinkRegisteredFrom) {
 				ips = append(ips, l.To)
 			}
@@ -99,6 +102,9 @@ func BoxLines(n *Neighbourhood, ids []string) (accounts, lines []string) {
 			}
 		}
 		for _, a := range presenters(n, id) {
+			if abroad(n, a) {
+				continue
+			}
 			for _, l := range n.linksOf(a, intel.LinkRegisteredFrom) {
 				for _, m := range n.linksOf(l.To, intel.LinkRegisteredFrom) {
 					if m.From != a {
@@ -109,6 +115,17 @@ func BoxLines(n *Neighbourhood, ids []string) (accounts, lines []string) {
 		}
 	}
 	return sortedUnique(accounts), sortedUnique(lines)
+}
+
+// abroad reports whether VoIP account a registers from an IP address
+// placed outside Thailand, as the reader sees it.
+func abroad(n *Neighbourhood, a string) bool {
+	for _, l := range n.linksOf(a, intel.LinkRegisteredFrom) {
+		if ip, ok := n.Entities[l.To]; ok && foreignIP(ip) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // presenters are the VoIP accounts presenting number id as caller ID.
@@ -151,6 +168,12 @@ func candidates(n *Neighbourhood, id string) map[string][]share {
 		}
 	}
 	for _, a := range presenters(n, id) {
+		if abroad(n, a) {
+			// An account registering from abroad while presenting Thai
+			// numbers is spoofing caller IDs (CALLER_ID_SPOOFING): the
+			// numbers it shows are no SIMs in a box.
+			continue
+		}
 		var mine string
 		for _, p := range n.linksOf(a, intel.LinkPresentedAs) {
 			if p.To == id {
@@ -162,7 +185,7 @@ func candidates(n *Neighbourhood, id string) map[string][]share {
 		}
 		for _, r := range n.linksOf(a, intel.LinkRegisteredFrom) {
 			for _, r2 := range n.linksOf(r.To, intel.LinkRegisteredFrom) {
-				if r2.From == a {
+				if r2.From == a || abroad(n, r2.From) {
 					continue
 				}
 				for _, p := range n.linksOf(r2.From, intel.LinkPresentedAs) {

@@ -212,3 +212,29 @@ func TestSIMBoxNamesEverythingItsLinesShare(t *testing.T) {
 		t.Errorf("text %q, want the device named before the holder", f.Text)
 	}
 }
+
+func TestNumbersSpoofedFromAbroadAreNoSIMBox(t *testing.T) {
+	w := newWorld()
+	rack := rackLines("+6622500", 3)
+	ip := id(intel.KindIPAddress, "103.0.0.9")
+	acct := id(intel.KindVoipAccount, "sip:agent@mekong.example")
+	for _, line := range rack {
+		w.boxLine(line, "", "", 5, 0, 0)
+		w.add(link(intel.LinkPresentedAs, acct, line, now.Add(-30*24*time.Hour), "", nil))
+	}
+	w.add(link(intel.LinkRegisteredFrom, acct, ip, now.Add(-10*24*time.Hour), "reg", nil))
+	e := w.n.Entities[ip]
+	e.Attrs["geoCountry"] = "KH"
+	w.n.Entities[ip] = e
+	w.sites()
+	if f := simBoxOf(w, rack[0]); f != nil {
+		t.Errorf("numbers one account presents from Cambodia are a SIM box: %+v", f)
+	}
+	if _, _, ips := analytics.BoxSites(w.n, rack[:1]); len(ips) != 0 {
+		t.Errorf("BoxSites: ips %v, want none read for an account abroad", ips)
+	}
+	e.Attrs["geoCountry"] = "TH"
+	if f := simBoxOf(w, rack[0]); f == nil || !strings.Contains(f.Text, "a VoIP account (sip:agent@mekong.example) with 3 of them") {
+		t.Errorf("numbers one account presents from Thailand: %+v, want a SIM box sharing the account", f)
+	}
+}
