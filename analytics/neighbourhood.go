@@ -23,6 +23,8 @@ type Neighbourhood struct {
 
 	// byType indexes Links by entity and type, built on first use.
 	byType map[string]map[intel.LinkType][]intel.Link
+	// mobiles remembers which numbers can be SIMs (see mobile).
+	mobiles map[string]bool
 }
 
 // NewNeighbourhood returns an empty neighbourhood.

@@ -66,7 +66,7 @@ func BoxSites(n *Neighbourhood, ids []string) (cells, devices, ips []string) {
 			continue
 		}
 		s := statsOf(n, id)
-		if !s.outgoingOnly() {
+		if !s.outgoingOnly() || !n.mobile(id) {
 			continue
 		}
 		if len(s.cells) <= maxBoxSites {
@@ -96,8 +96,11 @@ func BoxSites(n *Neighbourhood, ids []string) (cells, devices, ips []string) {
 // addresses) and which lines' calls the SIM-box finding of ids reads.
 func BoxLines(n *Neighbourhood, ids []string) (accounts, lines []string) {
 	for _, id := range ids {
+		if !n.mobile(id) {
+			continue
+		}
 		for z := range candidates(n, id) {
-			if z != id {
+			if z != id && n.mobile(z) {
 				lines = append(lines, z)
 			}
 		}
@@ -126,6 +129,29 @@ func abroad(n *Neighbourhood, a string) bool {
 		}
 	}
 	return false
+}
+
+// mobile reports whether number id can be a SIM in a box: a mobile
+// number, or one its numbering plan cannot tell from a fixed line. A
+// fixed line or a VoIP range shown as caller ID is no SIM, whatever it
+// shares. The type is the entity's when it was read, else the number's
+// plan says; either way it is remembered for the neighbourhood.
+func (n *Neighbourhood) mobile(id string) bool {
+	if v, ok := n.mobiles[id]; ok {
+		return v
+	}
+	t := n.Entities[id].Attrs["numberType"]
+	if t == "" {
+		if p, err := intel.NormalizePhone(keyOf(id), intel.RegionTH); err == nil {
+			t = p.NumberType
+		}
+	}
+	v := t == "MOBILE" || t == "FIXED_LINE_OR_MOBILE"
+	if n.mobiles == nil {
+		n.mobiles = map[string]bool{}
+	}
+	n.mobiles[id] = v
+	return v
 }
 
 // presenters are the VoIP accounts presenting number id as caller ID.
@@ -237,14 +263,14 @@ func siteCall(n *Neighbourhood, id, what, value string) string {
 // answered calls pooled. group is nil when id is in no SIM box.
 func boxGroup(n *Neighbourhood, id string) (mine callStats, group map[string][]share, out, answered int) {
 	mine = statsOf(n, id)
-	if !mine.outgoingOnly() {
+	if !mine.outgoingOnly() || !n.mobile(id) {
 		return mine, nil, 0, 0
 	}
 	group = map[string][]share{}
 	out, answered = mine.out, mine.answered
 	for z, ties := range candidates(n, id) {
 		zs := statsOf(n, z)
-		if !zs.outgoingOnly() {
+		if !zs.outgoingOnly() || !n.mobile(z) {
 			continue
 		}
 		strong := slices.ContainsFunc(ties, func(s share) bool { return s.what != shareCell })

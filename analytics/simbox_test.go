@@ -75,14 +75,14 @@ func simBoxOf(w *world, line string) *analytics.Finding {
 func rackLines(prefix string, k int) []string {
 	var out []string
 	for i := 0; i < k; i++ {
-		out = append(out, phone(fmt.Sprintf("%s%03d", prefix, i)))
+		out = append(out, phone(fmt.Sprintf("%s%06d", prefix, i)))
 	}
 	return out
 }
 
 func TestSIMBoxGroupsLinesSharingADevice(t *testing.T) {
 	w := newWorld()
-	rack := rackLines("+6689100", 4)
+	rack := rackLines("+66891", 4)
 	for i, line := range rack {
 		// Each line from its own cell: the handset alone ties them.
 		w.boxLine(line, fmt.Sprintf("520-01-1000-1%04d", i), "350000000000017", 6, 1, 0)
@@ -105,7 +105,7 @@ func TestSIMBoxGroupsLinesSharingADevice(t *testing.T) {
 
 func TestSIMBoxGroupsLinesSharingAQuietCell(t *testing.T) {
 	w := newWorld()
-	rack := rackLines("+6689200", 3)
+	rack := rackLines("+66892", 3)
 	for i, line := range rack {
 		w.boxLine(line, "520-02-1001-20001", fmt.Sprintf("3500000000001%02d", i), 5, 1, 0)
 	}
@@ -116,7 +116,7 @@ func TestSIMBoxGroupsLinesSharingAQuietCell(t *testing.T) {
 	}
 	// A line of the cell that answers most of its calls is no rack line,
 	// however few calls come in: nothing but the cell ties it.
-	talker := phone("+66892009999")
+	talker := phone("+66892999999")
 	w.boxLine(talker, "520-02-1001-20001", "350000000009999", 5, 4, 0)
 	w.sites()
 	if f := simBoxOf(w, rack[0]); f == nil || slices.Contains(f.Entities, talker) {
@@ -165,7 +165,7 @@ func TestBusyCellMakesNoSIMBox(t *testing.T) {
 
 func TestSIMBoxGroupsLinesSharingAnIP(t *testing.T) {
 	w := newWorld()
-	rack := rackLines("+6689300", 3)
+	rack := rackLines("+66893", 3)
 	ip := id(intel.KindIPAddress, "203.0.113.9")
 	for i, line := range rack {
 		w.boxLine(line, "", "", 5, 0, 0)
@@ -192,7 +192,7 @@ func TestSIMBoxGroupsLinesSharingAnIP(t *testing.T) {
 
 func TestSIMBoxNamesEverythingItsLinesShare(t *testing.T) {
 	w := newWorld()
-	rack := rackLines("+6689400", 3)
+	rack := rackLines("+66894", 3)
 	card := id(intel.KindPerson, intel.PersonKey("TH", "NATIONAL_ID", "1-1037-00099-33-3"))
 	for _, line := range rack {
 		w.boxLine(line, "520-01-1000-10001", "350000000000025", 4, 0, 0)
@@ -215,7 +215,7 @@ func TestSIMBoxNamesEverythingItsLinesShare(t *testing.T) {
 
 func TestNumbersSpoofedFromAbroadAreNoSIMBox(t *testing.T) {
 	w := newWorld()
-	rack := rackLines("+6622500", 3)
+	rack := rackLines("+66895", 3)
 	ip := id(intel.KindIPAddress, "103.0.0.9")
 	acct := id(intel.KindVoipAccount, "sip:agent@mekong.example")
 	for _, line := range rack {
@@ -236,5 +236,22 @@ func TestNumbersSpoofedFromAbroadAreNoSIMBox(t *testing.T) {
 	e.Attrs["geoCountry"] = "TH"
 	if f := simBoxOf(w, rack[0]); f == nil || !strings.Contains(f.Text, "a VoIP account (sip:agent@mekong.example) with 3 of them") {
 		t.Errorf("numbers one account presents from Thailand: %+v, want a SIM box sharing the account", f)
+	}
+}
+
+func TestFixedLinesAreNoSIMBox(t *testing.T) {
+	w := newWorld()
+	// Bangkok fixed lines calling out only, from one handset: whatever
+	// they share, they are no SIMs.
+	rack := rackLines("+6622", 3)
+	for _, line := range rack {
+		w.boxLine(line, "", "350000000000031", 5, 0, 0)
+	}
+	w.sites()
+	if f := simBoxOf(w, rack[0]); f != nil {
+		t.Errorf("fixed lines are a SIM box: %+v", f)
+	}
+	if cells, devices, _ := analytics.BoxSites(w.n, rack); len(cells)+len(devices) != 0 {
+		t.Errorf("BoxSites asks about %v %v for fixed lines", cells, devices)
 	}
 }
