@@ -19,13 +19,16 @@ var siteIndexes = []string{
 // callersAtCell and callersAtDevice list, per site, the phone numbers
 // placing visible calls from it, in id order, one more than the bound so
 // that HasMore can be told. The attribute cannot be a parameter without
-// losing the index, so there is one statement per attribute.
+// losing the index, so there is one statement per attribute; the planner
+// is told to seek the index, since left to itself it scans all of it
+// (TestCallersAtSeeksTheSiteIndexes checks the plan).
 const (
 	callersAtCell = `
 UNWIND $values AS v
 CALL {
   WITH v
   MATCH (a:Entity)-[r:CALLED]->()
+  USING INDEX r:CALLED(attr_cellId)
   WHERE r.attr_cellId = v AND a.kind = 'PhoneNumber'
     AND ` + accessPredicate + `
   WITH DISTINCT a.id AS id
@@ -39,6 +42,7 @@ UNWIND $values AS v
 CALL {
   WITH v
   MATCH (a:Entity)-[r:CALLED]->()
+  USING INDEX r:CALLED(attr_imei)
   WHERE r.attr_imei = v AND a.kind = 'PhoneNumber'
     AND ` + accessPredicate + `
   WITH DISTINCT a.id AS id
