@@ -32,7 +32,10 @@
 // A SIM box is a rack of SIMs in one place, relaying a call centre's
 // calls. Each of its lines calls out and is hardly ever called back: at
 // least 3 distinct callees, at most 10% of its calls incoming (the
-// outgoing-only test). A line is grouped with the lines sharing with it
+// outgoing-only test), and calls as a SIM in Thailand does: a mobile
+// number (a fixed line or a VoIP range is no SIM), most of whose calls
+// reached their callees without a +697 or +698 marker (a box exists to
+// make calls from abroad look local). A line is grouped with the lines sharing with it
 // a device (an IMEI its calls name), a holder (REGISTERED_TO the same
 // person), a VoIP account presenting both, an IP address their VoIP
 // accounts register from, or a cell its calls name, when each of them

@@ -66,7 +66,7 @@ func BoxSites(n *Neighbourhood, ids []string) (cells, devices, ips []string) {
 			continue
 		}
 		s := statsOf(n, id)
-		if !s.outgoingOnly() || !n.mobile(id) {
+		if !s.simLine() || !n.mobile(id) {
 			continue
 		}
 		if len(s.cells) <= maxBoxSites {
@@ -263,14 +263,14 @@ func siteCall(n *Neighbourhood, id, what, value string) string {
 // answered calls pooled. group is nil when id is in no SIM box.
 func boxGroup(n *Neighbourhood, id string) (mine callStats, group map[string][]share, out, answered int) {
 	mine = statsOf(n, id)
-	if !mine.outgoingOnly() || !n.mobile(id) {
+	if !mine.simLine() || !n.mobile(id) {
 		return mine, nil, 0, 0
 	}
 	group = map[string][]share{}
 	out, answered = mine.out, mine.answered
 	for z, ties := range candidates(n, id) {
 		zs := statsOf(n, z)
-		if !zs.outgoingOnly() || !n.mobile(z) {
+		if !zs.simLine() || !n.mobile(z) {
 			continue
 		}
 		strong := slices.ContainsFunc(ties, func(s share) bool { return s.what != shareCell })
@@ -301,6 +301,15 @@ func BoxMates(n *Neighbourhood, ids []string) []string {
 		}
 	}
 	return sortedUnique(out)
+}
+
+// simLine reports whether a line calls like a SIM in a rack: out to
+// several numbers, hardly ever called back, and as a local line. A box
+// exists to make calls from abroad look local, so its calls carry no
+// +697 (VoIP from abroad) or +698 (roaming) marker; a line most of whose
+// calls were displayed with one is VoIP or roaming, whatever it shares.
+func (s callStats) simLine() bool {
+	return s.outgoingOnly() && 2*s.marked < s.out
 }
 
 // shortCalls reports whether most of a line's outgoing calls were short.

@@ -255,3 +255,23 @@ func TestFixedLinesAreNoSIMBox(t *testing.T) {
 		t.Errorf("BoxSites asks about %v %v for fixed lines", cells, devices)
 	}
 }
+
+func TestLinesDisplayedFromAbroadAreNoSIMBox(t *testing.T) {
+	w := newWorld()
+	rack := rackLines("+66896", 3)
+	for _, line := range rack {
+		w.boxLine(line, "", "350000000000041", 4, 0, 0)
+	}
+	// The first line's calls reach their callees marked +697: they come
+	// over VoIP from abroad, not from a SIM in Thailand.
+	for _, l := range w.n.Links[rack[0]] {
+		l.Attrs["callerIdMarker"] = intel.MarkerVoipFromAbroad
+	}
+	w.sites()
+	if f := simBoxOf(w, rack[0]); f != nil {
+		t.Errorf("a line whose calls are marked +697 is in a SIM box: %+v", f)
+	}
+	if f := simBoxOf(w, rack[1]); f != nil {
+		t.Errorf("two unmarked lines and a marked one are a SIM box: %+v", f)
+	}
+}

@@ -34,8 +34,8 @@ const (
 type callStats struct {
 	out, in, answered int
 	// short counts the outgoing calls shorter than shortCallSec,
-	// unanswered ones included.
-	short          int
+	// unanswered ones included; marked those displayed with +697 or +698.
+	short, marked  int
 	callees        map[string]bool
 	latest         time.Time
 	links          []string
@@ -58,6 +58,9 @@ func statsOf(n *Neighbourhood, id string) callStats {
 			}
 		} else {
 			s.short++
+		}
+		if m := l.Attrs["callerIdMarker"]; m == intel.MarkerVoipFromAbroad || m == intel.MarkerRoamingAbroad {
+			s.marked++
 		}
 		if l.ObservedAt.After(s.latest) {
 			s.latest = l.ObservedAt
