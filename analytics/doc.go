@@ -46,7 +46,8 @@
 // latest call from the site). A VoIP account registering from an address
 // placed abroad ties no numbers: presenting Thai numbers from abroad is
 // caller-ID spoofing (its own finding), and the numbers it shows are no
-// SIMs in a box. A cell serves a whole neighbourhood, so it
+// SIMs in a box; an address more than 20 accounts register from (a
+// carrier's NAT, as for shared infrastructure) ties nobody either. A cell serves a whole neighbourhood, so it
 // is weaker: lines tied by nothing but a cell must each show the whole
 // signature (outgoing only, answered at most half the time, at least half
 // of their calls under 60 s), and so must the line scored. A cell with

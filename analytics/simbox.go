@@ -109,6 +109,9 @@ func BoxLines(n *Neighbourhood, ids []string) (accounts, lines []string) {
 				continue
 			}
 			for _, l := range n.linksOf(a, intel.LinkRegisteredFrom) {
+				if crowdedIP(n, l.To) {
+					continue
+				}
 				for _, m := range n.linksOf(l.To, intel.LinkRegisteredFrom) {
 					if m.From != a {
 						accounts = append(accounts, m.From)
@@ -118,6 +121,16 @@ func BoxLines(n *Neighbourhood, ids []string) (accounts, lines []string) {
 		}
 	}
 	return sortedUnique(accounts), sortedUnique(lines)
+}
+
+// crowdedIP reports whether more than crowd VoIP accounts register from
+// ip: a carrier's NAT or a public hotspot, which ties nobody.
+func crowdedIP(n *Neighbourhood, ip string) bool {
+	accounts := map[string]bool{}
+	for _, l := range n.linksOf(ip, intel.LinkRegisteredFrom) {
+		accounts[l.From] = true
+	}
+	return len(accounts) > crowd
 }
 
 // abroad reports whether VoIP account a registers from an IP address
@@ -210,6 +223,9 @@ func candidates(n *Neighbourhood, id string) map[string][]share {
 			tie(p.To, share{shareAccount, a, []string{mine, p.ID}})
 		}
 		for _, r := range n.linksOf(a, intel.LinkRegisteredFrom) {
+			if crowdedIP(n, r.To) {
+				continue
+			}
 			for _, r2 := range n.linksOf(r.To, intel.LinkRegisteredFrom) {
 				if r2.From == a || abroad(n, r2.From) {
 					continue

@@ -188,6 +188,15 @@ func TestSIMBoxGroupsLinesSharingAnIP(t *testing.T) {
 	if _, _, ips := analytics.BoxSites(w.n, rack[:1]); !slices.Equal(ips, []string{ip}) {
 		t.Errorf("BoxSites: ips %v, want %s", ips, ip)
 	}
+	// Behind a carrier's NAT, where dozens of accounts register, the
+	// address ties nobody.
+	for i := 0; i < 25; i++ {
+		w.add(link(intel.LinkRegisteredFrom, id(intel.KindVoipAccount, fmt.Sprintf("sip:user%d@voip.example", i)), ip,
+			now.Add(-5*24*time.Hour), fmt.Sprintf("nat-%d", i), nil))
+	}
+	if f := simBoxOf(w, rack[2]); f != nil {
+		t.Errorf("lines behind a crowded address are a SIM box: %+v", f)
+	}
 }
 
 func TestSIMBoxNamesEverythingItsLinesShare(t *testing.T) {
