@@ -27,6 +27,17 @@ func (w *world) buildQuietBox() {
 	d := w.dice("simbox/quiet")
 	box := &simBox{centre: d.IntN(len(w.centres))}
 	w.site(box, len(w.boxes))
+	// In a cell of its own: two racks under one tower are told apart by
+	// their IMEIs alone, and the truth's rings keep each box apart.
+	for taken := true; taken; {
+		taken = false
+		for _, b := range w.boxes {
+			taken = taken || b.cell == box.cell
+		}
+		if taken {
+			box.cell = cellName(box.site.IntN(thaiCells))
+		}
+	}
 	box.start = d.uniform(30, HistoryDays-quietSpanDays-20)
 	box.until = box.start + quietSpanDays
 	type victimCall struct {
