@@ -27,6 +27,41 @@
 // address, a holder, a VoIP account), less when the infrastructure is
 // crowded like a carrier's NAT.
 //
+// # SIM boxes
+//
+// A SIM box is a rack of SIMs in one place, relaying a call centre's
+// calls. Each of its lines calls out and is hardly ever called back: at
+// least 3 distinct callees, at most 10% of its calls incoming (the
+// outgoing-only test), and calls as a SIM in Thailand does: a mobile
+// number (a fixed line or a VoIP range is no SIM), most of whose calls
+// reached their callees without a +697 or +698 marker (a box exists to
+// make calls from abroad look local). A line is grouped with the lines sharing with it
+// a device (an IMEI its calls name), a holder (REGISTERED_TO the same
+// person), a VoIP account presenting both, an IP address their VoIP
+// accounts register from, or a cell its calls name, when each of them
+// passes the outgoing-only test too; a group of at least 3 lines whose
+// calls, pooled, were answered at most half the time is a SIM_BOX finding
+// for each line, naming what they share, which one and how many lines
+// share it, with the records (registrations, presentations, each line's
+// latest call from the site). A VoIP account registering from an address
+// placed abroad ties no numbers: presenting Thai numbers from abroad is
+// caller-ID spoofing (its own finding), and the numbers it shows are no
+// SIMs in a box; an address more than 20 accounts register from (a
+// carrier's NAT, as for shared infrastructure) ties nobody either. A cell serves a whole neighbourhood, so it
+// is weaker: lines tied by nothing but a cell must each show the whole
+// signature (outgoing only, answered at most half the time, at least half
+// of their calls under 60 s), and so must the line scored. A cell with
+// more than SiteCallersRead (100) callers in the reader's view is a
+// public tower and groups nobody: its ordinary numbers are never read,
+// and a rack under it is still found by its IMEIs, which a box cannot
+// avoid sharing. A device past the bound groups the lines read at it: no
+// handset serves a hundred numbers in ordinary life. A line calling from
+// more than 20 cells or devices is a phone on the move; those sites are
+// not asked about. The other lines of a site are found with
+// Store.CallersAt (cell and IMEI are call attributes, not nodes), only
+// through calls the reader may see, and only for lines that pass the
+// outgoing-only test, so an ordinary number's score reads nothing more.
+//
 // # Cost
 //
 // A score reads a constant number of store round trips for any number of

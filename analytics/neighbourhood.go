@@ -16,9 +16,15 @@ type Neighbourhood struct {
 	// has all its kinds of link; the others have those their own
 	// evidence needs (reports, uses, transfers, registrations).
 	Links map[string][]intel.Link
+	// Sites are the callers listed at the cells and IMEIs the SIM-box
+	// finding asked about (see AddSite), keyed "cell:" or "imei:" and
+	// the site; like the links, only through calls the reader may see.
+	Sites map[string]intel.SiteCallers
 
 	// byType indexes Links by entity and type, built on first use.
 	byType map[string]map[intel.LinkType][]intel.Link
+	// mobiles remembers which numbers can be SIMs (see mobile).
+	mobiles map[string]bool
 }
 
 // NewNeighbourhood returns an empty neighbourhood.

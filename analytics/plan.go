@@ -76,7 +76,8 @@ func sortedUnique(ids []string) []string {
 // one link away that the risk could concern, except cases, the senders of
 // money they received (victims pay mules; that makes them victims) and
 // numbers that only exchanged a few calls with them (people called by a
-// scam line are its victims).
+// scam line are its victims). The other lines of a risky line's SIM box
+// are reached too, whatever joins them (see simBox).
 func Reach(n *Neighbourhood, risky []string) []string {
 	var out []string
 	for _, id := range risky {
@@ -93,7 +94,7 @@ func Reach(n *Neighbourhood, risky []string) []string {
 		}
 	}
 	sharers, _ := Sharers(n, risky)
-	return sortedUnique(append(out, sharers...))
+	return sortedUnique(append(append(out, sharers...), BoxMates(n, risky)...))
 }
 
 // Merge adds what o holds to n.
@@ -105,6 +106,12 @@ func (n *Neighbourhood) Merge(o *Neighbourhood) {
 	}
 	for id, ls := range o.Links {
 		n.Add(id, ls...)
+	}
+	for k, c := range o.Sites {
+		if n.Sites == nil {
+			n.Sites = map[string]intel.SiteCallers{}
+		}
+		n.Sites[k] = c
 	}
 }
 

@@ -3,7 +3,7 @@ package analytics
 import (
 	"fmt"
 	"sort"
-
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,10 +33,13 @@ const (
 // callStats sums up a number's calls.
 type callStats struct {
 	out, in, answered int
-	callees           map[string]bool
-	latest            time.Time
-	links             []string
-	cells, devices    map[string]bool
+	// short counts the outgoing calls shorter than shortCallSec,
+	// unanswered ones included; marked those displayed with +697 or +698.
+	short, marked  int
+	callees        map[string]bool
+	latest         time.Time
+	links          []string
+	cells, devices map[string]bool
 }
 
 func statsOf(n *Neighbourhood, id string) callStats {
@@ -50,6 +53,14 @@ func statsOf(n *Neighbourhood, id string) callStats {
 		s.callees[l.To] = true
 		if l.Attrs["answered"] == "true" {
 			s.answered++
+			if d, err := strconv.Atoi(l.Attrs["durationSec"]); err == nil && d < shortCallSec {
+				s.short++
+			}
+		} else {
+			s.short++
+		}
+		if m := l.Attrs["callerIdMarker"]; m == intel.MarkerVoipFromAbroad || m == intel.MarkerRoamingAbroad {
+			s.marked++
 		}
 		if l.ObservedAt.After(s.latest) {
 			s.latest = l.ObservedAt
@@ -144,55 +155,6 @@ func shortOutgoingFinding(n *Neighbourhood, id string) *Finding {
 	}
 	return &Finding{Kind: FindingShortOutgoing, Subject: id, Count: len(s.callees), Links: capped(s.links), At: s.latest,
 		Text: fmt.Sprintf("%d outgoing calls to %d numbers, %d answered, %d incoming", s.out, len(s.callees), s.answered, s.in)}
-}
-
-// simBox finds the lines that share a holder (REGISTERED_TO the same
-// person) with id and, like id, show the short-outgoing signature. Lines
-// sharing a cell or a device are named in the finding when their calls
-// say so; they are not searched for beyond the holder's lines, so that a
-// line's finding never depends on which other lines happened to be read
-// in the same request.
-func simBox(n *Neighbourhood, id string) *Finding {
-	mine := statsOf(n, id)
-	if !mine.outgoingOnly() {
-		return nil
-	}
-	group := map[string]string{} // member -> what it shares
-	out, answered := mine.out, mine.answered
-	var links []string
-	for _, l := range n.linksOf(id, intel.LinkRegisteredTo) {
-		holder := l.To
-		for _, h := range n.linksOf(holder, intel.LinkRegisteredTo) {
-			z := h.From
-			if z == id || kindOf(z) != intel.KindPhoneNumber {
-				continue
-			}
-			if _, ok := group[z]; ok {
-				continue
-			}
-			if zs := statsOf(n, z); zs.outgoingOnly() {
-				group[z] = "holder " + keyOf(holder)
-				links = append(links, l.ID, h.ID)
-				out, answered = out+zs.out, answered+zs.answered
-			}
-		}
-	}
-	// The group is judged on its calls pooled, so that a line that
-	// happened to have two of its three calls answered is still seen as
-	// part of the rack it is in.
-	if len(group)+1 < minBoxLines || float64(answered) > maxAnswerRate*float64(out) {
-		return nil
-	}
-	members := make([]string, 0, len(group))
-	for z := range group {
-		members = append(members, z)
-	}
-	sort.Strings(members)
-	sort.Strings(links)
-	return &Finding{Kind: FindingSIMBox, Subject: id, Count: len(members) + 1, Entities: capped(members),
-		Links: capped(compact(links)), At: mine.latest,
-		Text: fmt.Sprintf("one of %d lines sharing a %s that call out and are hardly ever called back; %d of their %d calls answered",
-			len(members)+1, strings.SplitN(group[members[0]], " ", 2)[0], answered, out)}
 }
 
 // foreignIP reports the country an IP address is placed in when it is not

@@ -142,6 +142,7 @@ func GenerateWithTruth(cfg Config, emit func(intel.Batch) error) (Stats, Truth, 
 		w.buildVictimReports,
 		w.buildSubscriberRecords,
 		w.buildFalseReport,
+		w.buildQuietBox,
 	}
 	for _, step := range steps {
 		if step(); w.out.err != nil {

@@ -103,6 +103,7 @@ func (s *Store) read(tx *bolt.Tx) error {
 		s.links[l.ID] = r
 		s.adjacency[l.From] = append(s.adjacency[l.From], r)
 		s.adjacency[l.To] = append(s.adjacency[l.To], r)
+		s.indexSites(nil, &r.Link)
 		s.lastLink = seq
 		return nil
 	}); err != nil {

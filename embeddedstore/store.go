@@ -44,6 +44,8 @@ type Store struct {
 	// change them under mu's write lock.
 	dict                 *dictionary
 	lastEntity, lastLink uint64
+	// sites maps a site (see siteKey) to the ids of the calls naming it.
+	sites map[string][]string
 	// instance names this data directory's contents (see InstanceID).
 	instance string
 }
@@ -74,6 +76,7 @@ func Open(dir string) (*Store, error) {
 		links:     map[string]*linkRecord{},
 		adjacency: map[string][]*linkRecord{},
 		dict:      newDictionary(),
+		sites:     map[string][]string{},
 	}
 	if err := s.load(); err != nil {
 		db.Close()

@@ -130,10 +130,12 @@ func (s *Store) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, 
 			if classOf(&stored.Link) != classOf(&r.Link) || (stored.Retraction == nil) != (r.Retraction == nil) {
 				stale[from], stale[to] = true, true
 			}
+			s.indexSites(&stored.Link, &r.Link)
 			*stored = *r // in place: the adjacency points at it
 			continue
 		}
 		s.links[r.ID] = r
+		s.indexSites(nil, &r.Link)
 		s.adjacency[r.From] = append(s.adjacency[r.From], r)
 		s.adjacency[r.To] = append(s.adjacency[r.To], r)
 		if r.Retraction == nil {

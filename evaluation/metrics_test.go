@@ -2,8 +2,11 @@ package evaluation_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
+	"github.com/scamgraph/scamgraph/analytics"
+	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/evaluation"
 )
 
@@ -50,5 +53,23 @@ func TestScoreTrails(t *testing.T) {
 	r := evaluation.ScoreTrails(planted, map[string][]string{"v1": {"e1", "e9"}, "v2": {"e1"}})
 	if r.Planted != 3 || r.Recovered != 2 || !near(r.Recall, 2.0/3) || len(r.Missed) != 1 || r.Missed[0] != "v1 -> e2" {
 		t.Fatalf("got %+v", r)
+	}
+}
+
+func TestScoreSIMBoxes(t *testing.T) {
+	box := func(members ...string) analytics.Risk {
+		return analytics.Risk{Findings: []analytics.Finding{{Kind: analytics.FindingSIMBox, Entities: members}}}
+	}
+	boxes := []demo.SIMBox{{Hub: "a1", SIMs: []string{"a1", "a2", "a3"}}, {Hub: "b1", SIMs: []string{"b1", "b2"}}}
+	risks := map[string]analytics.Risk{
+		"a1": box("a2", "a3", "x1"), "a2": box("a1", "a3"), "a3": {},
+		"b1": box("b2"), "y1": box("y2"), "z1": {},
+	}
+	r := evaluation.ScoreSIMBoxes(boxes, risks)
+	if r.Planted != 5 || r.Found != 3 || !near(r.Recall, 0.6) || r.PerBox[0] != [2]int{2, 3} || r.PerBox[1] != [2]int{1, 2} {
+		t.Errorf("recall %+v, want 3 of 5 lines found, 2 of 3 and 1 of 2", r)
+	}
+	if want := []string{"x1", "y1", "y2"}; !slices.Equal(r.FalsePositives, want) || r.Checked != 6 {
+		t.Errorf("false positives %v of %d, want %v of 6", r.FalsePositives, r.Checked, want)
 	}
 }

@@ -41,6 +41,8 @@ type Report struct {
 	// Rings score the planted rings against the rings found.
 	Rings       []RingScore `json:"rings"`
 	MeanJaccard *float64    `json:"meanJaccard"`
+	// SIMBoxes score the SIM-box findings against the planted racks.
+	SIMBoxes *SIMBoxRecall `json:"simBoxes"`
 	// Trails score the planted victim→exit money paths.
 	Trails    TrailRecall   `json:"trails"`
 	TrailTime time.Duration `json:"trailTime"`
@@ -98,10 +100,16 @@ func Run(ctx context.Context, svc *usecase.Service, truth demo.Truth, stats demo
 	}
 	r.Trails, r.TrailTime = trails, time.Since(start)
 	c := svc.Operator(access.Agency{Code: "EVAL", Country: intel.RegionTH}, access.RoleAnalyst)
-	phones, err := ranked(ctx, svc, c, intel.KindPhoneNumber, nil)
+	listed := map[string]analytics.Risk{}
+	phones, err := ranked(ctx, svc, c, intel.KindPhoneNumber, nil, listed)
 	if err != nil {
 		return r, err
 	}
+	if err := simBoxRisks(ctx, svc.Reader(c), truth.SIMBoxes, listed); err != nil {
+		return r, err
+	}
+	boxes := ScoreSIMBoxes(truth.SIMBoxes, listed)
+	r.SIMBoxes = &boxes
 	k := opts.TopK
 	if k == 0 {
 		k = len(truth.ScamNumbers)
@@ -114,7 +122,7 @@ func Run(ctx context.Context, svc *usecase.Service, truth demo.Truth, stats demo
 	for _, id := range truth.Collectors {
 		collectors[id] = true
 	}
-	accounts, err := ranked(ctx, svc, c, intel.KindBankAccount, collectors)
+	accounts, err := ranked(ctx, svc, c, intel.KindBankAccount, collectors, nil)
 	if err != nil {
 		return r, err
 	}
@@ -160,8 +168,10 @@ func Run(ctx context.Context, svc *usecase.Service, truth demo.Truth, stats demo
 }
 
 // ranked returns the risk list of one kind, every level from LOW up,
-// highest first, leaving out the ids in skip.
-func ranked(ctx context.Context, svc *usecase.Service, c *usecase.Caller, kind intel.Kind, skip map[string]bool) ([]string, error) {
+// highest first, leaving out the ids in skip; the risks listed are kept
+// in risks when it is not nil.
+func ranked(ctx context.Context, svc *usecase.Service, c *usecase.Caller, kind intel.Kind, skip map[string]bool,
+	risks map[string]analytics.Risk) ([]string, error) {
 	var out []string
 	for after := ""; ; {
 		page, err := svc.RiskList(ctx, c, usecase.RiskListQuery{Kind: kind, Level: analytics.LevelLow, First: usecase.MaxRiskPage, After: after})
@@ -171,6 +181,9 @@ func ranked(ctx context.Context, svc *usecase.Service, c *usecase.Caller, kind i
 		for _, it := range page.Items {
 			if !skip[it.Entity.ID] {
 				out = append(out, it.Entity.ID)
+			}
+			if risks != nil {
+				risks[it.Entity.ID] = it.Risk
 			}
 			after = it.Cursor
 		}
@@ -241,6 +254,15 @@ func (r Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "%-24s mean Jaccard %.3f (target ≥ %.2f)\n", "rings:", *r.MeanJaccard, TargetRingJaccard)
 		for _, s := range r.Rings {
 			fmt.Fprintf(w, "  %-22s %3d members, best match %s, Jaccard %.3f\n", s.Name, s.Members, s.Found, s.Jaccard)
+		}
+	}
+	if b := r.SIMBoxes; b == nil {
+		fmt.Fprintf(w, "%-24s not available\n", "SIM boxes:")
+	} else {
+		fmt.Fprintf(w, "%-24s recall %.3f: %d of %d planted lines in a SIM_BOX finding (per rack %v); %d numbers not planted in one, of %d checked\n",
+			"SIM boxes:", b.Recall, b.Found, b.Planted, b.PerBox, len(b.FalsePositives), b.Checked)
+		for _, id := range b.FalsePositives[:min(10, len(b.FalsePositives))] {
+			fmt.Fprintf(w, "  wrongly grouped %s\n", id)
 		}
 	}
 	fmt.Fprintf(w, "%-24s %d of %d planted victim→exit paths recovered, recall %.3f, in %s\n", "money trails:",

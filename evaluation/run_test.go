@@ -60,10 +60,13 @@ func TestEvaluationOfATinyWorld(t *testing.T) {
 	}
 	var out strings.Builder
 	r.Print(&out)
-	for _, figure := range []string{"scam numbers:", "mule accounts:", "rings:", "money trails:", "innocent number:"} {
+	for _, figure := range []string{"scam numbers:", "mule accounts:", "rings:", "SIM boxes:", "money trails:", "innocent number:"} {
 		if !strings.Contains(out.String(), figure) {
 			t.Errorf("the report has no %q line:\n%s", figure, out.String())
 		}
+	}
+	if r.SIMBoxes == nil || r.SIMBoxes.Planted == 0 {
+		t.Errorf("SIM boxes scored as %+v, want the planted lines counted", r.SIMBoxes)
 	}
 	if r.ScamNumbers == nil || r.Mules == nil || r.MeanJaccard == nil || len(r.Rings) != len(truth.Rings) || r.InnocentScore == nil {
 		t.Errorf("the report misses a figure: %+v", r)

@@ -8,8 +8,8 @@ import (
 
 // Memo keeps, for one reader's view, the pages read around the entities
 // scored: the evidence and transfers of the artefacts one link away and
-// of the shared infrastructure, and the calls of numbers sharing a
-// holder. They are the bulk of what a score reads and the same for every
+// of the shared infrastructure, the calls of numbers sharing a holder
+// or a site, and the callers listed at a site. They are the bulk of what a score reads and the same for every
 // entity near them, so a score of one entity reads only its own links and
 // finds the rest here. The entity scored is never served from a Memo: its
 // own links are read afresh each time.
@@ -35,6 +35,8 @@ type memoPage struct {
 	links  []intel.Link
 	far    []intel.Entity
 	absent bool
+	// callers are a site's callers, for the "site:" groups.
+	callers intel.SiteCallers
 }
 
 // NewMemo returns an empty memo holding at most max pages; past that it

@@ -26,6 +26,7 @@ type Source interface {
 	GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error)
 	NeighboursOf(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error)
 	LinkedEntities(ctx context.Context, q intel.LinkedQuery) (intel.LinkedPage, error)
+	CallersAt(ctx context.Context, q intel.SiteQuery) (map[string]intel.SiteCallers, error)
 }
 
 // Bounds of one neighbourhood. They keep a score's cost bounded whatever
@@ -54,7 +55,9 @@ var (
 // id (calls up to CallPages pages), then the evidence and transfers of the
 // artefacts one link away that may lend to it, then those of the
 // artefacts sharing infrastructure with it (and, for numbers sharing a
-// holder, their calls, for the SIM-box signature).
+// holder, their calls, for the SIM-box signature), and for the lines
+// among ids that call like a SIM box's, the other lines at their sites
+// (see boxes).
 func Neighbourhood(ctx context.Context, src Source, ids []string) (*analytics.Neighbourhood, error) {
 	return NeighbourhoodWith(ctx, src, ids, nil)
 }
@@ -110,6 +113,9 @@ func fill(ctx context.Context, r *reader, ids []string) (n *analytics.Neighbourh
 	}
 	sharers, lines := analytics.Sharers(n, ids)
 	if err := r.around(ctx, sharers, lines); err != nil {
+		return nil, nil, err
+	}
+	if err := r.boxes(ctx, ids, lines); err != nil {
 		return nil, nil, err
 	}
 	return n, visible, nil

@@ -113,6 +113,17 @@ type Store interface {
 	// exists so that analytics can find their seeds (see LinkedQuery).
 	LinkedEntities(ctx context.Context, q LinkedQuery) (LinkedPage, error)
 
+	// CallersAt lists, for each site of the query (a cell or an IMEI), the
+	// phone numbers at the calling end of CALLED links whose attribute
+	// q.Attr is that site and that the query's Access allows, in ascending
+	// id order, at most q.First, with HasMore when more numbers call from
+	// there. A site no such call names MUST be absent from the map. A
+	// number reached only through hidden calls MUST NOT be listed, nor
+	// counted in HasMore. It MUST reject a query that Normalize refuses
+	// with that EINVALID error. It MUST NOT scan every call: a site is
+	// asked about while one number is scored.
+	CallersAt(ctx context.Context, q SiteQuery) (map[string]SiteCallers, error)
+
 	// Ping reports whether the backend can serve requests.
 	Ping(ctx context.Context) error
 

@@ -20,3 +20,36 @@ func RunRead(ctx context.Context, s *Store, cypher string, params map[string]any
 	})
 	return err
 }
+
+// SiteOperators returns the operators of the plan Neo4j makes for the
+// CallersAt statement of attr, for a test that the site indexes are used.
+func SiteOperators(ctx context.Context, s *Store, attr string) ([]string, error) {
+	stmt := callersAtCell
+	if attr == "imei" {
+		stmt = callersAtDevice
+	}
+	params := map[string]any{"values": []string{"x"}, "limit": 2}
+	addAccessParams(params, nil)
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]string, error) {
+		res, err := tx.Run(ctx, "EXPLAIN "+stmt, params)
+		if err != nil {
+			return nil, err
+		}
+		sum, err := res.Consume(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var ops []string
+		var walk func(p neo4j.Plan)
+		walk = func(p neo4j.Plan) {
+			ops = append(ops, p.Operator())
+			for _, c := range p.Children() {
+				walk(c)
+			}
+		}
+		if p := sum.Plan(); p != nil {
+			walk(p)
+		}
+		return ops, nil
+	})
+}

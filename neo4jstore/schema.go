@@ -44,6 +44,7 @@ func (s *Store) applySchema(ctx context.Context) error {
 	for _, spec := range intel.LinkSpecs {
 		stmts = append(stmts, linkIDConstraint(spec.Type))
 	}
+	stmts = append(stmts, siteIndexes...)
 	stmts = append(stmts, accessRecordsSchema...)
 	for _, stmt := range stmts {
 		if _, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,

@@ -42,6 +42,12 @@ func (c *Store) Search(ctx context.Context, q intel.SearchQuery) ([]intel.Entity
 	return c.inner.Search(ctx, q)
 }
 
+// CallersAt passes through to the inner store: a site's callers change
+// with any call written, and the answer depends on the reader's Access.
+func (c *Store) CallersAt(ctx context.Context, q intel.SiteQuery) (map[string]intel.SiteCallers, error) {
+	return c.inner.CallersAt(ctx, q)
+}
+
 // LinkedEntities passes through to the inner store: a listing over the
 // whole graph changes with any write.
 func (c *Store) LinkedEntities(ctx context.Context, q intel.LinkedQuery) (intel.LinkedPage, error) {

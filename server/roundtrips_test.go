@@ -99,6 +99,11 @@ func (c *countingStore) LinkedEntities(ctx context.Context, q intel.LinkedQuery)
 	return c.inner.LinkedEntities(ctx, q)
 }
 
+func (c *countingStore) CallersAt(ctx context.Context, q intel.SiteQuery) (map[string]intel.SiteCallers, error) {
+	c.count("CallersAt")
+	return c.inner.CallersAt(ctx, q)
+}
+
 func (c *countingStore) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link, error) {
 	c.count("Retract")
 	return c.inner.Retract(ctx, r)

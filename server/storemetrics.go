@@ -69,6 +69,12 @@ func (s *InstrumentedStore) LinkedEntities(ctx context.Context, q intel.LinkedQu
 	return s.inner.LinkedEntities(ctx, q)
 }
 
+// CallersAt times the inner CallersAt.
+func (s *InstrumentedStore) CallersAt(ctx context.Context, q intel.SiteQuery) (map[string]intel.SiteCallers, error) {
+	defer s.m.observeStore("CallersAt", time.Now())
+	return s.inner.CallersAt(ctx, q)
+}
+
 // Summaries times the inner Summaries.
 func (s *InstrumentedStore) Summaries(ctx context.Context, ids []string) (map[string]intel.Summary, error) {
 	defer s.m.observeStore("Summaries", time.Now())

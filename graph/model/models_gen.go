@@ -1602,7 +1602,7 @@ const (
 	FindingKindCallVolume FindingKind = "CALL_VOLUME"
 	// Many outgoing calls to distinct numbers, few answered, hardly any incoming.
 	FindingKindShortOutgoingCalls FindingKind = "SHORT_OUTGOING_CALLS"
-	// One of several lines sharing a holder that all call out and are hardly ever called back.
+	// One of several lines sharing a device (IMEI), a holder, a VoIP account, an IP address or a cell, that all call out and are hardly ever called back; the text names what they share.
 	FindingKindSimBox FindingKind = "SIM_BOX"
 	// A VoIP account registering from foreign IP addresses presents Thai numbers.
 	FindingKindCallerIDSpoofing FindingKind = "CALLER_ID_SPOOFING"
