@@ -116,6 +116,9 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		return hits[i].link.ID < hits[j].link.ID
 	})
 	page := intel.NeighbourPage{TotalCount: len(hits)}
+	if q.SkipTotal {
+		page.TotalCount = 0
+	}
 	at, after := q.AfterPosition()
 	first := sort.Search(len(hits), func(i int) bool {
 		h := hits[i]
