@@ -124,6 +124,9 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		h := hits[i]
 		return h.start < at || (h.start == at && h.link.ID > after)
 	})
+	if n := min(q.First, len(hits)-first); n > 0 {
+		page.Items = make([]intel.Neighbour, 0, n)
+	}
 	for _, h := range hits[first:] {
 		if len(page.Items) == q.First {
 			page.HasNextPage = true

@@ -197,6 +197,9 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 			total, _ := rec.Get("total")
 			items, _ := rec.Get("items")
 			page := intel.NeighbourPage{TotalCount: int(total.(int64))}
+			if n := min(len(items.([]any)), q.First); n > 0 {
+				page.Items = make([]intel.Neighbour, 0, n)
+			}
 			for _, it := range items.([]any) {
 				if len(page.Items) == q.First {
 					page.HasNextPage = true
