@@ -153,8 +153,21 @@ func (r *reader) readOwn(ctx context.Context, ids []string) (busy, visible []str
 
 // inChunks asks NeighboursOf q at ids, ChunkSize ids a call and
 // parallelChunks calls at a time, and hands each chunk's answer to use.
+// One chunk (a lookup's score, say) is read in the calling goroutine: on
+// a busy machine every goroutine handed work waits its turn to run, and
+// one read has nothing to overlap with.
 func (r *reader) inChunks(ctx context.Context, ids []string, q intel.NeighbourQuery,
 	use func(ctx context.Context, chunk []string, got map[string]intel.NeighbourPage) error) error {
+	if len(ids) <= ChunkSize {
+		if len(ids) == 0 {
+			return nil
+		}
+		got, err := r.src.NeighboursOf(ctx, ids, q)
+		if err != nil {
+			return err
+		}
+		return use(ctx, ids, got)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallelChunks)
 	for start := 0; start < len(ids); start += ChunkSize {
@@ -179,24 +192,35 @@ type reader struct {
 }
 
 // around reads the evidence and transfers of ids, and the calls of lines,
-// through the memo when there is one.
+// through the memo when there is one. What the memo holds is taken in the
+// calling goroutine; only the reads left over run concurrently, and a
+// single one runs in the calling goroutine too (see inChunks).
 func (r *reader) around(ctx context.Context, ids, lines []string) error {
 	ids, lines = r.unread(unique(ids)), r.unread(unique(lines))
-	g, gctx := errgroup.WithContext(ctx)
-	if len(ids) > 0 {
-		g.Go(func() error { return r.readAround(gctx, "evidence", ids, evidenceTypes) })
-		g.Go(func() error { return r.readAround(gctx, "transfers", ids, transferTypes) })
+	type aroundRead struct {
+		group string
+		ids   []string
+		types []intel.LinkType
 	}
-	if len(lines) > 0 {
-		g.Go(func() error { return r.readAround(gctx, "calls", lines, callTypes) })
+	var reads []aroundRead
+	for _, a := range []aroundRead{{"evidence", ids, evidenceTypes}, {"transfers", ids, transferTypes}, {"calls", lines, callTypes}} {
+		if miss := r.fromMemo(a.group, a.ids); len(miss) > 0 {
+			reads = append(reads, aroundRead{a.group, miss, a.types})
+		}
+	}
+	if len(reads) == 1 {
+		return r.readAround(ctx, reads[0].group, reads[0].ids, reads[0].types)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, a := range reads {
+		g.Go(func() error { return r.readAround(gctx, a.group, a.ids, a.types) })
 	}
 	return g.Wait()
 }
 
-// readAround reads one page of AroundSize links of types at ids, taking
-// what the memo holds from it and keeping there what was read.
-func (r *reader) readAround(ctx context.Context, group string, ids []string, types []intel.LinkType) error {
-	var miss []string
+// fromMemo records what the memo holds of group at ids and returns the
+// ids it does not hold.
+func (r *reader) fromMemo(group string, ids []string) (miss []string) {
 	for _, id := range ids {
 		p, ok := r.memo.get(group, id)
 		if !ok {
@@ -205,14 +229,17 @@ func (r *reader) readAround(ctx context.Context, group string, ids []string, typ
 		}
 		r.recordMemo(id, p)
 	}
-	if len(miss) == 0 {
-		return nil
-	}
+	return miss
+}
+
+// readAround reads one page of AroundSize links of types at ids, which
+// the memo does not hold, and keeps there what was read.
+func (r *reader) readAround(ctx context.Context, group string, ids []string, types []intel.LinkType) error {
 	if r.memo == nil {
-		return r.read(ctx, miss, types, AroundSize, 1)
+		return r.read(ctx, ids, types, AroundSize, 1)
 	}
 	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize, SkipTotal: true}
-	return r.inChunks(ctx, miss, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
+	return r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		r.record(got, chunk)
 		keep := make(map[string]memoPage, len(chunk))
 		for _, id := range chunk {
