@@ -80,8 +80,10 @@ func worldEnd() time.Time { return demo.Epoch.Add(demo.HistoryDays * 24 * time.H
 // taking turns as in BenchmarkAccessRules; "risk" reuses scores until the
 // next write, "risk-uncached" computes every score, reading the entity's
 // own links afresh and what lies around it through the view's memo, see
-// fetch.Memo), the graph-wide triage behind riskList and rings computed
-// cold, and riskList and rings answered while a newer triage computes.
+// fetch.Memo), each mode's p50 and its processor time per request (this
+// process and Neo4j, which move far less with a shared machine's load),
+// the graph-wide triage behind riskList and rings computed cold, and
+// riskList and rings answered while a newer triage computes.
 func BenchmarkRisk(b *testing.B) {
 	numbers := demoPhoneInputs(b)
 	var thai []string
