@@ -68,7 +68,11 @@
 // entities (three levels of NeighboursOf, see package fetch), each bounded
 // in size: the entity's links (calls up to 2,000), then up to 200 links
 // of each artefact one hop away and of each one sharing infrastructure.
-// Scoring is linear in what was read. The triage behind the risk list and
+// Scoring is linear in what was read. The risk of an entity a lookup has
+// just read costs one store round trip more than the lookup (its own
+// links, without the total count) once what lies around it is in the
+// view's memo (fetch.Memo): whether the reader may see it is decided from
+// the lookup's own read. The triage behind the risk list and
 // the rings starts from the seeds (entities a victim report names,
 // artefacts a suspect uses, presented caller IDs: Store.LinkedEntities)
 // and walks out from the risky ones for at most fetch.Rounds rounds, so its

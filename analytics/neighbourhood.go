@@ -1,6 +1,8 @@
 package analytics
 
 import (
+	"slices"
+
 	"github.com/scamgraph/scamgraph/intel"
 )
 
@@ -33,34 +35,62 @@ func NewNeighbourhood() *Neighbourhood {
 }
 
 // Add records links fetched at id, skipping links already recorded there.
+// A score adds a few pages of a few dozen links each, so duplicates are
+// looked for by scanning what is there up to smallAdd links and through a
+// set past that, and the list grows once per call: Add is on the path of
+// every score, and what it allocates is most of what a score costs.
 func (n *Neighbourhood) Add(id string, links ...intel.Link) {
 	have := n.Links[id]
-	seen := make(map[string]bool, len(have))
-	for _, l := range have {
-		seen[l.ID] = true
-	}
-	for _, l := range links {
-		if !seen[l.ID] {
+	have = slices.Grow(have, len(links))
+	if len(have)+len(links) <= smallAdd {
+		for _, l := range links {
+			if !slices.ContainsFunc(have, func(h intel.Link) bool { return h.ID == l.ID }) {
+				have = append(have, l)
+			}
+		}
+	} else {
+		seen := make(map[string]bool, len(have)+len(links))
+		for _, l := range have {
 			seen[l.ID] = true
-			have = append(have, l)
+		}
+		for _, l := range links {
+			if !seen[l.ID] {
+				seen[l.ID] = true
+				have = append(have, l)
+			}
 		}
 	}
 	n.Links[id] = have
 	delete(n.byType, id)
 }
 
+// smallAdd is how many links Add checks for duplicates by scanning.
+const smallAdd = 32
+
 // linksOf returns the links at id of type t. Scoring asks for the same
-// few lists many times, so they are indexed once per entity; a
-// Neighbourhood is therefore not safe for concurrent use.
+// few lists many times, so they are indexed once per entity, into one
+// array of the entity's links grouped by type; a Neighbourhood is
+// therefore not safe for concurrent use.
 func (n *Neighbourhood) linksOf(id string, t intel.LinkType) []intel.Link {
 	idx, ok := n.byType[id]
 	if !ok {
 		if n.byType == nil {
 			n.byType = map[string]map[intel.LinkType][]intel.Link{}
 		}
-		idx = map[intel.LinkType][]intel.Link{}
-		for _, l := range n.Links[id] {
-			idx[l.Type] = append(idx[l.Type], l)
+		ls := n.Links[id]
+		counts := map[intel.LinkType]int{}
+		for i := range ls {
+			counts[ls[i].Type]++
+		}
+		grouped := make([]intel.Link, len(ls))
+		idx = make(map[intel.LinkType][]intel.Link, len(counts))
+		off := 0
+		for typ, c := range counts {
+			idx[typ] = grouped[off : off : off+c]
+			off += c
+		}
+		for i := range ls {
+			idx[ls[i].Type] = append(idx[ls[i].Type], ls[i])
 		}
 		n.byType[id] = idx
 	}

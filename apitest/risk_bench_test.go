@@ -80,8 +80,10 @@ func worldEnd() time.Time { return demo.Epoch.Add(demo.HistoryDays * 24 * time.H
 // taking turns as in BenchmarkAccessRules; "risk" reuses scores until the
 // next write, "risk-uncached" computes every score, reading the entity's
 // own links afresh and what lies around it through the view's memo, see
-// fetch.Memo), the graph-wide triage behind riskList and rings computed
-// cold, and riskList and rings answered while a newer triage computes.
+// fetch.Memo), each mode's p50 and its processor time per request (this
+// process and Neo4j, which move far less with a shared machine's load),
+// the graph-wide triage behind riskList and rings computed cold, and
+// riskList and rings answered while a newer triage computes.
 func BenchmarkRisk(b *testing.B) {
 	numbers := demoPhoneInputs(b)
 	var thai []string
@@ -109,6 +111,10 @@ func BenchmarkRisk(b *testing.B) {
 					drive(b, m.ts, concurrency, m.q, vars, accessTurn(2*time.Second)) // warm-up
 				}
 				p50 := map[string][]float64{}
+				// The processor time of each mode's turns (this process and
+				// Neo4j), per request: on a shared machine it moves far less
+				// with the neighbours' load than the latencies do.
+				cpu, reqs := map[string]cpuMeter{}, map[string]int{}
 				for r := 0; r < accessRounds(6); r++ {
 					line := fmt.Sprintf("risk-round %d %s:", r+1, b.Name())
 					for k := range turns {
@@ -116,7 +122,13 @@ func BenchmarkRisk(b *testing.B) {
 							k = len(turns) - 1 - k
 						}
 						m := turns[k]
+						start := readCPU()
 						s := drive(b, m.ts, concurrency, m.q, vars, accessTurn(2*time.Second))
+						end := readCPU()
+						c := cpu[m.name]
+						c.self += end.self - start.self
+						c.neo4j += end.neo4j - start.neo4j
+						cpu[m.name], reqs[m.name] = c, reqs[m.name]+len(s.latencies)
 						p50[m.name] = append(p50[m.name], s.percentileMs(0.50))
 						line += fmt.Sprintf(" %s p50 %.2f ms p99 %.2f ms (%d req)", m.name, s.percentileMs(0.50), s.percentileMs(0.99), len(s.latencies))
 					}
@@ -127,6 +139,18 @@ func BenchmarkRisk(b *testing.B) {
 				}
 				fmt.Printf("risk-ratio %s: p50 risk/plain %.2fx, risk-uncached/plain %.2fx\n", b.Name(),
 					median(p50["risk"])/median(p50["plain"]), median(p50["risk-uncached"])/median(p50["plain"]))
+				perReq := func(name string) (self, neo float64) {
+					n := float64(max(reqs[name], 1))
+					return float64(cpu[name].self.Microseconds()) / 1000 / n, float64(cpu[name].neo4j.Microseconds()) / 1000 / n
+				}
+				line := "risk-cpu " + b.Name() + ": per request (go + neo4j)"
+				plainSelf, plainNeo := perReq("plain")
+				for _, m := range turns {
+					self, neo := perReq(m.name)
+					b.ReportMetric(self+neo, m.name+"-cpu-ms")
+					line += fmt.Sprintf(" %s %.2f + %.2f ms (%.2fx)", m.name, self, neo, (self+neo)/(plainSelf+plainNeo))
+				}
+				fmt.Println(line)
 			}
 		})
 		// The graph-wide triage behind riskList and rings, computed cold

@@ -85,3 +85,58 @@ var _ = register("SummaryOfIsolatedEntity", func(t *testing.T, h *Harness, s int
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 })
+
+// A reader that skips the total (the analytics) gets the same items and
+// the same next-page flag on every page, with TotalCount left 0, in one
+// call for many ids as for one.
+var _ = register("NeighboursOfSkipTotal", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	leaf := pid("+66810000003")
+	for _, q := range []intel.NeighbourQuery{
+		{Direction: intel.DirectionBoth, First: 2},
+		{Direction: intel.DirectionOut, First: 3, LinkTypes: []intel.LinkType{intel.LinkCalled}},
+		{Direction: intel.DirectionIn, First: 50},
+	} {
+		counted, err := s.NeighboursOf(ctxFor(t), []string{hub, leaf}, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		skip := q
+		skip.SkipTotal = true
+		uncounted, err := s.NeighboursOf(ctxFor(t), []string{hub, leaf}, skip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(uncounted) != len(counted) {
+			t.Fatalf("%s: %d pages skipping the total, %d counting it", q.Direction, len(uncounted), len(counted))
+		}
+		for id, want := range counted {
+			got := uncounted[id]
+			if !equalStrings(neighbourIDs(got), neighbourIDs(want)) || got.HasNextPage != want.HasNextPage {
+				t.Errorf("%s %s: page skipping the total %+v differs from %+v", q.Direction, id, got, want)
+			}
+			if got.TotalCount != 0 {
+				t.Errorf("%s %s: TotalCount %d skipping the total, want 0", q.Direction, id, got.TotalCount)
+			}
+		}
+		if q.Direction == intel.DirectionBoth && counted[hub].TotalCount <= q.First {
+			t.Fatalf("the hub has %d links: the check needs more than a page", counted[hub].TotalCount)
+		}
+		// The next page, after a cursor, skips the total as well.
+		if p := counted[hub]; p.HasNextPage {
+			skip.After = p.Items[len(p.Items)-1].Cursor
+			q.After = skip.After
+			next, err := s.NeighboursOf(ctxFor(t), []string{hub}, skip)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.NeighboursOf(ctxFor(t), []string{hub}, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equalStrings(neighbourIDs(next[hub]), neighbourIDs(want[hub])) || next[hub].HasNextPage != want[hub].HasNextPage {
+				t.Errorf("%s: next page skipping the total %+v differs from %+v", q.Direction, next[hub], want[hub])
+			}
+		}
+	}
+})

@@ -115,11 +115,17 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		return hits[i].link.ID < hits[j].link.ID
 	})
 	page := intel.NeighbourPage{TotalCount: len(hits)}
+	if q.SkipTotal {
+		page.TotalCount = 0
+	}
 	at, after := q.AfterPosition()
 	first := sort.Search(len(hits), func(i int) bool {
 		h := hits[i]
 		return h.start < at || (h.start == at && h.link.ID > after)
 	})
+	if n := min(q.First, len(hits)-first); n > 0 {
+		page.Items = make([]intel.Neighbour, 0, n)
+	}
 	for _, h := range hits[first:] {
 		if len(page.Items) == q.First {
 			page.HasNextPage = true

@@ -131,7 +131,7 @@ var ownTypes = append(append(append([]intel.LinkType{}, evidenceTypes...), callT
 // kind. visible are the ids the view answered for.
 func (r *reader) readOwn(ctx context.Context, ids []string) (busy, visible []string, err error) {
 	var mu sync.Mutex
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize}
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize, SkipTotal: true}
 	err = r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		var whole, seen, more []string
 		for _, id := range chunk {
@@ -159,8 +159,21 @@ func (r *reader) readOwn(ctx context.Context, ids []string) (busy, visible []str
 
 // inChunks asks NeighboursOf q at ids, ChunkSize ids a call and
 // parallelChunks calls at a time, and hands each chunk's answer to use.
+// One chunk (a lookup's score, say) is read in the calling goroutine: on
+// a busy machine every goroutine handed work waits its turn to run, and
+// one read has nothing to overlap with.
 func (r *reader) inChunks(ctx context.Context, ids []string, q intel.NeighbourQuery,
 	use func(ctx context.Context, chunk []string, got map[string]intel.NeighbourPage) error) error {
+	if len(ids) <= ChunkSize {
+		if len(ids) == 0 {
+			return nil
+		}
+		got, err := r.src.NeighboursOf(ctx, ids, q)
+		if err != nil {
+			return err
+		}
+		return use(ctx, ids, got)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallelChunks)
 	for start := 0; start < len(ids); start += ChunkSize {
@@ -185,24 +198,35 @@ type reader struct {
 }
 
 // around reads the evidence and transfers of ids, and the calls of lines,
-// through the memo when there is one.
+// through the memo when there is one. What the memo holds is taken in the
+// calling goroutine; only the reads left over run concurrently, and a
+// single one runs in the calling goroutine too (see inChunks).
 func (r *reader) around(ctx context.Context, ids, lines []string) error {
 	ids, lines = r.unread(unique(ids)), r.unread(unique(lines))
-	g, gctx := errgroup.WithContext(ctx)
-	if len(ids) > 0 {
-		g.Go(func() error { return r.readAround(gctx, "evidence", ids, evidenceTypes) })
-		g.Go(func() error { return r.readAround(gctx, "transfers", ids, transferTypes) })
+	type aroundRead struct {
+		group string
+		ids   []string
+		types []intel.LinkType
 	}
-	if len(lines) > 0 {
-		g.Go(func() error { return r.readAround(gctx, "calls", lines, callTypes) })
+	var reads []aroundRead
+	for _, a := range []aroundRead{{"evidence", ids, evidenceTypes}, {"transfers", ids, transferTypes}, {"calls", lines, callTypes}} {
+		if miss := r.fromMemo(a.group, a.ids); len(miss) > 0 {
+			reads = append(reads, aroundRead{a.group, miss, a.types})
+		}
+	}
+	if len(reads) == 1 {
+		return r.readAround(ctx, reads[0].group, reads[0].ids, reads[0].types)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, a := range reads {
+		g.Go(func() error { return r.readAround(gctx, a.group, a.ids, a.types) })
 	}
 	return g.Wait()
 }
 
-// readAround reads one page of AroundSize links of types at ids, taking
-// what the memo holds from it and keeping there what was read.
-func (r *reader) readAround(ctx context.Context, group string, ids []string, types []intel.LinkType) error {
-	var miss []string
+// fromMemo records what the memo holds of group at ids and returns the
+// ids it does not hold.
+func (r *reader) fromMemo(group string, ids []string) (miss []string) {
 	for _, id := range ids {
 		p, ok := r.memo.get(group, id)
 		if !ok {
@@ -211,14 +235,17 @@ func (r *reader) readAround(ctx context.Context, group string, ids []string, typ
 		}
 		r.recordMemo(id, p)
 	}
-	if len(miss) == 0 {
-		return nil
-	}
+	return miss
+}
+
+// readAround reads one page of AroundSize links of types at ids, which
+// the memo does not hold, and keeps there what was read.
+func (r *reader) readAround(ctx context.Context, group string, ids []string, types []intel.LinkType) error {
 	if r.memo == nil {
-		return r.read(ctx, miss, types, AroundSize, 1)
+		return r.read(ctx, ids, types, AroundSize, 1)
 	}
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize}
-	return r.inChunks(ctx, miss, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize, SkipTotal: true}
+	return r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		r.record(got, chunk)
 		keep := make(map[string]memoPage, len(chunk))
 		for _, id := range chunk {
@@ -266,7 +293,7 @@ func (r *reader) unread(ids []string) []string {
 // more than one page (the busiest lines) are read on, one call each, up
 // to pages pages.
 func (r *reader) read(ctx context.Context, ids []string, types []intel.LinkType, size, pages int) error {
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size}
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size, SkipTotal: true}
 	return r.inChunks(ctx, ids, q, func(ctx context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		for _, id := range r.record(got, chunk) {
 			if err := r.more(ctx, id, types, size, pages-1, got[id]); err != nil {
@@ -284,7 +311,7 @@ const parallelChunks = 4
 func (r *reader) readIn(ctx context.Context, ids []string, types []intel.LinkType, size int) error {
 	for start := 0; start < len(ids); start += ChunkSize {
 		chunk := ids[start:min(start+ChunkSize, len(ids))]
-		q := intel.NeighbourQuery{Direction: intel.DirectionIn, LinkTypes: types, First: size}
+		q := intel.NeighbourQuery{Direction: intel.DirectionIn, LinkTypes: types, First: size, SkipTotal: true}
 		got, err := r.src.NeighboursOf(ctx, chunk, q)
 		if err != nil {
 			return err
@@ -298,7 +325,7 @@ func (r *reader) readIn(ctx context.Context, ids []string, types []intel.LinkTyp
 func (r *reader) more(ctx context.Context, id string, types []intel.LinkType, size, pages int, last intel.NeighbourPage) error {
 	for ; pages > 0 && last.HasNextPage && len(last.Items) > 0; pages-- {
 		q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size,
-			After: last.Items[len(last.Items)-1].Cursor}
+			After: last.Items[len(last.Items)-1].Cursor, SkipTotal: true}
 		got, err := r.src.NeighboursOf(ctx, []string{id}, q)
 		if err != nil {
 			return err

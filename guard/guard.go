@@ -49,15 +49,18 @@ func New(inner intel.Store, access *intel.Access, report *Report) *Store {
 }
 
 // Fork returns the same view noting its reads and masks in report
-// instead, and knowing what this view has read of summaries so far: an
-// analytic reading far more than its answer carries (see usecase's
-// analysisView) then neither reads the request's entities again nor
-// fills the request's audit with what it read on the way.
+// instead, and knowing what this view has read of summaries and fact
+// classes so far: an analytic reading far more than its answer carries
+// (see usecase's analysisView) then neither reads the request's entities
+// again (the risk of a lookup decides the visibility of the entity the
+// lookup has just read from what that read returned, one store round
+// trip fewer) nor fills the request's audit with what it read on the way.
 func (s *Store) Fork(report *Report) *Store {
 	f := New(s.inner, s.access, report)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	maps.Copy(f.summaries, s.summaries)
+	maps.Copy(f.classes, s.classes)
 	maps.Copy(f.absent, s.absent)
 	f.granted, f.grantedOK = s.granted, s.grantedOK
 	return f

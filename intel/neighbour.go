@@ -40,6 +40,12 @@ type NeighbourQuery struct {
 	// Access limits the links to those the reader may see (nil: all);
 	// TotalCount counts only those.
 	Access *Access
+	// SkipTotal says the caller has no use for TotalCount: every store
+	// then leaves it 0 and spares the count, which on Neo4j is a second
+	// pass over the entity's links. Items and HasNextPage are the same
+	// either way. The analytics, which read pages to score and never
+	// show a count, set it.
+	SkipTotal bool
 }
 
 // Neighbour is one link at an entity and the entity at its other end.

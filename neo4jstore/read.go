@@ -112,10 +112,14 @@ func (s *Store) FindEntity(ctx context.Context, kind intel.Kind, key string) (in
 
 // The neighbour statement pages through each id's links in a subquery, so
 // that many entities cost one round trip. The match pattern differs by
-// direction, because relationship direction cannot be a parameter.
-const neighboursTemplate = `
+// direction, because relationship direction cannot be a parameter. The
+// count of every match is a subquery of its own, a second pass over the
+// links, left out when the caller skips it (NeighbourQuery.SkipTotal).
+const (
+	neighboursHead = `
 UNWIND $ids AS id
-MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
+MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)`
+	neighboursTotal = `
 CALL {
   WITH a
   OPTIONAL MATCH %[1]s
@@ -124,7 +128,8 @@ CALL {
     AND r.tStart < $until AND r.tEnd >= $since
     AND ` + accessPredicate + `
   RETURN count(r) AS total
-}
+}`
+	neighboursItems = `
 CALL {
   WITH a
   MATCH %[1]s
@@ -136,14 +141,28 @@ CALL {
   WITH r, b ORDER BY r.tStart DESC, r.id ASC LIMIT $limit
   RETURN collect({link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id,
                   far: properties(b)}) AS items
-}
-RETURN a.id AS id, total, items`
+}`
+	neighboursTemplate          = neighboursHead + neighboursTotal + neighboursItems + "\nRETURN a.id AS id, total, items"
+	neighboursUncountedTemplate = neighboursHead + neighboursItems + "\nRETURN a.id AS id, 0 AS total, items"
+)
 
-var neighbourStatements = map[intel.Direction]string{
-	intel.DirectionOut:  fmt.Sprintf(neighboursTemplate, `(a)-[r]->(b:Entity)`),
-	intel.DirectionIn:   fmt.Sprintf(neighboursTemplate, `(a)<-[r]-(b:Entity)`),
-	intel.DirectionBoth: fmt.Sprintf(neighboursTemplate, `(a)-[r]-(b:Entity)`),
+// neighbourPatterns are the match patterns by direction.
+var neighbourPatterns = map[intel.Direction]string{
+	intel.DirectionOut:  `(a)-[r]->(b:Entity)`,
+	intel.DirectionIn:   `(a)<-[r]-(b:Entity)`,
+	intel.DirectionBoth: `(a)-[r]-(b:Entity)`,
 }
+
+// neighbourStatements are the statements by whether the total is counted,
+// then by direction.
+var neighbourStatements = func() map[bool]map[intel.Direction]string {
+	out := map[bool]map[intel.Direction]string{true: {}, false: {}}
+	for d, pattern := range neighbourPatterns {
+		out[true][d] = fmt.Sprintf(neighboursTemplate, pattern)
+		out[false][d] = fmt.Sprintf(neighboursUncountedTemplate, pattern)
+	}
+	return out
+}()
 
 // Neighbours reads one entity's page.
 func (s *Store) Neighbours(ctx context.Context, q intel.NeighbourQuery) (intel.NeighbourPage, error) {
@@ -167,7 +186,7 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 	}
 	addAccessParams(params, q.Access)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.NeighbourPage, error) {
-		res, err := tx.Run(ctx, neighbourStatements[q.Direction], params)
+		res, err := tx.Run(ctx, neighbourStatements[!q.SkipTotal][q.Direction], params)
 		if err != nil {
 			return nil, err
 		}
@@ -178,6 +197,9 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 			total, _ := rec.Get("total")
 			items, _ := rec.Get("items")
 			page := intel.NeighbourPage{TotalCount: int(total.(int64))}
+			if n := min(len(items.([]any)), q.First); n > 0 {
+				page.Items = make([]intel.Neighbour, 0, n)
+			}
 			for _, it := range items.([]any) {
 				if len(page.Items) == q.First {
 					page.HasNextPage = true

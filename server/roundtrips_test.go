@@ -205,3 +205,37 @@ func TestRelationshipFieldsCostConstantRoundTrips(t *testing.T) {
 		})
 	}
 }
+
+// TestLookupRiskReadsOnlyTheEntitysLinksMore looks a number up with and
+// without its risk, each on a service of its own (nothing scored yet), as a
+// reader whose view the guard folds, and requires the risk to cost exactly
+// one store round trip more than the plain lookup: the page of the number's
+// own links. The entity and its fact classes, which decide whether the
+// reader may see it, come from the lookup's own read, not a second one.
+func TestLookupRiskReadsOnlyTheEntitysLinksMore(t *testing.T) {
+	s := MustEmbedded(t)
+	seedSmallWorld(t, s)
+	reg, keys := accesstest.Registry(t)
+	trips := func(q string) map[string]int {
+		counter := &countingStore{inner: s, calls: map[string]int{}}
+		srv := server.New(server.DefaultConfig(), usecase.New(counter, reg, usecase.Options{}), nil, zerolog.Nop(), server.NewMetrics())
+		ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst)))
+		t.Cleanup(ts.Close)
+		r := post(t, ts, q, map[string]any{"q": "081 234 5678"})
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %s", r.Raw)
+		}
+		if dig(r.Data, "lookup", "entity", "id") != "PhoneNumber:+66812345678" {
+			t.Fatalf("the lookup found no entity: %s", r.Raw)
+		}
+		return counter.snapshot()
+	}
+	const lookup = `query($q: String!) { lookup(identifier: $q) { key entity { id ... on PhoneNumber { summary { linkCount } } } %s } }`
+	plain := trips(fmt.Sprintf(lookup, ""))
+	risk := trips(fmt.Sprintf(lookup, "risk { score level reasons { kind text } }"))
+	want := maps.Clone(plain)
+	want["NeighboursOf"]++
+	if !maps.Equal(risk, want) {
+		t.Errorf("store calls of a lookup with its risk %v, want the plain lookup's %v and one NeighboursOf", risk, plain)
+	}
+}
