@@ -132,11 +132,19 @@ func (b *AccessRecords) replay() error {
 		j.lastNo = max(j.lastNo, segmentNumber(p))
 	}
 	var seq uint64
-	err = b.db.Update(func(tx *bolt.Tx) error {
-		var err error
-		seq, err = putAuditsTx(tx, recs)
-		return err
-	})
+	if len(recs) == 0 {
+		// Nothing to write: a read transaction, and no sync, suffices.
+		err = b.db.View(func(tx *bolt.Tx) error {
+			seq = tx.Bucket(bucketAudit).Sequence()
+			return nil
+		})
+	} else {
+		err = b.db.Update(func(tx *bolt.Tx) error {
+			var err error
+			seq, err = putAuditsTx(tx, recs)
+			return err
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("embeddedstore: audit journal: replay into %s: %w", j.base, err)
 	}

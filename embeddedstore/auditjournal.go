@@ -398,11 +398,13 @@ func removeSegments(segs []*journalSegment) {
 	}
 }
 
-// needsSpare reports whether a spare segment should be made, and its number.
+// needsSpare reports whether a spare segment should be made, and its
+// number: when the journal is in use (a registry that only reads makes
+// none) and has no spare.
 func (j *auditJournal) needsSpare() (uint64, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.closed || j.spare != nil {
+	if j.closed || j.active == nil || j.spare != nil {
 		return 0, false
 	}
 	j.lastNo++

@@ -359,3 +359,56 @@ func TestAuditJournalFailureFallsBackToTheRegistry(t *testing.T) {
 	defer b.Close()
 	checkLog(t, auditLog(t, b, access.MaxAuditLimit), 1, append(append(ids("a", 1, 2), ids("b", 1, 2)...), "c-0-0"))
 }
+
+func TestAuditJournalMovesToTheNextSegment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "access.db")
+	b := openJournalled(t, path)
+	stopFolding(b)
+	j := b.journal
+	appendGroups(t, b, "a", 1, 1)
+	no, ok := j.needsSpare()
+	if !ok {
+		t.Fatal("a journal in use and without a spare asks for none")
+	}
+	spare, err := j.createSegment(no)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.setSpare(spare)
+	first := j.active.path
+	// Entries of about 1.5 kB fill the first segment in some 700.
+	long := strings.Repeat("x", 140)
+	var want []string
+	for g := 0; len(j.full) == 0; g++ {
+		if g > 100 {
+			t.Fatal("the first segment never filled")
+		}
+		batch := make([]access.AuditEntry, 50)
+		for i := range batch {
+			batch[i] = journalEntry(fmt.Sprintf("b-%d-%d", g, i))
+			for k := range 10 {
+				batch[i].Entities = append(batch[i].Entities, fmt.Sprintf("Entity:%d-%s", k, long))
+			}
+			want = append(want, batch[i].RequestID)
+		}
+		if _, err := b.AppendAudits(context.Background(), batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendGroups(t, b, "c", 1, 2)
+	if j.active == nil || j.active.path == first {
+		t.Fatal("appends did not move to the spare once the first segment was full")
+	}
+	if err := b.fold(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(first); !os.IsNotExist(err) {
+		t.Errorf("the full segment %s stays after its entries were folded (%v)", first, err)
+	}
+	appendGroups(t, b, "d", 1, 2)
+	crash(t, b)
+	b = openJournalled(t, path)
+	defer b.Close()
+	all := append(append(append([]string{"a-0-0"}, want...), ids("c", 1, 2)...), ids("d", 1, 2)...)
+	checkLog(t, auditLog(t, b, access.MaxAuditLimit), 1, all)
+}
