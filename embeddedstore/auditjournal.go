@@ -39,7 +39,7 @@ import (
 // an fdatasync writes no file metadata; a record of length zero is where
 // the written part ends.
 //
-// An entry is acknowledged once its group's record is synced. A
+// An entry is acknowledged once its group's records are synced. A
 // background fold copies acknowledged entries into bbolt in batches (one
 // commit for many groups); a segment goes once it is full and every entry
 // in it is folded. Opening the registry replays what the last process
