@@ -9,8 +9,9 @@ import (
 const maxAuditBatch = 256
 
 // auditBatcher commits the audit entries of concurrent requests together:
-// one transaction (one fsync on bbolt, one round trip and one lock of the
-// sequence counter on Neo4j) for every entry waiting, instead of one each.
+// one durable write (one journal record and fdatasync on the embedded
+// registry, one transaction, round trip and lock of the sequence counter
+// on Neo4j) for every entry waiting, instead of one each.
 // Every cross-border read appends an entry, so without it the log would
 // serialise readers on the counter. A lone append commits at once: the
 // first caller to find no commit in flight leads, takes every entry

@@ -83,6 +83,18 @@ func BenchmarkAccessRequestCosts(b *testing.B) {
 				}
 			}
 		})
+		// One appender at a time: what one durable audit write costs,
+		// with nobody to share its commit.
+		b.Run(backend+"/audit-append/serial", func(b *testing.B) {
+			for b.Loop() {
+				e := access.AuditEntry{Agency: "KH-GDNP", Country: intel.RegionKH, Role: access.RoleAnalyst, KeyID: "k",
+					Operation: "query lookup", Kind: access.KindRead, Outcome: access.OutcomeOK,
+					Entities: []string{"PhoneNumber:+66812345678"}, DataCountries: []intel.Region{intel.RegionTH}}
+				if _, err := reg.AppendAudit(ctx, e); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(backend+"/audit-append/parallel=16", func(b *testing.B) {
 			b.SetParallelism(8) // 8 × GOMAXPROCS(2) = 16 appenders
 			b.RunParallel(func(pb *testing.PB) {

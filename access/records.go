@@ -37,10 +37,13 @@ type Records interface {
 	// Commit returns the entry as stored (zero when audit is nil). When
 	// Commit returns nil the write MUST survive a crash of the process.
 	Commit(ctx context.Context, puts []Put, audit *AuditEntry) (AuditEntry, error)
-	// AppendAudits appends entries in one transaction, allocating their
-	// Seq values consecutively in the order given, and returns them as
-	// stored. It is how concurrent requests share one commit (see
-	// auditBatcher). When it returns nil every entry MUST survive a crash.
+	// AppendAudits appends entries in one durable write (a transaction, or
+	// one synced record of a journal), allocating their Seq values
+	// consecutively in the order given, and returns them as stored. It is
+	// how concurrent requests share one commit (see auditBatcher). When it
+	// returns nil every entry MUST survive a crash, and a query MUST see
+	// it at once. When it fails, a crash may still keep a prefix of the
+	// entries, as it may keep the entry of a request whose answer was lost.
 	AppendAudits(ctx context.Context, entries []AuditEntry) ([]AuditEntry, error)
 	// QueryAudit returns the entries matching f (already validated, Limit
 	// between 1 and MaxAuditLimit) in increasing Seq order. There is no

@@ -29,12 +29,23 @@ func (s *Store) Snapshot(open SnapshotWriter) error {
 }
 
 // Snapshot writes a consistent copy of the registry's file, like
-// Store.Snapshot.
-func (r *AccessRecords) Snapshot(open SnapshotWriter) error { return writeSnapshot(r.db, open) }
+// Store.Snapshot. It folds the audit journal first, so that the copy holds
+// every audit entry acknowledged before the backup began.
+func (r *AccessRecords) Snapshot(open SnapshotWriter) error {
+	if err := r.fold(); err != nil {
+		return err
+	}
+	return writeSnapshot(r.db, open)
+}
 
 // SnapshotFile writes a consistent copy of the database file at path,
-// which no process may hold (an *InUseError says which one does).
+// which no process may hold (an *InUseError says which one does). A
+// registry's audit journal, left by a process that did not close it, is
+// replayed into the file first, so that the copy holds its entries.
 func SnapshotFile(path string, open SnapshotWriter) error {
+	if err := replayLeftJournal(path); err != nil {
+		return err
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: lockWait})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return &InUseError{Path: filepath.Dir(path), PID: readPID(filepath.Dir(path))}
@@ -44,6 +55,21 @@ func SnapshotFile(path string, open SnapshotWriter) error {
 	}
 	defer db.Close()
 	return writeSnapshot(db, open)
+}
+
+// replayLeftJournal replays the audit journal a registry's process left
+// beside its file at path, when it left one, by opening the registry and
+// closing it again; a file without a journal is left untouched.
+func replayLeftJournal(path string) error {
+	segs, unfinished, err := journalFiles(path)
+	if err != nil || len(segs)+len(unfinished) == 0 {
+		return err
+	}
+	r, err := OpenAccessRecords(path)
+	if err != nil {
+		return err
+	}
+	return r.Close()
 }
 
 func writeSnapshot(db *bolt.DB, open SnapshotWriter) error {
@@ -63,6 +89,9 @@ func writeSnapshot(db *bolt.DB, open SnapshotWriter) error {
 // itself, so a running service makes it fail with an *InUseError. It
 // returns the file's size before and after.
 func Compact(path string) (before, after int64, err error) {
+	if err := replayLeftJournal(path); err != nil {
+		return 0, 0, err
+	}
 	src, err := openBolt(path)
 	if err != nil {
 		return 0, 0, err
