@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -201,7 +202,7 @@ SET c.seq = c.seq + 1
 WITH c.seq AS seq
 CREATE (e:AuditEntry {seq: seq, at: $at, requestId: $requestId, agency: $agency, actorCountry: $actorCountry,
   keyId: $keyId, role: $role, operation: $operation, kind: $kind, outcome: $outcome,
-  dataCountries: $dataCountries, doc: $doc})
+  dataCountries: $dataCountries, doc: $doc, token: $token})
 RETURN seq`
 
 // appendAudits allocates a run of sequence numbers with one increment of
@@ -219,8 +220,43 @@ UNWIND range(0, size($entries) - 1) AS i
 WITH base + i + 1 AS seq, $entries[i] AS e
 CREATE (x:AuditEntry {seq: seq, at: e.at, requestId: e.requestId, agency: e.agency, actorCountry: e.actorCountry,
   keyId: e.keyId, role: e.role, operation: e.operation, kind: e.kind, outcome: e.outcome,
-  dataCountries: e.dataCountries, doc: e.doc})
+  dataCountries: e.dataCountries, doc: e.doc, token: $token})
 RETURN seq ORDER BY seq`
+
+// auditEntriesOf finds the entries one call appended, by its token.
+const auditEntriesOf = `
+MATCH (e:AuditEntry {token: $token})
+RETURN e.seq AS seq ORDER BY seq`
+
+// newAuditToken names the entries of one AppendAudits or Commit call. The
+// driver runs a transaction again when the connection drops while it
+// commits, and the first commit may have gone through with only its
+// acknowledgement lost: the retry then looks the token up first and
+// answers with what the first commit stored rather than appending the
+// entries a second time (or, for Commit, failing its version check on its
+// own write). A first attempt skips the look-up: no commit can hold a
+// token made for this call.
+func newAuditToken() string { return rand.Text() }
+
+// appendedBefore returns the sequence numbers of the entries a previous
+// attempt of the same call stored under token, none when it stored none.
+func appendedBefore(ctx context.Context, tx neo4j.ManagedTransaction, token string) ([]int64, error) {
+	res, err := tx.Run(ctx, auditEntriesOf, map[string]any{"token": token})
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seqs := make([]int64, len(recs))
+	for i, rec := range recs {
+		if seqs[i], _, err = neo4j.GetRecordValue[int64](rec, "seq"); err != nil {
+			return nil, err
+		}
+	}
+	return seqs, nil
+}
 
 // auditParams are the properties of one entry's node.
 func auditParams(e access.AuditEntry) (map[string]any, error) {
@@ -238,8 +274,15 @@ func auditParams(e access.AuditEntry) (map[string]any, error) {
 		"kind": e.Kind, "outcome": e.Outcome, "dataCountries": countries, "doc": string(doc)}, nil
 }
 
-// AppendAudits appends every entry in one write transaction.
+// AppendAudits appends every entry in one write transaction; a retried
+// transaction never appends them twice (see newAuditToken).
 func (n *AccessRecords) AppendAudits(ctx context.Context, entries []access.AuditEntry) ([]access.AuditEntry, error) {
+	return n.appendAudits(ctx, entries, newAuditToken(), false)
+}
+
+// appendAudits is AppendAudits under a given token; retried says that an
+// attempt under that token may have been committed already.
+func (n *AccessRecords) appendAudits(ctx context.Context, entries []access.AuditEntry, token string, retried bool) ([]access.AuditEntry, error) {
 	rows := make([]map[string]any, len(entries))
 	for i, e := range entries {
 		p, err := auditParams(e)
@@ -249,23 +292,16 @@ func (n *AccessRecords) AppendAudits(ctx context.Context, entries []access.Audit
 		rows[i] = p
 	}
 	return write(ctx, n.s, func(tx neo4j.ManagedTransaction) ([]access.AuditEntry, error) {
-		res, err := tx.Run(ctx, appendAudits, map[string]any{"entries": rows})
+		seqs, err := n.appendOnce(ctx, tx, rows, token, retried)
+		retried = true
 		if err != nil {
 			return nil, err
 		}
-		recs, err := res.Collect(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if len(recs) != len(entries) {
-			return nil, fmt.Errorf("neo4jstore: access records: appended %d audit entries, want %d", len(recs), len(entries))
+		if len(seqs) != len(entries) {
+			return nil, fmt.Errorf("neo4jstore: access records: appended %d audit entries, want %d", len(seqs), len(entries))
 		}
 		out := make([]access.AuditEntry, len(entries))
-		for i, rec := range recs {
-			seq, _, err := neo4j.GetRecordValue[int64](rec, "seq")
-			if err != nil {
-				return nil, err
-			}
+		for i, seq := range seqs {
 			out[i] = entries[i]
 			out[i].Seq = seq
 		}
@@ -273,18 +309,64 @@ func (n *AccessRecords) AppendAudits(ctx context.Context, entries []access.Audit
 	})
 }
 
+// appendOnce is one attempt of appendAudits: the entries a previous
+// attempt stored, if there was one and it stored them, or else the
+// sequence numbers of the entries it appends.
+func (n *AccessRecords) appendOnce(ctx context.Context, tx neo4j.ManagedTransaction, rows []map[string]any, token string, retried bool) ([]int64, error) {
+	if retried {
+		if seqs, err := appendedBefore(ctx, tx, token); err != nil || len(seqs) > 0 {
+			return seqs, err
+		}
+	}
+	res, err := tx.Run(ctx, appendAudits, map[string]any{"entries": rows, "token": token})
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seqs := make([]int64, len(recs))
+	for i, rec := range recs {
+		if seqs[i], _, err = neo4j.GetRecordValue[int64](rec, "seq"); err != nil {
+			return nil, err
+		}
+	}
+	return seqs, nil
+}
+
 // Commit writes every document, checking its version, and appends the
 // audit entry in one write transaction; a version mismatch returns an
 // error from the transaction function, which rolls it all back.
 func (n *AccessRecords) Commit(ctx context.Context, puts []access.Put, audit *access.AuditEntry) (access.AuditEntry, error) {
+	return n.commit(ctx, puts, audit, newAuditToken(), false)
+}
+
+// commit is Commit under a given token; retried says that an attempt
+// under that token may have been committed already. Only a Commit with an
+// audit entry can tell: one without makes no entry to find.
+func (n *AccessRecords) commit(ctx context.Context, puts []access.Put, audit *access.AuditEntry, token string, retried bool) (access.AuditEntry, error) {
 	var params map[string]any
 	if audit != nil {
 		var err error
 		if params, err = auditParams(*audit); err != nil {
 			return access.AuditEntry{}, err
 		}
+		params["token"] = token
 	}
 	return write(ctx, n.s, func(tx neo4j.ManagedTransaction) (access.AuditEntry, error) {
+		if audit != nil && retried {
+			seqs, err := appendedBefore(ctx, tx, token)
+			if err != nil {
+				return access.AuditEntry{}, err
+			}
+			if len(seqs) == 1 {
+				stored := *audit
+				stored.Seq = seqs[0]
+				return stored, nil
+			}
+		}
+		retried = true
 		for _, p := range puts {
 			res, err := tx.Run(ctx, putDoc, map[string]any{"collection": p.Collection, "id": p.ID, "doc": string(p.Data)})
 			if err != nil {

@@ -3,12 +3,14 @@ package neo4jstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/registrytest"
+	"github.com/scamgraph/scamgraph/neo4jstore"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 )
 
@@ -85,5 +87,58 @@ func TestConcurrentAuditAppendsTakeDistinctSequenceNumbers(t *testing.T) {
 		if s != int64(i+1) {
 			t.Fatalf("entry %d has sequence number %d, want %d: numbers skipped or taken twice", i, s, i+1)
 		}
+	}
+}
+
+// TestRetriedAuditWritesAppendOnce runs an audit append and a registry
+// commit a second time under the same token, as the driver does when the
+// connection drops while the first attempt commits, and requires the
+// retry to answer with what the first attempt stored: no second entry,
+// and no version conflict with the commit's own write. An attempt under a
+// new token still appends.
+func TestRetriedAuditWritesAppendOnce(t *testing.T) {
+	ctx := context.Background()
+	rec := neo4jtest.AccessRecords(t)
+	entries := []access.AuditEntry{
+		{RequestID: "r-1", Operation: "query lookup", Kind: access.KindRead, Outcome: access.OutcomeOK, At: time.Now()},
+		{RequestID: "r-2", Operation: "query lookup", Kind: access.KindRead, Outcome: access.OutcomeOK, At: time.Now()},
+	}
+	first, err := neo4jstore.AppendAuditsAttempt(ctx, rec, entries, "token-a", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := neo4jstore.AppendAuditsAttempt(ctx, rec, entries, "token-a", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again[0].Seq != first[0].Seq || again[1].Seq != first[1].Seq {
+		t.Fatalf("the retried append answered seqs %d,%d, want the first attempt's %d,%d", again[0].Seq, again[1].Seq, first[0].Seq, first[1].Seq)
+	}
+	put := access.Put{Collection: "keys", ID: "k-1", Data: []byte(`{"id":"k-1"}`)}
+	entry := access.AuditEntry{RequestID: "r-3", Operation: "createKey", Kind: access.KindAdmin, Outcome: access.OutcomeOK, At: time.Now()}
+	committed, err := neo4jstore.CommitAttempt(ctx, rec, []access.Put{put}, &entry, "token-b", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recommitted, err := neo4jstore.CommitAttempt(ctx, rec, []access.Put{put}, &entry, "token-b", true)
+	if err != nil {
+		t.Fatalf("the retried commit failed on its own first write: %v", err)
+	}
+	if recommitted.Seq != committed.Seq {
+		t.Fatalf("the retried commit answered seq %d, want the first attempt's %d", recommitted.Seq, committed.Seq)
+	}
+	if _, err := neo4jstore.AppendAuditsAttempt(ctx, rec, entries[:1], "token-c", true); err != nil {
+		t.Fatal(err)
+	}
+	all, err := rec.QueryAudit(ctx, access.AuditFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range all {
+		ids = append(ids, e.RequestID)
+	}
+	if want := "r-1 r-2 r-3 r-1"; strings.Join(ids, " ") != want {
+		t.Fatalf("the audit holds %q, want %q: each call's entries once", strings.Join(ids, " "), want)
 	}
 }

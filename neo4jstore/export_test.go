@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/scamgraph/scamgraph/access"
 )
 
 // RunRead runs cypher in one read transaction exactly as the store's own
@@ -52,4 +54,16 @@ func SiteOperators(ctx context.Context, s *Store, attr string) ([]string, error)
 		}
 		return ops, nil
 	})
+}
+
+// AppendAuditsAttempt runs AppendAudits under token as an attempt that
+// follows one which may have committed (retried), as the driver runs it
+// again after a connection lost while committing.
+func AppendAuditsAttempt(ctx context.Context, n *AccessRecords, entries []access.AuditEntry, token string, retried bool) ([]access.AuditEntry, error) {
+	return n.appendAudits(ctx, entries, token, retried)
+}
+
+// CommitAttempt is AppendAuditsAttempt for Commit.
+func CommitAttempt(ctx context.Context, n *AccessRecords, puts []access.Put, audit *access.AuditEntry, token string, retried bool) (access.AuditEntry, error) {
+	return n.commit(ctx, puts, audit, token, retried)
 }

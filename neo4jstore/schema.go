@@ -35,6 +35,7 @@ var accessRecordsSchema = []string{
 	`CREATE INDEX access_doc_collection IF NOT EXISTS FOR (d:AccessDoc) ON (d.collection)`,
 	`CREATE INDEX audit_entry_at IF NOT EXISTS FOR (e:AuditEntry) ON (e.at)`,
 	`CREATE INDEX audit_entry_agency IF NOT EXISTS FOR (e:AuditEntry) ON (e.agency)`,
+	`CREATE INDEX audit_entry_token IF NOT EXISTS FOR (e:AuditEntry) ON (e.token)`,
 }
 
 // applySchema creates constraints and indexes; IF NOT EXISTS makes it safe
