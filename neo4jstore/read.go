@@ -261,15 +261,14 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 }
 
 // getClassified reads entities with the distinct classes of their links
-// that are not retracted. It reads three properties of each link and no
-// evidence references, so a hub costs a fraction of its Summary, and the
-// entity comes in the same statement, so a lookup is one round trip.
+// that are not retracted: kept on the node (see factclass.go), so a hub
+// costs what a number with two links costs, and worked out from the links
+// only for a node written before the list existed. The entity comes in the
+// same statement, so a lookup is one round trip.
 const getClassified = `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
-OPTIONAL MATCH (n)-[r]-() WHERE r.retractedAt IS NULL
-WITH n, collect(DISTINCT CASE WHEN r IS NOT NULL THEN [type(r), r.country, r.visibility, r.agency] END) AS classes
-RETURN properties(n) AS n, classes`
+RETURN properties(n) AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes`
 
 // GetClassified reads entities and their fact classes in one statement.
 func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
@@ -289,14 +288,12 @@ func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]int
 			if err != nil {
 				return nil, err
 			}
-			classes, _ := rec.Get("classes")
-			var set intel.FactClassSet
-			for _, c := range classes.([]any) {
-				v := c.([]any)
-				set.AddClass(intel.FactClass{Type: intel.LinkType(str(v[0])), Country: intel.Region(str(v[1])),
-					Visibility: intel.Visibility(str(v[2])), Agency: str(v[3])})
+			stored, _ := rec.Get("classes")
+			classes, err := factClassesFrom(stored)
+			if err != nil {
+				return nil, err
 			}
-			out[e.ID] = intel.ClassifiedEntity{Entity: e, Classes: set.Classes()}
+			out[e.ID] = intel.ClassifiedEntity{Entity: e, Classes: classes}
 		}
 		return out, res.Err()
 	})

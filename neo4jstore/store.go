@@ -105,6 +105,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		driver.Close(ctx)
 		return nil, err
 	}
+	if err := s.migrateFactClasses(ctx); err != nil {
+		driver.Close(ctx)
+		return nil, err
+	}
 	go s.warmPlans()
 	return s, nil
 }

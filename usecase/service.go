@@ -2,6 +2,7 @@ package usecase
 
 import (
 	"context"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -31,6 +32,10 @@ type Options struct {
 	Logger zerolog.Logger
 	// Analytics tune the risk scores; the zero value takes the defaults.
 	Analytics AnalyticsOptions
+	// EntityMemoTTL, when not 0, has the callers' views read entities and
+	// their fact classes through an in-process memo (see entityMemo), reused
+	// while no write went through this service and for at most this long.
+	EntityMemoTTL time.Duration
 }
 
 // New returns the service over store (written and read) and registry (keys,
@@ -38,7 +43,11 @@ type Options struct {
 func New(store intel.Store, registry *access.Registry, opts Options) *Service {
 	state := newAnalyticsState(opts.Analytics)
 	counted := &writeCounter{Store: store, state: state}
-	return &Service{store: counted, reads: store, registry: registry, logger: opts.Logger, analytics: state}
+	reads := store
+	if opts.EntityMemoTTL > 0 {
+		reads = newEntityMemo(store, state, opts.EntityMemoTTL)
+	}
+	return &Service{store: counted, reads: reads, registry: registry, logger: opts.Logger, analytics: state}
 }
 
 // Registry is the registry the service checks callers against; the

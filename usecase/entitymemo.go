@@ -1,0 +1,98 @@
+package usecase
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/scamgraph/scamgraph/intel"
+)
+
+// entityMemo is the store the callers' views read through when
+// Options.EntityMemoTTL is set: it answers GetClassified (an entity with
+// the classes of its facts, what every lookup and every entity a view
+// shows is decided by) from memory when the same id was read since the
+// last write through this service and no longer ago than the TTL. On
+// Neo4j a repeated lookup then costs no round trip, as it costs none on
+// the embedded store, whose graph is in memory anyway.
+//
+// What it keeps is the store's raw answer, the same for every reader
+// (a view applies the reader's rules to it afterwards), so one memo
+// serves every caller; it hands out deep copies, since a view masks the
+// entities it is given in place. Every write through the service moves
+// the write generation on and so drops everything the memo holds; writes
+// by another process sharing the store (a second replica, an import run
+// from the command line against Neo4j) are seen after at most the TTL.
+type entityMemo struct {
+	intel.Store
+	state *analyticsState
+	ttl   time.Duration
+
+	mu      sync.RWMutex
+	entries map[string]memoEntity
+}
+
+// memoEntity is one id's answer: the entity with its classes, or absent
+// for an id the store does not hold, with the write generation it was read
+// at and when.
+type memoEntity struct {
+	ce     intel.ClassifiedEntity
+	absent bool
+	gen    uint64
+	at     time.Time
+}
+
+// maxMemoEntities bounds the memo; past it the memo starts over, which
+// bounds its memory whatever the graph.
+const maxMemoEntities = 100000
+
+func newEntityMemo(inner intel.Store, state *analyticsState, ttl time.Duration) *entityMemo {
+	return &entityMemo{Store: inner, state: state, ttl: ttl, entries: map[string]memoEntity{}}
+}
+
+// GetClassified answers what the memo holds, fresh, and reads the rest in
+// one call of the inner store.
+func (m *entityMemo) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
+	gen, now := m.state.gen.Load(), time.Now()
+	out := make(map[string]intel.ClassifiedEntity, len(ids))
+	var missing []string
+	m.mu.RLock()
+	for _, id := range ids {
+		e, ok := m.entries[id]
+		switch {
+		case !ok || e.gen != gen || now.Sub(e.at) >= m.ttl:
+			missing = append(missing, id)
+		case !e.absent:
+			out[id] = cloneClassified(e.ce)
+		}
+	}
+	m.mu.RUnlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := m.Store.GetClassified(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	// The generation is the one read before the store was asked: should
+	// a write land meanwhile, what was read is already stale to the next
+	// request, which reads again.
+	m.mu.Lock()
+	if len(m.entries)+len(missing) > maxMemoEntities {
+		m.entries = make(map[string]memoEntity, len(missing))
+	}
+	for _, id := range missing {
+		ce, ok := read[id]
+		m.entries[id] = memoEntity{ce: ce, absent: !ok, gen: gen, at: now}
+		if ok {
+			out[id] = cloneClassified(ce)
+		}
+	}
+	m.mu.Unlock()
+	return out, nil
+}
+
+func cloneClassified(ce intel.ClassifiedEntity) intel.ClassifiedEntity {
+	return intel.ClassifiedEntity{Entity: ce.Entity.Clone(), Classes: slices.Clone(ce.Classes)}
+}
