@@ -38,6 +38,12 @@ type Options struct {
 	EntityMemoTTL time.Duration
 }
 
+// DefaultEntityMemoTTL is the entity memo's TTL serve runs with: under a
+// steady stream of requests for the same entities nearly every one is
+// answered from memory, and a write by another process sharing the store
+// is seen within two seconds.
+const DefaultEntityMemoTTL = 2 * time.Second
+
 // New returns the service over store (written and read) and registry (keys,
 // agreements, grants, audit).
 func New(store intel.Store, registry *access.Registry, opts Options) *Service {

@@ -67,7 +67,7 @@ func defaultConfig() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", Store: "embedded", DataDir: defaultDataDir(), CacheTTL: 10 * time.Minute,
 		LogFormat: "auto", LogLevel: "info", ShutdownGrace: 15 * time.Second, RetryFor: intel.DefaultRetryBudget,
-		HTTP: server.DefaultConfig(), RiskHalfLife: 180 * 24 * time.Hour, EntityMemoTTL: 2 * time.Second,
+		HTTP: server.DefaultConfig(), RiskHalfLife: 180 * 24 * time.Hour, EntityMemoTTL: usecase.DefaultEntityMemoTTL,
 	}
 }
 
