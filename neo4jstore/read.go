@@ -17,8 +17,11 @@ RETURN properties(n) AS n`
 
 // GetEntities fetches many entities in one round trip.
 func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.Entity, error) {
-		return txSource{tx}.GetEntities(ctx, ids)
+	if len(ids) == 0 {
+		return map[string]intel.Entity{}, nil
+	}
+	return readStatement(ctx, s, getEntities, map[string]any{"ids": ids}, func(res neo4j.ResultWithContext) (map[string]intel.Entity, error) {
+		return entitiesFrom(ctx, res, len(ids))
 	})
 }
 
@@ -35,9 +38,15 @@ func (t txSource) GetEntities(ctx context.Context, ids []string) (map[string]int
 	if err != nil {
 		return nil, err
 	}
+	return entitiesFrom(ctx, res, len(ids))
+}
+
+// entitiesFrom reads getEntities' records.
+func entitiesFrom(ctx context.Context, res neo4j.ResultWithContext, n int) (map[string]intel.Entity, error) {
+	out := make(map[string]intel.Entity, n)
 	for res.Next(ctx) {
-		n, _ := res.Record().Get("n")
-		e, err := entityFrom(n)
+		v, _ := res.Record().Get("n")
+		e, err := entityFrom(v)
 		if err != nil {
 			return nil, err
 		}
@@ -272,15 +281,11 @@ RETURN properties(n) AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN +
 
 // GetClassified reads entities and their fact classes in one statement.
 func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.ClassifiedEntity, error) {
+	if len(ids) == 0 {
+		return map[string]intel.ClassifiedEntity{}, nil
+	}
+	return readStatement(ctx, s, getClassified, map[string]any{"ids": ids}, func(res neo4j.ResultWithContext) (map[string]intel.ClassifiedEntity, error) {
 		out := make(map[string]intel.ClassifiedEntity, len(ids))
-		if len(ids) == 0 {
-			return out, nil
-		}
-		res, err := tx.Run(ctx, getClassified, map[string]any{"ids": ids})
-		if err != nil {
-			return nil, err
-		}
 		for res.Next(ctx) {
 			rec := res.Record()
 			n, _ := rec.Get("n")
