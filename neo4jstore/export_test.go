@@ -64,3 +64,7 @@ func ForgetFactClasses(ctx context.Context, s *Store) error {
 	})
 	return err
 }
+
+// WaitFactClassesFilled waits for the filling in of fact classes that
+// opening s started.
+func WaitFactClassesFilled(s *Store) { <-s.factClassesFilled }

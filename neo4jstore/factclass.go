@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -28,9 +29,10 @@ import (
 //     their links (recomputeClassesClause).
 //
 // A node without the property (written before it existed) is worked out
-// from its links when read, and Open fills it in for every such node
-// (fillFactClasses), so a store written by an earlier version needs no
-// separate migration step.
+// from its links when read, and Open starts filling it in for every such
+// node (fillFactClassesInBackground), so a store written by an earlier
+// version needs no separate migration step, and answers correctly while
+// the filling is under way.
 
 // classOfR is the Cypher expression of relationship r's class. Only the
 // agency may hold a '|' (type, country and marking never do), and it comes
@@ -98,21 +100,21 @@ CALL {
   SET n.factClasses = ` + classesOfN + `
 } IN TRANSACTIONS OF 2000 ROWS`
 
-// migrateFactClasses runs fillFactClasses; CALL … IN TRANSACTIONS needs an
-// auto-commit statement. It is safe to run at every start, from every
-// replica: a node already filled is skipped, and one filled twice gets the
-// same list.
-func (s *Store) migrateFactClasses(ctx context.Context) error {
-	return intel.Retry(ctx, s.retryFor, func() error {
-		sess := s.session(ctx, neo4j.AccessModeWrite)
-		defer sess.Close(ctx)
-		res, err := sess.Run(ctx, fillFactClasses, nil)
-		if err == nil {
-			_, err = res.Consume(ctx)
-		}
-		if err != nil {
-			return classify(ctx, fmt.Errorf("neo4jstore: filling in fact classes: %w", err), s.answers)
-		}
-		return nil
-	}, s.onRetry)
+// fillFactClassesInBackground runs fillFactClasses once, as the store
+// opens, apart from it: a graph of a million links written by an earlier
+// version takes longer to fill than a start may wait, and reads work the
+// classes out meanwhile. CALL … IN TRANSACTIONS needs an auto-commit
+// statement. It is safe at every start, from every replica: a node
+// already filled is skipped, and one filled twice gets the same list. An
+// error (the store closed meanwhile, Neo4j gone) leaves the rest to the
+// next start; each committed batch stays filled.
+func (s *Store) fillFactClassesInBackground() {
+	defer close(s.factClassesFilled)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(ctx)
+	if res, err := sess.Run(ctx, fillFactClasses, nil); err == nil {
+		_, _ = res.Consume(ctx)
+	}
 }

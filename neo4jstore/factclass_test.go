@@ -165,7 +165,8 @@ func TestFactClassesUnderConcurrentWrites(t *testing.T) {
 // TestFactClassesOfAnOlderStore reads a graph written before nodes kept
 // their fact classes: GetClassified works them out from the links, a
 // write meanwhile leaves such a node to that, and opening the store
-// fills every node in, with the same answers throughout.
+// fills every node in (in the background), with the same answers
+// throughout.
 func TestFactClassesOfAnOlderStore(t *testing.T) {
 	ctx := context.Background()
 	neo := MustEmpty(t)
@@ -201,6 +202,8 @@ func TestFactClassesOfAnOlderStore(t *testing.T) {
 	}
 	mustSameClasses(t, neo, emb, ids, "an older graph written to")
 	reopened := neo4jtest.Reopen(t)
+	mustSameClasses(t, reopened, emb, ids, "reopened, while filling in")
+	neo4jstore.WaitFactClassesFilled(reopened)
 	mustNoDrift(t, reopened, "reopened")
 	mustSameClasses(t, reopened, emb, ids, "reopened")
 }

@@ -71,6 +71,9 @@ type Store struct {
 	onRetry  func(err error, attempt int, wait time.Duration)
 	// txConfig applies Config.TxTimeout to every read transaction.
 	txConfig []func(*neo4j.TransactionConfig)
+	// factClassesFilled is closed when the start's filling in of fact
+	// classes (see fillFactClassesInBackground) has ended.
+	factClassesFilled chan struct{}
 }
 
 var _ intel.Store = (*Store)(nil)
@@ -106,10 +109,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		driver.Close(ctx)
 		return nil, err
 	}
-	if err := s.migrateFactClasses(ctx); err != nil {
-		driver.Close(ctx)
-		return nil, err
-	}
+	s.factClassesFilled = make(chan struct{})
+	go s.fillFactClassesInBackground()
 	go s.warmPlans()
 	return s, nil
 }
