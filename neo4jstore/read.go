@@ -17,8 +17,11 @@ RETURN properties(n) AS n`
 
 // GetEntities fetches many entities in one round trip.
 func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.Entity, error) {
-		return txSource{tx}.GetEntities(ctx, ids)
+	if len(ids) == 0 {
+		return map[string]intel.Entity{}, nil
+	}
+	return readStatement(ctx, s, getEntities, map[string]any{"ids": ids}, func(res neo4j.ResultWithContext) (map[string]intel.Entity, error) {
+		return entitiesFrom(ctx, res, len(ids))
 	})
 }
 
@@ -35,9 +38,15 @@ func (t txSource) GetEntities(ctx context.Context, ids []string) (map[string]int
 	if err != nil {
 		return nil, err
 	}
+	return entitiesFrom(ctx, res, len(ids))
+}
+
+// entitiesFrom reads getEntities' records.
+func entitiesFrom(ctx context.Context, res neo4j.ResultWithContext, n int) (map[string]intel.Entity, error) {
+	out := make(map[string]intel.Entity, n)
 	for res.Next(ctx) {
-		n, _ := res.Record().Get("n")
-		e, err := entityFrom(n)
+		v, _ := res.Record().Get("n")
+		e, err := entityFrom(v)
 		if err != nil {
 			return nil, err
 		}
@@ -283,27 +292,22 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 }
 
 // getClassified reads entities with the distinct classes of their links
-// that are not retracted. It reads three properties of each link and no
-// evidence references, so a hub costs a fraction of its Summary, and the
-// entity comes in the same statement, so a lookup is one round trip.
+// that are not retracted: kept on the node (see factclass.go), so a hub
+// costs what a number with two links costs, and worked out from the links
+// only for a node written before the list existed. The entity comes in the
+// same statement, so a lookup is one round trip.
 const getClassified = `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
-OPTIONAL MATCH (n)-[r]-() WHERE r.retractedAt IS NULL
-WITH n, collect(DISTINCT CASE WHEN r IS NOT NULL THEN [type(r), r.country, r.visibility, r.agency] END) AS classes
-RETURN properties(n) AS n, classes`
+RETURN properties(n) AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes`
 
 // GetClassified reads entities and their fact classes in one statement.
 func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.ClassifiedEntity, error) {
+	if len(ids) == 0 {
+		return map[string]intel.ClassifiedEntity{}, nil
+	}
+	return readStatement(ctx, s, getClassified, map[string]any{"ids": ids}, func(res neo4j.ResultWithContext) (map[string]intel.ClassifiedEntity, error) {
 		out := make(map[string]intel.ClassifiedEntity, len(ids))
-		if len(ids) == 0 {
-			return out, nil
-		}
-		res, err := tx.Run(ctx, getClassified, map[string]any{"ids": ids})
-		if err != nil {
-			return nil, err
-		}
 		for res.Next(ctx) {
 			rec := res.Record()
 			n, _ := rec.Get("n")
@@ -311,14 +315,12 @@ func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]int
 			if err != nil {
 				return nil, err
 			}
-			classes, _ := rec.Get("classes")
-			var set intel.FactClassSet
-			for _, c := range classes.([]any) {
-				v := c.([]any)
-				set.AddClass(intel.FactClass{Type: intel.LinkType(str(v[0])), Country: intel.Region(str(v[1])),
-					Visibility: intel.Visibility(str(v[2])), Agency: str(v[3])})
+			stored, _ := rec.Get("classes")
+			classes, err := factClassesFrom(stored)
+			if err != nil {
+				return nil, err
 			}
-			out[e.ID] = intel.ClassifiedEntity{Entity: e, Classes: set.Classes()}
+			out[e.ID] = intel.ClassifiedEntity{Entity: e, Classes: classes}
 		}
 		return out, res.Err()
 	})

@@ -11,12 +11,17 @@ import (
 
 // retractTemplate sets a link's retraction unless it has one: the first
 // retraction stands (coalesce keeps it), so a retried call changes nothing.
+// The link's class may have been the last of its kind at either end, so
+// the ends' fact classes are worked out again when the link was not
+// retracted before (see factclass.go).
 // %s is a type from intel.LinkSpecs, never input.
 const retractTemplate = `
 MATCH (a:Entity)-[r:%s {id: $id}]->(b:Entity) USING INDEX r:%[1]s(id)
+WITH a, b, r, r.retractedAt IS NULL AS changed
 SET r.retractedAt = coalesce(r.retractedAt, $at),
     r.retractedBy = coalesce(r.retractedBy, $agency),
     r.retractReason = coalesce(r.retractReason, $reason)
+WITH a, b, r, changed` + recomputeClassesClause + `
 RETURN properties(r) AS link, type(r) AS type, a.id AS from, b.id AS to`
 
 var retractByType = func() map[intel.LinkType]string {

@@ -1,12 +1,13 @@
 // Package neo4jstore is the production backend: intel.Store over Neo4j 5
 // through the official Go driver. Entities are (:Entity) nodes keyed by id;
 // links are relationships of their own type keyed by id. Every method is one
-// managed transaction, run by read or write: the driver's failures are
-// classified there (classify: a store that does not answer is
-// intel.EUNAVAILABLE, anything else stays what it is) and an unavailable
-// store is retried there, within Config.RetryFor, through intel.Retry. The
-// driver's own retry is off (driverRetry), so that the two do not
-// multiply. Cypher is static and parameterised and sits beside the
+// transaction: a managed one run by read or write, or, for a read of one
+// statement, an auto-commit one run by readStatement, which saves the
+// COMMIT's round trip. The driver's failures are classified there
+// (classify: a store that does not answer is intel.EUNAVAILABLE, anything
+// else stays what it is) and an unavailable store is retried there, within
+// Config.RetryFor, through intel.Retry. The driver's own retry is off
+// (driverRetry), so that the two do not multiply. Cypher is static and parameterised and sits beside the
 // method that runs it.
 package neo4jstore
 
@@ -70,6 +71,9 @@ type Store struct {
 	onRetry  func(err error, attempt int, wait time.Duration)
 	// txConfig applies Config.TxTimeout to every read transaction.
 	txConfig []func(*neo4j.TransactionConfig)
+	// factClassesFilled is closed when the start's filling in of fact
+	// classes (see fillFactClassesInBackground) has ended.
+	factClassesFilled chan struct{}
 }
 
 var _ intel.Store = (*Store)(nil)
@@ -105,6 +109,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		driver.Close(ctx)
 		return nil, err
 	}
+	s.factClassesFilled = make(chan struct{})
+	go s.fillFactClassesInBackground()
 	go s.warmPlans()
 	return s, nil
 }
@@ -134,6 +140,28 @@ func read[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransact
 // whose commit was lost with its connection is safe to run again.
 func write[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	return transact(ctx, s, neo4j.AccessModeWrite, fn)
+}
+
+// readStatement runs one read statement as an auto-commit transaction
+// and hands its result to fn, retried while Neo4j is unavailable, as
+// transact retries. A managed transaction pays a second round trip for its
+// COMMIT; one statement sees one consistent graph by itself and needs no
+// such transaction, so a lookup costs one round trip.
+func readStatement[T any](ctx context.Context, s *Store, stmt string, params map[string]any, fn func(res neo4j.ResultWithContext) (T, error)) (T, error) {
+	var out T
+	err := intel.Retry(ctx, s.retryFor, func() error {
+		sess := s.session(ctx, neo4j.AccessModeRead)
+		defer sess.Close(ctx)
+		res, err := sess.Run(ctx, stmt, params, s.txConfig...)
+		if err == nil {
+			out, err = fn(res)
+		}
+		if err != nil {
+			return classify(ctx, err, s.answers)
+		}
+		return nil
+	}, s.onRetry)
+	return out, err
 }
 
 // transact is the one place where the store's transactions run: each

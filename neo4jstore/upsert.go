@@ -23,7 +23,8 @@ const mergeEntityClause = `
 MERGE (n:Entity {id: row.id})
   ON CREATE SET n = row.attrs, n.id = row.id, n.kind = row.kind, n.key = row.key,
                 n.label = CASE row.label WHEN '' THEN row.key ELSE row.label END,
-                n.rawForms = row.rawForms, n.markers = row.markers, n.firstIngested = $now
+                n.rawForms = row.rawForms, n.markers = row.markers, n.firstIngested = $now,
+                n.factClasses = []
   ON MATCH SET n.label = CASE row.label WHEN '' THEN n.label ELSE row.label END,
                n.rawForms = row.rawForms + [x IN n.rawForms WHERE NOT x IN row.rawForms],
                n.markers = row.markers + [x IN n.markers WHERE NOT x IN row.markers],
@@ -40,14 +41,29 @@ UNWIND $entities AS row` + mergeEntityClause
 // retried or concurrent batch finds the link instead of adding a second.
 // A new link gets its properties and ingestedAt; a stored one is replaced
 // but keeps its first ingestedAt and its retraction (the map is built
-// before it is assigned; a null value sets nothing).
+// before it is assigned; a null value sets nothing). A new link has no
+// agency until it is assigned, which is how before (its class as it was
+// stored, null for a new or retracted link) tells the two apart.
+//
+// Then the ends' fact classes (see factclass.go): a link that is not
+// retracted adds its class where it is missing, which MERGE's locks on
+// both ends make safe; a link whose class changed may have left the old
+// one without a link, so both ends are worked out again (rare: a record
+// re-sent with another marking or agency). A node without the list yet is
+// left to be worked out when read.
 // %s is the relationship type, taken from the intel.LinkSpecs registry,
 // never from input.
 const mergeLinkClause = `
 MERGE (a)-[r:%s {id: props.id}]->(b)
-  ON CREATE SET r = props, r.ingestedAt = $now
-  ON MATCH SET r = props{.*, ingestedAt: r.ingestedAt, retractedAt: r.retractedAt,
-                         retractedBy: r.retractedBy, retractReason: r.retractReason}`
+  ON CREATE SET r.ingestedAt = $now
+WITH a, b, r, props,
+     CASE WHEN r.agency IS NOT NULL AND r.retractedAt IS NULL THEN ` + classOfR + ` END AS before
+SET r = props{.*, ingestedAt: r.ingestedAt, retractedAt: r.retractedAt,
+              retractedBy: r.retractedBy, retractReason: r.retractReason}
+WITH a, b, before, CASE WHEN r.retractedAt IS NULL THEN ` + classOfR + ` END AS after
+FOREACH (n IN CASE WHEN after IS NULL THEN [] ELSE [x IN [a, b] WHERE NOT after IN coalesce(x.factClasses, [after])] END |
+  SET n.factClasses = CASE WHEN after IN n.factClasses THEN n.factClasses ELSE n.factClasses + after END)
+WITH a, b, before IS NOT NULL AND before <> coalesce(after, '') AS changed` + recomputeClassesClause
 
 // upsertEntitiesAndLinksTemplate merges a batch's entities and then the
 // links of one type that join two of them, in one statement: the merged
@@ -77,10 +93,10 @@ const upsertLinksTemplate = `
 UNWIND $links AS link
 MERGE (a:Entity {id: link.from})
   ON CREATE SET a.kind = link.fromKind, a.key = link.fromKey, a.label = link.fromKey,
-                a.firstIngested = $now, a.rawForms = [], a.markers = []
+                a.firstIngested = $now, a.rawForms = [], a.markers = [], a.factClasses = []
 MERGE (b:Entity {id: link.to})
   ON CREATE SET b.kind = link.toKind, b.key = link.toKey, b.label = link.toKey,
-                b.firstIngested = $now, b.rawForms = [], b.markers = []
+                b.firstIngested = $now, b.rawForms = [], b.markers = [], b.factClasses = []
 WITH a, b, link.props AS props` + mergeLinkClause
 
 // linkStatements holds one link type's statements.

@@ -2,6 +2,7 @@ package usecase
 
 import (
 	"context"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -31,14 +32,28 @@ type Options struct {
 	Logger zerolog.Logger
 	// Analytics tune the risk scores; the zero value takes the defaults.
 	Analytics AnalyticsOptions
+	// EntityMemoTTL, when not 0, has the callers' views read entities and
+	// their fact classes through an in-process memo (see entityMemo), reused
+	// while no write went through this service and for at most this long.
+	EntityMemoTTL time.Duration
 }
+
+// DefaultEntityMemoTTL is the entity memo's TTL serve runs with: under a
+// steady stream of requests for the same entities nearly every one is
+// answered from memory, and a write by another process sharing the store
+// is seen within two seconds.
+const DefaultEntityMemoTTL = 2 * time.Second
 
 // New returns the service over store (written and read) and registry (keys,
 // agreements, grants, audit).
 func New(store intel.Store, registry *access.Registry, opts Options) *Service {
 	state := newAnalyticsState(opts.Analytics)
 	counted := &writeCounter{Store: store, state: state}
-	return &Service{store: counted, reads: store, registry: registry, logger: opts.Logger, analytics: state}
+	reads := store
+	if opts.EntityMemoTTL > 0 {
+		reads = newEntityMemo(store, state, opts.EntityMemoTTL)
+	}
+	return &Service{store: counted, reads: reads, registry: registry, logger: opts.Logger, analytics: state}
 }
 
 // Registry is the registry the service checks callers against; the

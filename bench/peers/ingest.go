@@ -395,7 +395,8 @@ func WriteSameGraphCSV(path string, n int) error {
 // LoadCSVSameGraph is Neo4j's own bulk path for the rows WriteSameGraphCSV
 // writes into the import directory ($url: file:///NAME), writing the nodes
 // and relationships the import writes, property for property, merging an
-// entity seen before the way the import does: the database's share of the
+// entity seen before the way the import does, each end's fact classes
+// included (see neo4jstore's factclass.go): the database's share of the
 // import's work, in full.
 const LoadCSVSameGraph = `
 LOAD CSV WITH HEADERS FROM $url AS row
@@ -403,13 +404,13 @@ CALL {
   WITH row
   MERGE (a:Entity {id: row.fromId})
     ON CREATE SET a.kind = 'PhoneNumber', a.key = row.fromKey, a.label = row.fromKey,
-                  a.firstIngested = timestamp(), a.rawForms = [row.fromRaw], a.markers = [],
+                  a.firstIngested = timestamp(), a.rawForms = [row.fromRaw], a.markers = [], a.factClasses = [],
                   a.attr_carrier = row.fromCarrier, a.attr_country = row.fromCountry, a.attr_numberType = row.fromNumberType
     ON MATCH SET a.rawForms = [row.fromRaw] + [x IN a.rawForms WHERE x <> row.fromRaw],
                  a.attr_carrier = row.fromCarrier, a.attr_country = row.fromCountry, a.attr_numberType = row.fromNumberType
   MERGE (b:Entity {id: row.toId})
     ON CREATE SET b.kind = 'PhoneNumber', b.key = row.toKey, b.label = row.toKey,
-                  b.firstIngested = timestamp(), b.rawForms = [row.toRaw], b.markers = [],
+                  b.firstIngested = timestamp(), b.rawForms = [row.toRaw], b.markers = [], b.factClasses = [],
                   b.attr_carrier = row.toCarrier, b.attr_country = row.toCountry, b.attr_numberType = row.toNumberType
     ON MATCH SET b.rawForms = [row.toRaw] + [x IN b.rawForms WHERE x <> row.toRaw],
                  b.attr_carrier = row.toCarrier, b.attr_country = row.toCountry, b.attr_numberType = row.toNumberType
@@ -419,4 +420,7 @@ CALL {
       r.observedAt = toInteger(row.t), r.tStart = toInteger(row.t), r.tEnd = toInteger(row.t),
       r.evidenceRef = row.evidenceRef, r.confidence = toFloat(row.confidence), r.legalBasis = row.legalBasis,
       r.visibility = row.visibility, r.attr_durationSec = row.dur, r.attr_answered = row.ans
+  WITH a, b, 'CALLED|' + row.country + '|' + row.visibility + '|' + row.agency AS cls
+  FOREACH (n IN [x IN [a, b] WHERE NOT cls IN coalesce(x.factClasses, [cls])] |
+    SET n.factClasses = CASE WHEN cls IN n.factClasses THEN n.factClasses ELSE n.factClasses + cls END)
 } IN TRANSACTIONS OF 1000 ROWS`

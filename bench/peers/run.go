@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,9 @@ type Config struct {
 	// Targets are the letters of the targets to run, e.g. "ABCDEFab" (a and
 	// b are A and B with the sharing rules off).
 	Targets string
+	// Workloads, when not empty, keeps only the read workloads so named
+	// (e.g. "lookup-hit,lookup-cold"), for a short run on one hot path.
+	Workloads []string
 	// BasePort is the first of eight consecutive ports the targets listen on.
 	BasePort int
 	// Out is where the report, the charts and the targets' logs go.
@@ -272,7 +276,7 @@ func (c Config) runWorld(ctx context.Context, r *Run, rdb *redis.Client, scale f
 			workloads = w.QuestionsOff.Workloads()
 		}
 		for _, wl := range workloads {
-			if !t.Reads && !wl.Floor {
+			if !t.Reads && !wl.Floor || len(c.Workloads) > 0 && !slices.Contains(c.Workloads, wl.Name) {
 				continue
 			}
 			for _, n := range c.Concurrency {

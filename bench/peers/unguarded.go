@@ -22,11 +22,11 @@ import (
 const rulesOffAgency = "TH-CCIB"
 
 // UnguardedHandler is the benchmark's own stack without the sharing rules
-// (targets a and b): ScamGraph's GraphQL handler over the same store and
-// metrics decorator as `scamgraph serve`, every request made by the
-// operator of TH-CCIB, as BenchmarkAccessRules (apitest) builds it: an
-// unrestricted view, no key to check, no terms to read, no audit entry to
-// write. Production has no such switch; only the benchmark builds it. The
+// (targets a and b): ScamGraph's GraphQL handler over the same store,
+// metrics decorator and entity memo as `scamgraph serve`, every request
+// made by the operator of TH-CCIB, as BenchmarkAccessRules (apitest)
+// builds it: an unrestricted view, no key to check, no terms to read, no
+// audit entry to write. Production has no such switch; only the benchmark builds it. The
 // returned function closes the store.
 func UnguardedHandler(ctx context.Context, store, dataDir, neo4jURI string) (http.Handler, func() error, error) {
 	var (
@@ -55,7 +55,7 @@ func UnguardedHandler(ctx context.Context, store, dataDir, neo4jURI string) (htt
 		s, reg, close = ns, access.New(ns.AccessRecords(), time.Now), func() error { ns.Close(); return nil }
 	}
 	metrics := server.NewMetrics()
-	svc := usecase.New(server.Instrument(s, metrics), reg, usecase.Options{})
+	svc := usecase.New(server.Instrument(s, metrics), reg, usecase.Options{EntityMemoTTL: usecase.DefaultEntityMemoTTL})
 	srv := server.New(server.DefaultConfig(), svc, nil, zerolog.Nop(), metrics)
 	gql := srv.GraphQL()
 	country, _ := intel.AgencyCountry(rulesOffAgency)

@@ -57,13 +57,17 @@ type Config struct {
 	// RiskAsOf, when set (RFC 3339), is the moment scores are computed at
 	// instead of the clock: a historical world is scored as of its end.
 	RiskAsOf string
+	// EntityMemoTTL is how long serve reuses an entity read from the store
+	// (with what decides who may see it) while no write went through it;
+	// 0 reads the store every time (see usecase.Options.EntityMemoTTL).
+	EntityMemoTTL time.Duration
 }
 
 func defaultConfig() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", Store: "embedded", DataDir: defaultDataDir(), CacheTTL: 10 * time.Minute,
 		LogFormat: "auto", LogLevel: "info", ShutdownGrace: 15 * time.Second, RetryFor: intel.DefaultRetryBudget,
-		HTTP: server.DefaultConfig(), RiskHalfLife: 180 * 24 * time.Hour,
+		HTTP: server.DefaultConfig(), RiskHalfLife: 180 * 24 * time.Hour, EntityMemoTTL: usecase.DefaultEntityMemoTTL,
 	}
 }
 
@@ -137,6 +141,7 @@ func (c *Config) settings() []setting {
 	addStr("neo4j-database", "NEO4J_DATABASE", "Neo4j database (empty: server default)", &c.Neo4jDatabase)
 	addStr("redis-url", "REDIS_URL", "Redis URL for the cache (empty: no cache)", &c.RedisURL)
 	addDur("cache-ttl", "SCAMGRAPH_CACHE_TTL", "how long cached lookups live", &c.CacheTTL)
+	addDur("entity-memo-ttl", "SCAMGRAPH_ENTITY_MEMO_TTL", "how long serve reuses an entity it read while no write went through it; writes by other processes are seen after at most this (0: off)", &c.EntityMemoTTL)
 	addStr("log-format", "SCAMGRAPH_LOG_FORMAT", "auto (console on a terminal, else JSON), json or console", &c.LogFormat)
 	addStr("log-level", "SCAMGRAPH_LOG_LEVEL", "debug, info, warn or error", &c.LogLevel)
 	addDur("shutdown-grace", "SCAMGRAPH_SHUTDOWN_GRACE", "how long SIGTERM waits for requests in flight", &c.ShutdownGrace)

@@ -102,7 +102,7 @@ func serveAPI(ctx context.Context, cfg Config, stderr io.Writer, ready chan<- st
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return 2
 	}
-	svc := usecase.New(opened.store, reg, usecase.Options{Logger: logger, Analytics: analytics})
+	svc := usecase.New(opened.store, reg, usecase.Options{Logger: logger, Analytics: analytics, EntityMemoTTL: cfg.EntityMemoTTL})
 	// Evidence whose delivery into the graph a crash or an outage cut
 	// short is delivered now, before the first request.
 	if err := svc.DeliverPending(ctx, nil); err != nil {

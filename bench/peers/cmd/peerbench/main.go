@@ -54,7 +54,7 @@ func main() {
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	c := peers.Config{Log: os.Stdout}
-	var conc string
+	var conc, workloads string
 	fs.StringVar(&c.Repo, "repo", ".", "the repository's root")
 	fs.StringVar(&c.Neo4jURI, "neo4j-uri", os.Getenv("NEO4J_URI"), "Neo4j to load and ask (env NEO4J_URI)")
 	fs.StringVar(&c.RedisURL, "redis-url", os.Getenv("REDIS_URL"), "Redis for target C's cache (env REDIS_URL)")
@@ -69,6 +69,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&c.IngestRecords, "ingest", 100000, "call records per ingest path (0: no ingest)")
 	fs.BoolVar(&c.IngestOnly, "ingest-only", false, "run the ingest workloads alone; the report keeps the read results of the last full run")
 	fs.StringVar(&c.Targets, "targets", "ABCDEFab", "targets to run (a and b: A and B with the sharing rules off)")
+	fs.StringVar(&workloads, "workloads", "", "read workloads to run, comma-separated (default: all), e.g. lookup-hit,lookup-cold")
 	fs.IntVar(&c.BasePort, "port", 18080, "first of eight ports the targets listen on")
 	fs.StringVar(&c.Out, "out", "bench/results", "where the report goes")
 	if err := fs.Parse(args); err != nil {
@@ -80,6 +81,11 @@ func run(ctx context.Context, args []string) error {
 			return fmt.Errorf("--concurrency: %q is not a positive number", s)
 		}
 		c.Concurrency = append(c.Concurrency, n)
+	}
+	for _, s := range strings.Split(workloads, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			c.Workloads = append(c.Workloads, s)
+		}
 	}
 	if c.ImportDir == "" && os.Getenv("SCAMGRAPH_STATE_DIR") != "" {
 		c.ImportDir = os.Getenv("SCAMGRAPH_STATE_DIR") + "/neo4j/dbms/import"
