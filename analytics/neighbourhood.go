@@ -64,6 +64,35 @@ func (n *Neighbourhood) Add(id string, links ...intel.Link) {
 	delete(n.byType, id)
 }
 
+// Adopt is Add for a slice the caller hands over and does not use again:
+// an id with no links yet keeps it (less its duplicates, in order) as its
+// own instead of a copy, which spares a score a second copy of every link
+// it reads.
+func (n *Neighbourhood) Adopt(id string, links []intel.Link) {
+	if len(n.Links[id]) > 0 {
+		n.Add(id, links...)
+		return
+	}
+	kept := links[:0]
+	var seen map[string]bool
+	if len(links) > smallAdd {
+		seen = make(map[string]bool, len(links))
+	}
+	for _, l := range links {
+		if seen != nil {
+			if seen[l.ID] {
+				continue
+			}
+			seen[l.ID] = true
+		} else if slices.ContainsFunc(kept, func(h intel.Link) bool { return h.ID == l.ID }) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	n.Links[id] = kept
+	delete(n.byType, id)
+}
+
 // smallAdd is how many links Add checks for duplicates by scanning.
 const smallAdd = 32
 

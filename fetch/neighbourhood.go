@@ -357,7 +357,7 @@ func (r *reader) record(got map[string]intel.NeighbourPage, ids []string) []stri
 				r.n.Entities[far] = it.Entity
 			}
 		}
-		r.n.Add(id, links...)
+		r.n.Adopt(id, links)
 		if page.HasNextPage {
 			more = append(more, id)
 		}
