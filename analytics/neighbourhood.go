@@ -25,6 +25,9 @@ type Neighbourhood struct {
 
 	// byType indexes Links by entity and type, built on first use.
 	byType map[string]map[intel.LinkType][]intel.Link
+	// stats keeps each entity's call statistics, built on first use (a
+	// score asks for the same line's several times, see statsOf).
+	stats map[string]callStats
 	// mobiles remembers which numbers can be SIMs (see mobile).
 	mobiles map[string]bool
 }
@@ -62,6 +65,7 @@ func (n *Neighbourhood) Add(id string, links ...intel.Link) {
 	}
 	n.Links[id] = have
 	delete(n.byType, id)
+	delete(n.stats, id)
 }
 
 // Adopt is Add for a slice the caller hands over and does not use again:
@@ -91,6 +95,7 @@ func (n *Neighbourhood) Adopt(id string, links []intel.Link) {
 	}
 	n.Links[id] = kept
 	delete(n.byType, id)
+	delete(n.stats, id)
 }
 
 // smallAdd is how many links Add checks for duplicates by scanning.
