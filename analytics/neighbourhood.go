@@ -98,6 +98,42 @@ func (n *Neighbourhood) Adopt(id string, links []intel.Link) {
 	delete(n.stats, id)
 }
 
+// Share is Add for a slice that stays shared and read-only (a page a memo
+// keeps for every score near it): an id with no links yet holds it as it
+// is, clipped so that a later Add copies it instead of writing into it,
+// when it has no duplicates; otherwise the links are added as by Add.
+func (n *Neighbourhood) Share(id string, links []intel.Link) {
+	if len(n.Links[id]) > 0 || hasDuplicates(links) {
+		n.Add(id, links...)
+		return
+	}
+	n.Links[id] = slices.Clip(links)
+	delete(n.byType, id)
+	delete(n.stats, id)
+}
+
+// hasDuplicates reports whether two of links have the same id.
+func hasDuplicates(links []intel.Link) bool {
+	if len(links) <= smallAdd {
+		for i := range links {
+			for j := range i {
+				if links[i].ID == links[j].ID {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := make(map[string]bool, len(links))
+	for i := range links {
+		if seen[links[i].ID] {
+			return true
+		}
+		seen[links[i].ID] = true
+	}
+	return false
+}
+
 // smallAdd is how many links Add checks for duplicates by scanning.
 const smallAdd = 32
 
@@ -115,6 +151,17 @@ func (n *Neighbourhood) linksOf(id string, t intel.LinkType) []intel.Link {
 		counts := map[intel.LinkType]int{}
 		for i := range ls {
 			counts[ls[i].Type]++
+		}
+		if len(counts) <= 1 {
+			// One type: the list is its own index. Every caller only
+			// ranges over what linksOf returns, and the list is clipped,
+			// so nothing can write into it through the index.
+			idx = make(map[intel.LinkType][]intel.Link, 1)
+			if len(ls) > 0 {
+				idx[ls[0].Type] = slices.Clip(ls)
+			}
+			n.byType[id] = idx
+			return idx[t]
 		}
 		grouped := make([]intel.Link, len(ls))
 		idx = make(map[intel.LinkType][]intel.Link, len(counts))

@@ -61,8 +61,16 @@ func statsOf(n *Neighbourhood, id string) callStats {
 
 // countCalls computes id's call statistics from its calls.
 func countCalls(n *Neighbourhood, id string) callStats {
-	s := callStats{callees: map[string]bool{}, cells: map[string]bool{}, devices: map[string]bool{}}
-	for _, l := range n.linksOf(id, intel.LinkCalled) {
+	calls := n.linksOf(id, intel.LinkCalled)
+	var s callStats
+	if len(calls) == 0 {
+		// Most entities near a score make no calls: their statistics
+		// are all zero, and their empty sets are nil (read-only).
+		return s
+	}
+	s.callees, s.cells, s.devices = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for i := range calls {
+		l := &calls[i]
 		if l.To == id {
 			s.in++
 			continue

@@ -272,7 +272,7 @@ func (r *reader) recordMemo(id string, p memoPage) {
 			r.n.Entities[e.ID] = e
 		}
 	}
-	r.n.Add(id, p.links...)
+	r.n.Share(id, p.links)
 }
 
 // unread leaves out ids whose links are already in the neighbourhood.
