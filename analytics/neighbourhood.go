@@ -25,6 +25,9 @@ type Neighbourhood struct {
 
 	// byType indexes Links by entity and type, built on first use.
 	byType map[string]map[intel.LinkType][]intel.Link
+	// stats keeps each entity's call statistics, built on first use (a
+	// score asks for the same line's several times, see statsOf).
+	stats map[string]callStats
 	// mobiles remembers which numbers can be SIMs (see mobile).
 	mobiles map[string]bool
 }
@@ -62,6 +65,73 @@ func (n *Neighbourhood) Add(id string, links ...intel.Link) {
 	}
 	n.Links[id] = have
 	delete(n.byType, id)
+	delete(n.stats, id)
+}
+
+// Adopt is Add for a slice the caller hands over and does not use again:
+// an id with no links yet keeps it (less its duplicates, in order) as its
+// own instead of a copy, which spares a score a second copy of every link
+// it reads.
+func (n *Neighbourhood) Adopt(id string, links []intel.Link) {
+	if len(n.Links[id]) > 0 {
+		n.Add(id, links...)
+		return
+	}
+	kept := links[:0]
+	var seen map[string]bool
+	if len(links) > smallAdd {
+		seen = make(map[string]bool, len(links))
+	}
+	for _, l := range links {
+		if seen != nil {
+			if seen[l.ID] {
+				continue
+			}
+			seen[l.ID] = true
+		} else if slices.ContainsFunc(kept, func(h intel.Link) bool { return h.ID == l.ID }) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	n.Links[id] = kept
+	delete(n.byType, id)
+	delete(n.stats, id)
+}
+
+// Share is Add for a slice that stays shared and read-only (a page a memo
+// keeps for every score near it): an id with no links yet holds it as it
+// is, clipped so that a later Add copies it instead of writing into it,
+// when it has no duplicates; otherwise the links are added as by Add.
+func (n *Neighbourhood) Share(id string, links []intel.Link) {
+	if len(n.Links[id]) > 0 || hasDuplicates(links) {
+		n.Add(id, links...)
+		return
+	}
+	n.Links[id] = slices.Clip(links)
+	delete(n.byType, id)
+	delete(n.stats, id)
+}
+
+// hasDuplicates reports whether two of links have the same id.
+func hasDuplicates(links []intel.Link) bool {
+	if len(links) <= smallAdd {
+		for i := range links {
+			for j := range i {
+				if links[i].ID == links[j].ID {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := make(map[string]bool, len(links))
+	for i := range links {
+		if seen[links[i].ID] {
+			return true
+		}
+		seen[links[i].ID] = true
+	}
+	return false
 }
 
 // smallAdd is how many links Add checks for duplicates by scanning.
@@ -81,6 +151,17 @@ func (n *Neighbourhood) linksOf(id string, t intel.LinkType) []intel.Link {
 		counts := map[intel.LinkType]int{}
 		for i := range ls {
 			counts[ls[i].Type]++
+		}
+		if len(counts) <= 1 {
+			// One type: the list is its own index. Every caller only
+			// ranges over what linksOf returns, and the list is clipped,
+			// so nothing can write into it through the index.
+			idx = make(map[intel.LinkType][]intel.Link, 1)
+			if len(ls) > 0 {
+				idx[ls[0].Type] = slices.Clip(ls)
+			}
+			n.byType[id] = idx
+			return idx[t]
 		}
 		grouped := make([]intel.Link, len(ls))
 		idx = make(map[intel.LinkType][]intel.Link, len(counts))

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,9 +43,34 @@ type callStats struct {
 	cells, devices map[string]bool
 }
 
+// statsOf returns id's call statistics, computed once per neighbourhood
+// and kept until id's links change (see Add): the SIM-box and telco
+// findings of one score ask for the same lines' several times. What it
+// returns is shared and MUST NOT be changed.
 func statsOf(n *Neighbourhood, id string) callStats {
-	s := callStats{callees: map[string]bool{}, cells: map[string]bool{}, devices: map[string]bool{}}
-	for _, l := range n.linksOf(id, intel.LinkCalled) {
+	if s, ok := n.stats[id]; ok {
+		return s
+	}
+	s := countCalls(n, id)
+	if n.stats == nil {
+		n.stats = map[string]callStats{}
+	}
+	n.stats[id] = s
+	return s
+}
+
+// countCalls computes id's call statistics from its calls.
+func countCalls(n *Neighbourhood, id string) callStats {
+	calls := n.linksOf(id, intel.LinkCalled)
+	var s callStats
+	if len(calls) == 0 {
+		// Most entities near a score make no calls: their statistics
+		// are all zero, and their empty sets are nil (read-only).
+		return s
+	}
+	s.callees, s.cells, s.devices = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for i := range calls {
+		l := &calls[i]
 		if l.To == id {
 			s.in++
 			continue
@@ -153,7 +179,7 @@ func shortOutgoingFinding(n *Neighbourhood, id string) *Finding {
 	if !s.shortOutgoing() {
 		return nil
 	}
-	return &Finding{Kind: FindingShortOutgoing, Subject: id, Count: len(s.callees), Links: capped(s.links), At: s.latest,
+	return &Finding{Kind: FindingShortOutgoing, Subject: id, Count: len(s.callees), Links: slices.Clone(capped(s.links)), At: s.latest,
 		Text: fmt.Sprintf("%d outgoing calls to %d numbers, %d answered, %d incoming", s.out, len(s.callees), s.answered, s.in)}
 }
 

@@ -272,7 +272,7 @@ func (r *reader) recordMemo(id string, p memoPage) {
 			r.n.Entities[e.ID] = e
 		}
 	}
-	r.n.Add(id, p.links...)
+	r.n.Share(id, p.links)
 }
 
 // unread leaves out ids whose links are already in the neighbourhood.
@@ -357,7 +357,7 @@ func (r *reader) record(got map[string]intel.NeighbourPage, ids []string) []stri
 				r.n.Entities[far] = it.Entity
 			}
 		}
-		r.n.Add(id, links...)
+		r.n.Adopt(id, links)
 		if page.HasNextPage {
 			more = append(more, id)
 		}

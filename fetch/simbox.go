@@ -48,8 +48,10 @@ func (r *reader) boxes(ctx context.Context, ids []string, read []string) error {
 		}
 		g, gctx := errgroup.WithContext(ctx)
 		g.Go(func() error { return r.around(gctx, accounts, nil) })
-		if len(todo) > 0 {
-			g.Go(func() error { return r.readAround(gctx, "calls", todo, callTypes) })
+		// The lines' calls come from the memo when it holds them, as
+		// around's do: only those it misses are read.
+		if miss := r.fromMemo("calls", todo); len(miss) > 0 {
+			g.Go(func() error { return r.readAround(gctx, "calls", miss, callTypes) })
 		}
 		if err := g.Wait(); err != nil {
 			return err

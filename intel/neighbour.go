@@ -121,8 +121,21 @@ func (q *NeighbourQuery) AfterPosition() (at int64, linkID string) {
 }
 
 // EncodeCursor makes an opaque cursor from a sort position.
+// Every item of every page carries one, so it is built in buffers on the
+// stack when they fit: one allocation, the string returned.
 func EncodeCursor(at int64, linkID string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at, 10) + "|" + linkID))
+	var rawBuf [96]byte
+	var outBuf [128]byte
+	raw := append(append(strconv.AppendInt(rawBuf[:0], at, 10), '|'), linkID...)
+	enc := base64.RawURLEncoding
+	out := outBuf[:0]
+	if n := enc.EncodedLen(len(raw)); n <= len(outBuf) {
+		out = outBuf[:n]
+	} else {
+		out = make([]byte, n)
+	}
+	enc.Encode(out, raw)
+	return string(out)
 }
 
 // DecodeCursor reads a cursor made by EncodeCursor.
