@@ -2,6 +2,7 @@ package embeddedstore
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/scamgraph/scamgraph/intel"
@@ -55,11 +56,7 @@ func (s *Store) CallersAt(ctx context.Context, q intel.SiteQuery) (map[string]in
 		if len(callers) == 0 {
 			continue
 		}
-		ids := make([]string, 0, len(callers))
-		for id := range callers {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
+		ids := slices.Sorted(maps.Keys(callers))
 		page := intel.SiteCallers{IDs: ids}
 		if len(ids) > q.First {
 			page.IDs, page.HasMore = ids[:q.First], true

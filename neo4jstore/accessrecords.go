@@ -241,7 +241,12 @@ func newAuditToken() string { return rand.Text() }
 // appendedBefore returns the sequence numbers of the entries a previous
 // attempt of the same call stored under token, none when it stored none.
 func appendedBefore(ctx context.Context, tx neo4j.ManagedTransaction, token string) ([]int64, error) {
-	res, err := tx.Run(ctx, auditEntriesOf, map[string]any{"token": token})
+	return runSeqs(ctx, tx, auditEntriesOf, map[string]any{"token": token})
+}
+
+// runSeqs runs a statement that returns audit entries' seq column.
+func runSeqs(ctx context.Context, tx neo4j.ManagedTransaction, stmt string, params map[string]any) ([]int64, error) {
+	res, err := tx.Run(ctx, stmt, params)
 	if err != nil {
 		return nil, err
 	}
@@ -318,21 +323,7 @@ func (n *AccessRecords) appendOnce(ctx context.Context, tx neo4j.ManagedTransact
 			return seqs, err
 		}
 	}
-	res, err := tx.Run(ctx, appendAudits, map[string]any{"entries": rows, "token": token})
-	if err != nil {
-		return nil, err
-	}
-	recs, err := res.Collect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	seqs := make([]int64, len(recs))
-	for i, rec := range recs {
-		if seqs[i], _, err = neo4j.GetRecordValue[int64](rec, "seq"); err != nil {
-			return nil, err
-		}
-	}
-	return seqs, nil
+	return runSeqs(ctx, tx, appendAudits, map[string]any{"entries": rows, "token": token})
 }
 
 // Commit writes every document, checking its version, and appends the

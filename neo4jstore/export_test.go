@@ -6,6 +6,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/intel"
 )
 
 // RunRead runs cypher in one read transaction exactly as the store's own
@@ -26,10 +27,7 @@ func RunRead(ctx context.Context, s *Store, cypher string, params map[string]any
 // SiteOperators returns the operators of the plan Neo4j makes for the
 // CallersAt statement of attr, for a test that the site indexes are used.
 func SiteOperators(ctx context.Context, s *Store, attr string) ([]string, error) {
-	stmt := callersAtCell
-	if attr == "imei" {
-		stmt = callersAtDevice
-	}
+	stmt := callersAt[intel.SiteAttr(attr)]
 	params := map[string]any{"values": []string{"x"}, "limit": 2}
 	addAccessParams(params, nil)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]string, error) {
