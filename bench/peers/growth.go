@@ -142,6 +142,16 @@ func loadEmbedded(ctx context.Context, dir string, p *GrowthPoint) ([]string, er
 	if err != nil {
 		return nil, err
 	}
+	ids, err := p.load(ctx, s)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	return ids, err
+}
+
+// load writes the demo world of p's scale into s, timing it and counting
+// what it wrote into p, and returns the sampled phone numbers.
+func (p *GrowthPoint) load(ctx context.Context, s intel.Store) ([]string, error) {
 	var smp sampler
 	t0 := time.Now()
 	stats, err := demo.Generate(demo.Config{Scale: p.Scale}, func(b intel.Batch) error {
@@ -150,9 +160,6 @@ func loadEmbedded(ctx context.Context, dir string, p *GrowthPoint) ([]string, er
 		return err
 	})
 	p.Load = time.Since(t0)
-	if cerr := s.Close(); err == nil {
-		err = cerr
-	}
 	p.Entities, p.Links = stats.Entities, stats.Links
 	return smp.ids, err
 }
@@ -170,24 +177,16 @@ func MeasureNeo4j(ctx context.Context, uri, dataDir string, size int) (GrowthPoi
 	if err := s.DeleteAll(ctx); err != nil {
 		return p, err
 	}
-	var smp sampler
-	t0 := time.Now()
-	stats, err := demo.Generate(demo.Config{Scale: p.Scale}, func(b intel.Batch) error {
-		smp.emit(b)
-		_, err := s.Upsert(ctx, b)
-		return err
-	})
-	p.Load = time.Since(t0)
+	ids, err := p.load(ctx, s)
 	if err != nil {
 		return p, err
 	}
-	fmt.Fprintf(os.Stderr, "neo4j: %d links loaded in %s\n", stats.Links, p.Load.Round(time.Second))
-	p.Entities, p.Links = stats.Entities, stats.Links
+	fmt.Fprintf(os.Stderr, "neo4j: %d links loaded in %s\n", p.Links, p.Load.Round(time.Second))
 	a, err := analystAccess(ctx, s, access.New(s.AccessRecords(), time.Now))
 	if err != nil {
 		return p, err
 	}
-	if err := p.ask(ctx, s, a, smp.ids); err != nil {
+	if err := p.ask(ctx, s, a, ids); err != nil {
 		return p, err
 	}
 	// The database directory holds the store files; the transaction logs
