@@ -23,7 +23,7 @@ const rulesOffAgency = "TH-CCIB"
 
 // UnguardedHandler is the benchmark's own stack without the sharing rules
 // (targets a and b): ScamGraph's GraphQL handler over the same store,
-// metrics decorator and entity memo as `scamgraph serve`, every request
+// metrics decorator and entity memo (on Neo4j) as `scamgraph serve`, every request
 // made by the operator of TH-CCIB, as BenchmarkAccessRules (apitest)
 // builds it: an unrestricted view, no key to check, no terms to read, no
 // audit entry to write. Production has no such switch; only the benchmark builds it. The
@@ -33,6 +33,8 @@ func UnguardedHandler(ctx context.Context, store, dataDir, neo4jURI string) (htt
 		s     intel.Store
 		reg   *access.Registry
 		close func() error
+		// serve runs the entity memo over Neo4j only.
+		memoTTL time.Duration
 	)
 	switch store {
 	case "embedded":
@@ -53,9 +55,10 @@ func UnguardedHandler(ctx context.Context, store, dataDir, neo4jURI string) (htt
 			return nil, nil, err
 		}
 		s, reg, close = ns, access.New(ns.AccessRecords(), time.Now), func() error { ns.Close(); return nil }
+		memoTTL = usecase.DefaultEntityMemoTTL
 	}
 	metrics := server.NewMetrics()
-	svc := usecase.New(server.Instrument(s, metrics), reg, usecase.Options{EntityMemoTTL: usecase.DefaultEntityMemoTTL})
+	svc := usecase.New(server.Instrument(s, metrics), reg, usecase.Options{EntityMemoTTL: memoTTL})
 	srv := server.New(server.DefaultConfig(), svc, nil, zerolog.Nop(), metrics)
 	gql := srv.GraphQL()
 	country, _ := intel.AgencyCountry(rulesOffAgency)

@@ -57,7 +57,7 @@ type Config struct {
 	// RiskAsOf, when set (RFC 3339), is the moment scores are computed at
 	// instead of the clock: a historical world is scored as of its end.
 	RiskAsOf string
-	// EntityMemoTTL is how long serve reuses an entity read from the store
+	// EntityMemoTTL is how long serve on Neo4j reuses an entity read from the store
 	// (with what decides who may see it) while no write went through it;
 	// 0 reads the store every time (see usecase.Options.EntityMemoTTL).
 	EntityMemoTTL time.Duration
@@ -141,7 +141,7 @@ func (c *Config) settings() []setting {
 	addStr("neo4j-database", "NEO4J_DATABASE", "Neo4j database (empty: server default)", &c.Neo4jDatabase)
 	addStr("redis-url", "REDIS_URL", "Redis URL for the cache (empty: no cache)", &c.RedisURL)
 	addDur("cache-ttl", "SCAMGRAPH_CACHE_TTL", "how long cached lookups live", &c.CacheTTL)
-	addDur("entity-memo-ttl", "SCAMGRAPH_ENTITY_MEMO_TTL", "how long serve reuses an entity it read while no write went through it; writes by other processes are seen after at most this (0: off)", &c.EntityMemoTTL)
+	addDur("entity-memo-ttl", "SCAMGRAPH_ENTITY_MEMO_TTL", "on Neo4j, how long serve reuses an entity it read while no write went through it; writes by other processes are seen after at most this (0: off)", &c.EntityMemoTTL)
 	addStr("log-format", "SCAMGRAPH_LOG_FORMAT", "auto (console on a terminal, else JSON), json or console", &c.LogFormat)
 	addStr("log-level", "SCAMGRAPH_LOG_LEVEL", "debug, info, warn or error", &c.LogLevel)
 	addDur("shutdown-grace", "SCAMGRAPH_SHUTDOWN_GRACE", "how long SIGTERM waits for requests in flight", &c.ShutdownGrace)

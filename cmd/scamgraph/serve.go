@@ -102,7 +102,14 @@ func serveAPI(ctx context.Context, cfg Config, stderr io.Writer, ready chan<- st
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return 2
 	}
-	svc := usecase.New(opened.store, reg, usecase.Options{Logger: logger, Analytics: analytics, EntityMemoTTL: cfg.EntityMemoTTL})
+	// The entity memo spares Neo4j a round trip per repeated read. The
+	// embedded store's graph is in this process's memory already, where a
+	// memo in front of it would only copy again what the store copies.
+	memoTTL := cfg.EntityMemoTTL
+	if cfg.Store != "neo4j" {
+		memoTTL = 0
+	}
+	svc := usecase.New(opened.store, reg, usecase.Options{Logger: logger, Analytics: analytics, EntityMemoTTL: memoTTL})
 	// Evidence whose delivery into the graph a crash or an outage cut
 	// short is delivered now, before the first request.
 	if err := svc.DeliverPending(ctx, nil); err != nil {
