@@ -108,6 +108,14 @@ func RequestIDFrom(ctx context.Context) string {
 	return id
 }
 
+// ExpectAudit tells the log that a request which may append an entry has
+// begun; the function it returns (safe to call more than once) says that
+// the request has appended its entry or will append none. The group
+// commit of entries uses the count to wait for the entries of requests
+// still in flight (see auditBatcher); requests that never say so are not
+// waited for.
+func (r *Registry) ExpectAudit() (done func()) { return r.audit.expect() }
+
 // AppendAudit appends e to the log and returns it as stored, with its Seq
 // and, when e.At was zero, the registry's time. The HTTP layer calls it
 // for every request it serves, allowed or not.

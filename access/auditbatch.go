@@ -3,26 +3,54 @@ package access
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // maxAuditBatch bounds one group commit of audit entries.
 const maxAuditBatch = 256
+
+// maxAuditGather bounds how long a group commit waits for entries still
+// being made before it commits the ones it has (see auditBatcher.gather).
+const maxAuditGather = 2 * time.Millisecond
 
 // auditBatcher commits the audit entries of concurrent requests together:
 // one durable write (one journal record and fdatasync on the embedded
 // registry, one transaction, round trip and lock of the sequence counter
 // on Neo4j) for every entry waiting, instead of one each.
 // Every cross-border read appends an entry, so without it the log would
-// serialise readers on the counter. A lone append commits at once: the
-// first caller to find no commit in flight leads, takes every entry
-// waiting, and commits; callers arriving meanwhile wait for the next
-// commit, which a background drain runs as soon as the leader's is done.
-// Each caller returns only once its own entry is durable.
+// serialise readers on the counter. The first caller to find no commit in
+// flight leads, takes every entry waiting, and commits; callers arriving
+// meanwhile wait for the next commit, which a background drain runs as
+// soon as the leader's is done. Each caller returns only once its own entry
+// is durable.
+//
+// A durable write costs far more than the entry it carries: on a small
+// virtual machine one fdatasync takes about as much CPU from the machine
+// as a whole lookup, whatever it writes. Committing each entry the moment
+// no commit is in flight gave groups of under two entries under load, so
+// before committing, a group waits for the entries of requests still in
+// flight (gather): long enough to take about half of them, never longer
+// than maxAuditGather. A lone request, or one of two, commits at once.
 type auditBatcher struct {
 	rec      Records
 	mu       sync.Mutex
 	pending  []*pendingAudit
 	flushing bool
+	// inflight counts the requests that may still append an entry (see
+	// Registry.ExpectAudit), the ones waiting in pending included.
+	inflight int
+	// kick wakes a gathering leader when an entry arrives or a request
+	// ends, so that it looks again whether its group is large enough.
+	kick chan struct{}
+	// gatherWait starts the bound on a gather; tests replace it.
+	gatherWait func(time.Duration) (<-chan time.Time, func() bool)
+}
+
+func newAuditBatcher(rec Records) *auditBatcher {
+	return &auditBatcher{rec: rec, kick: make(chan struct{}, 1), gatherWait: func(d time.Duration) (<-chan time.Time, func() bool) {
+		t := time.NewTimer(d)
+		return t.C, t.Stop
+	}}
 }
 
 type pendingAudit struct {
@@ -32,6 +60,30 @@ type pendingAudit struct {
 	done   chan struct{}
 }
 
+// expect counts one more request that may append an entry; the function
+// it returns uncounts it, once, whether or not it appended.
+func (b *auditBatcher) expect() (done func()) {
+	b.mu.Lock()
+	b.inflight++
+	b.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			b.mu.Lock()
+			b.inflight--
+			b.mu.Unlock()
+			b.wake()
+		})
+	}
+}
+
+func (b *auditBatcher) wake() {
+	select {
+	case b.kick <- struct{}{}:
+	default:
+	}
+}
+
 func (b *auditBatcher) append(ctx context.Context, e AuditEntry) (AuditEntry, error) {
 	p := &pendingAudit{entry: e, done: make(chan struct{})}
 	b.mu.Lock()
@@ -39,15 +91,43 @@ func (b *auditBatcher) append(ctx context.Context, e AuditEntry) (AuditEntry, er
 	lead := !b.flushing
 	b.flushing = true
 	b.mu.Unlock()
+	b.wake()
 	if lead {
 		// The entry must not be lost because the request that made it
 		// ended: the read it records has already been answered.
+		b.gather()
 		if b.flushOnce(context.WithoutCancel(ctx)) {
 			go b.drain(context.WithoutCancel(ctx))
 		}
 	}
 	<-p.done
 	return p.stored, p.err
+}
+
+// enough reports whether the waiting group may commit: it holds at least
+// half of the requests in flight (all of them, when one or two are), or
+// a full batch.
+func (b *auditBatcher) enough() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := len(b.pending)
+	return n >= maxAuditBatch || 2*n >= b.inflight
+}
+
+// gather waits, at most maxAuditGather, until the group is large enough.
+func (b *auditBatcher) gather() {
+	if b.enough() {
+		return
+	}
+	expired, stop := b.gatherWait(maxAuditGather)
+	defer stop()
+	for !b.enough() {
+		select {
+		case <-b.kick:
+		case <-expired:
+			return
+		}
+	}
 }
 
 // flushOnce commits one batch of waiting entries and reports whether more
@@ -81,6 +161,10 @@ func (b *auditBatcher) flushOnce(ctx context.Context) (more bool) {
 }
 
 func (b *auditBatcher) drain(ctx context.Context) {
-	for b.flushOnce(ctx) {
+	for {
+		b.gather()
+		if !b.flushOnce(ctx) {
+			return
+		}
 	}
 }

@@ -33,7 +33,7 @@ func New(r Records, now func() time.Time) *Registry {
 		now = time.Now
 	}
 	terms := newTermsCache(TermsTTL)
-	return &Registry{rec: invalidatingRecords{Records: r, terms: terms}, now: now, audit: &auditBatcher{rec: r}, terms: terms}
+	return &Registry{rec: invalidatingRecords{Records: r, terms: terms}, now: now, audit: newAuditBatcher(r), terms: terms}
 }
 
 // Close closes the backend.

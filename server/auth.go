@@ -32,6 +32,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
+		defer s.service.InFlight(c)()
 		noteCaller(r.Context(), c)
 		ctx := access.WithRequestID(usecase.WithCaller(r.Context(), c), requestID(r.Context()))
 		ctx = loaders.With(ctx, loaders.New(s.service.Reader(c)))

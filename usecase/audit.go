@@ -35,12 +35,36 @@ const maxAuditEntities = 5000
 //
 // Finish returns the entry and whether the request left one.
 func (s *Service) Finish(ctx context.Context, c *Caller) (access.AuditEntry, bool, error) {
+	defer c.endAudit()
 	e, ok := c.auditEntry()
 	if !ok {
 		return e, false, nil
 	}
 	_, err := s.registry.AppendAudit(context.WithoutCancel(ctx), e)
 	return e, true, err
+}
+
+// InFlight counts c's request among those whose audit entry may yet come,
+// until Finish has appended it or the returned function is called (the
+// edge defers it, for a request that ends without Finish). The group
+// commit of audit entries waits a little for the entries of requests in
+// flight (access.Registry.ExpectAudit), so that a busy server pays one
+// durable write for many reads; a request not counted is not waited for.
+func (s *Service) InFlight(c *Caller) (end func()) {
+	done := s.registry.ExpectAudit()
+	c.mu.Lock()
+	c.auditDone = done
+	c.mu.Unlock()
+	return done
+}
+
+func (c *Caller) endAudit() {
+	c.mu.Lock()
+	done := c.auditDone
+	c.mu.Unlock()
+	if done != nil {
+		done()
+	}
 }
 
 // auditEntry is the entry c's request leaves, and whether it must leave one.

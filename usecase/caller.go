@@ -48,6 +48,9 @@ type Caller struct {
 	written map[string]bool
 	// selfAudited ops commit their own audit entry with their change.
 	selfAudited int
+	// auditDone, when the request is counted in flight (InFlight), says
+	// that its audit entry is appended or will not come.
+	auditDone func()
 }
 
 // Agency is the caller's agency code.
