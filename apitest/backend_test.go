@@ -155,17 +155,18 @@ const (
 	rulesBypassed
 )
 
-// unguarded is the benchmark's own stack without the rules: the bare
-// GraphQL handler, every request made by the operator of agency (an
+// unguarded is the benchmark's own stack without the rules: the GraphQL
+// handler with all the server wraps it in but the rules (server.Framed:
+// limits, access log, request id), every request made by the operator of agency (an
 // unrestricted view, no key to check, no terms to read, nothing
 // cross-border to audit). Production has no such switch; only this test
 // builds it.
 func unguarded(svc *usecase.Service, srv *server.Server, agency string, role access.Role) http.Handler {
 	country, _ := intel.AgencyCountry(agency)
 	gql := srv.GraphQL()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return srv.Framed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := svc.Operator(access.Agency{Code: agency, Country: country}, role)
 		ctx := loaders.With(usecase.WithCaller(r.Context(), c), loaders.New(svc.Reader(c)))
 		gql.ServeHTTP(w, r.WithContext(ctx))
-	})
+	}))
 }

@@ -22,7 +22,8 @@ import (
 const rulesOffAgency = "TH-CCIB"
 
 // UnguardedHandler is the benchmark's own stack without the sharing rules
-// (targets a and b): ScamGraph's GraphQL handler over the same store,
+// (targets a and b): ScamGraph's GraphQL handler, in all the server wraps
+// it in but the rules (server.Framed), over the same store,
 // metrics decorator and entity memo (on Neo4j) as `scamgraph serve`, every request
 // made by the operator of TH-CCIB, as BenchmarkAccessRules (apitest)
 // builds it: an unrestricted view, no key to check, no terms to read, no
@@ -65,11 +66,11 @@ func UnguardedHandler(ctx context.Context, store, dataDir, neo4jURI string) (htt
 	agency := access.Agency{Code: rulesOffAgency, Country: country}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/graphql", srv.Framed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := svc.Operator(agency, access.RoleAnalyst)
 		ctx := loaders.With(usecase.WithCaller(r.Context(), c), loaders.New(svc.Reader(c)))
 		gql.ServeHTTP(w, r.WithContext(ctx))
-	}))
+	})))
 	return mux, close, nil
 }
 

@@ -160,20 +160,32 @@ func emptyServer(t *testing.T, backend string) (*httptest.Server, *access.Regist
 	return ts, reg, store, demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher)
 }
 
-// lastWrite is the newest WRITE entry of the Thai cyber police.
+// lastWrite is the newest WRITE entry of the Thai cyber police. The log is
+// read page by page to its end: a Neo4j kept from earlier runs holds more
+// entries than one page.
 func lastWrite(t *testing.T, reg *access.Registry) access.AuditEntry {
 	t.Helper()
-	entries, err := reg.QueryAudit(context.Background(), access.AuditFilter{Agency: "TH-CCIB", Limit: access.MaxAuditLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].Kind == access.KindWrite {
-			return entries[i]
+	var last access.AuditEntry
+	f := access.AuditFilter{Agency: "TH-CCIB", Limit: access.MaxAuditLimit}
+	for {
+		entries, err := reg.QueryAudit(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
 		}
+		for _, e := range entries {
+			if e.Kind == access.KindWrite {
+				last = e
+			}
+		}
+		if len(entries) < f.Limit {
+			break
+		}
+		f.AfterSeq = entries[len(entries)-1].Seq
 	}
-	t.Fatalf("no write entry in %+v", entries)
-	return access.AuditEntry{}
+	if last.Seq == 0 {
+		t.Fatal("no write entry in the audit log")
+	}
+	return last
 }
 
 func postAs(t *testing.T, url, key, contentType string, body []byte) []byte {
