@@ -109,12 +109,12 @@ func RequestIDFrom(ctx context.Context) string {
 }
 
 // ExpectAudit tells the log that a request which may append an entry has
-// begun; the function it returns (safe to call more than once) says that
-// the request has appended its entry or will append none. The group
+// begun; the function it returns (only its first call counts) says that
+// the request has appended its entry (true) or will append none (false). The group
 // commit of entries uses the count to wait for the entries of requests
 // still in flight (see auditBatcher); requests that never say so are not
 // waited for.
-func (r *Registry) ExpectAudit() (done func()) { return r.audit.expect() }
+func (r *Registry) ExpectAudit() (done func(appended bool)) { return r.audit.expect() }
 
 // AppendAudit appends e to the log and returns it as stored, with its Seq
 // and, when e.At was zero, the registry's time. The HTTP layer calls it

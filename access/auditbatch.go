@@ -29,8 +29,12 @@ const maxAuditGather = 2 * time.Millisecond
 // as a whole lookup, whatever it writes. Committing each entry the moment
 // no commit is in flight gave groups of under two entries under load, so
 // before committing, a group waits for the entries of requests still in
-// flight (gather): long enough to take about half of them, never longer
-// than maxAuditGather. A lone request, or one of two, commits at once.
+// flight (gather): long enough to take about half of the entries they are
+// expected to bring, never longer than maxAuditGather. Not every request
+// leaves an entry (an analyst reading only their own country's facts
+// leaves none), so what they bring is estimated from the share of recent
+// requests that did. A lone request, or one of two, commits at once, and
+// so does a cross-border read among domestic ones.
 type auditBatcher struct {
 	rec      Records
 	mu       sync.Mutex
@@ -39,6 +43,8 @@ type auditBatcher struct {
 	// inflight counts the requests that may still append an entry (see
 	// Registry.ExpectAudit), the ones waiting in pending included.
 	inflight int
+	// share is the moving share of ended requests that appended an entry.
+	share float64
 	// kick wakes a gathering leader when an entry arrives or a request
 	// ends, so that it looks again whether its group is large enough.
 	kick chan struct{}
@@ -47,7 +53,7 @@ type auditBatcher struct {
 }
 
 func newAuditBatcher(rec Records) *auditBatcher {
-	return &auditBatcher{rec: rec, kick: make(chan struct{}, 1), gatherWait: func(d time.Duration) (<-chan time.Time, func() bool) {
+	return &auditBatcher{rec: rec, share: 1, kick: make(chan struct{}, 1), gatherWait: func(d time.Duration) (<-chan time.Time, func() bool) {
 		t := time.NewTimer(d)
 		return t.C, t.Stop
 	}}
@@ -60,17 +66,25 @@ type pendingAudit struct {
 	done   chan struct{}
 }
 
+// shareWindow is about how many ended requests the share remembers.
+const shareWindow = 32
+
 // expect counts one more request that may append an entry; the function
-// it returns uncounts it, once, whether or not it appended.
-func (b *auditBatcher) expect() (done func()) {
+// it returns uncounts it, once, saying whether it appended one.
+func (b *auditBatcher) expect() (done func(appended bool)) {
 	b.mu.Lock()
 	b.inflight++
 	b.mu.Unlock()
 	var once sync.Once
-	return func() {
+	return func(appended bool) {
 		once.Do(func() {
+			x := 0.0
+			if appended {
+				x = 1
+			}
 			b.mu.Lock()
 			b.inflight--
+			b.share += (x - b.share) / shareWindow
 			b.mu.Unlock()
 			b.wake()
 		})
@@ -105,13 +119,14 @@ func (b *auditBatcher) append(ctx context.Context, e AuditEntry) (AuditEntry, er
 }
 
 // enough reports whether the waiting group may commit: it holds at least
-// half of the requests in flight (all of them, when one or two are), or
-// a full batch.
+// half of the entries expected from the requests in flight (its own and,
+// for each of the others, the share that leave one), or a full batch.
 func (b *auditBatcher) enough() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	n := len(b.pending)
-	return n >= maxAuditBatch || 2*n >= b.inflight
+	others := max(b.inflight-n, 0)
+	return n >= maxAuditBatch || float64(n) >= float64(others)*b.share
 }
 
 // gather waits, at most maxAuditGather, until the group is large enough.

@@ -97,7 +97,7 @@ func TestAuditGroupCommitsALoneEntryAtOnce(t *testing.T) {
 	for _, inflight := range []int{0, 1, 2} {
 		b := newBatchUnderTest()
 		for range inflight {
-			defer b.expect()()
+			defer b.expect()(false)
 		}
 		<-b.appendAsync(t, "r1")
 		if len(b.gathering) != 0 {
@@ -113,7 +113,7 @@ func TestAuditGroupCommitsALoneEntryAtOnce(t *testing.T) {
 func TestAuditGroupWaitsForHalfOfTheRequestsInFlight(t *testing.T) {
 	b := newBatchUnderTest()
 	for range 4 {
-		defer b.expect()()
+		defer b.expect()(true)
 	}
 	first := b.appendAsync(t, "r1")
 	b.waitGathering(t, first)
@@ -130,16 +130,16 @@ func TestAuditGroupWaitsForHalfOfTheRequestsInFlight(t *testing.T) {
 // an entry are no longer waited for.
 func TestAuditGroupStopsWaitingForRequestsThatEnd(t *testing.T) {
 	b := newBatchUnderTest()
-	ends := []func(){b.expect(), b.expect(), b.expect(), b.expect()}
-	ends[0]() // ending twice counts once
+	ends := []func(bool){b.expect(), b.expect(), b.expect(), b.expect()}
+	ends[0](true) // ending twice counts once
 	first := b.appendAsync(t, "r1")
 	b.waitGathering(t, first)
-	ends[0]()
-	ends[1]()
+	ends[0](true)
+	ends[1](true)
 	<-first
 	wantGroups(t, b.rec.committed(), []string{"r1"})
-	ends[2]()
-	ends[3]()
+	ends[2](true)
+	ends[3](true)
 	if b.inflight != 0 {
 		t.Fatalf("%d requests still counted in flight after all ended", b.inflight)
 	}
@@ -150,11 +150,37 @@ func TestAuditGroupStopsWaitingForRequestsThatEnd(t *testing.T) {
 func TestAuditGroupWaitsBoundedly(t *testing.T) {
 	b := newBatchUnderTest()
 	for range 8 {
-		defer b.expect()()
+		defer b.expect()(true)
 	}
 	first := b.appendAsync(t, "r1")
 	b.waitGathering(t, first)
 	close(b.expire)
 	<-first
 	wantGroups(t, b.rec.committed(), []string{"r1"})
+}
+
+// TestAuditGroupExpectsEntriesOnlyFromTheShareThatLeavesThem: once most
+// requests end without an entry (domestic reads), a cross-border read's
+// entry among many requests in flight is committed without waiting for
+// entries that will not come; once most leave one again, it waits.
+func TestAuditGroupExpectsEntriesOnlyFromTheShareThatLeavesThem(t *testing.T) {
+	b := newBatchUnderTest()
+	for range 4 * shareWindow {
+		b.expect()(false)
+	}
+	for range 8 {
+		defer b.expect()(true)
+	}
+	<-b.appendAsync(t, "r1")
+	if len(b.gathering) != 0 {
+		t.Fatalf("waited for entries from requests that mostly leave none (share %.2f)", b.share)
+	}
+	for range 4 * shareWindow {
+		b.expect()(true)
+	}
+	second := b.appendAsync(t, "r2")
+	b.waitGathering(t, second)
+	close(b.expire)
+	<-second
+	wantGroups(t, b.rec.committed(), []string{"r1"}, []string{"r2"})
 }

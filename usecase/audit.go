@@ -35,8 +35,8 @@ const maxAuditEntities = 5000
 //
 // Finish returns the entry and whether the request left one.
 func (s *Service) Finish(ctx context.Context, c *Caller) (access.AuditEntry, bool, error) {
-	defer c.endAudit()
 	e, ok := c.auditEntry()
+	defer c.endAudit(ok)
 	if !ok {
 		return e, false, nil
 	}
@@ -55,15 +55,15 @@ func (s *Service) InFlight(c *Caller) (end func()) {
 	c.mu.Lock()
 	c.auditDone = done
 	c.mu.Unlock()
-	return done
+	return func() { done(false) }
 }
 
-func (c *Caller) endAudit() {
+func (c *Caller) endAudit(appended bool) {
 	c.mu.Lock()
 	done := c.auditDone
 	c.mu.Unlock()
 	if done != nil {
-		done()
+		done(appended)
 	}
 }
 

@@ -50,7 +50,7 @@ type Caller struct {
 	selfAudited int
 	// auditDone, when the request is counted in flight (InFlight), says
 	// that its audit entry is appended or will not come.
-	auditDone func()
+	auditDone func(appended bool)
 }
 
 // Agency is the caller's agency code.
