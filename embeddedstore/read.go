@@ -135,9 +135,13 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		if !h.out {
 			far = h.link.From
 		}
+		link, entity := *h.link, s.entities[far].Entity
+		if !q.ReadOnly {
+			link, entity = link.Clone(), entity.Clone()
+		}
 		page.Items = append(page.Items, intel.Neighbour{
-			Link:     h.link.Clone(),
-			Entity:   s.entities[far].Clone(),
+			Link:     link,
+			Entity:   entity,
 			Outgoing: h.out,
 			Cursor:   intel.EncodeCursor(h.start, h.link.ID),
 		})

@@ -131,7 +131,7 @@ var ownTypes = append(append(append([]intel.LinkType{}, evidenceTypes...), callT
 // kind. visible are the ids the view answered for.
 func (r *reader) readOwn(ctx context.Context, ids []string) (busy, visible []string, err error) {
 	var mu sync.Mutex
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize, SkipTotal: true}
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize, SkipTotal: true, ReadOnly: true}
 	err = r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		var whole, seen, more []string
 		for _, id := range chunk {
@@ -244,7 +244,7 @@ func (r *reader) readAround(ctx context.Context, group string, ids []string, typ
 	if r.memo == nil {
 		return r.read(ctx, ids, types, AroundSize, 1)
 	}
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize, SkipTotal: true}
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize, SkipTotal: true, ReadOnly: true}
 	return r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		r.record(got, chunk)
 		keep := make(map[string]memoPage, len(chunk))
@@ -293,7 +293,7 @@ func (r *reader) unread(ids []string) []string {
 // more than one page (the busiest lines) are read on, one call each, up
 // to pages pages.
 func (r *reader) read(ctx context.Context, ids []string, types []intel.LinkType, size, pages int) error {
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size, SkipTotal: true}
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size, SkipTotal: true, ReadOnly: true}
 	return r.inChunks(ctx, ids, q, func(ctx context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		for _, id := range r.record(got, chunk) {
 			if err := r.more(ctx, id, types, size, pages-1, got[id]); err != nil {
@@ -311,7 +311,7 @@ const parallelChunks = 4
 func (r *reader) readIn(ctx context.Context, ids []string, types []intel.LinkType, size int) error {
 	for start := 0; start < len(ids); start += ChunkSize {
 		chunk := ids[start:min(start+ChunkSize, len(ids))]
-		q := intel.NeighbourQuery{Direction: intel.DirectionIn, LinkTypes: types, First: size, SkipTotal: true}
+		q := intel.NeighbourQuery{Direction: intel.DirectionIn, LinkTypes: types, First: size, SkipTotal: true, ReadOnly: true}
 		got, err := r.src.NeighboursOf(ctx, chunk, q)
 		if err != nil {
 			return err
@@ -325,7 +325,7 @@ func (r *reader) readIn(ctx context.Context, ids []string, types []intel.LinkTyp
 func (r *reader) more(ctx context.Context, id string, types []intel.LinkType, size, pages int, last intel.NeighbourPage) error {
 	for ; pages > 0 && last.HasNextPage && len(last.Items) > 0; pages-- {
 		q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size,
-			After: last.Items[len(last.Items)-1].Cursor, SkipTotal: true}
+			After: last.Items[len(last.Items)-1].Cursor, SkipTotal: true, ReadOnly: true}
 		got, err := r.src.NeighboursOf(ctx, []string{id}, q)
 		if err != nil {
 			return err
