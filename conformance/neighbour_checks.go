@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/scamgraph/scamgraph/intel"
@@ -171,5 +173,49 @@ var _ = register("NeighboursRejectsBadInput", func(t *testing.T, h *Harness, s i
 	} {
 		_, err := s.Neighbours(ctxFor(t), q)
 		wantCode(t, err, intel.EINVALID, field)
+	}
+})
+
+// A reader that promises not to write into its pages (ReadOnly, as the
+// analytics do) gets the same pages as any other, and a later write to a
+// link and to the entity at its far end leaves a page already handed out
+// as it was: a store that shares what it keeps with such a reader must
+// replace it on a write, never change it in place.
+var _ = register("NeighboursOfReadOnly", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, calls, _ := hubFixture(t, s)
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, First: 50}
+	want, err := s.NeighboursOf(ctxFor(t), []string{hub}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro := q
+	ro.ReadOnly = true
+	got, err := s.NeighboursOf(ctxFor(t), []string{hub}, ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("read-only page %+v differs from %+v", got, want)
+	}
+	changed := calls[0]
+	changed.Attrs = map[string]string{"durationSec": "999", "answered": "true"}
+	_, calleeKey, _ := intel.SplitEntityID(changed.To)
+	callee := phone(calleeKey)
+	callee.Attrs = map[string]string{"carrier": "changed"}
+	callee.Markers = []string{"changed"}
+	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{callee}, Links: []intel.Link{changed}})
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("a write changed a read-only page already handed out: %+v, was %+v", got, want)
+	}
+	after, err := s.NeighboursOf(ctxFor(t), []string{hub}, ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(after[hub].Items, func(n intel.Neighbour) bool { return n.Link.ID == changed.ID })
+	if i < 0 {
+		t.Fatalf("the call written is not on the page %+v", after[hub])
+	}
+	if it := after[hub].Items[i]; it.Link.Attrs["durationSec"] != "999" || it.Entity.Attrs["carrier"] != "changed" {
+		t.Errorf("a read-only page after the write shows %+v and %+v, not the write", it.Link.Attrs, it.Entity.Attrs)
 	}
 })

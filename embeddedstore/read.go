@@ -89,8 +89,9 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		start int64
 		out   bool
 	}
-	var hits []hit
-	for _, r := range s.adjacency[id] {
+	adjacent := s.adjacency[id]
+	hits := make([]hit, 0, len(adjacent))
+	for _, r := range adjacent {
 		l := &r.Link
 		out := l.From == id
 		if (q.Direction == intel.DirectionOut && !out) || (q.Direction == intel.DirectionIn && out) {

@@ -198,28 +198,43 @@ type reader struct {
 }
 
 // around reads the evidence and transfers of ids, and the calls of lines,
-// through the memo when there is one. What the memo holds is taken in the
-// calling goroutine; only the reads left over run concurrently, and a
-// single one runs in the calling goroutine too (see inChunks).
+// through the memo when there is one (see aroundReads and run).
 func (r *reader) around(ctx context.Context, ids, lines []string) error {
+	return run(ctx, r.aroundReads(ids, lines))
+}
+
+// aroundReads records, in the calling goroutine, what the memo holds of
+// the evidence and transfers of ids and the calls of lines, and returns
+// the reads left over.
+func (r *reader) aroundReads(ids, lines []string) []func(context.Context) error {
 	ids, lines = r.unread(unique(ids)), r.unread(unique(lines))
-	type aroundRead struct {
+	var reads []func(context.Context) error
+	for _, a := range []struct {
 		group string
 		ids   []string
 		types []intel.LinkType
-	}
-	var reads []aroundRead
-	for _, a := range []aroundRead{{"evidence", ids, evidenceTypes}, {"transfers", ids, transferTypes}, {"calls", lines, callTypes}} {
+	}{{"evidence", ids, evidenceTypes}, {"transfers", ids, transferTypes}, {"calls", lines, callTypes}} {
 		if miss := r.fromMemo(a.group, a.ids); len(miss) > 0 {
-			reads = append(reads, aroundRead{a.group, miss, a.types})
+			reads = append(reads, func(ctx context.Context) error { return r.readAround(ctx, a.group, miss, a.types) })
 		}
 	}
-	if len(reads) == 1 {
-		return r.readAround(ctx, reads[0].group, reads[0].ids, reads[0].types)
+	return reads
+}
+
+// run runs reads, concurrently when there are several; a single one runs
+// in the calling goroutine (see inChunks), and none costs nothing: a score
+// whose surroundings the memo holds hands no work to other goroutines,
+// which on a busy machine would each wait their turn to run.
+func run(ctx context.Context, reads []func(context.Context) error) error {
+	switch len(reads) {
+	case 0:
+		return nil
+	case 1:
+		return reads[0](ctx)
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	for _, a := range reads {
-		g.Go(func() error { return r.readAround(gctx, a.group, a.ids, a.types) })
+	for _, read := range reads {
+		g.Go(func() error { return read(gctx) })
 	}
 	return g.Wait()
 }
@@ -250,7 +265,12 @@ func (r *reader) readAround(ctx context.Context, group string, ids []string, typ
 		keep := make(map[string]memoPage, len(chunk))
 		for _, id := range chunk {
 			page, ok := got[id]
-			keep[id] = pageOf(page, ok)
+			p := pageOf(page, ok)
+			if group == "calls" && !p.absent {
+				stats := analytics.CountCalls(id, p.links)
+				p.calls = &stats
+			}
+			keep[id] = p
 		}
 		r.memo.put(group, keep)
 		return nil
@@ -272,7 +292,11 @@ func (r *reader) recordMemo(id string, p memoPage) {
 			r.n.Entities[e.ID] = e
 		}
 	}
-	r.n.Share(id, p.links)
+	if p.calls != nil {
+		r.n.ShareCalls(id, p.links, p.distinct, *p.calls)
+		return
+	}
+	r.n.ShareDistinct(id, p.links, p.distinct)
 }
 
 // unread leaves out ids whose links are already in the neighbourhood.
