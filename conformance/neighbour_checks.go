@@ -219,3 +219,43 @@ var _ = register("NeighboursOfReadOnly", func(t *testing.T, h *Harness, s intel.
 		t.Errorf("a read-only page after the write shows %+v and %+v, not the write", it.Link.Attrs, it.Entity.Attrs)
 	}
 })
+
+// GetClassifiedWithNeighbours answers exactly what GetClassified and
+// NeighboursOf answer apart, for stored and unknown ids alike, counting
+// the total or not, for every reader.
+var _ = register("GetClassifiedWithNeighboursIsBothReads", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	ids := []string{hub, pid("+66810000003"), pid("+66899999999")}
+	kh := &intel.Access{Agency: "KH-NPA", Country: intel.RegionKH}
+	for _, q := range []intel.NeighbourQuery{
+		{Direction: intel.DirectionBoth, First: 500, SkipTotal: true, ReadOnly: true},
+		{Direction: intel.DirectionOut, First: 2, LinkTypes: []intel.LinkType{intel.LinkCalled}},
+		{Direction: intel.DirectionIn, First: 50, Access: kh},
+	} {
+		wantFound, err := s.GetClassified(ctxFor(t), ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantPages, err := s.NeighboursOf(ctxFor(t), ids, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, pages, err := s.GetClassifiedWithNeighbours(ctxFor(t), ids, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(found, wantFound) {
+			t.Errorf("%s: entities %+v, GetClassified says %+v", q.Direction, found, wantFound)
+		}
+		if !reflect.DeepEqual(pages, wantPages) {
+			t.Errorf("%s: pages %+v, NeighboursOf says %+v", q.Direction, pages, wantPages)
+		}
+		if len(found) != 2 || len(pages) != 2 {
+			t.Errorf("%s: %d entities and %d pages for two stored ids and an unknown one", q.Direction, len(found), len(pages))
+		}
+	}
+	found, pages, err := s.GetClassifiedWithNeighbours(ctxFor(t), nil, intel.NeighbourQuery{})
+	if err != nil || len(found) != 0 || len(pages) != 0 {
+		t.Errorf("no ids: %v %v %v", found, pages, err)
+	}
+})

@@ -193,6 +193,34 @@ func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]int
 	return out, nil
 }
 
+// GetClassifiedWithNeighbours is GetClassified and NeighboursOf under one
+// read lock.
+func (s *Store) GetClassifiedWithNeighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.ClassifiedEntity, map[string]intel.NeighbourPage, error) {
+	if len(ids) == 0 {
+		return map[string]intel.ClassifiedEntity{}, map[string]intel.NeighbourPage{}, nil
+	}
+	q.ID = ids[0] // Normalize wants an id; each page below uses its own.
+	if err := q.Normalize(); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	found := make(map[string]intel.ClassifiedEntity, len(ids))
+	pages := make(map[string]intel.NeighbourPage, len(ids))
+	for _, id := range ids {
+		e, ok := s.entities[id]
+		if !ok {
+			continue
+		}
+		found[id] = intel.ClassifiedEntity{Entity: e.Clone(), Classes: e.classesCopy()}
+		pages[id] = s.page(id, &q)
+	}
+	return found, pages, nil
+}
+
 // Expand runs the shared expansion algorithm over the in-memory graph.
 func (s *Store) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
 	return intel.ExpandNetwork(ctx, s, q)

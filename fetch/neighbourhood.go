@@ -124,6 +124,13 @@ func fill(ctx context.Context, r *reader, ids []string) (n *analytics.Neighbourh
 // ownTypes are every kind of link a score reads at the entity scored.
 var ownTypes = append(append(append([]intel.LinkType{}, evidenceTypes...), callTypes...), transferTypes...)
 
+// OwnQuery is the query of the page of its own links that scoring reads
+// first at every entity scored (see readOwn): a view that read it ahead
+// for an entity (guard.Store.GetEntitiesKeeping) answers it from there.
+func OwnQuery() intel.NeighbourQuery {
+	return intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize, SkipTotal: true, ReadOnly: true}
+}
+
 // readOwn reads one page of PageSize links of every kind scoring uses at
 // each id. An id whose links all fit is complete: each kind has fewer
 // than its bound, so the page holds exactly what reading kind by kind
@@ -131,8 +138,7 @@ var ownTypes = append(append(append([]intel.LinkType{}, evidenceTypes...), callT
 // kind. visible are the ids the view answered for.
 func (r *reader) readOwn(ctx context.Context, ids []string) (busy, visible []string, err error) {
 	var mu sync.Mutex
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize, SkipTotal: true, ReadOnly: true}
-	err = r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
+	err = r.inChunks(ctx, ids, OwnQuery(), func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		var whole, seen, more []string
 		for _, id := range chunk {
 			page, ok := got[id]
