@@ -72,7 +72,9 @@ func (s *Store) Fork(report *Report) *Store {
 	maps.Copy(f.classes, s.classes)
 	maps.Copy(f.absent, s.absent)
 	f.granted, f.grantedOK = s.granted, s.grantedOK
-	f.kept = maps.Clone(s.kept)
+	// The pages read ahead go to the fork: the analytic is what they were
+	// read for, and one reader of each lets it mask them in place.
+	f.kept, s.kept = s.kept, nil
 	return f
 }
 
@@ -278,8 +280,9 @@ func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel
 // GetEntitiesKeeping is GetEntities reading in the same round trip the
 // inner store's page of q at each of ids (GetClassifiedWithNeighbours),
 // which the view keeps for the request: a NeighboursOf of the same query
-// at those ids, by this view or a fork of it, is answered from it, and
-// masked and noted for the audit then, exactly as if it were read then.
+// at those ids, by this view or by the next fork of it (which takes them),
+// is answered from it once, and masked and noted for the audit then,
+// exactly as if it were read then.
 // A lookup whose risk is asked reads so the links the score reads first.
 func (s *Store) GetEntitiesKeeping(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.Entity, error) {
 	q.Access = s.access
@@ -497,8 +500,8 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 }
 
 // readNeighbours reads the inner store's pages of q at ids, taking those
-// read ahead with the same query (GetEntitiesKeeping) instead, each once:
-// they are copies, since the caller masks them in place.
+// read ahead with the same query (GetEntitiesKeeping) instead, each once,
+// so that the caller may mask them in place.
 func (s *Store) readNeighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error) {
 	pages := make(map[string]intel.NeighbourPage, len(ids))
 	rest := ids
@@ -509,7 +512,6 @@ func (s *Store) readNeighbours(ctx context.Context, ids []string, q intel.Neighb
 			k, ok := s.kept[id]
 			if ok && sameQuery(k.q, q) {
 				delete(s.kept, id)
-				k.page.Items = slices.Clone(k.page.Items)
 				pages[id] = k.page
 				continue
 			}
