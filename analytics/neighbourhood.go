@@ -103,7 +103,14 @@ func (n *Neighbourhood) Adopt(id string, links []intel.Link) {
 // is, clipped so that a later Add copies it instead of writing into it,
 // when it has no duplicates; otherwise the links are added as by Add.
 func (n *Neighbourhood) Share(id string, links []intel.Link) {
-	if len(n.Links[id]) > 0 || hasDuplicates(links) {
+	n.ShareDistinct(id, links, !HasDuplicates(links))
+}
+
+// ShareDistinct is Share for a slice whose caller knows whether two of its
+// links have the same id (distinct says they do not): a memo page is
+// checked once when it is kept, not again by every score that shares it.
+func (n *Neighbourhood) ShareDistinct(id string, links []intel.Link, distinct bool) {
+	if len(n.Links[id]) > 0 || !distinct {
 		n.Add(id, links...)
 		return
 	}
@@ -112,8 +119,23 @@ func (n *Neighbourhood) Share(id string, links []intel.Link) {
 	delete(n.stats, id)
 }
 
-// hasDuplicates reports whether two of links have the same id.
-func hasDuplicates(links []intel.Link) bool {
+// ShareCalls is ShareDistinct for a page of id's calls with their
+// statistics (CountCalls): when the page becomes id's links as it is, the
+// statistics are id's, and they are kept so that no score counts them
+// again; otherwise they are counted when asked for, as for any line.
+func (n *Neighbourhood) ShareCalls(id string, calls []intel.Link, distinct bool, stats CallStats) {
+	fresh := len(n.Links[id]) == 0 && distinct
+	n.ShareDistinct(id, calls, distinct)
+	if fresh {
+		if n.stats == nil {
+			n.stats = map[string]callStats{}
+		}
+		n.stats[id] = stats.s
+	}
+}
+
+// HasDuplicates reports whether two of links have the same id.
+func HasDuplicates(links []intel.Link) bool {
 	if len(links) <= smallAdd {
 		for i := range links {
 			for j := range i {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
@@ -155,9 +156,7 @@ func (n *Neighbourhood) mobile(id string) bool {
 	}
 	t := n.Entities[id].Attrs["numberType"]
 	if t == "" {
-		if p, err := intel.NormalizePhone(keyOf(id), intel.RegionTH); err == nil {
-			t = p.NumberType
-		}
+		t = plans.numberType(keyOf(id))
 	}
 	v := t == "MOBILE" || t == "FIXED_LINE_OR_MOBILE"
 	if n.mobiles == nil {
@@ -425,4 +424,39 @@ func plural(what string, k int) string {
 		return "IP addresses"
 	}
 	return what + "s"
+}
+
+// numberPlans remembers the number type the numbering plan gives a key.
+// A SIM-box finding asks it of every line at the sites of the line scored,
+// lines whose entities were never read, and reading the plan
+// (intel.NormalizePhone) costs more than the rest of the question: the
+// answer depends on the key alone, so it is kept for every score after.
+type numberPlans struct {
+	mu    sync.RWMutex
+	types map[string]string
+}
+
+// maxPlans bounds numberPlans; past it, it starts over.
+const maxPlans = 100000
+
+var plans = &numberPlans{types: map[string]string{}}
+
+// numberType is the plan's type of key, "" when the plan does not know it.
+func (p *numberPlans) numberType(key string) string {
+	p.mu.RLock()
+	t, ok := p.types[key]
+	p.mu.RUnlock()
+	if ok {
+		return t
+	}
+	if id, err := intel.NormalizePhone(key, intel.RegionTH); err == nil {
+		t = id.NumberType
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.types) >= maxPlans {
+		p.types = map[string]string{}
+	}
+	p.types[key] = t
+	return t
 }

@@ -61,7 +61,21 @@ func statsOf(n *Neighbourhood, id string) callStats {
 
 // countCalls computes id's call statistics from its calls.
 func countCalls(n *Neighbourhood, id string) callStats {
-	calls := n.linksOf(id, intel.LinkCalled)
+	return countCallsIn(id, n.linksOf(id, intel.LinkCalled))
+}
+
+// CallStats are a line's call statistics worked out from a page of its
+// calls that a memo keeps for many scores (see ShareCalls): they are then
+// counted once, not by every score that reads the line.
+type CallStats struct{ s callStats }
+
+// CountCalls works out id's statistics from calls, a page of its calls.
+func CountCalls(id string, calls []intel.Link) CallStats {
+	return CallStats{countCallsIn(id, calls)}
+}
+
+// countCallsIn computes id's call statistics from calls, id's calls.
+func countCallsIn(id string, calls []intel.Link) callStats {
 	var s callStats
 	if len(calls) == 0 {
 		// Most entities near a score make no calls: their statistics

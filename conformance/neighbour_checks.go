@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/scamgraph/scamgraph/intel"
@@ -171,5 +173,89 @@ var _ = register("NeighboursRejectsBadInput", func(t *testing.T, h *Harness, s i
 	} {
 		_, err := s.Neighbours(ctxFor(t), q)
 		wantCode(t, err, intel.EINVALID, field)
+	}
+})
+
+// A reader that promises not to write into its pages (ReadOnly, as the
+// analytics do) gets the same pages as any other, and a later write to a
+// link and to the entity at its far end leaves a page already handed out
+// as it was: a store that shares what it keeps with such a reader must
+// replace it on a write, never change it in place.
+var _ = register("NeighboursOfReadOnly", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, calls, _ := hubFixture(t, s)
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, First: 50}
+	want, err := s.NeighboursOf(ctxFor(t), []string{hub}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro := q
+	ro.ReadOnly = true
+	got, err := s.NeighboursOf(ctxFor(t), []string{hub}, ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("read-only page %+v differs from %+v", got, want)
+	}
+	changed := calls[0]
+	changed.Attrs = map[string]string{"durationSec": "999", "answered": "true"}
+	_, calleeKey, _ := intel.SplitEntityID(changed.To)
+	callee := phone(calleeKey)
+	callee.Attrs = map[string]string{"carrier": "changed"}
+	callee.Markers = []string{"changed"}
+	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{callee}, Links: []intel.Link{changed}})
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("a write changed a read-only page already handed out: %+v, was %+v", got, want)
+	}
+	after, err := s.NeighboursOf(ctxFor(t), []string{hub}, ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(after[hub].Items, func(n intel.Neighbour) bool { return n.Link.ID == changed.ID })
+	if i < 0 {
+		t.Fatalf("the call written is not on the page %+v", after[hub])
+	}
+	if it := after[hub].Items[i]; it.Link.Attrs["durationSec"] != "999" || it.Entity.Attrs["carrier"] != "changed" {
+		t.Errorf("a read-only page after the write shows %+v and %+v, not the write", it.Link.Attrs, it.Entity.Attrs)
+	}
+})
+
+// GetClassifiedWithNeighbours answers exactly what GetClassified and
+// NeighboursOf answer apart, for stored and unknown ids alike, counting
+// the total or not, for every reader.
+var _ = register("GetClassifiedWithNeighboursIsBothReads", func(t *testing.T, h *Harness, s intel.Store) {
+	hub, _, _ := hubFixture(t, s)
+	ids := []string{hub, pid("+66810000003"), pid("+66899999999")}
+	kh := &intel.Access{Agency: "KH-NPA", Country: intel.RegionKH}
+	for _, q := range []intel.NeighbourQuery{
+		{Direction: intel.DirectionBoth, First: 500, SkipTotal: true, ReadOnly: true},
+		{Direction: intel.DirectionOut, First: 2, LinkTypes: []intel.LinkType{intel.LinkCalled}},
+		{Direction: intel.DirectionIn, First: 50, Access: kh},
+	} {
+		wantFound, err := s.GetClassified(ctxFor(t), ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantPages, err := s.NeighboursOf(ctxFor(t), ids, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, pages, err := s.GetClassifiedWithNeighbours(ctxFor(t), ids, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(found, wantFound) {
+			t.Errorf("%s: entities %+v, GetClassified says %+v", q.Direction, found, wantFound)
+		}
+		if !reflect.DeepEqual(pages, wantPages) {
+			t.Errorf("%s: pages %+v, NeighboursOf says %+v", q.Direction, pages, wantPages)
+		}
+		if len(found) != 2 || len(pages) != 2 {
+			t.Errorf("%s: %d entities and %d pages for two stored ids and an unknown one", q.Direction, len(found), len(pages))
+		}
+	}
+	found, pages, err := s.GetClassifiedWithNeighbours(ctxFor(t), nil, intel.NeighbourQuery{})
+	if err != nil || len(found) != 0 || len(pages) != 0 {
+		t.Errorf("no ids: %v %v %v", found, pages, err)
 	}
 })

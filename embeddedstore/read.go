@@ -89,8 +89,9 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		start int64
 		out   bool
 	}
-	var hits []hit
-	for _, r := range s.adjacency[id] {
+	adjacent := s.adjacency[id]
+	hits := make([]hit, 0, len(adjacent))
+	for _, r := range adjacent {
 		l := &r.Link
 		out := l.From == id
 		if (q.Direction == intel.DirectionOut && !out) || (q.Direction == intel.DirectionIn && out) {
@@ -135,9 +136,13 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		if !h.out {
 			far = h.link.From
 		}
+		link, entity := *h.link, s.entities[far].Entity
+		if !q.ReadOnly {
+			link, entity = link.Clone(), entity.Clone()
+		}
 		page.Items = append(page.Items, intel.Neighbour{
-			Link:     h.link.Clone(),
-			Entity:   s.entities[far].Clone(),
+			Link:     link,
+			Entity:   entity,
 			Outgoing: h.out,
 			Cursor:   intel.EncodeCursor(h.start, h.link.ID),
 		})
@@ -186,6 +191,34 @@ func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]int
 		out[id] = intel.ClassifiedEntity{Entity: e.Clone(), Classes: e.classesCopy()}
 	}
 	return out, nil
+}
+
+// GetClassifiedWithNeighbours is GetClassified and NeighboursOf under one
+// read lock.
+func (s *Store) GetClassifiedWithNeighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.ClassifiedEntity, map[string]intel.NeighbourPage, error) {
+	if len(ids) == 0 {
+		return map[string]intel.ClassifiedEntity{}, map[string]intel.NeighbourPage{}, nil
+	}
+	q.ID = ids[0] // Normalize wants an id; each page below uses its own.
+	if err := q.Normalize(); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	found := make(map[string]intel.ClassifiedEntity, len(ids))
+	pages := make(map[string]intel.NeighbourPage, len(ids))
+	for _, id := range ids {
+		e, ok := s.entities[id]
+		if !ok {
+			continue
+		}
+		found[id] = intel.ClassifiedEntity{Entity: e.Clone(), Classes: e.classesCopy()}
+		pages[id] = s.page(id, &q)
+	}
+	return found, pages, nil
 }
 
 // Expand runs the shared expansion algorithm over the in-memory graph.

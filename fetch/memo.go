@@ -3,6 +3,7 @@ package fetch
 import (
 	"sync"
 
+	"github.com/scamgraph/scamgraph/analytics"
 	"github.com/scamgraph/scamgraph/intel"
 )
 
@@ -35,6 +36,12 @@ type memoPage struct {
 	links  []intel.Link
 	far    []intel.Entity
 	absent bool
+	// distinct says no two of links have the same id (see
+	// analytics.Neighbourhood.ShareDistinct).
+	distinct bool
+	// calls are the statistics of a page of the "calls" group, counted
+	// when it is kept (see analytics.Neighbourhood.ShareCalls).
+	calls *analytics.CallStats
 	// callers are a site's callers, for the "site:" groups.
 	callers intel.SiteCallers
 }
@@ -88,5 +95,6 @@ func pageOf(page intel.NeighbourPage, ok bool) memoPage {
 	for i, it := range page.Items {
 		p.links[i], p.far[i] = it.Link, it.Entity
 	}
+	p.distinct = !analytics.HasDuplicates(p.links)
 	return p
 }

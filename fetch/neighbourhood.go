@@ -124,6 +124,13 @@ func fill(ctx context.Context, r *reader, ids []string) (n *analytics.Neighbourh
 // ownTypes are every kind of link a score reads at the entity scored.
 var ownTypes = append(append(append([]intel.LinkType{}, evidenceTypes...), callTypes...), transferTypes...)
 
+// OwnQuery is the query of the page of its own links that scoring reads
+// first at every entity scored (see readOwn): a view that read it ahead
+// for an entity (guard.Store.GetEntitiesKeeping) answers it from there.
+func OwnQuery() intel.NeighbourQuery {
+	return intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize, SkipTotal: true, ReadOnly: true}
+}
+
 // readOwn reads one page of PageSize links of every kind scoring uses at
 // each id. An id whose links all fit is complete: each kind has fewer
 // than its bound, so the page holds exactly what reading kind by kind
@@ -131,8 +138,7 @@ var ownTypes = append(append(append([]intel.LinkType{}, evidenceTypes...), callT
 // kind. visible are the ids the view answered for.
 func (r *reader) readOwn(ctx context.Context, ids []string) (busy, visible []string, err error) {
 	var mu sync.Mutex
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: ownTypes, First: PageSize, SkipTotal: true}
-	err = r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
+	err = r.inChunks(ctx, ids, OwnQuery(), func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		var whole, seen, more []string
 		for _, id := range chunk {
 			page, ok := got[id]
@@ -198,28 +204,43 @@ type reader struct {
 }
 
 // around reads the evidence and transfers of ids, and the calls of lines,
-// through the memo when there is one. What the memo holds is taken in the
-// calling goroutine; only the reads left over run concurrently, and a
-// single one runs in the calling goroutine too (see inChunks).
+// through the memo when there is one (see aroundReads and run).
 func (r *reader) around(ctx context.Context, ids, lines []string) error {
+	return run(ctx, r.aroundReads(ids, lines))
+}
+
+// aroundReads records, in the calling goroutine, what the memo holds of
+// the evidence and transfers of ids and the calls of lines, and returns
+// the reads left over.
+func (r *reader) aroundReads(ids, lines []string) []func(context.Context) error {
 	ids, lines = r.unread(unique(ids)), r.unread(unique(lines))
-	type aroundRead struct {
+	var reads []func(context.Context) error
+	for _, a := range []struct {
 		group string
 		ids   []string
 		types []intel.LinkType
-	}
-	var reads []aroundRead
-	for _, a := range []aroundRead{{"evidence", ids, evidenceTypes}, {"transfers", ids, transferTypes}, {"calls", lines, callTypes}} {
+	}{{"evidence", ids, evidenceTypes}, {"transfers", ids, transferTypes}, {"calls", lines, callTypes}} {
 		if miss := r.fromMemo(a.group, a.ids); len(miss) > 0 {
-			reads = append(reads, aroundRead{a.group, miss, a.types})
+			reads = append(reads, func(ctx context.Context) error { return r.readAround(ctx, a.group, miss, a.types) })
 		}
 	}
-	if len(reads) == 1 {
-		return r.readAround(ctx, reads[0].group, reads[0].ids, reads[0].types)
+	return reads
+}
+
+// run runs reads, concurrently when there are several; a single one runs
+// in the calling goroutine (see inChunks), and none costs nothing: a score
+// whose surroundings the memo holds hands no work to other goroutines,
+// which on a busy machine would each wait their turn to run.
+func run(ctx context.Context, reads []func(context.Context) error) error {
+	switch len(reads) {
+	case 0:
+		return nil
+	case 1:
+		return reads[0](ctx)
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	for _, a := range reads {
-		g.Go(func() error { return r.readAround(gctx, a.group, a.ids, a.types) })
+	for _, read := range reads {
+		g.Go(func() error { return read(gctx) })
 	}
 	return g.Wait()
 }
@@ -244,13 +265,18 @@ func (r *reader) readAround(ctx context.Context, group string, ids []string, typ
 	if r.memo == nil {
 		return r.read(ctx, ids, types, AroundSize, 1)
 	}
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize, SkipTotal: true}
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize, SkipTotal: true, ReadOnly: true}
 	return r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		r.record(got, chunk)
 		keep := make(map[string]memoPage, len(chunk))
 		for _, id := range chunk {
 			page, ok := got[id]
-			keep[id] = pageOf(page, ok)
+			p := pageOf(page, ok)
+			if group == "calls" && !p.absent {
+				stats := analytics.CountCalls(id, p.links)
+				p.calls = &stats
+			}
+			keep[id] = p
 		}
 		r.memo.put(group, keep)
 		return nil
@@ -272,7 +298,11 @@ func (r *reader) recordMemo(id string, p memoPage) {
 			r.n.Entities[e.ID] = e
 		}
 	}
-	r.n.Share(id, p.links)
+	if p.calls != nil {
+		r.n.ShareCalls(id, p.links, p.distinct, *p.calls)
+		return
+	}
+	r.n.ShareDistinct(id, p.links, p.distinct)
 }
 
 // unread leaves out ids whose links are already in the neighbourhood.
@@ -293,7 +323,7 @@ func (r *reader) unread(ids []string) []string {
 // more than one page (the busiest lines) are read on, one call each, up
 // to pages pages.
 func (r *reader) read(ctx context.Context, ids []string, types []intel.LinkType, size, pages int) error {
-	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size, SkipTotal: true}
+	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size, SkipTotal: true, ReadOnly: true}
 	return r.inChunks(ctx, ids, q, func(ctx context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		for _, id := range r.record(got, chunk) {
 			if err := r.more(ctx, id, types, size, pages-1, got[id]); err != nil {
@@ -311,7 +341,7 @@ const parallelChunks = 4
 func (r *reader) readIn(ctx context.Context, ids []string, types []intel.LinkType, size int) error {
 	for start := 0; start < len(ids); start += ChunkSize {
 		chunk := ids[start:min(start+ChunkSize, len(ids))]
-		q := intel.NeighbourQuery{Direction: intel.DirectionIn, LinkTypes: types, First: size, SkipTotal: true}
+		q := intel.NeighbourQuery{Direction: intel.DirectionIn, LinkTypes: types, First: size, SkipTotal: true, ReadOnly: true}
 		got, err := r.src.NeighboursOf(ctx, chunk, q)
 		if err != nil {
 			return err
@@ -325,7 +355,7 @@ func (r *reader) readIn(ctx context.Context, ids []string, types []intel.LinkTyp
 func (r *reader) more(ctx context.Context, id string, types []intel.LinkType, size, pages int, last intel.NeighbourPage) error {
 	for ; pages > 0 && last.HasNextPage && len(last.Items) > 0; pages-- {
 		q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: size,
-			After: last.Items[len(last.Items)-1].Cursor, SkipTotal: true}
+			After: last.Items[len(last.Items)-1].Cursor, SkipTotal: true, ReadOnly: true}
 		got, err := r.src.NeighboursOf(ctx, []string{id}, q)
 		if err != nil {
 			return err

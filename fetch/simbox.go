@@ -3,8 +3,6 @@ package fetch
 import (
 	"context"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/scamgraph/scamgraph/analytics"
 	"github.com/scamgraph/scamgraph/intel"
 )
@@ -21,11 +19,10 @@ func (r *reader) boxes(ctx context.Context, ids []string, read []string) error {
 	if len(cells)+len(devices)+len(ips) == 0 {
 		return nil
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return r.sites(gctx, intel.SiteCell, cells) })
-	g.Go(func() error { return r.sites(gctx, intel.SiteDevice, devices) })
-	g.Go(func() error { return r.around(gctx, ips, nil) })
-	if err := g.Wait(); err != nil {
+	// What the memo holds is taken in this goroutine; only the reads it
+	// misses run (see run).
+	reads := append(r.siteReads(intel.SiteCell, cells), r.siteReads(intel.SiteDevice, devices)...)
+	if err := run(ctx, append(reads, r.aroundReads(ips, nil)...)); err != nil {
 		return err
 	}
 	done := map[string]bool{}
@@ -46,23 +43,23 @@ func (r *reader) boxes(ctx context.Context, ids []string, read []string) error {
 		if len(accounts)+len(todo) == 0 {
 			return nil
 		}
-		g, gctx := errgroup.WithContext(ctx)
-		g.Go(func() error { return r.around(gctx, accounts, nil) })
+		reads := r.aroundReads(accounts, nil)
 		// The lines' calls come from the memo when it holds them, as
 		// around's do: only those it misses are read.
 		if miss := r.fromMemo("calls", todo); len(miss) > 0 {
-			g.Go(func() error { return r.readAround(gctx, "calls", miss, callTypes) })
+			reads = append(reads, func(ctx context.Context) error { return r.readAround(ctx, "calls", miss, callTypes) })
 		}
-		if err := g.Wait(); err != nil {
+		if err := run(ctx, reads); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sites lists the callers at values of attr, SiteCallersRead a site,
-// through the memo when there is one.
-func (r *reader) sites(ctx context.Context, attr intel.SiteAttr, values []string) error {
+// siteReads records what the memo holds of the callers at values of
+// attr, and returns the read of the others (SiteCallersRead a site), if
+// any.
+func (r *reader) siteReads(attr intel.SiteAttr, values []string) []func(context.Context) error {
 	group := "site:" + string(attr)
 	var miss []string
 	for _, v := range values {
@@ -75,8 +72,18 @@ func (r *reader) sites(ctx context.Context, attr intel.SiteAttr, values []string
 			r.addSite(attr, v, p.callers)
 		}
 	}
-	for start := 0; start < len(miss); start += intel.MaxSiteValues {
-		chunk := miss[start:min(start+intel.MaxSiteValues, len(miss))]
+	if len(miss) == 0 {
+		return nil
+	}
+	return []func(context.Context) error{func(ctx context.Context) error { return r.readSites(ctx, attr, miss) }}
+}
+
+// readSites lists the callers at values of attr, which the memo does not
+// hold, and keeps them there.
+func (r *reader) readSites(ctx context.Context, attr intel.SiteAttr, values []string) error {
+	group := "site:" + string(attr)
+	for start := 0; start < len(values); start += intel.MaxSiteValues {
+		chunk := values[start:min(start+intel.MaxSiteValues, len(values))]
 		got, err := r.src.CallersAt(ctx, intel.SiteQuery{Attr: attr, Values: chunk, First: analytics.SiteCallersRead})
 		if err != nil {
 			return err

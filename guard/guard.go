@@ -16,6 +16,7 @@ package guard
 import (
 	"context"
 	"maps"
+	"reflect"
 	"slices"
 	"sort"
 	"sync"
@@ -35,6 +36,14 @@ type Store struct {
 	absent    map[string]bool              // ids the inner store does not hold
 	granted   []intel.Link                 // links evidence requests granted, loaded once
 	grantedOK bool
+	kept      map[string]keptPage // raw pages read ahead (GetEntitiesKeeping), per request
+}
+
+// keptPage is a page of the inner store read ahead for a later
+// NeighboursOf with the same query.
+type keptPage struct {
+	q    intel.NeighbourQuery
+	page intel.NeighbourPage
 }
 
 // New returns the view of inner that access allows. A nil or unrestricted
@@ -63,6 +72,9 @@ func (s *Store) Fork(report *Report) *Store {
 	maps.Copy(f.classes, s.classes)
 	maps.Copy(f.absent, s.absent)
 	f.granted, f.grantedOK = s.granted, s.grantedOK
+	// The pages read ahead go to the fork: the analytic is what they were
+	// read for, and one reader of each lets it mask them in place.
+	f.kept, s.kept = s.kept, nil
 	return f
 }
 
@@ -262,6 +274,35 @@ func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel
 	if err != nil {
 		return nil, err
 	}
+	return s.shown(ctx, ids, read)
+}
+
+// GetEntitiesKeeping is GetEntities reading in the same round trip the
+// inner store's page of q at each of ids (GetClassifiedWithNeighbours),
+// which the view keeps for the request: a NeighboursOf of the same query
+// at those ids, by this view or by the next fork of it (which takes them),
+// is answered from it once, and masked and noted for the audit then,
+// exactly as if it were read then.
+// A lookup whose risk is asked reads so the links the score reads first.
+func (s *Store) GetEntitiesKeeping(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.Entity, error) {
+	q.Access = s.access
+	read, pages, err := s.inner.GetClassifiedWithNeighbours(ctx, ids, q)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.kept == nil {
+		s.kept = map[string]keptPage{}
+	}
+	for id, p := range pages {
+		s.kept[id] = keptPage{q: q, page: p}
+	}
+	s.mu.Unlock()
+	return s.shown(ctx, ids, read)
+}
+
+// shown is what GetEntities returns of what the inner store read of ids.
+func (s *Store) shown(ctx context.Context, ids []string, read map[string]intel.ClassifiedEntity) (map[string]intel.Entity, error) {
 	s.keepClasses(ids, read)
 	found := make(map[string]intel.Entity, len(read))
 	for id, ce := range read {
@@ -365,6 +406,30 @@ func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]int
 	if err != nil {
 		return nil, err
 	}
+	return s.classified(ctx, found)
+}
+
+// GetClassifiedWithNeighbours is GetClassified and NeighboursOf, from one
+// read of the inner store.
+func (s *Store) GetClassifiedWithNeighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.ClassifiedEntity, map[string]intel.NeighbourPage, error) {
+	found, err := s.GetEntitiesKeeping(ctx, ids, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := s.classified(ctx, found)
+	if err != nil {
+		return nil, nil, err
+	}
+	pages, err := s.NeighboursOf(ctx, ids, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, pages, nil
+}
+
+// classified adds to entities the reader may see the classes of the facts
+// at them the reader may see.
+func (s *Store) classified(ctx context.Context, found map[string]intel.Entity) (map[string]intel.ClassifiedEntity, error) {
 	classes, err := s.rawClasses(ctx, slices.Collect(maps.Keys(found)))
 	if err != nil {
 		return nil, err
@@ -413,7 +478,7 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 		return map[string]intel.NeighbourPage{}, nil
 	}
 	q.Access = s.access
-	pages, err := s.inner.NeighboursOf(ctx, shown, q)
+	pages, err := s.readNeighbours(ctx, shown, q)
 	if err != nil {
 		return nil, err
 	}
@@ -432,6 +497,43 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 		pages[id] = p
 	}
 	return pages, nil
+}
+
+// readNeighbours reads the inner store's pages of q at ids, taking those
+// read ahead with the same query (GetEntitiesKeeping) instead, each once,
+// so that the caller may mask them in place.
+func (s *Store) readNeighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.NeighbourPage, error) {
+	pages := make(map[string]intel.NeighbourPage, len(ids))
+	rest := ids
+	s.mu.Lock()
+	if len(s.kept) > 0 {
+		rest = nil
+		for _, id := range ids {
+			k, ok := s.kept[id]
+			if ok && sameQuery(k.q, q) {
+				delete(s.kept, id)
+				pages[id] = k.page
+				continue
+			}
+			rest = append(rest, id)
+		}
+	}
+	s.mu.Unlock()
+	if len(rest) == 0 {
+		return pages, nil
+	}
+	read, err := s.inner.NeighboursOf(ctx, rest, q)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(pages, read)
+	return pages, nil
+}
+
+// sameQuery reports whether a and b ask the same page of any one id.
+func sameQuery(a, b intel.NeighbourQuery) bool {
+	a.ID, b.ID = "", ""
+	return reflect.DeepEqual(a, b)
 }
 
 // Expand grows the network from the visible seeds over facts the reader

@@ -46,6 +46,14 @@ type NeighbourQuery struct {
 	// either way. The analytics, which read pages to score and never
 	// show a count, set it.
 	SkipTotal bool
+	// ReadOnly says the caller never writes into what it gets (the
+	// attribute maps of the links and entities in particular): a store
+	// may then hand out the maps it keeps rather than copies of them, which
+	// the embedded store does, its stored maps being replaced on a write
+	// and never changed in place. The items are the same either way. The
+	// analytics, which read thousands of links to score and keep them
+	// read-only in a shared memo (fetch.Memo), set it.
+	ReadOnly bool
 }
 
 // Neighbour is one link at an entity and the entity at its other end.

@@ -83,6 +83,15 @@ type Store interface {
 	// an entity with many links.
 	GetClassified(ctx context.Context, ids []string) (map[string]ClassifiedEntity, error)
 
+	// GetClassifiedWithNeighbours is GetClassified and NeighboursOf(ids, q)
+	// in one round trip: the entities with their classes, and each one's
+	// page of links, exactly as the two calls return them; ids that are not
+	// stored MUST be absent from both maps. It is what a lookup asks when
+	// the entity's risk is wanted too: the score reads the entity's own
+	// links, and on a networked store a round trip costs about as much as
+	// the reading.
+	GetClassifiedWithNeighbours(ctx context.Context, ids []string, q NeighbourQuery) (map[string]ClassifiedEntity, map[string]NeighbourPage, error)
+
 	// Expand returns the network around seeds, following links in both
 	// directions, level by level, with the deterministic algorithm of
 	// ExpandNetwork, so that every backend returns the same subgraph,

@@ -187,13 +187,7 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	since, until := q.Window.Bounds()
-	afterAt, afterID := q.AfterPosition()
-	params := map[string]any{
-		"ids": ids, "types": intel.LinkTypeStrings(q.LinkTypes), "kinds": intel.KindStrings(q.Kinds),
-		"since": since, "until": until, "afterAt": afterAt, "afterID": afterID, "limit": q.First + 1,
-	}
-	addAccessParams(params, q.Access)
+	params := neighbourParams(ids, q)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]intel.NeighbourPage, error) {
 		res, err := tx.Run(ctx, neighbourStatements[!q.SkipTotal][q.Direction], params)
 		if err != nil {
@@ -203,35 +197,117 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 		for res.Next(ctx) {
 			rec := res.Record()
 			id, _ := rec.Get("id")
-			total, _ := rec.Get("total")
-			items, _ := rec.Get("items")
-			page := intel.NeighbourPage{TotalCount: int(total.(int64))}
-			if n := min(len(items.([]any)), q.First); n > 0 {
-				page.Items = make([]intel.Neighbour, 0, n)
-			}
-			for _, it := range items.([]any) {
-				if len(page.Items) == q.First {
-					page.HasNextPage = true
-					break
-				}
-				m := it.(map[string]any)
-				l, err := linkFromRecord(func(k string) (any, bool) { v, ok := m[k]; return v, ok })
-				if err != nil {
-					return nil, err
-				}
-				e, err := entityFrom(m["far"])
-				if err != nil {
-					return nil, err
-				}
-				start, _ := l.Span()
-				page.Items = append(page.Items, intel.Neighbour{
-					Link: l, Entity: e, Outgoing: l.From == str(id), Cursor: intel.EncodeCursor(start, l.ID),
-				})
+			page, err := pageFrom(rec, str(id), q.First)
+			if err != nil {
+				return nil, err
 			}
 			out[str(id)] = page
 		}
 		return out, res.Err()
 	})
+}
+
+// neighbourParams are the parameters of the neighbour statements.
+func neighbourParams(ids []string, q intel.NeighbourQuery) map[string]any {
+	since, until := q.Window.Bounds()
+	afterAt, afterID := q.AfterPosition()
+	params := map[string]any{
+		"ids": ids, "types": intel.LinkTypeStrings(q.LinkTypes), "kinds": intel.KindStrings(q.Kinds),
+		"since": since, "until": until, "afterAt": afterAt, "afterID": afterID, "limit": q.First + 1,
+	}
+	addAccessParams(params, q.Access)
+	return params
+}
+
+// pageFrom reads one id's page from a record's total and items (first+1
+// of them at most: one more says there is a next page).
+func pageFrom(rec *neo4j.Record, id string, first int) (intel.NeighbourPage, error) {
+	total, _ := rec.Get("total")
+	items, _ := rec.Get("items")
+	page := intel.NeighbourPage{TotalCount: int(total.(int64))}
+	if n := min(len(items.([]any)), first); n > 0 {
+		page.Items = make([]intel.Neighbour, 0, n)
+	}
+	for _, it := range items.([]any) {
+		if len(page.Items) == first {
+			page.HasNextPage = true
+			break
+		}
+		m := it.(map[string]any)
+		l, err := linkFromRecord(func(k string) (any, bool) { v, ok := m[k]; return v, ok })
+		if err != nil {
+			return intel.NeighbourPage{}, err
+		}
+		e, err := entityFrom(m["far"])
+		if err != nil {
+			return intel.NeighbourPage{}, err
+		}
+		start, _ := l.Span()
+		page.Items = append(page.Items, intel.Neighbour{
+			Link: l, Entity: e, Outgoing: l.From == id, Cursor: intel.EncodeCursor(start, l.ID),
+		})
+	}
+	return page, nil
+}
+
+// classifiedNeighbourStatements are getClassified and the neighbour
+// statement in one (see GetClassifiedWithNeighbours), by whether the
+// total is counted, then by direction.
+var classifiedNeighbourStatements = func() map[bool]map[intel.Direction]string {
+	const tail = `
+WITH a AS n, total, items
+RETURN properties(n) AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes,
+       total, items`
+	out := map[bool]map[intel.Direction]string{true: {}, false: {}}
+	for d, pattern := range neighbourPatterns {
+		out[true][d] = fmt.Sprintf(neighboursHead+neighboursTotal+neighboursItems, pattern) + tail
+		out[false][d] = fmt.Sprintf(neighboursHead+neighboursItems+"\nWITH a, 0 AS total, items", pattern) + tail
+	}
+	return out
+}()
+
+// GetClassifiedWithNeighbours reads entities, their fact classes and a
+// page of each one's links in one statement.
+func (s *Store) GetClassifiedWithNeighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.ClassifiedEntity, map[string]intel.NeighbourPage, error) {
+	if len(ids) == 0 {
+		return map[string]intel.ClassifiedEntity{}, map[string]intel.NeighbourPage{}, nil
+	}
+	q.ID = ids[0] // Normalize wants an id; each page uses its own.
+	if err := q.Normalize(); err != nil {
+		return nil, nil, err
+	}
+	type both struct {
+		found map[string]intel.ClassifiedEntity
+		pages map[string]intel.NeighbourPage
+	}
+	got, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (both, error) {
+		res, err := tx.Run(ctx, classifiedNeighbourStatements[!q.SkipTotal][q.Direction], neighbourParams(ids, q))
+		if err != nil {
+			return both{}, err
+		}
+		out := both{found: make(map[string]intel.ClassifiedEntity, len(ids)), pages: make(map[string]intel.NeighbourPage, len(ids))}
+		for res.Next(ctx) {
+			rec := res.Record()
+			n, _ := rec.Get("n")
+			e, err := entityFrom(n)
+			if err != nil {
+				return both{}, err
+			}
+			stored, _ := rec.Get("classes")
+			classes, err := factClassesFrom(stored)
+			if err != nil {
+				return both{}, err
+			}
+			page, err := pageFrom(rec, e.ID, q.First)
+			if err != nil {
+				return both{}, err
+			}
+			out.found[e.ID] = intel.ClassifiedEntity{Entity: e, Classes: classes}
+			out.pages[e.ID] = page
+		}
+		return out, res.Err()
+	})
+	return got.found, got.pages, err
 }
 
 // summaries groups each entity's links that are not retracted by class

@@ -14,3 +14,11 @@ import (
 func (c *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {
 	return getMany(ctx, c, "GetClassified", &c.classified, ids)
 }
+
+// GetClassifiedWithNeighbours reads through to the inner store, uncached:
+// it serves a score, which reads the entity's own links afresh (the
+// analytics keep what they reuse themselves, see fetch.Memo), and one
+// round trip to the inner store is what it saves.
+func (c *Store) GetClassifiedWithNeighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.ClassifiedEntity, map[string]intel.NeighbourPage, error) {
+	return c.inner.GetClassifiedWithNeighbours(ctx, ids, q)
+}

@@ -24,7 +24,11 @@ func (r *Resolver) lookup(ctx context.Context, identifier string, kind *model.En
 	if region != nil {
 		reg = intel.Region(*region)
 	}
-	res, err := r.Service.Lookup(ctx, c, identifier, k, reg)
+	lookup := r.Service.Lookup
+	if asks(ctx, "risk") {
+		lookup = r.Service.LookupWithRisk
+	}
+	res, err := lookup(ctx, c, identifier, k, reg)
 	if err != nil {
 		return nil, err
 	}

@@ -60,3 +60,41 @@ func selected(ctx context.Context) selection {
 func (s selection) has(path string) bool {
 	return s == nil || s[path]
 }
+
+// asks reports whether the field being resolved asks for its field name
+// directly (through fragments too, whatever their type condition): a
+// cheaper question than selected's when one field of the first level is
+// all that matters.
+func asks(ctx context.Context, name string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	doc := graphql.GetOperationContext(ctx).Doc
+	var in func(set ast.SelectionSet, depth int) bool
+	in = func(set ast.SelectionSet, depth int) bool {
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				if s.Name == name {
+					return true
+				}
+			case *ast.InlineFragment:
+				if in(s.SelectionSet, depth) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				// Fragments cannot spread themselves, but depth bounds
+				// the walk whatever the document.
+				if doc == nil || depth > 8 {
+					continue
+				}
+				if f := doc.Fragments.ForName(s.Name); f != nil && in(f.SelectionSet, depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return in(fc.Field.Selections, 0)
+}

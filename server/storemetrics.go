@@ -87,6 +87,12 @@ func (s *InstrumentedStore) GetClassified(ctx context.Context, ids []string) (ma
 	return s.inner.GetClassified(ctx, ids)
 }
 
+// GetClassifiedWithNeighbours times the inner GetClassifiedWithNeighbours.
+func (s *InstrumentedStore) GetClassifiedWithNeighbours(ctx context.Context, ids []string, q intel.NeighbourQuery) (map[string]intel.ClassifiedEntity, map[string]intel.NeighbourPage, error) {
+	defer s.m.observeStore("GetClassifiedWithNeighbours", time.Now())
+	return s.inner.GetClassifiedWithNeighbours(ctx, ids, q)
+}
+
 // Expand times the inner Expand.
 func (s *InstrumentedStore) Expand(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
 	defer s.m.observeStore("Expand", time.Now())

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/scamgraph/scamgraph/access"
+	"github.com/scamgraph/scamgraph/fetch"
 	"github.com/scamgraph/scamgraph/intel"
 )
 
@@ -20,7 +21,21 @@ type LookupResult struct {
 // guessed when empty) and, when it is valid, reads the entity through the
 // caller's view. An unreadable identifier is an answer, not an error, so
 // that an explorer shows the reason in place.
-func (s *Service) Lookup(ctx context.Context, c *Caller, input string, kind intel.Kind, region intel.Region) (out LookupResult, err error) {
+func (s *Service) Lookup(ctx context.Context, c *Caller, input string, kind intel.Kind, region intel.Region) (LookupResult, error) {
+	return s.lookup(ctx, c, input, kind, region, false)
+}
+
+// LookupWithRisk is Lookup for an answer that carries the entity's risk
+// too (see Reader.Risks): unless the risk is cached, or the caller may
+// not see it, the entity's read brings in the same round trip the page of
+// its links that the score reads first (guard.Store.GetEntitiesKeeping),
+// so that the risk costs no round trip of its own. The answer, the score,
+// and what the audit records are the same as Lookup's and Risks' apart.
+func (s *Service) LookupWithRisk(ctx context.Context, c *Caller, input string, kind intel.Kind, region intel.Region) (LookupResult, error) {
+	return s.lookup(ctx, c, input, kind, region, true)
+}
+
+func (s *Service) lookup(ctx context.Context, c *Caller, input string, kind intel.Kind, region intel.Region, withRisk bool) (out LookupResult, err error) {
 	defer func() { c.finish(access.OpLookup, err) }()
 	if err = c.allow(access.OpLookup); err != nil {
 		return out, err
@@ -34,7 +49,12 @@ func (s *Service) Lookup(ctx context.Context, c *Caller, input string, kind inte
 		return out, nil
 	}
 	id := intel.EntityID(out.Identifier.Kind, out.Identifier.Key)
-	found, err := c.view.GetEntities(ctx, []string{id})
+	var found map[string]intel.Entity
+	if withRisk && s.scoresAfresh(c, id) {
+		found, err = c.view.GetEntitiesKeeping(ctx, []string{id}, fetch.OwnQuery())
+	} else {
+		found, err = c.view.GetEntities(ctx, []string{id})
+	}
 	if err != nil {
 		return out, err
 	}

@@ -81,6 +81,20 @@ func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[strin
 	return out, nil
 }
 
+// scoresAfresh reports whether a risk of id asked by c now would be
+// computed rather than served from the cache: c may ask it, and no fresh
+// score of id is cached for c's view.
+func (s *Service) scoresAfresh(c *Caller, id string) bool {
+	if c.allow(access.OpRisk) != nil {
+		return false
+	}
+	a := s.analytics
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	hit, ok := a.risks[accessKey(c.access)+"\x00"+id]
+	return !ok || !a.fresh(hit.gen, hit.at)
+}
+
 // foreignIn lists the other countries whose facts went into a
 // neighbourhood: those the view noted while reading it, and those of the
 // facts that came from the view's memo (read by an earlier request, so

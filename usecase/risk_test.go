@@ -1,6 +1,7 @@
 package usecase_test
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -220,5 +221,70 @@ func TestRiskFollowsARetraction(t *testing.T) {
 	}
 	if r := risk(analyst(time.Time{})); r.Level != analytics.LevelLow {
 		t.Errorf("the present after an as-of read: %+v, want LOW", r)
+	}
+}
+
+// TestLookupWithRiskAnswersAndAuditsAsLookupThenRisks: a lookup that reads
+// the links its score needs ahead (LookupWithRisk) returns the same
+// entity and the same score, and leaves the same audit entry, as a lookup
+// and a score read apart, for a Thai and a Cambodian analyst, whose views
+// of the number differ; each on a service of its own, nothing cached.
+func TestLookupWithRiskAnswersAndAuditsAsLookupThenRisks(t *testing.T) {
+	asOf := time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC)
+	line := intel.EntityID(intel.KindPhoneNumber, "+66812345601")
+	type answer struct {
+		entity *intel.Entity
+		risk   analytics.Risk
+		entry  access.AuditEntry
+	}
+	read := func(agency string, ahead bool) answer {
+		e := newEnv(t)
+		e.svc = usecase.New(e.store, e.reg, usecase.Options{Analytics: usecase.AnalyticsOptions{Now: func() time.Time { return asOf }}})
+		th := e.mustCaller(t, "TH-CCIB", access.RoleEnricher, "")
+		shared := call("", "", "SHARED-1", "081-234-5601", "0812220002")
+		shared.Visibility = "SHAREABLE"
+		// The second report is Thailand's alone: the Cambodian analyst's
+		// score rests on the first.
+		domestic := victimReport("TH-CCIB", "TH-CCIB:2569-000002", "081-234-5601")
+		domestic.Visibility = "DOMESTIC"
+		mustIngest(t, e, th, victimReport("TH-CCIB", "TH-CCIB:2569-000001", "081-234-5601"), domestic, shared,
+			call("", "", "DOMESTIC-1", "081-234-5601", "0812220003"))
+		c := e.mustCaller(t, agency, access.RoleAnalyst, "CASE-1")
+		lookup := e.svc.Lookup
+		if ahead {
+			lookup = e.svc.LookupWithRisk
+		}
+		res, err := lookup(e.ctx, c, "081-234-5601", "", intel.RegionTH)
+		if err != nil {
+			t.Fatal(err)
+		}
+		risks, err := e.svc.Reader(c).Risks(e.ctx, []string{line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.svc.Finish(e.ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		entry := e.lastEntry(t, agency)
+		// What differs between two services: when, which request and key.
+		entry.Seq, entry.At, entry.RequestID, entry.KeyID = 0, time.Time{}, "", ""
+		if res.Entity != nil {
+			res.Entity.FirstIngested = time.Time{} // when each service's ingest ran
+		}
+		return answer{res.Entity, risks[line], entry}
+	}
+	scores := map[string]int{}
+	for _, agency := range []string{"TH-CCIB", "KH-GDNP"} {
+		apart, ahead := read(agency, false), read(agency, true)
+		if apart.entity == nil || apart.risk.Score == 0 {
+			t.Fatalf("%s: the lookup found %+v scored %+v; the check needs a visible, scored number", agency, apart.entity, apart.risk)
+		}
+		if !reflect.DeepEqual(ahead, apart) {
+			t.Errorf("%s: reading ahead gave %+v, reading apart %+v", agency, ahead, apart)
+		}
+		scores[agency] = apart.risk.Score
+	}
+	if scores["TH-CCIB"] == scores["KH-GDNP"] {
+		t.Errorf("a Thai and a Cambodian analyst got the same score %d; the check needs views that differ", scores["TH-CCIB"])
 	}
 }
