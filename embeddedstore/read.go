@@ -184,13 +184,21 @@ func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]int
 	defer s.mu.RUnlock()
 	out := make(map[string]intel.ClassifiedEntity, len(ids))
 	for _, id := range ids {
-		e, ok := s.entities[id]
-		if !ok {
-			continue
+		if ce, ok := s.classifiedLocked(id); ok {
+			out[id] = ce
 		}
-		out[id] = intel.ClassifiedEntity{Entity: e.Clone(), Classes: e.classesCopy()}
 	}
 	return out, nil
+}
+
+// classifiedLocked is a deep copy of entity id with its classes, if
+// stored. s.mu is held.
+func (s *Store) classifiedLocked(id string) (intel.ClassifiedEntity, bool) {
+	e, ok := s.entities[id]
+	if !ok {
+		return intel.ClassifiedEntity{}, false
+	}
+	return intel.ClassifiedEntity{Entity: e.Clone(), Classes: e.classesCopy()}, true
 }
 
 // GetClassifiedWithNeighbours is GetClassified and NeighboursOf under one
@@ -211,11 +219,11 @@ func (s *Store) GetClassifiedWithNeighbours(ctx context.Context, ids []string, q
 	found := make(map[string]intel.ClassifiedEntity, len(ids))
 	pages := make(map[string]intel.NeighbourPage, len(ids))
 	for _, id := range ids {
-		e, ok := s.entities[id]
+		ce, ok := s.classifiedLocked(id)
 		if !ok {
 			continue
 		}
-		found[id] = intel.ClassifiedEntity{Entity: e.Clone(), Classes: e.classesCopy()}
+		found[id] = ce
 		pages[id] = s.page(id, &q)
 	}
 	return found, pages, nil
