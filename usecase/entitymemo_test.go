@@ -2,14 +2,11 @@ package usecase_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/scamgraph/scamgraph/access"
-	"github.com/scamgraph/scamgraph/access/accesstest"
-	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/usecase"
 )
@@ -29,15 +26,12 @@ func (c *classifyCounter) GetClassified(ctx context.Context, ids []string) (map[
 // with the entity memo on for ttl.
 func newMemoEnv(t *testing.T, ttl time.Duration) (*env, *classifyCounter) {
 	t.Helper()
-	store, err := embeddedstore.Open(filepath.Join(t.TempDir(), "graph"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	reg, keys := accesstest.Registry(t)
-	counted := &classifyCounter{Store: store}
-	return &env{ctx: context.Background(), store: store, reg: reg, keys: keys,
-		svc: usecase.New(counted, reg, usecase.Options{EntityMemoTTL: ttl})}, counted
+	var counted *classifyCounter
+	e := newEnvOver(t, func(s intel.Store) intel.Store {
+		counted = &classifyCounter{Store: s}
+		return counted
+	}, usecase.Options{EntityMemoTTL: ttl})
+	return e, counted
 }
 
 // mustLookup looks key up as agency's analyst, each time a new request.

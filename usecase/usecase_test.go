@@ -26,6 +26,11 @@ type env struct {
 }
 
 func newEnv(t testing.TB) *env {
+	return newEnvOver(t, func(s intel.Store) intel.Store { return s }, usecase.Options{})
+}
+
+// newEnvOver is newEnv whose service reads the store through wrap, with opts.
+func newEnvOver(t testing.TB, wrap func(intel.Store) intel.Store, opts usecase.Options) *env {
 	t.Helper()
 	store, err := embeddedstore.Open(filepath.Join(t.TempDir(), "graph"))
 	if err != nil {
@@ -34,7 +39,7 @@ func newEnv(t testing.TB) *env {
 	t.Cleanup(func() { store.Close() })
 	reg, keys := accesstest.Registry(t)
 	return &env{ctx: context.Background(), store: store, reg: reg, keys: keys,
-		svc: usecase.New(store, reg, usecase.Options{})}
+		svc: usecase.New(wrap(store), reg, opts)}
 }
 
 // mustCaller authenticates as the demo key of agency and role.
