@@ -24,6 +24,29 @@ func journalEntry(req string) access.AuditEntry {
 		DataCountries: []intel.Region{intel.RegionTH}}
 }
 
+// framedRecord is entry req with sequence number seq as the journal frames
+// it on disk, for a test that writes what a crash may leave.
+func framedRecord(t *testing.T, req string, seq int64) []byte {
+	t.Helper()
+	e := journalEntry(req)
+	e.Seq = seq
+	rec, err := newJournalRecord(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return appendJournalRecord(nil, rec.raw)
+}
+
+// appendNext appends entry req and returns the sequence number it got.
+func appendNext(t *testing.T, b *AccessRecords, req string) int64 {
+	t.Helper()
+	got, err := b.AppendAudits(context.Background(), []access.AuditEntry{journalEntry(req)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got[0].Seq
+}
+
 func openJournalled(t *testing.T, path string) *AccessRecords {
 	t.Helper()
 	b, err := OpenAccessRecords(path)
@@ -137,12 +160,8 @@ func TestAuditJournalReplaysAfterCrash(t *testing.T) {
 	if segs, _, _ := journalFiles(path); len(segs) != 0 {
 		t.Errorf("segments %v left after the replay", segs)
 	}
-	got, err := b.AppendAudits(context.Background(), []access.AuditEntry{journalEntry("after")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got[0].Seq != 23 {
-		t.Errorf("first seq after the replay = %d, want 23", got[0].Seq)
+	if seq := appendNext(t, b, "after"); seq != 23 {
+		t.Errorf("first seq after the replay = %d, want 23", seq)
 	}
 }
 
@@ -164,14 +183,8 @@ func TestAuditJournalDropsATornTail(t *testing.T) {
 		req  string
 		tear bool
 	}{{7, "whole", false}, {8, "torn", true}, {9, "after", false}} {
-		e := journalEntry(c.req)
-		e.Seq = c.seq
-		rec, err := newJournalRecord(e)
-		if err != nil {
-			t.Fatal(err)
-		}
 		at := len(tail)
-		tail = appendJournalRecord(tail, rec.raw)
+		tail = append(tail, framedRecord(t, c.req, c.seq)...)
 		if c.tear {
 			tail[at+journalRecordPrefix+3] ^= 0xff
 		}
@@ -181,12 +194,8 @@ func TestAuditJournalDropsATornTail(t *testing.T) {
 	b = openJournalled(t, path)
 	defer b.Close()
 	checkLog(t, auditLog(t, b, access.MaxAuditLimit), 1, append(ids("a", 2, 3), "whole"))
-	got, err := b.AppendAudits(context.Background(), []access.AuditEntry{journalEntry("next")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got[0].Seq != 8 {
-		t.Errorf("seq after a torn tail = %d, want 8 (the torn record's number, never acknowledged)", got[0].Seq)
+	if seq := appendNext(t, b, "next"); seq != 8 {
+		t.Errorf("seq after a torn tail = %d, want 8 (the torn record's number, never acknowledged)", seq)
 	}
 }
 
@@ -199,13 +208,7 @@ func TestAuditJournalCutRecord(t *testing.T) {
 	appendGroups(t, b, "a", 1, 2)
 	seg := b.journal.active
 	crash(t, b)
-	e := journalEntry("cut")
-	e.Seq = 3
-	rec, err := newJournalRecord(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole := appendJournalRecord(nil, rec.raw)
+	whole := framedRecord(t, "cut", 3)
 	if err := os.Truncate(seg.path, seg.off); err != nil {
 		t.Fatal(err)
 	}
@@ -259,13 +262,7 @@ func TestAuditJournalRefusesAGap(t *testing.T) {
 	seg := b.journal.active
 	crash(t, b)
 	// Entry 3 is missing: replaying 4 would leave a hole in the log.
-	e := journalEntry("gap")
-	e.Seq = 4
-	rec, err := newJournalRecord(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeAt(t, seg.path, appendJournalRecord(nil, rec.raw), seg.off)
+	writeAt(t, seg.path, framedRecord(t, "gap", 4), seg.off)
 	if _, err := OpenAccessRecords(path); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Fatalf("replaying a journal with a gap: %v, want a refusal", err)
 	}
