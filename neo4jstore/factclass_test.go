@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scamgraph/scamgraph/embeddedstore"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
@@ -69,11 +68,7 @@ func universeIDs(u *universe) []string {
 func TestFactClassesFollowEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	neo := MustEmpty(t)
-	emb, err := embeddedstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emb.Close()
+	emb := openReference(t)
 	rng := rand.New(rand.NewPCG(16, 7))
 	u := newUniverse()
 	ids := universeIDs(u)
@@ -170,11 +165,7 @@ func TestFactClassesUnderConcurrentWrites(t *testing.T) {
 func TestFactClassesOfAnOlderStore(t *testing.T) {
 	ctx := context.Background()
 	neo := MustEmpty(t)
-	emb, err := embeddedstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emb.Close()
+	emb := openReference(t)
 	rng := rand.New(rand.NewPCG(3, 9))
 	u := newUniverse()
 	ids := universeIDs(u)

@@ -23,11 +23,7 @@ import (
 // surely reads the store before the previous batch is in it.
 func TestImportInBatchesMatchesRecordByRecord(t *testing.T) {
 	records := randomRecords(rand.New(rand.NewPCG(7, 9)), 240)
-	ref, err := embeddedstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ref.Close()
+	ref := openReference(t)
 	var want []ingest.Status
 	for i, r := range records {
 		_, results := mustImport(t, ref, []ingest.Record{r}, 1)

@@ -12,6 +12,18 @@ import (
 	"github.com/scamgraph/scamgraph/intel"
 )
 
+// openReference opens an empty embedded store, the reference the Neo4j
+// store's answers are compared with; it closes when the test ends.
+func openReference(t *testing.T) *embeddedstore.Store {
+	t.Helper()
+	s, err := embeddedstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // TestUpsertMergesLikeTheEmbeddedStore writes the same random batches,
 // full of the cases a bulk statement can get wrong (an entity twice in one
 // batch, a link resent within a batch, empty and repeated raw forms, labels
@@ -23,11 +35,7 @@ func TestUpsertMergesLikeTheEmbeddedStore(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	neo := MustEmpty(t)
-	emb, err := embeddedstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emb.Close()
+	emb := openReference(t)
 
 	rng := rand.New(rand.NewPCG(4, 2))
 	u := newUniverse()
