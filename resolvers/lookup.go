@@ -25,7 +25,7 @@ func (r *Resolver) lookup(ctx context.Context, identifier string, kind *model.En
 		reg = intel.Region(*region)
 	}
 	lookup := r.Service.Lookup
-	if selected(ctx).has("risk") {
+	if firstLevel(ctx).has("risk") {
 		lookup = r.Service.LookupWithRisk
 	}
 	res, err := lookup(ctx, c, identifier, k, reg)

@@ -19,7 +19,14 @@ type selection map[string]bool
 // followed whatever their type condition and @skip/@include are not
 // evaluated, so a field is counted as asked for whenever it might be: the
 // set errs towards building too much, never too little.
-func selected(ctx context.Context) selection {
+func selected(ctx context.Context) selection { return selectionOf(ctx, true) }
+
+// firstLevel is selected for the fields right below the field being
+// resolved only: all a resolver deciding what to read ahead needs to know,
+// for less work on the hot lookup path.
+func firstLevel(ctx context.Context) selection { return selectionOf(ctx, false) }
+
+func selectionOf(ctx context.Context, deep bool) selection {
 	out := selection{}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) {
@@ -34,7 +41,9 @@ func selected(ctx context.Context) selection {
 			case *ast.Field:
 				p := prefix + s.Name
 				out[p] = true
-				walk(p+".", s.SelectionSet)
+				if deep {
+					walk(p+".", s.SelectionSet)
+				}
 			case *ast.InlineFragment:
 				walk(prefix, s.SelectionSet)
 			case *ast.FragmentSpread:
