@@ -6,20 +6,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
 )
-
-func MustEmbedded(t testing.TB) *embeddedstore.Store {
-	t.Helper()
-	s, err := embeddedstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // MustRun imports from dec and returns the totals and every result.
 func MustRun(t testing.TB, s intel.Store, dec ingest.Decoder, opts ingest.Options) (ingest.Totals, []ingest.Result) {
@@ -36,7 +26,7 @@ func MustRun(t testing.TB, s intel.Store, dec ingest.Decoder, opts ingest.Option
 }
 
 func TestRunStoresEveryRecordOnceAndReplayIsDuplicate(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	const n = 5000
 	totals, results := MustRun(t, s, &ingest.SyntheticCalls{N: n}, ingest.Options{BatchSize: 700})
 	if totals.Accepted != n || totals.Records != n || totals.Batches != 8 {
@@ -61,7 +51,7 @@ func TestRunStoresEveryRecordOnceAndReplayIsDuplicate(t *testing.T) {
 }
 
 func TestRunRejectsBadRecordsAndWritesTheRest(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	good := ingest.SyntheticCall(1)
 	badNumber := ingest.SyntheticCall(2)
 	badNumber.Callee = "not a number"
@@ -104,7 +94,7 @@ func (d *downStore) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResu
 // UNAVAILABLE), so one batch costs one write attempt, the run stops with
 // the store's error and code, and nothing is reported as done.
 func TestRunStopsOnAnUnavailableStoreWithoutRetrying(t *testing.T) {
-	s := &downStore{Store: MustEmbedded(t)}
+	s := &downStore{Store: embeddedtest.Open(t)}
 	var reported int
 	totals, err := ingest.Run(context.Background(), s, &ingest.SyntheticCalls{N: 500}, ingest.Options{BatchSize: 1000},
 		func(ingest.Result) error { reported++; return nil })
@@ -120,7 +110,7 @@ func TestRunStopsOnAnUnavailableStoreWithoutRetrying(t *testing.T) {
 }
 
 func TestRunCheckpointsEveryDurableBatch(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	var lines []int
 	MustRun(t, s, &ingest.SyntheticCalls{N: 2500}, ingest.Options{BatchSize: 1000,
 		Checkpoint: func(line int, _ int64, _ ingest.Totals) error { lines = append(lines, line); return nil }})
@@ -130,7 +120,7 @@ func TestRunCheckpointsEveryDurableBatch(t *testing.T) {
 }
 
 func TestRunSplitsBatchesLargerThanTheStoreTakes(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	// 4,000 calls make 12,000 items, over intel.MaxBatchItems.
 	totals, _ := MustRun(t, s, &ingest.SyntheticCalls{N: 4000}, ingest.Options{BatchSize: 4000})
 	if totals.Accepted != 4000 || totals.Batches != 1 {
@@ -162,7 +152,7 @@ func (w writeOnly) GetEntities(context.Context, []string) (map[string]intel.Enti
 // (Options.Reads): the duplicate check must read only from Reads and still
 // see what the writes stored.
 func TestRunReadsForDuplicatesFromOptionsReads(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	const n = 3000
 	opts := ingest.Options{BatchSize: 400, Reads: s}
 	first, _ := MustRun(t, writeOnly{Store: s, t: t}, &ingest.SyntheticCalls{N: n}, opts)

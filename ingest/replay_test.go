@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore"
@@ -22,7 +23,7 @@ import (
 func TestReplayOfSpelledCallsIsAllDuplicate(t *testing.T) {
 	const n = 15_000
 	stores := map[string]func(t *testing.T) intel.Store{
-		"embedded": func(t *testing.T) intel.Store { return MustEmbedded(t) },
+		"embedded": func(t *testing.T) intel.Store { return embeddedtest.Open(t) },
 		"neo4j":    func(t *testing.T) intel.Store { return MustNeo4j(t) },
 	}
 	for _, name := range []string{"embedded", "neo4j"} {

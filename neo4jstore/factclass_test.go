@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
@@ -68,7 +69,7 @@ func universeIDs(u *universe) []string {
 func TestFactClassesFollowEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	neo := MustEmpty(t)
-	emb := openReference(t)
+	emb := embeddedtest.Open(t)
 	rng := rand.New(rand.NewPCG(16, 7))
 	u := newUniverse()
 	ids := universeIDs(u)
@@ -165,7 +166,7 @@ func TestFactClassesUnderConcurrentWrites(t *testing.T) {
 func TestFactClassesOfAnOlderStore(t *testing.T) {
 	ctx := context.Background()
 	neo := MustEmpty(t)
-	emb := openReference(t)
+	emb := embeddedtest.Open(t)
 	rng := rand.New(rand.NewPCG(3, 9))
 	u := newUniverse()
 	ids := universeIDs(u)

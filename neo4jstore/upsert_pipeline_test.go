@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
 )
@@ -23,7 +24,7 @@ import (
 // surely reads the store before the previous batch is in it.
 func TestImportInBatchesMatchesRecordByRecord(t *testing.T) {
 	records := randomRecords(rand.New(rand.NewPCG(7, 9)), 240)
-	ref := openReference(t)
+	ref := embeddedtest.Open(t)
 	var want []ingest.Status
 	for i, r := range records {
 		_, results := mustImport(t, ref, []ingest.Record{r}, 1)

@@ -8,21 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/intel"
 )
-
-// openReference opens an empty embedded store, the reference the Neo4j
-// store's answers are compared with; it closes when the test ends.
-func openReference(t *testing.T) *embeddedstore.Store {
-	t.Helper()
-	s, err := embeddedstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // TestUpsertMergesLikeTheEmbeddedStore writes the same random batches,
 // full of the cases a bulk statement can get wrong (an entity twice in one
@@ -35,7 +23,7 @@ func TestUpsertMergesLikeTheEmbeddedStore(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	neo := MustEmpty(t)
-	emb := openReference(t)
+	emb := embeddedtest.Open(t)
 
 	rng := rand.New(rand.NewPCG(4, 2))
 	u := newUniverse()

@@ -12,6 +12,7 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/usecase"
 )
@@ -34,7 +35,7 @@ func requestLines(t *testing.T, l *lockedBuffer) []map[string]any {
 func TestAccessLogNamesWhoAndWhatButNoSecret(t *testing.T) {
 	var logs lockedBuffer
 	reg, keys := accesstest.Registry(t)
-	store := MustEmbedded(t)
+	store := embeddedtest.Open(t)
 	cfg := server.DefaultConfig()
 	cfg.SeparateMetrics = true
 	srv := server.New(cfg, usecase.New(store, reg, usecase.Options{}), nil, zerolog.New(&logs), server.NewMetrics())

@@ -13,6 +13,7 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/usecase"
 )
@@ -43,7 +44,7 @@ func (l *lockedBuffer) String() string {
 func TestMalformedBodyIsTheClientsMistake(t *testing.T) {
 	var logs lockedBuffer
 	reg, keys := accesstest.Registry(t)
-	srv := server.New(server.DefaultConfig(), usecase.New(MustEmbedded(t), reg, usecase.Options{}), nil,
+	srv := server.New(server.DefaultConfig(), usecase.New(embeddedtest.Open(t), reg, usecase.Options{}), nil,
 		zerolog.New(&logs), server.NewMetrics())
 	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst)))
 	t.Cleanup(ts.Close)

@@ -11,6 +11,7 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/usecase"
 )
@@ -40,7 +41,7 @@ func corsServer(t *testing.T, origins []string) (*httptest.Server, string) {
 	reg, keys := accesstest.Registry(t)
 	cfg := server.DefaultConfig()
 	cfg.AllowedOrigins = origins
-	srv := server.New(cfg, usecase.New(MustEmbedded(t), reg, usecase.Options{}), nil, zerolog.Nop(), server.NewMetrics())
+	srv := server.New(cfg, usecase.New(embeddedtest.Open(t), reg, usecase.Options{}), nil, zerolog.Nop(), server.NewMetrics())
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return ts, demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst)

@@ -17,6 +17,7 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/export"
 	"github.com/scamgraph/scamgraph/export/exporttest"
 	"github.com/scamgraph/scamgraph/server"
@@ -31,7 +32,7 @@ const exportSeed = "PhoneNumber:+66925550142"
 // carry the keys the tests give them.
 func demoHandler(t *testing.T) (*httptest.Server, *access.Registry, []demo.Key) {
 	t.Helper()
-	store := MustEmbedded(t)
+	store := embeddedtest.Open(t)
 	if _, err := demo.Load(context.Background(), store, demo.Config{Scale: 0.05}); err != nil {
 		t.Fatal(err)
 	}

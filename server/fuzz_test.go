@@ -14,6 +14,7 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/usecase"
 )
@@ -22,7 +23,7 @@ import (
 // process (no sockets, so the fuzzer spends its time in our code), with the
 // Thai demo admin's key on requests that carry none.
 func fuzzHandler(f *testing.F) http.Handler {
-	s := MustEmbedded(f)
+	s := embeddedtest.Open(f)
 	seedSmallWorld(f, s)
 	reg, keys := accesstest.Registry(f)
 	srv := server.New(server.DefaultConfig(), usecase.New(s, reg, usecase.Options{}), nil, zerolog.Nop(), server.NewMetrics())
@@ -148,7 +149,7 @@ func FuzzIngestStream(f *testing.F) {
 // mistake, named by the argument, not internal errors (the fuzzer's first
 // finds: gqlgen's own coercion errors carried no code).
 func TestMalformedScalarsAreBadUserInput(t *testing.T) {
-	ts := MustServer(t, MustEmbedded(t), server.DefaultConfig())
+	ts := MustServer(t, embeddedtest.Open(t), server.DefaultConfig())
 	for _, since := range []any{"yesterday", 0, map[string]any{"t": 1}} {
 		r := post(t, ts, `query($since: Time) { network(seeds: ["PhoneNumber:+66812345678"], since: $since) { nodeCount } }`,
 			map[string]any{"since": since})
@@ -176,7 +177,7 @@ func TestMalformedScalarsAreBadUserInput(t *testing.T) {
 // BAD_USER_INPUT naming the field as the use cases name nested input, with
 // the values it takes, and nothing is written.
 func TestBadEnumInIngestInputNamesTheField(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	ts := MustServer(t, s, server.DefaultConfig())
 	const mutation = `mutation($r: [RecordInput!]!) { ingest(records: $r) { totals { accepted } } }`
 	call := map[string]any{"type": "call", "caller": "081-234-5678", "callee": "+855 12 345 678", "start": "2024-05-01T10:00:00+07:00"}

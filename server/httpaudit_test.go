@@ -18,6 +18,7 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/servicetest"
 	"github.com/scamgraph/scamgraph/usecase"
@@ -54,7 +55,7 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 		t.Fatalf("node is needed for the GraphQL-over-HTTP audit: %v", err)
 	}
 	reg, keys := accesstest.Registry(t)
-	srv := server.New(server.DefaultConfig(), usecase.New(MustEmbedded(t), reg, usecase.Options{}), nil,
+	srv := server.New(server.DefaultConfig(), usecase.New(embeddedtest.Open(t), reg, usecase.Options{}), nil,
 		zerolog.Nop(), server.NewMetrics())
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

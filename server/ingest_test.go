@@ -10,13 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/server"
 )
 
 const goodCall = `{"type":"call","agency":"TH-CCIB","country":"TH","recordId":"CDR-1","caller":"081-234-5678","callee":"+855 12 345 678","start":"2024-05-01T10:00:00+07:00","durationSec":95}`
 
 func TestIngestStreamAnswersEveryRecordInOrder(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	ts := MustServer(t, s, server.DefaultConfig())
 	body := strings.Join([]string{
 		goodCall,
@@ -63,7 +64,7 @@ func TestIngestStreamAnswersEveryRecordInOrder(t *testing.T) {
 }
 
 func TestIngestMutationReportsEachRecord(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	ts := MustServer(t, s, server.DefaultConfig())
 	r := post(t, ts, `mutation($r: [RecordInput!]!) { ingest(records: $r) { totals { records accepted duplicate rejected }
 		results { index status type code field reason } } }`, map[string]any{"r": []any{
@@ -99,7 +100,7 @@ func TestIngestMutationReportsEachRecord(t *testing.T) {
 // runs as long as it runs; the server's write timeout (set for ordinary
 // requests) must not cut it off mid-answer.
 func TestIngestStreamOutlivesTheServersWriteTimeout(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	ts := MustServer(t, s, server.DefaultConfig())
 	ts.Config.WriteTimeout = 300 * time.Millisecond
 	ts.Config.ReadTimeout = 300 * time.Millisecond

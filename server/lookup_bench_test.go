@@ -14,6 +14,7 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/guard"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
@@ -38,7 +39,7 @@ const benchParallelism = 32
 // demo's phone numbers in turn (cold). It keeps benchParallelism requests per CPU in
 // flight.
 func BenchmarkLookupHandler(b *testing.B) {
-	s := MustEmbedded(b)
+	s := embeddedtest.Open(b)
 	if _, err := demo.Load(context.Background(), s, demo.Config{}); err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/server"
 )
 
@@ -52,7 +53,7 @@ func TestOperationLimitsNameTheLimit(t *testing.T) {
 	if cfg.AliasLimit != 15 || cfg.DirectiveLimit != 50 || cfg.TokenLimit != 1000 || cfg.ComplexityLimit != 5000 {
 		t.Fatalf("defaults moved from GraphQL Armor's: %+v", cfg)
 	}
-	ts := MustServer(t, MustEmbedded(t), cfg)
+	ts := MustServer(t, embeddedtest.Open(t), cfg)
 	cases := []struct {
 		name     string
 		ok, over string
@@ -84,7 +85,7 @@ func TestOperationLimitsNameTheLimit(t *testing.T) {
 	t.Run("Configurable", func(t *testing.T) {
 		cfg := server.DefaultConfig()
 		cfg.AliasLimit, cfg.DirectiveLimit, cfg.TokenLimit = 2, 1, 0
-		ts := MustServer(t, MustEmbedded(t), cfg)
+		ts := MustServer(t, embeddedtest.Open(t), cfg)
 		if r := post(t, ts, aliased(3), nil); !strings.Contains(r.Raw, "at most 2 allowed") {
 			t.Errorf("alias limit 2: %.300s", r.Raw)
 		}
@@ -102,7 +103,7 @@ func TestOperationLimitsNameTheLimit(t *testing.T) {
 func TestOversizedBodyIs413(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.MaxBodyBytes = 4096
-	ts := MustServer(t, MustEmbedded(t), cfg)
+	ts := MustServer(t, embeddedtest.Open(t), cfg)
 	big := `{"query": "{ __typename }", "variables": {"pad": "` + strings.Repeat("x", 8192) + `"}}`
 	for _, chunked := range []bool{false, true} {
 		t.Run(fmt.Sprintf("Chunked=%v", chunked), func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/usecase"
@@ -145,7 +146,7 @@ const relationshipQuery = `query($ids: [ID!]!) { nodes(ids: $ids) {
 // field batches its reads over the whole list, level by level, and never
 // reads per item.
 func TestRelationshipFieldsCostConstantRoundTrips(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	seedSmallWorld(t, s)
 	page, err := s.Neighbours(context.Background(), intel.NeighbourQuery{ID: "PhoneNumber:+66812345678", First: 50})
 	if err != nil || len(page.Items) != 12 {
@@ -219,7 +220,7 @@ func TestRelationshipFieldsCostConstantRoundTrips(t *testing.T) {
 // page of the number's own links the score reads, in the same call
 // (GetClassifiedWithNeighbours instead of GetClassified).
 func TestLookupRiskCostsNoRoundTripOfItsOwn(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	seedSmallWorld(t, s)
 	reg, keys := accesstest.Registry(t)
 	trips := func(q string) map[string]int {

@@ -17,7 +17,7 @@ import (
 	"github.com/scamgraph/scamgraph/access"
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
-	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
 	"github.com/scamgraph/scamgraph/usecase"
@@ -33,17 +33,6 @@ func MustServer(t testing.TB, store intel.Store, cfg server.Config) *httptest.Se
 	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, "TH-CCIB", access.RoleAdmin)))
 	t.Cleanup(ts.Close)
 	return ts
-}
-
-// MustEmbedded opens an empty embedded store.
-func MustEmbedded(t testing.TB) *embeddedstore.Store {
-	t.Helper()
-	s, err := embeddedstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
 }
 
 // response is a GraphQL answer as a client sees it.
@@ -134,7 +123,7 @@ func seedSmallWorld(t testing.TB, s intel.Store) {
 }
 
 func TestLookupOfLocalThaiNumber(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	seedSmallWorld(t, s)
 	ts := MustServer(t, s, server.DefaultConfig())
 	r := post(t, ts, `query($q: String!) { lookup(identifier: $q) { key kind valid markers carrier
@@ -161,7 +150,7 @@ func TestLookupOfLocalThaiNumber(t *testing.T) {
 }
 
 func TestLookupOfGarbageExplainsWhy(t *testing.T) {
-	ts := MustServer(t, MustEmbedded(t), server.DefaultConfig())
+	ts := MustServer(t, embeddedtest.Open(t), server.DefaultConfig())
 	r := post(t, ts, `{ lookup(identifier: "call me maybe") { valid error key entity { id } } }`, nil)
 	if len(r.Errors) > 0 || dig(r.Data, "lookup", "valid") != false || dig(r.Data, "lookup", "error") == nil {
 		t.Fatalf("got %s", r.Raw)
@@ -169,7 +158,7 @@ func TestLookupOfGarbageExplainsWhy(t *testing.T) {
 }
 
 func TestBadRequestsGetClearErrorsNever500(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	seedSmallWorld(t, s)
 	cfg := server.DefaultConfig()
 	ts := MustServer(t, s, cfg)
@@ -215,7 +204,7 @@ func TestBadRequestsGetClearErrorsNever500(t *testing.T) {
 }
 
 func TestMutationRejectsItemsOneByOneAndWritesOnlyGoodOnes(t *testing.T) {
-	s := MustEmbedded(t)
+	s := embeddedtest.Open(t)
 	ts := MustServer(t, s, server.DefaultConfig())
 	r := post(t, ts, `mutation($in: UpsertInput!) { upsert(input: $in) { accepted rejected linksCreated
 		entities { index status id code field reason } links { index status id code field reason } } }`,
@@ -256,7 +245,7 @@ func TestMutationRejectsItemsOneByOneAndWritesOnlyGoodOnes(t *testing.T) {
 }
 
 func TestGETQueriesAndPersistedQueries(t *testing.T) {
-	ts := MustServer(t, MustEmbedded(t), server.DefaultConfig())
+	ts := MustServer(t, embeddedtest.Open(t), server.DefaultConfig())
 	res, err := http.Get(ts.URL + `/graphql?query={lookup(identifier:"0812345678"){key}}`)
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +272,7 @@ func TestGETQueriesAndPersistedQueries(t *testing.T) {
 }
 
 func TestHealthReadinessAndMetrics(t *testing.T) {
-	ts := MustServer(t, MustEmbedded(t), server.DefaultConfig())
+	ts := MustServer(t, embeddedtest.Open(t), server.DefaultConfig())
 	post(t, ts, `{ lookup(identifier: "0812345678") { key } }`, nil)
 	post(t, ts, `{ network(seeds: ["x"]) { nodeCount } }`, nil)
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", strings.NewReader(`{"query":"{ viewer { role } }"}`))
@@ -346,7 +335,7 @@ func (s slowStore) GetClassified(ctx context.Context, ids []string) (map[string]
 func TestRequestTimeoutReachesTheStore(t *testing.T) {
 	cfg := server.DefaultConfig()
 	cfg.RequestTimeout = 100 * time.Millisecond
-	store := slowStore{Store: MustEmbedded(t), ended: make(chan error, 16)}
+	store := slowStore{Store: embeddedtest.Open(t), ended: make(chan error, 16)}
 	ts := MustServer(t, store, cfg)
 	r := post(t, ts, `{ lookup(identifier: "0812345678") { entity { id } } }`, nil)
 	if r.code(0) != "TIMEOUT" {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scamgraph/scamgraph/embeddedstore/embeddedtest"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/server"
 )
@@ -43,7 +44,7 @@ func (downStore) FindEntity(context.Context, intel.Kind, string) (intel.Entity, 
 // with the error in it. The stream answers 503 before it starts. The
 // cause (an address, here) is never shown.
 func TestUnavailableStoreIs503OnlyWhenTheWholeResponseFailed(t *testing.T) {
-	ts := MustServer(t, downStore{MustEmbedded(t)}, server.DefaultConfig())
+	ts := MustServer(t, downStore{embeddedtest.Open(t)}, server.DefaultConfig())
 
 	const nodeQuery = `{"query": "{ node(id: \"PhoneNumber:+66812345678\") { id } }"}`
 	whole, header := send(t, ts.URL+"/graphql", "application/json", nodeQuery)
