@@ -41,7 +41,7 @@ func (w *world) add(ls ...intel.Link) {
 		for _, e := range []string{l.From, l.To} {
 			k, key, _ := intel.SplitEntityID(e)
 			if _, ok := w.n.Entities[e]; !ok {
-				w.n.Entities[e] = intel.Entity{ID: e, Kind: k, Key: key, Attrs: map[string]string{}}
+				w.n.Entities[e] = &intel.Entity{ID: e, Kind: k, Key: key, Attrs: map[string]string{}}
 			}
 		}
 	}

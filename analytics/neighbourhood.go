@@ -12,8 +12,11 @@ import (
 // use cases fill it through the reader's view (usecase/risk.go says which
 // links of which entities); the functions here only read it.
 type Neighbourhood struct {
-	// Entities are the entities the links reach, by id.
-	Entities map[string]intel.Entity
+	// Entities are the entities the links reach, by id. They are shared
+	// with what they were read into (a page, a memo) and never written
+	// through: a score reaches hundreds of them, and keeping a pointer,
+	// not a copy of each, was a tenth of what a score allocated.
+	Entities map[string]*intel.Entity
 	// Links are, per entity, the links fetched at it. The entity scored
 	// has all its kinds of link; the others have those their own
 	// evidence needs (reports, uses, transfers, registrations).
@@ -34,7 +37,23 @@ type Neighbourhood struct {
 
 // NewNeighbourhood returns an empty neighbourhood.
 func NewNeighbourhood() *Neighbourhood {
-	return &Neighbourhood{Entities: map[string]intel.Entity{}, Links: map[string][]intel.Link{}}
+	return &Neighbourhood{Entities: map[string]*intel.Entity{}, Links: map[string][]intel.Link{}}
+}
+
+// Entity is the entity id, as read, and whether it was read.
+func (n *Neighbourhood) Entity(id string) (intel.Entity, bool) {
+	if e := n.Entities[id]; e != nil {
+		return *e, true
+	}
+	return intel.Entity{}, false
+}
+
+// Reach records e, read at the far end of a link, unless an entity of
+// its id already is; e is kept, not copied, and must not change after.
+func (n *Neighbourhood) Reach(e *intel.Entity) {
+	if _, ok := n.Entities[e.ID]; !ok {
+		n.Entities[e.ID] = e
+	}
 }
 
 // Add records links fetched at id, skipping links already recorded there.

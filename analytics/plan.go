@@ -99,10 +99,8 @@ func Reach(n *Neighbourhood, risky []string) []string {
 
 // Merge adds what o holds to n.
 func (n *Neighbourhood) Merge(o *Neighbourhood) {
-	for id, e := range o.Entities {
-		if _, ok := n.Entities[id]; !ok {
-			n.Entities[id] = e
-		}
+	for _, e := range o.Entities {
+		n.Reach(e)
 	}
 	for id, ls := range o.Links {
 		n.Add(id, ls...)

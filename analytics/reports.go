@@ -40,7 +40,7 @@ func reportsOf(n *Neighbourhood, id string) []caseReport {
 		if !ok {
 			c = &caseReport{caseID: l.To, status: ReportReported}
 			byCase[l.To] = c
-			if e, ok := n.Entities[l.To]; ok {
+			if e, ok := n.Entity(l.To); ok {
 				c.loss, _ = strconv.ParseFloat(e.Attrs["loss"], 64)
 				c.currcy = e.Attrs["currency"]
 			}

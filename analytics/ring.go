@@ -228,7 +228,8 @@ func Rings(n *Neighbourhood, risks map[string]Risk) []Ring {
 // exactLoss is the loss a case reports, as the exact decimal it was
 // recorded as; false when it reports none.
 func exactLoss(n *Neighbourhood, caseID string) (*big.Rat, bool) {
-	x, ok := new(big.Rat).SetString(strings.TrimSpace(n.Entities[caseID].Attrs["loss"]))
+	c, _ := n.Entity(caseID)
+	x, ok := new(big.Rat).SetString(strings.TrimSpace(c.Attrs["loss"]))
 	if !ok || x.Sign() <= 0 {
 		return nil, false
 	}
@@ -286,7 +287,7 @@ func summarise(n *Neighbourhood, ms []string, links []intel.Link) Ring {
 	}
 	for _, m := range ms {
 		r.ByKind[kindOf(m)]++
-		e, ok := n.Entities[m]
+		e, ok := n.Entity(m)
 		if !ok {
 			e = intel.Entity{ID: m, Kind: kindOf(m), Key: keyOf(m)}
 		}

@@ -138,7 +138,7 @@ func crowdedIP(n *Neighbourhood, ip string) bool {
 // placed outside Thailand, as the reader sees it.
 func abroad(n *Neighbourhood, a string) bool {
 	for _, l := range n.linksOf(a, intel.LinkRegisteredFrom) {
-		if ip, ok := n.Entities[l.To]; ok && foreignIP(ip) != "" {
+		if ip, ok := n.Entity(l.To); ok && foreignIP(ip) != "" {
 			return true
 		}
 	}
@@ -154,7 +154,10 @@ func (n *Neighbourhood) mobile(id string) bool {
 	if v, ok := n.mobiles[id]; ok {
 		return v
 	}
-	t := n.Entities[id].Attrs["numberType"]
+	var t string
+	if e := n.Entities[id]; e != nil {
+		t = e.Attrs["numberType"]
+	}
 	if t == "" {
 		t = plans.numberType(keyOf(id))
 	}

@@ -221,7 +221,7 @@ func spoofing(n *Neighbourhood, acct string) *Finding {
 	current := false // a presentation that still holds does not decay
 	seenIP := map[string]bool{}
 	for _, l := range n.linksOf(acct, intel.LinkRegisteredFrom) {
-		ip, ok := n.Entities[l.To]
+		ip, ok := n.Entity(l.To)
 		if !ok || foreignIP(ip) == "" {
 			continue
 		}
@@ -257,10 +257,11 @@ func spoofing(n *Neighbourhood, acct string) *Finding {
 	if current {
 		latest = time.Time{}
 	}
+	firstIP, _ := n.Entity(ips[0])
 	return &Finding{Kind: FindingSpoofing, Subject: acct, Count: len(thai), Entities: capped(append(append([]string{}, thai...), ips...)),
 		Links: capped(links), At: latest,
 		Text: fmt.Sprintf("registers from %d foreign IP address(es) (%s) while presenting %d Thai number(s)",
-			len(ips), foreignIP(n.Entities[ips[0]]), len(thai))}
+			len(ips), foreignIP(firstIP), len(thai))}
 }
 
 // crossBorderCalls: a number calling many numbers of the other country.

@@ -194,7 +194,15 @@ var _ = register("NeighboursOfReadOnly", func(t *testing.T, h *Harness, s intel.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, want) {
+	// Such a reader pages on from a page's last item only: a store may
+	// leave the other cursors empty, and those it gives must be right.
+	for _, it := range got[hub].Items[:max(len(got[hub].Items)-1, 0)] {
+		i := slices.IndexFunc(want[hub].Items, func(n intel.Neighbour) bool { return n.Link.ID == it.Link.ID })
+		if it.Cursor != "" && i >= 0 && it.Cursor != want[hub].Items[i].Cursor {
+			t.Errorf("read-only cursor %q of %s differs from %q", it.Cursor, it.Link.ID, want[hub].Items[i].Cursor)
+		}
+	}
+	if !reflect.DeepEqual(innerCursorsBlank(got), innerCursorsBlank(want)) {
 		t.Fatalf("read-only page %+v differs from %+v", got, want)
 	}
 	changed := calls[0]
@@ -204,7 +212,7 @@ var _ = register("NeighboursOfReadOnly", func(t *testing.T, h *Harness, s intel.
 	callee.Attrs = map[string]string{"carrier": "changed"}
 	callee.Markers = []string{"changed"}
 	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{callee}, Links: []intel.Link{changed}})
-	if !reflect.DeepEqual(got, want) {
+	if !reflect.DeepEqual(innerCursorsBlank(got), innerCursorsBlank(want)) {
 		t.Errorf("a write changed a read-only page already handed out: %+v, was %+v", got, want)
 	}
 	after, err := s.NeighboursOf(ctxFor(t), []string{hub}, ro)
@@ -259,3 +267,18 @@ var _ = register("GetClassifiedWithNeighboursIsBothReads", func(t *testing.T, h 
 		t.Errorf("no ids: %v %v %v", found, pages, err)
 	}
 })
+
+// innerCursorsBlank is pages with the cursors of all but each page's last
+// item left empty, as a read-only reader may get them
+// (intel.NeighbourQuery.ReadOnly); pages are not changed.
+func innerCursorsBlank(pages map[string]intel.NeighbourPage) map[string]intel.NeighbourPage {
+	out := make(map[string]intel.NeighbourPage, len(pages))
+	for id, p := range pages {
+		p.Items = slices.Clone(p.Items)
+		for i := range p.Items[:max(len(p.Items)-1, 0)] {
+			p.Items[i].Cursor = ""
+		}
+		out[id] = p
+	}
+	return out
+}

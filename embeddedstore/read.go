@@ -1,8 +1,11 @@
 package embeddedstore
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
@@ -109,11 +112,11 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		start, _ := l.Span()
 		hits = append(hits, hit{link: l, start: start, out: out})
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].start != hits[j].start {
-			return hits[i].start > hits[j].start
+	slices.SortFunc(hits, func(a, b hit) int {
+		if c := cmp.Compare(b.start, a.start); c != 0 {
+			return c
 		}
-		return hits[i].link.ID < hits[j].link.ID
+		return strings.Compare(a.link.ID, b.link.ID)
 	})
 	page := intel.NeighbourPage{TotalCount: len(hits)}
 	if q.SkipTotal {
@@ -136,16 +139,24 @@ func (s *Store) page(id string, q *intel.NeighbourQuery) intel.NeighbourPage {
 		if !h.out {
 			far = h.link.From
 		}
-		link, entity := *h.link, s.entities[far].Entity
+		link, entity, cursor := *h.link, s.entities[far].Entity, ""
 		if !q.ReadOnly {
 			link, entity = link.Clone(), entity.Clone()
+			cursor = intel.EncodeCursor(h.start, h.link.ID)
 		}
 		page.Items = append(page.Items, intel.Neighbour{
 			Link:     link,
 			Entity:   entity,
 			Outgoing: h.out,
-			Cursor:   intel.EncodeCursor(h.start, h.link.ID),
+			Cursor:   cursor,
 		})
+	}
+	// A read-only reader pages on from the last item only (see
+	// intel.NeighbourQuery.ReadOnly).
+	if n := len(page.Items); q.ReadOnly && n > 0 {
+		last := &page.Items[n-1]
+		start, _ := last.Link.Span()
+		last.Cursor = intel.EncodeCursor(start, last.Link.ID)
 	}
 	return page
 }

@@ -76,8 +76,8 @@ func NeighbourhoodWith(ctx context.Context, src Source, ids []string, memo *Memo
 		return nil, err
 	}
 	n := analytics.NewNeighbourhood()
-	for id, e := range found {
-		n.Entities[id] = e
+	for _, e := range found {
+		n.Reach(&e)
 	}
 	n, _, err = fill(ctx, &reader{src: src, n: n, memo: memo}, ids)
 	return n, err
@@ -293,10 +293,8 @@ func (r *reader) recordMemo(id string, p memoPage) {
 		}
 		return
 	}
-	for _, e := range p.far {
-		if _, ok := r.n.Entities[e.ID]; !ok {
-			r.n.Entities[e.ID] = e
-		}
+	for i := range p.far {
+		r.n.Reach(&p.far[i])
 	}
 	if p.calls != nil {
 		r.n.ShareCalls(id, p.links, p.distinct, *p.calls)
@@ -380,12 +378,9 @@ func (r *reader) record(got map[string]intel.NeighbourPage, ids []string) []stri
 			continue
 		}
 		links := make([]intel.Link, len(page.Items))
-		for i, it := range page.Items {
-			links[i] = it.Link
-			far := it.Entity.ID
-			if _, ok := r.n.Entities[far]; !ok {
-				r.n.Entities[far] = it.Entity
-			}
+		for i := range page.Items {
+			links[i] = page.Items[i].Link
+			r.n.Reach(&page.Items[i].Entity)
 		}
 		r.n.Adopt(id, links)
 		if page.HasNextPage {

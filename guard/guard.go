@@ -482,19 +482,13 @@ func (s *Store) NeighboursOf(ctx context.Context, ids []string, q intel.Neighbou
 	if err != nil {
 		return nil, err
 	}
-	for id, p := range pages {
-		far := make([]intel.Entity, len(p.Items))
+	for _, p := range pages {
 		for i := range p.Items {
 			p.Items[i].Link = s.maskLink(p.Items[i].Link)
-			far[i] = p.Items[i].Entity
 		}
-		if err := s.present(ctx, far); err != nil {
+		if err := s.presentEach(ctx, len(p.Items), func(i int) *intel.Entity { return &p.Items[i].Entity }); err != nil {
 			return nil, err
 		}
-		for i := range p.Items {
-			p.Items[i].Entity = far[i]
-		}
-		pages[id] = p
 	}
 	return pages, nil
 }

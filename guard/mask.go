@@ -14,16 +14,23 @@ import (
 // The entities themselves are visible already (through a fact the reader
 // may see); this decides what of them is shown.
 func (s *Store) present(ctx context.Context, es []intel.Entity) error {
+	return s.presentEach(ctx, len(es), func(i int) *intel.Entity { return &es[i] })
+}
+
+// presentEach is present over the n entities at(i) points to, where they
+// lie (the far ends of a page's items, say), rather than copied out and
+// back.
+func (s *Store) presentEach(ctx context.Context, n int, at func(i int) *intel.Entity) error {
 	if s.access.Unrestricted() {
 		return nil
 	}
 	var owned []string
-	for i := range es {
-		if _, other := s.access.OwnedByOther(&es[i]); other {
-			owned = append(owned, es[i].ID)
+	for i := range n {
+		if e := at(i); s.ownedByOther(e) {
+			owned = append(owned, e.ID)
 		}
 	}
-	described := map[string]bool{}
+	var described map[string]bool
 	if len(owned) > 0 {
 		classes, err := s.rawClasses(ctx, owned)
 		if err != nil {
@@ -33,13 +40,14 @@ func (s *Store) present(ctx context.Context, es []intel.Entity) error {
 		if err != nil {
 			return err
 		}
+		described = make(map[string]bool, len(owned))
 		for _, id := range owned {
 			described[id] = s.seesOwnersFact(id, classes[id], granted)
 		}
 	}
-	for i := range es {
-		e := &es[i]
-		if _, other := s.access.OwnedByOther(e); other && !described[e.ID] {
+	for i := range n {
+		e := at(i)
+		if s.ownedByOther(e) && !described[e.ID] {
 			// Another agency's fact made the entity visible; its names,
 			// attributes and documents are the owner's, and the owner's
 			// record is hidden from this reader.
@@ -50,6 +58,11 @@ func (s *Store) present(ctx context.Context, es []intel.Entity) error {
 		*e = s.maskEntity(*e)
 	}
 	return nil
+}
+
+func (s *Store) ownedByOther(e *intel.Entity) bool {
+	_, other := s.access.OwnedByOther(e)
+	return other
 }
 
 // seesOwnersFact reports whether the reader may see a fact at the entity

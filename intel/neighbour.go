@@ -52,7 +52,10 @@ type NeighbourQuery struct {
 	// the embedded store does, its stored maps being replaced on a write
 	// and never changed in place. The items are the same either way. The
 	// analytics, which read thousands of links to score and keep them
-	// read-only in a shared memo (fetch.Memo), set it.
+	// read-only in a shared memo (fetch.Memo), set it. Such a caller also
+	// pages on only from a page's last item, so a store may leave the
+	// Cursor of the others empty (the embedded store does: encoding one
+	// per item was a fifth of building a page to score).
 	ReadOnly bool
 }
 

@@ -371,7 +371,7 @@ func checkRiskList(q *RiskListQuery) error {
 func (s *Service) inCountry(t fetch.Triage, ids []string, country intel.Region) []string {
 	var out []string
 	for _, id := range ids {
-		e, ok := t.Graph.Entities[id]
+		e, ok := t.Graph.Entity(id)
 		if !ok {
 			kind, key, _ := intel.SplitEntityID(id)
 			e = intel.Entity{ID: id, Kind: kind, Key: key}
