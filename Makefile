@@ -210,13 +210,16 @@ PEERS_DURATION ?= 15s
 PEERS_INGEST ?= 100000
 PEERS_TARGETS ?= ABCDEFab
 PEERS_PORT ?= 18080
+# The read workloads whose CPU profiles are kept beside the report
+# (bench/results/pprof), taken on A and B at the highest concurrency.
+PEERS_PROFILE ?= lookup-hit,lookup-cold,network-2hop,shortestPath
 
 ## bench-peers: ScamGraph beside @neo4j/graphql, raw Cypher and a static handler at two sizes; writes bench/results/REPORT.md
 bench-peers: services
 	@eval "$$($(SERVICES) env)"
 	$(GO) run ./bench/peers/cmd/peerbench run --repo . --scale $(PEERS_SCALE) --large-scale $(PEERS_LARGE_SCALE) \
 		--concurrency $(PEERS_CONCURRENCY) --warmup $(PEERS_WARMUP) --duration $(PEERS_DURATION) \
-		--ingest $(PEERS_INGEST) --targets $(PEERS_TARGETS) --port $(PEERS_PORT) \
+		--ingest $(PEERS_INGEST) --targets $(PEERS_TARGETS) --port $(PEERS_PORT) --profile '$(PEERS_PROFILE)' \
 		--neo4j-import-dir "$(STATE)/neo4j/dbms/import" --out bench/results
 
 # The growth benchmark's knobs: sizes in links (GROWTH_10M=1 adds ten

@@ -57,6 +57,14 @@ type GrowthPoint struct {
 	LookupP50, LookupP99, TwoHopP50 time.Duration
 	TwoHopNodes                     int
 	Lookups, TwoHops                int
+	// APILookupP50, APILookupP99 and APITwoHopP50 are the same questions
+	// asked through the API, as a user asks them (askAPI): the store's
+	// share of what a user waits for, and how it grows, shown whole.
+	APILookupP50, APILookupP99, APITwoHopP50 time.Duration
+
+	// visible are the sampled numbers the analyst may see, as ask found:
+	// what askAPI's answers are checked against.
+	visible map[string]bool
 }
 
 // PerLink divides v by the point's links.
@@ -127,11 +135,15 @@ func MeasureEmbedded(ctx context.Context, dir string, size int) (GrowthPoint, er
 		return p, err
 	}
 	defer rec.Close()
-	a, err := analystAccess(ctx, s, access.New(rec, time.Now))
+	reg := access.New(rec, time.Now)
+	a, token, err := analystAccess(ctx, s, reg)
 	if err != nil {
 		return p, err
 	}
-	return p, p.ask(ctx, s, a, ids)
+	if err := p.ask(ctx, s, a, ids); err != nil {
+		return p, err
+	}
+	return p, p.askAPI(ctx, s, reg, token, ids)
 }
 
 // loadEmbedded writes the world of p's scale into a fresh store in dir and
@@ -182,11 +194,15 @@ func MeasureNeo4j(ctx context.Context, uri, dataDir string, size int) (GrowthPoi
 		return p, err
 	}
 	fmt.Fprintf(os.Stderr, "neo4j: %d links loaded in %s\n", p.Links, p.Load.Round(time.Second))
-	a, err := analystAccess(ctx, s, access.New(s.AccessRecords(), time.Now))
+	reg := access.New(s.AccessRecords(), time.Now)
+	a, token, err := analystAccess(ctx, s, reg)
 	if err != nil {
 		return p, err
 	}
 	if err := p.ask(ctx, s, a, ids); err != nil {
+		return p, err
+	}
+	if err := p.askAPI(ctx, s, reg, token, ids); err != nil {
 		return p, err
 	}
 	// The database directory holds the store files; the transaction logs
@@ -210,13 +226,16 @@ func (p *GrowthPoint) ask(ctx context.Context, s intel.Store, a *intel.Access, i
 	order := slices.Clone(ids)
 	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	var lookups []time.Duration
+	p.visible = map[string]bool{}
 	for i := range growthLookups {
 		id := order[i%len(order)]
 		t0 := time.Now()
-		if _, err := guard.New(s, a, &guard.Report{}).GetEntities(ctx, []string{id}); err != nil {
+		found, err := guard.New(s, a, &guard.Report{}).GetEntities(ctx, []string{id})
+		if err != nil {
 			return err
 		}
 		lookups = append(lookups, time.Since(t0))
+		_, p.visible[id] = found[id]
 	}
 	var hops []time.Duration
 	var nodes []int
@@ -247,18 +266,19 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
 }
 
-// analystAccess is the TH-CCIB analyst's view on s: the keys set up on reg
-// and authenticated as ScamGraph does for each request.
-func analystAccess(ctx context.Context, s intel.Store, reg *access.Registry) (*intel.Access, error) {
+// analystAccess is the TH-CCIB analyst's view on s, and the analyst's
+// key: the keys set up on reg and authenticated as ScamGraph does for each
+// request.
+func analystAccess(ctx context.Context, s intel.Store, reg *access.Registry) (*intel.Access, string, error) {
 	keys, err := setUpRegistry(ctx, reg)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	c, err := usecase.New(s, reg, usecase.Options{}).Authenticate(ctx, usecase.Credentials{Token: keys.Analyst, Purpose: "peer benchmark"})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return c.Access(), nil
+	return c.Access(), keys.Analyst, nil
 }
 
 // liveHeap is the Go heap in use after a full collection.

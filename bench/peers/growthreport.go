@@ -16,23 +16,35 @@ var growthColours = map[string]string{"embedded": colours["A"], "neo4j": colours
 // Table is the growth run's table: one row per store and size.
 func (g *GrowthRun) Table() string {
 	var b strings.Builder
-	b.WriteString("| store | links | entities | disk B/link | heap B/link | RSS B/link | lookup p50 | lookup p99 | 2-hop p50 | 2-hop nodes (median) | 2-hop per node |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| store | links | entities | disk B/link | heap B/link | RSS B/link | API lookup p50 | API lookup p99 | API 2-hop p50 | API 2-hop per node " +
+		"| store lookup p50 | store lookup p99 | store 2-hop p50 | 2-hop nodes (median) | store 2-hop per node |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, p := range g.Points {
 		heap := "–"
 		if p.Store == "embedded" {
 			heap = fmt.Sprintf("%.0f", p.PerLink(float64(p.HeapBytes)))
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %s | %.0f | %s | %s | %s | %d | %s |\n", p.Store, p.Links, p.Entities,
-			p.PerLink(float64(p.DiskBytes)), heap, p.PerLink(float64(p.RSSBytes)), fmtDur(p.LookupP50), fmtDur(p.LookupP99),
-			fmtDur(p.TwoHopP50), p.TwoHopNodes, fmtDur(p.perNode()))
+		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %d | %s |\n", p.Store, p.Links, p.Entities,
+			p.PerLink(float64(p.DiskBytes)), heap, p.PerLink(float64(p.RSSBytes)),
+			fmtDur(p.APILookupP50), fmtDur(p.APILookupP99), fmtDur(p.APITwoHopP50), fmtDur(p.apiPerNode()),
+			fmtDur(p.LookupP50), fmtDur(p.LookupP99), fmtDur(p.TwoHopP50), p.TwoHopNodes, fmtDur(p.perNode()))
 	}
 	return b.String()
 }
 
-// perNode is the 2-hop median latency per node of the median network.
+// perNode is the store's 2-hop median latency per node of the median
+// network, apiPerNode the API's.
 func (p GrowthPoint) perNode() time.Duration {
 	return p.TwoHopP50 / time.Duration(max(1, p.TwoHopNodes))
+}
+
+func (p GrowthPoint) apiPerNode() time.Duration {
+	return p.APITwoHopP50 / time.Duration(max(1, p.TwoHopNodes))
+}
+
+// grew is how many times larger of last than of first f is.
+func grew(first, last GrowthPoint, f func(GrowthPoint) time.Duration) float64 {
+	return float64(f(last)) / float64(max(1, f(first)))
 }
 
 // ends are a store's smallest and largest points.
@@ -61,19 +73,22 @@ func (g *GrowthRun) goals() []goal {
 		gs = append(gs, goal{workload: "growth", goal: fmt.Sprintf("embedded ≤ 200 bytes per link on disk (at %d links)", last.Links),
 			measured: fmt.Sprintf("%.0f B/link (%.2f×)", perLink, perLink/200), met: mark(perLink <= 200)})
 		if first.Links != last.Links {
-			r50 := float64(last.LookupP50) / float64(max(1, first.LookupP50))
-			r99 := float64(last.LookupP99) / float64(max(1, first.LookupP99))
-			gs = append(gs, goal{workload: "growth", goal: fmt.Sprintf("embedded lookup p50 within 1.5× from %d to %d links", first.Links, last.Links),
-				measured: fmt.Sprintf("%.2f× (p99 %.2f×)", r50, r99), met: mark(r50 <= 1.5)})
-			rn := float64(last.perNode()) / float64(max(1, first.perNode()))
-			gs = append(gs, goal{workload: "growth", goal: "embedded 2-hop cost grows with the neighbourhood only (time per node within 1.5×)",
-				measured: fmt.Sprintf("%.2f× per node (%d → %d nodes)", rn, first.TwoHopNodes, last.TwoHopNodes), met: mark(rn <= 1.5)})
+			r50 := grew(first, last, func(p GrowthPoint) time.Duration { return p.APILookupP50 })
+			gs = append(gs, goal{workload: "growth", goal: fmt.Sprintf("embedded lookup p50 (API) within 1.5× from %d to %d links", first.Links, last.Links),
+				measured: fmt.Sprintf("%.2f× (p99 %.2f×); the store's own read %.2f× (p99 %.2f×)", r50,
+					grew(first, last, func(p GrowthPoint) time.Duration { return p.APILookupP99 }),
+					grew(first, last, func(p GrowthPoint) time.Duration { return p.LookupP50 }),
+					grew(first, last, func(p GrowthPoint) time.Duration { return p.LookupP99 })), met: mark(r50 <= 1.5)})
+			rn := grew(first, last, GrowthPoint.apiPerNode)
+			gs = append(gs, goal{workload: "growth", goal: "embedded 2-hop (API) cost grows with the neighbourhood only (time per node within 1.5×)",
+				measured: fmt.Sprintf("%.2f× per node (%d → %d nodes); the store's own expansion %.2f×", rn, first.TwoHopNodes, last.TwoHopNodes,
+					grew(first, last, GrowthPoint.perNode)), met: mark(rn <= 1.5)})
 		}
 	}
 	if first, last, ok := g.ends("neo4j"); ok && first.Links != last.Links {
-		r50 := float64(last.LookupP50) / float64(max(1, first.LookupP50))
-		gs = append(gs, goal{workload: "growth", goal: fmt.Sprintf("Neo4j lookup p50 from %d to %d links (no goal; for comparison)", first.Links, last.Links),
-			measured: fmt.Sprintf("%.2f×", r50)})
+		gs = append(gs, goal{workload: "growth", goal: fmt.Sprintf("Neo4j lookup p50 (API) from %d to %d links (no goal; for comparison)", first.Links, last.Links),
+			measured: fmt.Sprintf("%.2f×; the store's own read %.2f×", grew(first, last, func(p GrowthPoint) time.Duration { return p.APILookupP50 }),
+				grew(first, last, func(p GrowthPoint) time.Duration { return p.LookupP50 }))})
 	}
 	if a := g.Audit; a != nil {
 		grew := a.DataAfter - a.DataBefore
@@ -132,10 +147,14 @@ of 1,000 through the store's Upsert) and measured in a process of its own. **Dis
 data file, or Neo4j's database directory (its store files; the transaction logs are beside it). **Heap** is the Go heap the reopened embedded
 store holds (live bytes after a collection); **RSS** the resident memory of the process holding the graph
 (the measuring process for the embedded store; Neo4j's JVM, whose heap and page cache are set by
-scripts/services.sh, for Neo4j). **Lookup** reads one phone number by id through the sharing rules
-(guard) of a TH-CCIB analyst, 3,000 distinct numbers one at a time; **2-hop** expands 60 of them two links
-deep, at most 500 nodes, one at a time; "per node" divides the median 2-hop time by the median network's
-size, which is what should stay flat as the graph grows.
+scripts/services.sh, for Neo4j). **API lookup** is what a user waits for: the peer workloads' GraphQL
+lookup of a phone number, sent as a TH-CCIB analyst to ScamGraph's own handler over the store (served on
+loopback by the measuring process), 3,000 distinct numbers one at a time, every answer checked; **API
+2-hop** asks the network two links deep around 60 of them, at most 500 nodes, one at a time. The **store**
+columns ask the same questions of the store through the sharing rules (guard) alone, with no HTTP,
+GraphQL, authentication or audit: they show how the store's own part grows, which at a few microseconds
+is dominated by the processor's caches. "Per node" divides the median 2-hop time by the median network's
+size, which is what should stay flat as the graph grows. The goals are read off the API columns.
 `
 
 // writeCharts draws bytes per link and latencies against size.
@@ -231,9 +250,10 @@ func (g *GrowthRun) writeCharts(out string) error {
 	var ss []series
 	for _, st := range []string{"embedded", "neo4j"} {
 		ss = append(ss,
-			series{st + " lookup p50", growthColours[st], "", sec(func(p GrowthPoint) time.Duration { return p.LookupP50 }), st},
-			series{st + " lookup p99", growthColours[st], "6 4", sec(func(p GrowthPoint) time.Duration { return p.LookupP99 }), st},
-			series{st + " 2-hop p50", growthColours[st], "2 3", sec(func(p GrowthPoint) time.Duration { return p.TwoHopP50 }), st},
+			series{st + " API lookup p50", growthColours[st], "", sec(func(p GrowthPoint) time.Duration { return p.APILookupP50 }), st},
+			series{st + " API lookup p99", growthColours[st], "6 4", sec(func(p GrowthPoint) time.Duration { return p.APILookupP99 }), st},
+			series{st + " API 2-hop p50", growthColours[st], "2 3", sec(func(p GrowthPoint) time.Duration { return p.APITwoHopP50 }), st},
+			series{st + " store lookup p50", growthColours[st], "1 2", sec(func(p GrowthPoint) time.Duration { return p.LookupP50 }), st},
 		)
 	}
 	return draw(filepath.Join(out, "growth-latency.svg"), "Latency by size, one request at a time (log scales)", true, durFmt, ss)

@@ -114,9 +114,11 @@ func (c GrowthConfig) Run(ctx context.Context) (*GrowthRun, error) {
 		}
 		os.RemoveAll(dir)
 		g.Points = append(g.Points, p)
-		logf("growth: %-8s %8d links: %6.0f B/link on disk, %6.0f B/link heap, lookup p50 %s p99 %s, 2-hop p50 %s (%d nodes); load %s, in %s",
-			p.Store, p.Links, p.PerLink(float64(p.DiskBytes)), p.PerLink(float64(p.HeapBytes)), fmtDur(p.LookupP50), fmtDur(p.LookupP99),
-			fmtDur(p.TwoHopP50), p.TwoHopNodes, p.Load.Round(time.Second), time.Since(t0).Round(time.Second))
+		logf("growth: %-8s %8d links: %6.0f B/link on disk, %6.0f B/link heap, API lookup p50 %s p99 %s, API 2-hop p50 %s; "+
+			"store lookup p50 %s p99 %s, store 2-hop p50 %s (%d nodes); load %s, in %s",
+			p.Store, p.Links, p.PerLink(float64(p.DiskBytes)), p.PerLink(float64(p.HeapBytes)), fmtDur(p.APILookupP50), fmtDur(p.APILookupP99),
+			fmtDur(p.APITwoHopP50), fmtDur(p.LookupP50), fmtDur(p.LookupP99), fmtDur(p.TwoHopP50), p.TwoHopNodes,
+			p.Load.Round(time.Second), time.Since(t0).Round(time.Second))
 		if err := g.write(c.Out); err != nil {
 			return nil, err
 		}

@@ -39,6 +39,7 @@ func TestSmoke(t *testing.T) {
 		Repo: repo, Neo4jURI: neo, RedisURL: rds, ImportDir: filepath.Join(state, "neo4j", "dbms", "import"),
 		Scale: 0.05, Concurrency: []int{2}, Warmup: 200 * time.Millisecond, Duration: time.Second,
 		ColdKeys: 500, IngestRecords: 300, Targets: "ABCDEFab", BasePort: 18090, Out: out, Log: &log,
+		Profile: []string{"lookup-hit"},
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
@@ -63,7 +64,8 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Summary", "## Goals", "## Ratios", "throughput.svg", "latency-network-2hop.svg", "ingest.svg"} {
+	for _, want := range []string{"## Summary", "## Goals", "## Ratios", "throughput.svg", "latency-network-2hop.svg", "ingest.svg",
+		"## Profiles", "(pprof/demo-A-lookup-hit.pprof)", "(pprof/demo-B-lookup-hit.pprof)"} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("REPORT.md lacks %q", want)
 		}

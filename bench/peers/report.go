@@ -186,6 +186,11 @@ func (r *Run) WriteReport() error {
 		b.WriteString("\n![ingest](ingest.svg)\n")
 	}
 	b.WriteString("\nThe targets' own logs are in `logs/` beside this report.\n")
+	profiles, err := profilesSection(c.Out)
+	if err != nil {
+		return err
+	}
+	b.WriteString(profiles)
 	if g != nil {
 		b.WriteString("\n## Growth\n\nFrom `make bench-growth`; the whole run is in [GROWTH.md](GROWTH.md).\n\n")
 		b.WriteString(g.Table())

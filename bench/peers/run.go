@@ -50,7 +50,11 @@ type Config struct {
 	// Workloads, when not empty, keeps only the read workloads so named
 	// (e.g. "lookup-hit,lookup-cold"), for a short run on one hot path.
 	Workloads []string
-	// BasePort is the first of eight consecutive ports the targets listen on.
+	// Profile names the read workloads whose CPU profiles are taken on
+	// the ScamGraph targets A and B (see ProfileDir), "all" for every one.
+	Profile []string
+	// BasePort is the first of eleven consecutive ports the targets
+	// listen on (the last three serve A's, B's and C's profiles).
 	BasePort int
 	// Out is where the report, the charts and the targets' logs go.
 	Out string
@@ -126,6 +130,18 @@ func (c Config) Run(ctx context.Context) (*Run, error) {
 	logf := func(format string, args ...any) { fmt.Fprintf(c.Log, format+"\n", args...) }
 	if err := os.MkdirAll(filepath.Join(c.Out, "logs"), 0o755); err != nil {
 		return nil, err
+	}
+	if !c.IngestOnly {
+		// The profiles of an earlier run are of another build: none is
+		// kept beside a report it is not about.
+		if err := os.RemoveAll(filepath.Join(c.Out, ProfileDir)); err != nil {
+			return nil, err
+		}
+		if len(c.Profile) > 0 {
+			if err := os.MkdirAll(filepath.Join(c.Out, ProfileDir), 0o755); err != nil {
+				return nil, err
+			}
+		}
 	}
 	work, err := os.MkdirTemp("", "peerbench-")
 	if err != nil {
@@ -226,23 +242,26 @@ func (c Config) runWorld(ctx context.Context, r *Run, rdb *redis.Client, scale f
 	}
 	logf("peers: shortestPath asks %s → %s (%d links); lookup-cold cycles %d keys", q.Path.From, q.Path.To, q.Path.Length, len(q.Cold))
 
-	sg := func(store string, extra ...string) []string {
-		return append([]string{bin, "serve", "--store", store, "--log-level", "warn", "--log-format", "json"}, extra...)
-	}
 	port := func(i int) int { return c.BasePort + i }
 	addr := func(i int) string { return "127.0.0.1:" + strconv.Itoa(port(i)) }
+	// Every ScamGraph target serves its runtime profiles apart, on the
+	// port pprof past the targets'.
+	sg := func(store string, pprof int, extra ...string) []string {
+		return append([]string{bin, "serve", "--store", store, "--log-level", "warn", "--log-format", "json",
+			"--pprof-addr", addr(pprof)}, extra...)
+	}
 	terms := map[string]any{"agency": a.Agency, "country": string(a.Country), "sharedTypes": a.SharedTypes(), "granted": nonNil(a.Granted)}
 	all := []Target{
-		{Name: "A", Label: "ScamGraph, embedded store", Reads: true, Port: port(0), Ready: "/readyz",
-			Cmd: sg("embedded", "--data-dir", dataDir, "--addr", addr(0)), protocol: scamGraphProtocol{token: embeddedKeys.Analyst}},
+		{Name: "A", Label: "ScamGraph, embedded store", Reads: true, Port: port(0), PprofPort: port(8), Ready: "/readyz",
+			Cmd: sg("embedded", 8, "--data-dir", dataDir, "--addr", addr(0)), protocol: scamGraphProtocol{token: embeddedKeys.Analyst}},
 		{Name: "a", Label: "ScamGraph, embedded store, sharing rules off (benchmark-built)", Reads: true, Off: true, Port: port(6), Ready: "/healthz",
 			Cmd: []string{peer, "unguarded", "--store", "embedded", "--data-dir", dataDir, "--addr", addr(6)}, protocol: scamGraphProtocol{}},
-		{Name: "B", Label: "ScamGraph, Neo4j", Reads: true, Port: port(1), Ready: "/readyz",
-			Cmd: sg("neo4j", "--neo4j-uri", c.Neo4jURI, "--addr", addr(1)), protocol: scamGraphProtocol{token: keys.Analyst}},
+		{Name: "B", Label: "ScamGraph, Neo4j", Reads: true, Port: port(1), PprofPort: port(9), Ready: "/readyz",
+			Cmd: sg("neo4j", 9, "--neo4j-uri", c.Neo4jURI, "--addr", addr(1)), protocol: scamGraphProtocol{token: keys.Analyst}},
 		{Name: "b", Label: "ScamGraph, Neo4j, sharing rules off (benchmark-built)", Reads: true, Off: true, Port: port(7), Ready: "/healthz",
 			Cmd: []string{peer, "unguarded", "--store", "neo4j", "--neo4j-uri", c.Neo4jURI, "--addr", addr(7)}, protocol: scamGraphProtocol{}},
 		{Name: "C", Label: "ScamGraph, Neo4j + Redis cache", Reads: true, Port: port(2), Ready: "/readyz",
-			Cmd:      sg("neo4j", "--neo4j-uri", c.Neo4jURI, "--redis-url", c.RedisURL, "--addr", addr(2)),
+			Cmd:      sg("neo4j", 10, "--neo4j-uri", c.Neo4jURI, "--redis-url", c.RedisURL, "--addr", addr(2)),
 			protocol: scamGraphProtocol{token: keys.Analyst},
 			before: func(ctx context.Context, workload string) error {
 				if workload == "lookup-cold" {
@@ -286,8 +305,18 @@ func (c Config) runWorld(ctx context.Context, r *Run, rdb *redis.Client, scale f
 						return w, nil, err
 					}
 				}
+				var profiled <-chan error
+				if t.PprofPort != 0 && t.Name != "C" && n == r.topConcurrency() && c.profiles(wl.Name) {
+					path := filepath.Join(c.Out, ProfileDir, profileName(worldTag(len(r.Worlds)), t.Name, wl.Name))
+					profiled = captureCPU(ctx, fmt.Sprintf("http://127.0.0.1:%d", t.PprofPort), c.Warmup, c.Duration, path)
+				}
 				res := Drive(ctx, NewClient(n), t.Base(), t.Caller(wl), LoadConfig{Concurrency: n, Warmup: c.Warmup, Duration: c.Duration})
 				res.Target, res.Workload = t.Name, wl.Name
+				if profiled != nil {
+					if err := <-profiled; err != nil {
+						failures = append(failures, fmt.Sprintf("scale %g: %s %s: %v", scale, t.Name, wl.Name, err))
+					}
+				}
 				w.Results = append(w.Results, res)
 				logf("peers:   %-13s c=%-3d %9.0f req/s  p50 %-9s p95 %-9s p99 %-9s errors %d", wl.Name, n, res.Rate(),
 					fmtDur(res.Quantile(0.50)), fmtDur(res.Quantile(0.95)), fmtDur(res.Quantile(0.99)), res.Errors)
@@ -300,6 +329,11 @@ func (c Config) runWorld(ctx context.Context, r *Run, rdb *redis.Client, scale f
 		p.Stop()
 	}
 	return w, failures, nil
+}
+
+// profiles reports whether the CPU profiles of workload are taken.
+func (c Config) profiles(workload string) bool {
+	return slices.Contains(c.Profile, "all") || slices.Contains(c.Profile, workload)
 }
 
 // finish writes the report, prints the summary and fails when any answer

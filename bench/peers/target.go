@@ -25,8 +25,9 @@ type Target struct {
 	Cmd   []string
 	Env   []string
 	Ready string
-	// Port is where it listens on 127.0.0.1.
-	Port int
+	// Port is where it listens on 127.0.0.1; PprofPort, when not 0, where
+	// it serves its runtime profiles (scamgraph serve --pprof-addr).
+	Port, PprofPort int
 	// protocol is how it is asked.
 	protocol protocol
 	// before runs before each workload (C flushes its cache before the cold

@@ -25,6 +25,10 @@ type Config struct {
 	// MetricsAddr, when set, serves /metrics on a listen address of its
 	// own (e.g. loopback) and takes it off the API's.
 	MetricsAddr string
+	// PprofAddr, when set, serves Go's runtime profiles (/debug/pprof/) on
+	// a listen address of their own, never the API's: they show the
+	// process's internals to whoever reaches them, so bind it to loopback.
+	PprofAddr string
 	// TLSCert and TLSKey, when set, serve HTTPS with this certificate,
 	// read again on SIGHUP.
 	TLSCert, TLSKey string
@@ -131,6 +135,7 @@ func (c *Config) settings() []setting {
 	addInt := func(flag, env, usage string, p *int) { s, g := num(p); add(flag, env, usage, "int", s, g) }
 	addStr("addr", "SCAMGRAPH_ADDR", "listen address", &c.Addr)
 	addStr("metrics-addr", "SCAMGRAPH_METRICS_ADDR", "serve /metrics here only, apart from the API (empty: /metrics on the API's address)", &c.MetricsAddr)
+	addStr("pprof-addr", "SCAMGRAPH_PPROF_ADDR", "serve Go's runtime profiles (/debug/pprof/) here, apart from the API; bind it to loopback (empty: off)", &c.PprofAddr)
 	addStr("tls-cert", "SCAMGRAPH_TLS_CERT", "serve HTTPS with this PEM certificate (chain); reread on SIGHUP", &c.TLSCert)
 	addStr("tls-key", "SCAMGRAPH_TLS_KEY", "the certificate's PEM private key", &c.TLSKey)
 	addStr("store", "SCAMGRAPH_STORE", "backend: embedded or neo4j", &c.Store)

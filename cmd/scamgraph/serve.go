@@ -175,6 +175,20 @@ func serveAPI(ctx context.Context, cfg Config, stderr io.Writer, ready chan<- st
 		go func() { errc <- metricsSrv.Serve(mln) }()
 		logger.Info().Str("metrics_addr", mln.Addr().String()).Msg("metrics apart from the API")
 	}
+	if cfg.PprofAddr != "" {
+		pln, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			logger.Error().Err(err).Str("pprof_addr", cfg.PprofAddr).Msg("cannot listen")
+			httpSrv.Close()
+			return 1
+		}
+		// No write timeout: a CPU profile answers after the seconds it
+		// was asked to sample.
+		pprofSrv := &http.Server{Handler: profiles(), ReadHeaderTimeout: 10 * time.Second}
+		defer pprofSrv.Close()
+		go func() { errc <- pprofSrv.Serve(pln) }()
+		logger.Info().Str("pprof_addr", pln.Addr().String()).Msg("runtime profiles apart from the API")
+	}
 	addr := ln.Addr().String()
 	logger.Info().Str("addr", addr).Str("graphiql", scheme+"://"+addr+"/graphiql").Msg("serving")
 	if ready != nil {

@@ -51,10 +51,21 @@ func main() {
 	}
 }
 
+// names splits a comma-separated list, leaving out empty names.
+func names(list string) []string {
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	c := peers.Config{Log: os.Stdout}
-	var conc, workloads string
+	var conc, workloads, profiled string
 	fs.StringVar(&c.Repo, "repo", ".", "the repository's root")
 	fs.StringVar(&c.Neo4jURI, "neo4j-uri", os.Getenv("NEO4J_URI"), "Neo4j to load and ask (env NEO4J_URI)")
 	fs.StringVar(&c.RedisURL, "redis-url", os.Getenv("REDIS_URL"), "Redis for target C's cache (env REDIS_URL)")
@@ -70,7 +81,8 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&c.IngestOnly, "ingest-only", false, "run the ingest workloads alone; the report keeps the read results of the last full run")
 	fs.StringVar(&c.Targets, "targets", "ABCDEFab", "targets to run (a and b: A and B with the sharing rules off)")
 	fs.StringVar(&workloads, "workloads", "", "read workloads to run, comma-separated (default: all), e.g. lookup-hit,lookup-cold")
-	fs.IntVar(&c.BasePort, "port", 18080, "first of eight ports the targets listen on")
+	fs.StringVar(&profiled, "profile", "", "read workloads whose CPU profiles are taken on A and B, comma-separated (all: every one; default: none)")
+	fs.IntVar(&c.BasePort, "port", 18080, "first of eleven ports the targets and their profiles listen on")
 	fs.StringVar(&c.Out, "out", "bench/results", "where the report goes")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,11 +94,7 @@ func run(ctx context.Context, args []string) error {
 		}
 		c.Concurrency = append(c.Concurrency, n)
 	}
-	for _, s := range strings.Split(workloads, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			c.Workloads = append(c.Workloads, s)
-		}
-	}
+	c.Workloads, c.Profile = names(workloads), names(profiled)
 	if c.ImportDir == "" && os.Getenv("SCAMGRAPH_STATE_DIR") != "" {
 		c.ImportDir = os.Getenv("SCAMGRAPH_STATE_DIR") + "/neo4j/dbms/import"
 	}
