@@ -102,7 +102,7 @@ func (w *world) victimSkew() weighted {
 // The Poipet centre's first IP, account and presented number are entry points.
 func (w *world) centreArtefacts(d dice, c *centre, entry bool) {
 	for j := 0; j < w.scaled(centreIPs, 2); j++ {
-		key := w.numbers.fresh(d, hostIn(c.net24))
+		key := w.numbers.fresh(d, hostIn(c.net24), hostNear(c.net24))
 		if entry && j == 0 {
 			key = RegistrationIP.Key
 		}
@@ -115,6 +115,8 @@ func (w *world) centreArtefacts(d dice, c *centre, entry bool) {
 	for j := 0; j < w.scaled(centreVoIP, 2); j++ {
 		key := w.numbers.fresh(d, func(d dice) string {
 			return fmt.Sprintf("sip:%s%02d@%s", pick(d, sipUserStems), d.IntN(100), c.provider)
+		}, func(d dice) string {
+			return fmt.Sprintf("sip:%s%04d@%s", pick(d, sipUserStems), d.IntN(10000), c.provider)
 		})
 		if entry && j == 0 {
 			key = VoipAccount.Key

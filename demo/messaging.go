@@ -77,7 +77,9 @@ func (w *world) newChat(d dice, theme chatTheme, service string) *chat {
 	if service == "telegram" {
 		stem = strings.ReplaceAll(stem, ".", "_") // Telegram user names have no dots
 	}
-	key := w.numbers.fresh(d, func(d dice) string { return service + ":" + stem + d.digits(2) })
+	key := w.numbers.fresh(d, func(d dice) string { return service + ":" + stem + d.digits(2) },
+		func(d dice) string { return service + ":" + stem + d.digits(4) },
+		func(d dice) string { return service + ":" + stem + d.digits(6) })
 	handle := strings.TrimPrefix(key, service+":")
 	// As victims write them in reports and screenshots show them.
 	raw := "LINE ID: " + handle

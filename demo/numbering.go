@@ -15,15 +15,27 @@ func newNumbering() *numbering { return &numbering{used: map[string]bool{}} }
 // reserve marks a key as taken.
 func (n *numbering) reserve(key string) { n.used[key] = true }
 
-// fresh draws keys from shape until one is free, and takes it.
-func (n *numbering) fresh(d dice, shape func(dice) string) string {
-	for {
+// fresh draws keys from shape until one is free, and takes it. A shape
+// whose keys can run out (a chat handle is a stem and two digits) names
+// wider ones, drawn from in turn once crowded draws in a row were taken:
+// a world large enough to fill the shape still gets keys, and a world
+// that never filled it comes out as it always did.
+func (n *numbering) fresh(d dice, shape func(dice) string, wider ...func(dice) string) string {
+	for tries := 0; ; tries++ {
+		if tries == crowded && len(wider) > 0 {
+			shape, wider, tries = wider[0], wider[1:], 0
+		}
 		if k := shape(d); !n.used[k] {
 			n.used[k] = true
 			return k
 		}
 	}
 }
+
+// crowded is how many taken draws in a row make fresh go on to a wider
+// shape: with even one key in a hundred still free, a thousand misses in
+// a row happen once in some 20,000 fills.
+const crowded = 1000
 
 // Thai mobile prefixes after +66: the 8x and 9x blocks and 61-65. The VoIP
 // blocks 60 and 68 are left out on purpose, so that every number drawn here
@@ -107,6 +119,15 @@ var cambodianBanks = []string{"ABA", "ABA", "ACLEDA", "ACLEDA", "WING", "CANADIA
 // three octets; hosts 2-254 leave the gateway and broadcast alone.
 func hostIn(net24 string) func(dice) string {
 	return func(d dice) string { return net24 + "." + strconv.Itoa(d.between(2, 254)) }
+}
+
+// hostNear draws a host in the /16 around a /24, for a centre whose /24
+// is full (a world scaled far up).
+func hostNear(net24 string) func(dice) string {
+	net16 := net24[:strings.LastIndexByte(net24, '.')]
+	return func(d dice) string {
+		return net16 + "." + strconv.Itoa(d.between(0, 255)) + "." + strconv.Itoa(d.between(2, 254))
+	}
 }
 
 // thaiLocalForm writes an E.164 Thai number the way a Thai analyst types

@@ -101,11 +101,13 @@ func (w *world) passOn(from, to string, when time.Time) {
 }
 
 func (w *world) exit(payer, to string, when time.Time) {
-	for _, p := range w.paths {
-		if p.Victim == payer && p.Exit == to {
-			return
-		}
+	if w.planted[[2]string{payer, to}] {
+		return
 	}
+	if w.planted == nil {
+		w.planted = map[[2]string]bool{}
+	}
+	w.planted[[2]string{payer, to}] = true
 	w.paths = append(w.paths, MoneyPath{Victim: payer, Exit: to, Exited: when})
 }
 

@@ -28,6 +28,11 @@ import (
 //     leave a class without a link, so both ends are worked out again from
 //     their links (recomputeClassesClause).
 //
+// Entities are read back as n {.*, factClasses: null}, every property
+// but the list: no entity read uses it (GetClassified asks for it apart),
+// and on a busy node it is dozens of strings, which a page of links or a
+// network of 500 nodes would otherwise ship and decode with every node.
+//
 // A node without the property (written before it existed) is worked out
 // from its links when read, and Open starts filling it in for every such
 // node (fillFactClassesInBackground), so a store written by an earlier

@@ -67,7 +67,7 @@ WITH found, done + frontier AS done, fresh AS frontier, reached + fresh AS reach
 // expandEnd hands back every level's links and every entity reached, the
 // stored seeds first, in one record.
 const expandEnd = `
-RETURN [n IN reached | properties(n)] AS nodes,
+RETURN [n IN reached | n {.*, factClasses: null}] AS nodes,
        [level IN levels | [r IN level | {link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id}]] AS levels`
 
 // expandByDepth holds one statement per allowed depth: Cypher has no

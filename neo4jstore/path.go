@@ -22,7 +22,7 @@ WHERE all(r IN rels WHERE (size($types) = 0 OR type(r) IN $types)
                       AND r.tStart < $until AND r.tEnd >= $since
                       AND ` + accessPredicate + `)
 RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo,
-       [n IN nodes(p) | properties(n)] AS nodes,
+       [n IN nodes(p) | n {.*, factClasses: null}] AS nodes,
        [r IN rels | {link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id}] AS links`
 
 var shortestPathByDepth = func() map[int]string {

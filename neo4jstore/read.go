@@ -13,7 +13,7 @@ import (
 const getEntities = `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
-RETURN properties(n) AS n`
+RETURN n {.*, factClasses: null} AS n`
 
 // GetEntities fetches many entities in one round trip.
 func (s *Store) GetEntities(ctx context.Context, ids []string) (map[string]intel.Entity, error) {
@@ -149,7 +149,7 @@ CALL {
     AND ` + accessPredicate + `
   WITH r, b ORDER BY r.tStart DESC, r.id ASC LIMIT $limit
   RETURN collect({link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id,
-                  far: properties(b)}) AS items
+                  far: b {.*, factClasses: null}}) AS items
 }`
 	neighboursTemplate          = neighboursHead + neighboursTotal + neighboursItems + "\nRETURN a.id AS id, total, items"
 	neighboursUncountedTemplate = neighboursHead + neighboursItems + "\nRETURN a.id AS id, 0 AS total, items"
@@ -256,7 +256,7 @@ func pageFrom(rec *neo4j.Record, id string, first int) (intel.NeighbourPage, err
 var classifiedNeighbourStatements = func() map[bool]map[intel.Direction]string {
 	const tail = `
 WITH a AS n, total, items
-RETURN properties(n) AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes,
+RETURN n {.*, factClasses: null} AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes,
        total, items`
 	out := map[bool]map[intel.Direction]string{true: {}, false: {}}
 	for d, pattern := range neighbourPatterns {
@@ -375,7 +375,7 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 const getClassified = `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
-RETURN properties(n) AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes`
+RETURN n {.*, factClasses: null} AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes`
 
 // GetClassified reads entities and their fact classes in one statement.
 func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {

@@ -25,7 +25,7 @@ WHERE n.id > $after AND ($kinds = [] OR n.kind IN $kinds)
     OR toLower(coalesce(n.label, '')) CONTAINS $plain
     OR any(r IN coalesce(n.rawForms, []) WHERE toLower(r) CONTAINS $plain)
   )
-RETURN properties(n) AS n
+RETURN n {.*, factClasses: null} AS n
 ORDER BY n.id
 LIMIT $limit`
 

@@ -3,6 +3,7 @@ package peers
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scamgraph/scamgraph/access"
@@ -22,13 +24,42 @@ import (
 	"github.com/scamgraph/scamgraph/usecase"
 )
 
-// demoLinks is how many links the demo world holds at scale 1; a growth
-// size in links is reached at scale links/demoLinks (the world grows
-// about linearly with its scale).
-const demoLinks = 135894
+// ScaleFor is the demo scale whose world holds about links links. The
+// world does not grow linearly with its scale (the SIM-box hubs and the
+// victims of each both grow with it: ten times the scale is some sixty
+// times their calls), so the links at a scale are taken as
+// a·scale + b·scale², fitted to the worlds of scale 1 and 2, counted (not
+// stored) once per process.
+func ScaleFor(links int) (float64, error) {
+	sizing.once.Do(func() {
+		var at [2]float64
+		for i, scale := range []float64{1, 2} {
+			stats, err := demo.Generate(demo.Config{Scale: scale}, func(intel.Batch) error { return nil })
+			if err != nil {
+				sizing.err = err
+				return
+			}
+			at[i] = float64(stats.Links)
+		}
+		sizing.b = (at[1] - 2*at[0]) / 2
+		sizing.a = at[0] - sizing.b
+	})
+	if sizing.err != nil {
+		return 0, sizing.err
+	}
+	a, b, n := sizing.a, sizing.b, float64(links)
+	if b <= 0 {
+		return n / a, nil
+	}
+	return (math.Sqrt(a*a+4*b*n) - a) / (2 * b), nil
+}
 
-// ScaleFor is the demo scale whose world holds about links links.
-func ScaleFor(links int) float64 { return float64(links) / demoLinks }
+// sizing is ScaleFor's fit.
+var sizing struct {
+	once sync.Once
+	a, b float64
+	err  error
+}
 
 // GrowthPoint is what one store measured at one size: its footprint and
 // how fast it answers the same questions, one at a time.
@@ -105,7 +136,11 @@ func (s *sampler) emit(b intel.Batch) {
 // run alone in its process (peerbench growth-point), so that the heap and
 // RSS are the store's.
 func MeasureEmbedded(ctx context.Context, dir string, size int) (GrowthPoint, error) {
-	p := GrowthPoint{Store: "embedded", Size: size, Scale: ScaleFor(size)}
+	p := GrowthPoint{Store: "embedded", Size: size}
+	var err error
+	if p.Scale, err = ScaleFor(size); err != nil {
+		return p, err
+	}
 	ids, err := loadEmbedded(ctx, dir, &p)
 	if err != nil {
 		return p, err
@@ -180,7 +215,11 @@ func (p *GrowthPoint) load(ctx context.Context, s intel.Store) ([]string, error)
 // it, and measures it; dbDir is Neo4j's data directory, whose size after a
 // checkpoint is the point's disk bytes.
 func MeasureNeo4j(ctx context.Context, uri, dataDir string, size int) (GrowthPoint, error) {
-	p := GrowthPoint{Store: "neo4j", Size: size, Scale: ScaleFor(size)}
+	p := GrowthPoint{Store: "neo4j", Size: size}
+	var err error
+	if p.Scale, err = ScaleFor(size); err != nil {
+		return p, err
+	}
 	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri})
 	if err != nil {
 		return p, err
@@ -222,9 +261,7 @@ func (p *GrowthPoint) ask(ctx context.Context, s intel.Store, a *intel.Access, i
 	if len(ids) == 0 {
 		return fmt.Errorf("the world holds no phone number to ask about")
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	order := slices.Clone(ids)
-	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	order := askOrder(ids)
 	var lookups []time.Duration
 	p.visible = map[string]bool{}
 	for i := range growthLookups {
@@ -249,6 +286,7 @@ func (p *GrowthPoint) ask(ctx context.Context, s intel.Store, a *intel.Access, i
 		}
 		hops = append(hops, time.Since(t0))
 		nodes = append(nodes, len(g.Nodes))
+		p.visible[seed] = slices.ContainsFunc(g.Nodes, func(e intel.Entity) bool { return e.ID == seed })
 	}
 	slices.Sort(lookups)
 	slices.Sort(hops)
@@ -257,6 +295,15 @@ func (p *GrowthPoint) ask(ctx context.Context, s intel.Store, a *intel.Access, i
 	p.LookupP50, p.LookupP99 = quantile(lookups, 0.5), quantile(lookups, 0.99)
 	p.TwoHopP50, p.TwoHopNodes = quantile(hops, 0.5), nodes[len(nodes)/2]
 	return nil
+}
+
+// askOrder is the order in which ask and askAPI ask about the sampled
+// ids: a shuffle, the same every time.
+func askOrder(ids []string) []string {
+	rng := rand.New(rand.NewPCG(1, 2))
+	order := slices.Clone(ids)
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	return order
 }
 
 func quantile(sorted []time.Duration, q float64) time.Duration {

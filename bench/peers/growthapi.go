@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"slices"
@@ -65,9 +64,7 @@ func (p *GrowthPoint) askAPI(ctx context.Context, s intel.Store, reg *access.Reg
 		}
 		return took, check(b)
 	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	order := slices.Clone(ids)
-	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	order := askOrder(ids)
 	var lookups, hops []time.Duration
 	for i := range growthLookups {
 		id := order[i%len(order)]
