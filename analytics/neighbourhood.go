@@ -33,6 +33,17 @@ type Neighbourhood struct {
 	stats map[string]callStats
 	// mobiles remembers which numbers can be SIMs (see mobile).
 	mobiles map[string]bool
+	// answered keeps, per entity, its answered calls by the other party
+	// (answeredWith): the reads a score plans and the score itself both
+	// ask for the same entity's.
+	answered map[string]map[string]int
+}
+
+// changed forgets what was worked out from id's links, which have changed.
+func (n *Neighbourhood) changed(id string) {
+	delete(n.byType, id)
+	delete(n.stats, id)
+	delete(n.answered, id)
 }
 
 // NewNeighbourhood returns an empty neighbourhood.
@@ -83,8 +94,7 @@ func (n *Neighbourhood) Add(id string, links ...intel.Link) {
 		}
 	}
 	n.Links[id] = have
-	delete(n.byType, id)
-	delete(n.stats, id)
+	n.changed(id)
 }
 
 // Adopt is Add for a slice the caller hands over and does not use again:
@@ -113,8 +123,7 @@ func (n *Neighbourhood) Adopt(id string, links []intel.Link) {
 		kept = append(kept, l)
 	}
 	n.Links[id] = kept
-	delete(n.byType, id)
-	delete(n.stats, id)
+	n.changed(id)
 }
 
 // Share is Add for a slice that stays shared and read-only (a page a memo
@@ -134,8 +143,7 @@ func (n *Neighbourhood) ShareDistinct(id string, links []intel.Link, distinct bo
 		return
 	}
 	n.Links[id] = slices.Clip(links)
-	delete(n.byType, id)
-	delete(n.stats, id)
+	n.changed(id)
 }
 
 // ShareCalls is ShareDistinct for a page of id's calls with their

@@ -57,13 +57,22 @@ func Sharers(n *Neighbourhood, ids []string) (sharers, lines []string) {
 	return sortedUnique(sharers), sortedUnique(lines)
 }
 
+// answeredWith counts id's answered calls by the other party, once per
+// neighbourhood until id's links change; callers only read what it returns.
 func answeredWith(n *Neighbourhood, id string) map[string]int {
+	if out, ok := n.answered[id]; ok {
+		return out
+	}
 	out := map[string]int{}
 	for _, l := range n.linksOf(id, intel.LinkCalled) {
 		if l.Attrs["answered"] == "true" {
 			out[other(&l, id)]++
 		}
 	}
+	if n.answered == nil {
+		n.answered = map[string]map[string]int{}
+	}
+	n.answered[id] = out
 	return out
 }
 
