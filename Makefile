@@ -230,6 +230,9 @@ GROWTH_NEO4J ?= 10000,100000,1000000
 GROWTH_AUDIT_CALLS ?= 20000
 ifeq ($(GROWTH_10M),1)
 GROWTH_EMBEDDED := $(GROWTH_EMBEDDED),10000000
+# The ten-million point holds some 10 GB of graph while it loads; a soft
+# memory limit keeps the collector ahead of it on a 24 GB machine.
+export GOMEMLIMIT ?= 18GiB
 endif
 
 ## bench-growth: the embedded store at 10k-1M links (GROWTH_10M=1: 10M) and Neo4j to 1M; writes bench/results/GROWTH.md

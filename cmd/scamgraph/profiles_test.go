@@ -15,21 +15,8 @@ func TestServeProfilesApartFromTheAPI(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pprofAddr := freeAddr(t)
-	ready := make(chan string, 1)
-	done := make(chan int, 1)
-	var logs syncBuffer
-	go func() {
-		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--pprof-addr", pprofAddr, "--data-dir", t.TempDir(),
-			"--log-format", "json"}, &logs, ready)
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case code := <-done:
-		t.Fatalf("serve exited with %d: %s", code, logs.String())
-	case <-time.After(time.Minute):
-		t.Fatal("serve did not start")
-	}
+	addr, logs, done := startServe(t, ctx, "--addr", "127.0.0.1:0", "--pprof-addr", pprofAddr, "--data-dir", t.TempDir(),
+		"--log-format", "json")
 	get := func(url string) (int, []byte) {
 		t.Helper()
 		res, err := http.Get(url)

@@ -161,33 +161,32 @@ func serveAPI(ctx context.Context, cfg Config, stderr io.Writer, ready chan<- st
 	}
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout: cfg.HTTP.RequestTimeout + 5*time.Second, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- httpSrv.Serve(ln) }()
-	if cfg.MetricsAddr != "" {
-		mln, err := net.Listen("tcp", cfg.MetricsAddr)
-		if err != nil {
-			logger.Error().Err(err).Str("metrics_addr", cfg.MetricsAddr).Msg("cannot listen")
-			httpSrv.Close()
-			return 1
+	// Metrics and runtime profiles may each have a listen address of their
+	// own, apart from the API's (loopback, a monitoring network).
+	for _, side := range []struct {
+		addr, key, msg string
+		handler        http.Handler
+	}{
+		{cfg.MetricsAddr, "metrics_addr", "metrics apart from the API", srv.MetricsHandler()},
+		{cfg.PprofAddr, "pprof_addr", "runtime profiles apart from the API", profiles()},
+	} {
+		if side.addr == "" {
+			continue
 		}
-		metricsSrv := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
-		defer metricsSrv.Close()
-		go func() { errc <- metricsSrv.Serve(mln) }()
-		logger.Info().Str("metrics_addr", mln.Addr().String()).Msg("metrics apart from the API")
-	}
-	if cfg.PprofAddr != "" {
-		pln, err := net.Listen("tcp", cfg.PprofAddr)
+		sln, err := net.Listen("tcp", side.addr)
 		if err != nil {
-			logger.Error().Err(err).Str("pprof_addr", cfg.PprofAddr).Msg("cannot listen")
+			logger.Error().Err(err).Str(side.key, side.addr).Msg("cannot listen")
 			httpSrv.Close()
 			return 1
 		}
 		// No write timeout: a CPU profile answers after the seconds it
 		// was asked to sample.
-		pprofSrv := &http.Server{Handler: profiles(), ReadHeaderTimeout: 10 * time.Second}
-		defer pprofSrv.Close()
-		go func() { errc <- pprofSrv.Serve(pln) }()
-		logger.Info().Str("pprof_addr", pln.Addr().String()).Msg("runtime profiles apart from the API")
+		sideSrv := &http.Server{Handler: side.handler, ReadHeaderTimeout: 10 * time.Second}
+		defer sideSrv.Close()
+		go func() { errc <- sideSrv.Serve(sln) }()
+		logger.Info().Str(side.key, sln.Addr().String()).Msg(side.msg)
 	}
 	addr := ln.Addr().String()
 	logger.Info().Str("addr", addr).Str("graphiql", scheme+"://"+addr+"/graphiql").Msg("serving")

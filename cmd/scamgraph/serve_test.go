@@ -19,20 +19,7 @@ import (
 func TestServeDemoEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan int, 1)
-	var logs syncBuffer
-	go func() {
-		done <- serve(ctx, []string{"--demo", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--log-format", "json"}, &logs, ready)
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case code := <-done:
-		t.Fatalf("serve exited with %d: %s", code, logs.String())
-	case <-time.After(3 * time.Minute):
-		t.Fatal("serve did not start")
-	}
+	addr, logs, done := startServe(t, ctx, "--demo", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--log-format", "json")
 	body, _ := json.Marshal(map[string]any{"query": `{ lookup(identifier: "086-904-1377") { key kind entity { id
 		... on PhoneNumber { links(first: 3) { totalCount edges { node { type } } } } } } }`})
 	// The demo keys are printed at start-up, as the README says.
@@ -98,6 +85,24 @@ func TestServeRejectsBadSettings(t *testing.T) {
 	if code := serve(context.Background(), nil, &logs, nil); code != 2 {
 		t.Errorf("bad env value: exit %d", code)
 	}
+}
+
+// startServe runs serve with args until ctx ends, and returns the API's
+// address once it listens, its logs, and where its exit code will come.
+func startServe(t *testing.T, ctx context.Context, args ...string) (addr string, logs *syncBuffer, done <-chan int) {
+	t.Helper()
+	ready := make(chan string, 1)
+	exited := make(chan int, 1)
+	logs = &syncBuffer{}
+	go func() { exited <- serve(ctx, args, logs, ready) }()
+	select {
+	case addr = <-ready:
+	case code := <-exited:
+		t.Fatalf("serve exited with %d: %s", code, logs.String())
+	case <-time.After(3 * time.Minute):
+		t.Fatal("serve did not start")
+	}
+	return addr, logs, exited
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's concurrent log writes.
