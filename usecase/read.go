@@ -44,7 +44,7 @@ func (s *Service) lookup(ctx context.Context, c *Caller, input string, kind inte
 		region = intel.RegionTH
 	}
 	out.Region = region
-	out.Identifier = intel.ParseIdentifier(input, region, kind)
+	out.Identifier = s.identifiers.parse(input, region, kind)
 	if !out.Identifier.Valid {
 		return out, nil
 	}

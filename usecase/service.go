@@ -24,6 +24,8 @@ type Service struct {
 	// analytics holds the scoring parameters and the results cache that
 	// every write through the service invalidates (see risk.go).
 	analytics *analyticsState
+	// identifiers remembers what lookups' inputs read as.
+	identifiers identifiers
 }
 
 // Options tune a Service. The zero value is ready to use.
@@ -53,7 +55,8 @@ func New(store intel.Store, registry *access.Registry, opts Options) *Service {
 	if opts.EntityMemoTTL > 0 {
 		reads = newEntityMemo(store, state, opts.EntityMemoTTL)
 	}
-	return &Service{store: counted, reads: reads, registry: registry, logger: opts.Logger, analytics: state}
+	return &Service{store: counted, reads: reads, registry: registry, logger: opts.Logger, analytics: state,
+		identifiers: newIdentifiers()}
 }
 
 // Registry is the registry the service checks callers against; the
