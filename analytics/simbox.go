@@ -5,7 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/scamgraph/scamgraph/intel"
 )
@@ -159,7 +160,7 @@ func (n *Neighbourhood) mobile(id string) bool {
 		t = e.Attrs["numberType"]
 	}
 	if t == "" {
-		t = plans.numberType(keyOf(id))
+		t = planType(keyOf(id))
 	}
 	v := t == "MOBILE" || t == "FIXED_LINE_OR_MOBILE"
 	if n.mobiles == nil {
@@ -429,37 +430,28 @@ func plural(what string, k int) string {
 	return what + "s"
 }
 
-// numberPlans remembers the number type the numbering plan gives a key.
-// A SIM-box finding asks it of every line at the sites of the line scored,
+// plans remembers the number type the numbering plan gives a key. A
+// SIM-box finding asks it of every line at the sites of the line scored,
 // lines whose entities were never read, and reading the plan
 // (intel.NormalizePhone) costs more than the rest of the question: the
 // answer depends on the key alone, so it is kept for every score after.
-type numberPlans struct {
-	mu    sync.RWMutex
-	types map[string]string
-}
+var plans = func() *lru.Cache[string, string] {
+	c, err := lru.New[string, string](100000)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return c
+}()
 
-// maxPlans bounds numberPlans; past it, it starts over.
-const maxPlans = 100000
-
-var plans = &numberPlans{types: map[string]string{}}
-
-// numberType is the plan's type of key, "" when the plan does not know it.
-func (p *numberPlans) numberType(key string) string {
-	p.mu.RLock()
-	t, ok := p.types[key]
-	p.mu.RUnlock()
-	if ok {
+// planType is the plan's type of key, "" when the plan does not know it.
+func planType(key string) string {
+	if t, ok := plans.Get(key); ok {
 		return t
 	}
+	var t string
 	if id, err := intel.NormalizePhone(key, intel.RegionTH); err == nil {
 		t = id.NumberType
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.types) >= maxPlans {
-		p.types = map[string]string{}
-	}
-	p.types[key] = t
+	plans.Add(key, t)
 	return t
 }

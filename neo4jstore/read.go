@@ -256,8 +256,7 @@ func pageFrom(rec *neo4j.Record, id string, first int) (intel.NeighbourPage, err
 var classifiedNeighbourStatements = func() map[bool]map[intel.Direction]string {
 	const tail = `
 WITH a AS n, total, items
-RETURN n {.*, factClasses: null} AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes,
-       total, items`
+` + returnClassified + `, total, items`
 	out := map[bool]map[intel.Direction]string{true: {}, false: {}}
 	for d, pattern := range neighbourPatterns {
 		out[true][d] = fmt.Sprintf(neighboursHead+neighboursTotal+neighboursItems, pattern) + tail
@@ -375,7 +374,10 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]intel.S
 const getClassified = `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
-RETURN n {.*, factClasses: null} AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes`
+` + returnClassified
+
+// returnClassified returns entity node n and its classes.
+const returnClassified = `RETURN n {.*, factClasses: null} AS n, CASE WHEN n.factClasses IS NULL THEN ` + classesOfN + ` ELSE n.factClasses END AS classes`
 
 // GetClassified reads entities and their fact classes in one statement.
 func (s *Store) GetClassified(ctx context.Context, ids []string) (map[string]intel.ClassifiedEntity, error) {

@@ -37,7 +37,7 @@ func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[strin
 	var todo []string
 	a.mu.Lock()
 	for _, id := range ids {
-		if hit, ok := a.risks[key+"\x00"+id]; ok && a.fresh(hit.gen, hit.at) {
+		if hit, ok := a.freshRiskLocked(key, id); ok {
 			out[id] = hit.risk
 			for _, country := range hit.countries {
 				if c.access.Foreign(country) {
@@ -76,7 +76,7 @@ func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[strin
 		a.risks = map[string]cachedRisk{}
 	}
 	for id, r := range computed {
-		a.risks[key+"\x00"+id] = cachedRisk{gen: gen, at: at, risk: r, countries: countries}
+		a.risks[riskKey(key, id)] = cachedRisk{gen: gen, at: at, risk: r, countries: countries}
 	}
 	return out, nil
 }
@@ -91,8 +91,19 @@ func (s *Service) scoresAfresh(c *Caller, id string) bool {
 	a := s.analytics
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	hit, ok := a.risks[accessKey(c.access)+"\x00"+id]
-	return !ok || !a.fresh(hit.gen, hit.at)
+	_, ok := a.freshRiskLocked(accessKey(c.access), id)
+	return !ok
+}
+
+// riskKey is the key of id's cached risk in the view whose accessKey is
+// view.
+func riskKey(view, id string) string { return view + "\x00" + id }
+
+// freshRiskLocked is id's risk cached for view, if it is still fresh.
+// a.mu is held.
+func (a *analyticsState) freshRiskLocked(view, id string) (cachedRisk, bool) {
+	hit, ok := a.risks[riskKey(view, id)]
+	return hit, ok && a.fresh(hit.gen, hit.at)
 }
 
 // foreignIn lists the other countries whose facts went into a
