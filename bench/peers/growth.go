@@ -29,7 +29,8 @@ import (
 // victims of each both grow with it: ten times the scale is some sixty
 // times their calls), so the links at a scale are taken as
 // a·scale + b·scale², fitted to the worlds of scale 1 and 2, counted (not
-// stored) once per process.
+// stored) once per process: the growth run asks it, and hands each
+// point its scale.
 func ScaleFor(links int) (float64, error) {
 	sizing.once.Do(func() {
 		var at [2]float64
@@ -135,12 +136,8 @@ func (s *sampler) emit(b intel.Batch) {
 // embedded data directory dir, reopens it, and measures it. It is meant to
 // run alone in its process (peerbench growth-point), so that the heap and
 // RSS are the store's.
-func MeasureEmbedded(ctx context.Context, dir string, size int) (GrowthPoint, error) {
-	p := GrowthPoint{Store: "embedded", Size: size}
-	var err error
-	if p.Scale, err = ScaleFor(size); err != nil {
-		return p, err
-	}
+func MeasureEmbedded(ctx context.Context, dir string, size int, scale float64) (GrowthPoint, error) {
+	p := GrowthPoint{Store: "embedded", Size: size, Scale: scale}
 	ids, err := loadEmbedded(ctx, dir, &p)
 	if err != nil {
 		return p, err
@@ -214,12 +211,8 @@ func (p *GrowthPoint) load(ctx context.Context, s intel.Store) ([]string, error)
 // MeasureNeo4j wipes Neo4j, loads the demo world of about size links into
 // it, and measures it; dbDir is Neo4j's data directory, whose size after a
 // checkpoint is the point's disk bytes.
-func MeasureNeo4j(ctx context.Context, uri, dataDir string, size int) (GrowthPoint, error) {
-	p := GrowthPoint{Store: "neo4j", Size: size}
-	var err error
-	if p.Scale, err = ScaleFor(size); err != nil {
-		return p, err
-	}
+func MeasureNeo4j(ctx context.Context, uri, dataDir string, size int, scale float64) (GrowthPoint, error) {
+	p := GrowthPoint{Store: "neo4j", Size: size, Scale: scale}
 	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri})
 	if err != nil {
 		return p, err

@@ -99,7 +99,12 @@ func (c GrowthConfig) Run(ctx context.Context) (*GrowthRun, error) {
 			}
 		}
 		dir := filepath.Join(work, fmt.Sprintf("%s-%d", j.store, j.size))
-		args := []string{"growth-point", "--store", j.store, "--links", strconv.Itoa(j.size), "--data-dir", dir,
+		scale, err := ScaleFor(j.size)
+		if err != nil {
+			return nil, err
+		}
+		args := []string{"growth-point", "--store", j.store, "--links", strconv.Itoa(j.size),
+			"--scale", strconv.FormatFloat(scale, 'g', -1, 64), "--data-dir", dir,
 			"--neo4j-uri", c.Neo4jURI, "--neo4j-data-dir", c.Neo4jData}
 		t0 := time.Now()
 		cmd := exec.CommandContext(ctx, peer, args...)

@@ -67,6 +67,7 @@ func growthPoint(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("growth-point", flag.ContinueOnError)
 	store := fs.String("store", "embedded", "embedded or neo4j")
 	size := fs.Int("links", 10000, "the world's size in links")
+	scale := fs.Float64("scale", 0, "the demo world's scale that holds about --links links (0: worked out, see peers.ScaleFor)")
 	dir := fs.String("data-dir", "", "a fresh embedded data directory")
 	uri := fs.String("neo4j-uri", os.Getenv("NEO4J_URI"), "Neo4j (wiped)")
 	data := fs.String("neo4j-data-dir", "", "Neo4j's data directory")
@@ -75,11 +76,16 @@ func growthPoint(ctx context.Context, args []string) error {
 	}
 	var p peers.GrowthPoint
 	var err error
+	if *scale == 0 {
+		if *scale, err = peers.ScaleFor(*size); err != nil {
+			return err
+		}
+	}
 	switch *store {
 	case "embedded":
-		p, err = peers.MeasureEmbedded(ctx, *dir, *size)
+		p, err = peers.MeasureEmbedded(ctx, *dir, *size, *scale)
 	case "neo4j":
-		p, err = peers.MeasureNeo4j(ctx, *uri, *data, *size)
+		p, err = peers.MeasureNeo4j(ctx, *uri, *data, *size, *scale)
 	default:
 		err = fmt.Errorf("--store: %q is neither embedded nor neo4j", *store)
 	}
