@@ -39,6 +39,29 @@ type Neighbourhood struct {
 	answered map[string]map[string]int
 }
 
+// Read lists what n's contents came from, sorted: every entity whose
+// links were read (n.Links) or that was reached (n.Entities), and every
+// site whose callers were listed (n.Sites, see SiteKey). Whatever is
+// computed from n alone stays true until a write touches one of them:
+// a link at one of those entities, a change to one of them, or a call
+// made from one of those sites.
+func (n *Neighbourhood) Read() []string {
+	out := make([]string, 0, len(n.Links)+len(n.Entities)+len(n.Sites))
+	for id := range n.Links {
+		out = append(out, id)
+	}
+	for id := range n.Entities {
+		if _, ok := n.Links[id]; !ok {
+			out = append(out, id)
+		}
+	}
+	for site := range n.Sites {
+		out = append(out, site)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // changed forgets what was worked out from id's links, which have changed.
 func (n *Neighbourhood) changed(id string) {
 	delete(n.byType, id)

@@ -46,7 +46,23 @@ func (n *Neighbourhood) AddSite(attr intel.SiteAttr, value string, callers intel
 	if n.Sites == nil {
 		n.Sites = map[string]intel.SiteCallers{}
 	}
-	n.Sites[sitePrefix(attr)+value] = callers
+	n.Sites[SiteKey(attr, value)] = callers
+}
+
+// SiteKey names the site where a call was made, value being its attr
+// (a cell or an IMEI), as Neighbourhood.Sites keys it.
+func SiteKey(attr intel.SiteAttr, value string) string { return sitePrefix(attr) + value }
+
+// SitesOf are the keys of the sites l names (see SiteKey): a call made
+// from a cell or handset changes the callers listed there.
+func SitesOf(l *intel.Link) []string {
+	var out []string
+	for _, attr := range []intel.SiteAttr{intel.SiteCell, intel.SiteDevice} {
+		if v := l.Attrs[string(attr)]; v != "" {
+			out = append(out, SiteKey(attr, v))
+		}
+	}
+	return out
 }
 
 func sitePrefix(attr intel.SiteAttr) string {

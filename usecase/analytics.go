@@ -48,19 +48,34 @@ type AnalyticsOptions struct {
 }
 
 // analyticsState is the service's scoring parameters and its cache of
-// results. Results are keyed by the reader's view (accessKey) and dropped
-// whenever a write goes through the service, so a score is never older
-// than the last write this process made, and never serves one reader's
-// view to another.
+// results. Results are keyed by the reader's view (accessKey), so that
+// one reader's view is never served to another, and are never older than
+// the last write this process made that could change them: a write drops
+// the memos and makes the triages stale, and a cached score stays only
+// while no write touched what it was computed from (see touchedAt).
 type analyticsState struct {
 	opts AnalyticsOptions
-	gen  atomic.Uint64
+	// gen counts the writes; it moves only with mu held.
+	gen atomic.Uint64
 
 	mu      sync.Mutex
 	risks   map[string]cachedRisk
 	triages map[string]*triageSlot
 	memos   map[string]*cachedMemo
+	// touchedAt is, for every entity and site a write touched (see
+	// touchedBy), the generation of the last such write, and floor the
+	// generation of the last write that touched everything or after
+	// which touchedAt started over: a result computed from a read that
+	// began at generation g still holds if g >= floor and nothing it read
+	// was touched after g. An enrichment job's writes then leave the
+	// scores of the rest of the graph cached.
+	touchedAt map[string]uint64
+	floor     uint64
 }
+
+// maxTouched bounds touchedAt; past it, it starts over, and every result
+// computed before is stale.
+const maxTouched = 1 << 20
 
 // cachedMemo is one view's fetch.Memo with the write generation and the
 // time it was started at.
@@ -98,7 +113,11 @@ func (a *analyticsState) memoLocked(key string) *fetch.Memo {
 }
 
 type cachedRisk struct {
+	// gen is the generation the score's reads began at, and read what
+	// they came from (analytics.Neighbourhood.Read), shared by the scores
+	// of one read.
 	gen  uint64
+	read []string
 	at   time.Time
 	risk analytics.Risk
 	// countries are the other countries whose facts went into the score,
@@ -161,18 +180,68 @@ func (a *analyticsState) params() analytics.Params {
 	return p
 }
 
-// wrote drops every cached result but the last triage of each view,
-// which is served, stale, until the next one is complete.
-func (a *analyticsState) wrote() {
-	a.gen.Add(1)
+// wrote records a write that touched t (everything when t is nil): it
+// drops the memos, makes every triage stale (the last one is served until
+// the next is complete), and makes stale the cached scores computed from
+// what t holds.
+func (a *analyticsState) wrote(t touched) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.risks = map[string]cachedRisk{}
+	g := a.gen.Add(1)
 	a.memos = map[string]*cachedMemo{}
+	if t == nil || len(a.touchedAt)+len(t) > maxTouched {
+		a.touchedAt = map[string]uint64{}
+		a.floor = g
+	}
+	if a.touchedAt == nil {
+		a.touchedAt = map[string]uint64{}
+	}
+	for x := range t {
+		a.touchedAt[x] = g
+	}
 }
 
 func (a *analyticsState) fresh(gen uint64, at time.Time) bool {
 	return gen == a.gen.Load() && time.Since(at) < a.opts.CacheTTL
+}
+
+// untouchedLocked says whether no write since generation gen touched
+// anything in read (sorted or not). a.mu is held.
+func (a *analyticsState) untouchedLocked(gen uint64, read []string) bool {
+	if gen < a.floor {
+		return false
+	}
+	for _, x := range read {
+		if a.touchedAt[x] > gen {
+			return false
+		}
+	}
+	return true
+}
+
+// touched is what one write touched: the entities it wrote or linked, and
+// the sites its calls were made from (analytics.SiteKey).
+type touched map[string]struct{}
+
+// touchedBy is what a batch touches.
+func touchedBy(b intel.Batch) touched {
+	t := touched{}
+	for i := range b.Entities {
+		t[b.Entities[i].ID] = struct{}{}
+		t[intel.EntityID(b.Entities[i].Kind, b.Entities[i].Key)] = struct{}{}
+	}
+	for i := range b.Links {
+		t.link(&b.Links[i])
+	}
+	return t
+}
+
+// link adds the ends of l and the sites it names.
+func (t touched) link(l *intel.Link) {
+	t[l.From], t[l.To] = struct{}{}, struct{}{}
+	for _, site := range analytics.SitesOf(l) {
+		t[site] = struct{}{}
+	}
 }
 
 // writeCounter is the service's store for writes: every acknowledged
@@ -185,9 +254,9 @@ type writeCounter struct {
 // Upsert writes through and invalidates.
 func (w *writeCounter) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertResult, error) {
 	res, err := w.Store.Upsert(ctx, b)
-	if err == nil {
-		w.state.wrote()
-	}
+	// A failed batch may yet have been written (its acknowledgement lost),
+	// so it counts too.
+	w.state.wrote(touchedBy(b))
 	return res, err
 }
 
@@ -196,9 +265,14 @@ func (w *writeCounter) Upsert(ctx context.Context, b intel.Batch) (intel.UpsertR
 // answer.
 func (w *writeCounter) Retract(ctx context.Context, r intel.RetractRequest) (intel.Link, error) {
 	l, err := w.Store.Retract(ctx, r)
-	if err == nil {
-		w.state.wrote()
+	if err != nil {
+		// It may yet have gone through; which link it was is not known.
+		w.state.wrote(nil)
+		return l, err
 	}
+	t := touched{}
+	t.link(&l)
+	w.state.wrote(t)
 	return l, err
 }
 

@@ -70,13 +70,16 @@ func (s *Service) risks(ctx context.Context, c *Caller, ids []string) (map[strin
 			}
 		}
 	}
+	// The scores of one read share what it read: a score of a list is
+	// dropped when a write touches what any of the list's scores read.
+	read := n.Read()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if len(a.risks)+len(computed) > maxCachedRisks {
 		a.risks = map[string]cachedRisk{}
 	}
 	for id, r := range computed {
-		a.risks[riskKey(key, id)] = cachedRisk{gen: gen, at: at, risk: r, countries: countries}
+		a.risks[riskKey(key, id)] = cachedRisk{gen: gen, read: read, at: at, risk: r, countries: countries}
 	}
 	return out, nil
 }
@@ -99,11 +102,12 @@ func (s *Service) scoresAfresh(c *Caller, id string) bool {
 // view.
 func riskKey(view, id string) string { return view + "\x00" + id }
 
-// freshRiskLocked is id's risk cached for view, if it is still fresh.
-// a.mu is held.
+// freshRiskLocked is id's risk cached for view, if it is still fresh:
+// younger than CacheTTL (a write by another process is not seen), and no
+// write since its read touched what it read. a.mu is held.
 func (a *analyticsState) freshRiskLocked(view, id string) (cachedRisk, bool) {
 	hit, ok := a.risks[riskKey(view, id)]
-	return hit, ok && a.fresh(hit.gen, hit.at)
+	return hit, ok && time.Since(hit.at) < a.opts.CacheTTL && a.untouchedLocked(hit.gen, hit.read)
 }
 
 // foreignIn lists the other countries whose facts went into a
