@@ -26,8 +26,9 @@ type AnalyticsOptions struct {
 	// of its own end with a fixed clock.
 	Now func() time.Time
 	// CacheTTL bounds how long a computed result is reused when no write
-	// went through this service meanwhile (writes by another process
-	// sharing the store are seen after at most this long); 30 s when 0.
+	// through this service changed what it was computed from (writes by
+	// another process sharing the store are seen after at most this
+	// long); 30 s when 0.
 	CacheTTL time.Duration
 	// TriageWait is how long a request for the risk list or the rings
 	// waits, after a write, for the newer triage before it is answered
