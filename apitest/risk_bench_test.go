@@ -1,8 +1,12 @@
 package apitest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -17,6 +21,7 @@ import (
 	"github.com/scamgraph/scamgraph/access/accesstest"
 	"github.com/scamgraph/scamgraph/demo"
 	"github.com/scamgraph/scamgraph/embeddedstore"
+	"github.com/scamgraph/scamgraph/ingest"
 	"github.com/scamgraph/scamgraph/intel"
 	"github.com/scamgraph/scamgraph/neo4jstore/neo4jtest"
 	"github.com/scamgraph/scamgraph/server"
@@ -30,6 +35,13 @@ const riskLookupQuery = `query($q: String!) { lookup(identifier: $q) { key kind 
 // serveAnalytics serves a store with the given analytics options, as the
 // Thai demo analyst.
 func serveAnalytics(b *testing.B, store intel.Store, opts usecase.AnalyticsOptions) *httptest.Server {
+	ts, _ := serveAnalyticsKeys(b, store, opts)
+	return ts
+}
+
+// serveAnalyticsKeys is serveAnalytics with the demo keys of its
+// registry, for requests made as someone else (send the key).
+func serveAnalyticsKeys(b *testing.B, store intel.Store, opts usecase.AnalyticsOptions) (*httptest.Server, []demo.Key) {
 	reg, keys := accesstest.Registry(b)
 	svc := usecase.New(store, reg, usecase.Options{Analytics: opts})
 	cfg := server.DefaultConfig()
@@ -37,8 +49,58 @@ func serveAnalytics(b *testing.B, store intel.Store, opts usecase.AnalyticsOptio
 	srv := server.New(cfg, svc, nil, zerolog.Nop(), server.NewMetrics())
 	ts := httptest.NewServer(accesstest.WithKey(srv.Handler(), demo.KeyFor(keys, "TH-CCIB", access.RoleAnalyst)))
 	b.Cleanup(ts.Close)
-	return ts
+	return ts, keys
 }
+
+const enrichmentWrite = `mutation($r: [RecordInput!]!) { ingest(records: $r) { totals { accepted rejected } results { status reason } } }`
+
+// enrichment is an enrichment job: every interval until stop is closed,
+// it sends ts a batch of enrichmentBatch new synthetic call records
+// (ingest.SyntheticCall, from *next on, as token's agency's), and then
+// reports how many batches were written, or the first failure.
+func enrichment(ts *httptest.Server, token string, interval time.Duration, next *int, stop <-chan struct{}) (int, error) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for batches := 0; ; batches++ {
+		select {
+		case <-stop:
+			return batches, nil
+		case <-tick.C:
+		}
+		records := make([]any, enrichmentBatch)
+		for i := range records {
+			raw, _ := json.Marshal(ingest.SyntheticCall(*next))
+			*next++
+			var m map[string]any
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return batches, err
+			}
+			delete(m, "agency") // the enricher's own
+			records[i] = m
+		}
+		body, _ := json.Marshal(map[string]any{"query": enrichmentWrite, "variables": map[string]any{"r": records}})
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return batches, err
+		}
+		raw, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var got struct {
+			Data struct {
+				Ingest struct{ Totals struct{ Accepted int } }
+			}
+		}
+		if err := json.Unmarshal(raw, &got); err != nil || got.Data.Ingest.Totals.Accepted != enrichmentBatch {
+			return batches, fmt.Errorf("enrichment batch: %s", raw)
+		}
+	}
+}
+
+// enrichmentBatch is how many call records an enrichment batch holds.
+const enrichmentBatch = 20
 
 // benchScale is the demo world's scale for BenchmarkRisk: 1 unless
 // SCAMGRAPH_BENCH_SCALE says otherwise, so that the cost can be shown at
@@ -80,7 +142,9 @@ func worldEnd() time.Time { return demo.Epoch.Add(demo.HistoryDays * 24 * time.H
 // taking turns as in BenchmarkAccessRules; "risk" reuses scores until the
 // next write, "risk-uncached" computes every score, reading the entity's
 // own links afresh and what lies around it through the view's memo, see
-// fetch.Memo), each mode's p50 and its processor time per request (this
+// fetch.Memo; "risk-writes" is "risk" while an enrichment job writes a
+// batch of new call records every 100 ms through the same service), each
+// mode's p50 and its processor time per request (this
 // process and Neo4j, which move far less with a shared machine's load),
 // the graph-wide triage behind riskList and rings computed cold, and
 // riskList and rings answered while a newer triage computes.
@@ -97,18 +161,37 @@ func BenchmarkRisk(b *testing.B) {
 	for _, name := range []string{"embedded", "neo4j"} {
 		inner := demoStoreAt(b, name, scale)
 		asOf := func() time.Time { return worldEnd() }
-		cached := serveAnalytics(b, inner, usecase.AnalyticsOptions{Now: asOf})
+		cached, keys := serveAnalyticsKeys(b, inner, usecase.AnalyticsOptions{Now: asOf})
+		enricher, nextCall := demo.KeyFor(keys, "TH-CCIB", access.RoleEnricher), 0
 		uncached := serveAnalytics(b, inner, usecase.AnalyticsOptions{Now: asOf, CacheTTL: time.Nanosecond})
 		vars := func(i int) map[string]any { return map[string]any{"q": hot[i%len(hot)]} }
 		b.Run(name+"/lookup", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				turns := []struct {
-					name string
-					ts   *httptest.Server
-					q    string
-				}{{"plain", cached, lookupQuery}, {"risk", cached, riskLookupQuery}, {"risk-uncached", uncached, riskLookupQuery}}
-				for _, m := range turns {
-					drive(b, m.ts, concurrency, m.q, vars, accessTurn(2*time.Second)) // warm-up
+					name    string
+					ts      *httptest.Server
+					q       string
+					writing bool
+				}{{"plain", cached, lookupQuery, false}, {"risk", cached, riskLookupQuery, false},
+					{"risk-uncached", uncached, riskLookupQuery, false}, {"risk-writes", cached, riskLookupQuery, true}}
+				// run drives one turn; a writing turn's lookups run while an
+				// enrichment job writes a batch every 100 ms through the
+				// same service.
+				run := func(m int) load {
+					if !turns[m].writing {
+						return drive(b, turns[m].ts, concurrency, turns[m].q, vars, accessTurn(2*time.Second))
+					}
+					stop, done := make(chan struct{}), make(chan error, 1)
+					go func() { _, err := enrichment(cached, enricher, 100*time.Millisecond, &nextCall, stop); done <- err }()
+					s := drive(b, turns[m].ts, concurrency, turns[m].q, vars, accessTurn(2*time.Second))
+					close(stop)
+					if err := <-done; err != nil {
+						b.Fatal(err)
+					}
+					return s
+				}
+				for m := range turns {
+					run(m) // warm-up
 				}
 				p50 := map[string][]float64{}
 				// The processor time of each mode's turns (this process and
@@ -123,7 +206,7 @@ func BenchmarkRisk(b *testing.B) {
 						}
 						m := turns[k]
 						start := readCPU()
-						s := drive(b, m.ts, concurrency, m.q, vars, accessTurn(2*time.Second))
+						s := run(k)
 						end := readCPU()
 						c := cpu[m.name]
 						c.self += end.self - start.self
@@ -137,8 +220,9 @@ func BenchmarkRisk(b *testing.B) {
 				for _, m := range turns {
 					b.ReportMetric(median(p50[m.name]), m.name+"-p50-ms")
 				}
-				fmt.Printf("risk-ratio %s: p50 risk/plain %.2fx, risk-uncached/plain %.2fx\n", b.Name(),
-					median(p50["risk"])/median(p50["plain"]), median(p50["risk-uncached"])/median(p50["plain"]))
+				fmt.Printf("risk-ratio %s: p50 risk/plain %.2fx, risk-uncached/plain %.2fx, risk-writes/plain %.2fx\n", b.Name(),
+					median(p50["risk"])/median(p50["plain"]), median(p50["risk-uncached"])/median(p50["plain"]),
+					median(p50["risk-writes"])/median(p50["plain"]))
 				perReq := func(name string) (self, neo float64) {
 					n := float64(max(reqs[name], 1))
 					return float64(cpu[name].self.Microseconds()) / 1000 / n, float64(cpu[name].neo4j.Microseconds()) / 1000 / n
