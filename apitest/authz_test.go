@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -195,6 +196,10 @@ const authzNodes = `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`
 
 const authzNetwork = `query($id: ID!) { network(seeds: [$id], depth: 1, limit: 500) { nodes { id } edges { id } missingSeeds } }`
 
+// authzNetworkFull asks the same network with its entities and links,
+// which the service reads in full rather than bare (intel.ExpandQuery.Bare).
+const authzNetworkFull = `query($id: ID!) { network(seeds: [$id], depth: 1, limit: 500) { nodes { id entity { id } } edges { id link { id } } missingSeeds } }`
+
 const authzPath = `query($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to, maxDepth: 3) { length } }`
 
 // authzReader is one agency's analyst key.
@@ -296,7 +301,7 @@ func runAuthz(t *testing.T, b backend, facts []authzFact) {
 			for round := 0; round < 2; round++ {
 				t.Run(name+"/lookup", func(t *testing.T) { checkLookup(t, ts, r, visible) })
 				t.Run(name+"/nodes", func(t *testing.T) { checkNodes(t, ts, r, facts, visible) })
-				t.Run(name+"/network", func(t *testing.T) { checkNetwork(t, ts, r, hubID, visible) })
+				t.Run(name+"/network", func(t *testing.T) { checkNetwork(t, ts, reg, r, hubID, visible) })
 			}
 			t.Run(name+"/shortestPath", func(t *testing.T) { checkPaths(t, ts, r, hubID, facts, visible) })
 		}
@@ -392,10 +397,32 @@ func checkNodes(t *testing.T, ts *httptest.Server, r authzReader, facts, visible
 	}
 }
 
-func checkNetwork(t *testing.T, ts *httptest.Server, r authzReader, hubID string, visible []authzFact) {
+func checkNetwork(t *testing.T, ts *httptest.Server, reg *access.Registry, r authzReader, hubID string, visible []authzFact) {
 	c := gql(t, ts, r.token, "CASE-AUTHZ-1", authzNetwork, map[string]any{"id": hubID})
 	if len(c.Errors) > 0 {
 		t.Fatalf("errors: %s", c.Raw)
+	}
+	// The same network read in full: the same nodes and edges, and the
+	// same audit of what was read.
+	bareEntry := lastAudit(t, reg, r.agency)
+	full := gql(t, ts, r.token, "CASE-AUTHZ-1", authzNetworkFull, map[string]any{"id": hubID})
+	fullEntry := lastAudit(t, reg, r.agency)
+	for _, part := range []string{"nodes", "edges"} {
+		var bareIDs, fullIDs []any
+		for _, x := range asList(dig(c.Data, "network", part)) {
+			bareIDs = append(bareIDs, dig(x, "id"))
+		}
+		for _, x := range asList(dig(full.Data, "network", part)) {
+			fullIDs = append(fullIDs, dig(x, "id"))
+		}
+		if !reflect.DeepEqual(bareIDs, fullIDs) {
+			t.Errorf("%s of the network as drawn %v, read in full %v", part, bareIDs, fullIDs)
+		}
+	}
+	if bareEntry.Seq != 0 || fullEntry.Seq != 0 {
+		if !reflect.DeepEqual(bareEntry.DataCountries, fullEntry.DataCountries) || !reflect.DeepEqual(bareEntry.Entities, fullEntry.Entities) {
+			t.Errorf("audit of the network as drawn %+v, read in full %+v", bareEntry, fullEntry)
+		}
 	}
 	want := map[string]bool{}
 	for _, f := range visible {
@@ -437,4 +464,25 @@ func checkPaths(t *testing.T, ts *httptest.Server, r authzReader, hubID string, 
 			t.Errorf("unexpected error: %s", c.Raw)
 		}
 	}
+}
+
+// lastAudit is agency's newest audit entry, zero when it has none.
+func lastAudit(t *testing.T, reg *access.Registry, agency string) access.AuditEntry {
+	t.Helper()
+	var last access.AuditEntry
+	for {
+		entries, err := reg.QueryAudit(context.Background(), access.AuditFilter{Agency: agency, AfterSeq: last.Seq, Limit: access.MaxAuditLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) == 0 {
+			return last
+		}
+		last = entries[len(entries)-1]
+	}
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/scamgraph/scamgraph/intel"
@@ -186,5 +187,53 @@ var _ = register("ExpandRejectsBadInput", func(t *testing.T, h *Harness, s intel
 	} {
 		_, err := s.Expand(ctxFor(t), q)
 		wantCode(t, err, intel.EINVALID, field)
+	}
+})
+
+// bareOf is g as a bare expansion must give it at least: every entity's
+// id, kind, key, label and home, every link's id, type, ends and
+// provenance.
+func bareOf(g intel.Subgraph) intel.Subgraph {
+	out := g
+	out.Nodes = make([]intel.Entity, len(g.Nodes))
+	for i, n := range g.Nodes {
+		out.Nodes[i] = intel.Entity{ID: n.ID, Kind: n.Kind, Key: n.Key, Label: n.Label}
+		if home := n.Attrs[intel.AttrDocumentCountry]; home != "" {
+			out.Nodes[i].Attrs = map[string]string{intel.AttrDocumentCountry: home}
+		}
+	}
+	out.Links = make([]intel.Link, len(g.Links))
+	for i, l := range g.Links {
+		l.Attrs, l.Sensitive = nil, nil
+		out.Links[i] = l
+	}
+	return out
+}
+
+var _ = register("ExpandBareIsTheSameNetwork", func(t *testing.T, h *Harness, s intel.Store) {
+	e := chainFixture(t, s)
+	// Entities and links with attributes, personal data, spellings and
+	// markers, which a bare expansion may leave out.
+	holder := entity(intel.KindPerson, "TH:NATIONAL_ID:3101200456789")
+	holder.Label, holder.Sensitive = "Holder 9", map[string]string{"name": "Somchai Jaidee"}
+	holder.Attrs = map[string]string{intel.AttrDocumentCountry: "TH", "documentType": "NATIONAL_ID"}
+	line := phone("+66812345678")
+	line.RawForms, line.Markers, line.Attrs = []string{"081-234-5678"}, []string{"+697"}, map[string]string{"numberType": "MOBILE"}
+	reg := state(intel.LinkRegisteredTo, line, holder, "TH-CIB", 0, 0)
+	reg.Sensitive = map[string]string{"address": "99 Sukhumvit Rd"}
+	mustUpsert(t, s, intel.Batch{Entities: []intel.Entity{holder, line},
+		Links: []intel.Link{reg, event(intel.LinkUses, e["S"], line, 3, "u-line")}})
+	thai := &intel.Access{Agency: "TH-CIB", Country: intel.RegionTH}
+	for _, q := range []intel.ExpandQuery{
+		{Seeds: []string{e["A"].ID}, Depth: 3},
+		{Seeds: []string{e["V1"].ID, line.ID}, Depth: 2, MaxNodes: 5},
+		{Seeds: []string{e["S"].ID}, Depth: 2, Access: thai},
+	} {
+		full := mustExpand(t, s, q)
+		q.Bare = true
+		bare := mustExpand(t, s, q)
+		if got, want := bareOf(bare), bareOf(full); !reflect.DeepEqual(got, want) {
+			t.Errorf("seeds %v depth %d: bare expansion\n%+v\nwant the full one's\n%+v", q.Seeds, q.Depth, got, want)
+		}
 	}
 })

@@ -71,7 +71,7 @@ func (w *world) emitHolder(country intel.Region, docType, number, name, address 
 	e := w.artefact(intel.KindPerson, key, country)
 	e.Label = "Subscriber " + key[len(key)-4:]
 	e.Attrs["documentType"] = docType
-	e.Attrs["documentCountry"] = string(country)
+	e.Attrs[intel.AttrDocumentCountry] = string(country)
 	e.Sensitive = map[string]string{"name": name, "documentNumber": number, "address": address}
 	w.out.entity(e)
 	return &holder{id: e.ID, docType: docType, sensitive: e.Sensitive}

@@ -74,7 +74,7 @@ func mapSubscriber(b *builder, r *Record) error {
 			// The label shows only the end of the key's digest: enough to tell
 			// people apart on a chart, nothing of who they are.
 			Label: "Subscriber " + key[len(key)-4:],
-			Attrs: map[string]string{"documentType": docType, "documentCountry": string(b.prov.Country)},
+			Attrs: map[string]string{"documentType": docType, intel.AttrDocumentCountry: string(b.prov.Country)},
 			// Only what the key fixes is kept on the node: two records of
 			// one document spelling the name or address otherwise would
 			// each rewrite it, and a replay of both would change the node
@@ -89,7 +89,7 @@ func mapSubscriber(b *builder, r *Record) error {
 		person = intel.Entity{
 			ID: intel.EntityID(intel.KindPerson, holder), Kind: intel.KindPerson, Key: holder,
 			Label:     "Holder " + holder[len(holder)-4:],
-			Attrs:     map[string]string{"holderOf": artefact.ID, "documentCountry": string(b.prov.Country)},
+			Attrs:     map[string]string{"holderOf": artefact.ID, intel.AttrDocumentCountry: string(b.prov.Country)},
 			Sensitive: map[string]string{},
 		}
 	}

@@ -153,6 +153,11 @@ func (a *Access) OwnedByOther(e *Entity) (owner string, other bool) {
 	return owner, owner != "" && !a.Unrestricted() && owner != a.Agency
 }
 
+// AttrDocumentCountry is the attribute that holds the country of the
+// identity document a person was registered with: their home country (see
+// HomeCountry).
+const AttrDocumentCountry = "documentCountry"
+
 // HomeCountry is the country whose law governs an entity's personal data:
 // the country that issued a person's document, holds a bank account or
 // numbered a phone line, or whose agency filed a suspect's record. It is
@@ -164,7 +169,7 @@ func (a *Access) OwnedByOther(e *Entity) (owner string, other bool) {
 func HomeCountry(e *Entity) Region {
 	switch e.Kind {
 	case KindPerson:
-		return Region(e.Attrs["documentCountry"])
+		return Region(e.Attrs[AttrDocumentCountry])
 	case KindSuspect, KindCase:
 		// Their keys start with the filing agency's code, whose first part
 		// is its country (TH-CIB:S-0001).

@@ -30,6 +30,14 @@ type ExpandQuery struct {
 	// Access limits the links followed to those the reader may see (nil:
 	// all). Seeds are taken as given: the caller checks the reader may see them.
 	Access *Access
+	// Bare says the caller draws the network and needs of each entity only
+	// its id, kind, key, label and home (AttrDocumentCountry, which decides
+	// whose data a person is), and of each link only its id, type, ends
+	// and provenance: a store may then leave out their other attributes,
+	// personal data, raw forms, markers and first ingestion, which are
+	// most of what a large network weighs. The entities and links are the
+	// same.
+	Bare bool
 }
 
 // Subgraph is a set of entities and the links among them, in the order the

@@ -70,16 +70,27 @@ const expandEnd = `
 RETURN [n IN reached | n {.*, factClasses: null}] AS nodes,
        [level IN levels | [r IN level | {link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id}]] AS levels`
 
-// expandByDepth holds one statement per allowed depth: Cypher has no
-// loop over a parameter, so the levels are written out, from constants,
-// at start-up.
-var expandByDepth = func() map[int]string {
+// expandBareEnd is expandEnd for a bare expansion (intel.ExpandQuery.Bare):
+// the entities' identity, label and home and the links' provenance only,
+// not the attributes and personal data that most of their weight is.
+const expandBareEnd = `
+RETURN [n IN reached | n {.id, .kind, .key, .label, .` + attrPrefix + intel.AttrDocumentCountry + `}] AS nodes,
+       [level IN levels | [r IN level | {link: r {.id, .eventKey, .agency, .country, .observedAt, .validFrom, .validUntil,
+         .ingestedAt, .evidenceRef, .confidence, .legalBasis, .visibility, .retractedAt, .retractedBy, .retractReason},
+         type: type(r), from: startNode(r).id, to: endNode(r).id}]] AS levels`
+
+// expandByDepth and expandBareByDepth hold one statement per allowed
+// depth: Cypher has no loop over a parameter, so the levels are written
+// out, from constants, at start-up.
+var expandByDepth, expandBareByDepth = expandStatements(expandEnd), expandStatements(expandBareEnd)
+
+func expandStatements(end string) map[int]string {
 	m := map[int]string{}
 	for d := 1; d <= intel.MaxExpandDepth; d++ {
-		m[d] = expandStart + strings.Repeat(expandLevel, d) + expandEnd
+		m[d] = expandStart + strings.Repeat(expandLevel, d) + end
 	}
 	return m
-}()
+}
 
 // Expand works out the whole network in one statement, so that a network
 // costs one round trip however deep it goes, and applies the shared rule
@@ -119,7 +130,11 @@ func outOfTransactionMemory(err error) bool {
 func (s *Store) expandInOne(ctx context.Context, q intel.ExpandQuery) (intel.Subgraph, error) {
 	params := expandParams(q)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (intel.Subgraph, error) {
-		res, err := tx.Run(ctx, expandByDepth[q.Depth], params)
+		stmt := expandByDepth[q.Depth]
+		if q.Bare {
+			stmt = expandBareByDepth[q.Depth]
+		}
+		res, err := tx.Run(ctx, stmt, params)
 		if outOfTransactionMemory(err) {
 			return intel.Subgraph{}, errTooBigForOne
 		}
@@ -206,12 +221,14 @@ func (s *Store) warmPlans() {
 		if q.Normalize() != nil {
 			return
 		}
-		res, err := sess.Run(ctx, expandByDepth[d], expandParams(q))
-		if err != nil {
-			return
-		}
-		if _, err := res.Consume(ctx); err != nil {
-			return
+		for _, stmt := range []string{expandByDepth[d], expandBareByDepth[d]} {
+			res, err := sess.Run(ctx, stmt, expandParams(q))
+			if err != nil {
+				return
+			}
+			if _, err := res.Consume(ctx); err != nil {
+				return
+			}
 		}
 	}
 }

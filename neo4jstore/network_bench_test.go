@@ -158,3 +158,32 @@ func BenchmarkShortestPathStatement(b *testing.B) {
 		})
 	}
 }
+
+// TestBareExpansionLeavesOutAttributes: a bare expansion does not ship
+// what it may leave out (intel.ExpandQuery.Bare), which is its point; the
+// conformance suite checks that it is the same network.
+func TestBareExpansionLeavesOutAttributes(t *testing.T) {
+	s := MustStore(t)
+	ctx := context.Background()
+	if err := s.DeleteAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l := intel.Link{Type: intel.LinkCalled, From: intel.EntityID(intel.KindPhoneNumber, "+66800000001"),
+		To: intel.EntityID(intel.KindPhoneNumber, "+66800000002"), EventKey: "bare-1",
+		Provenance: intel.Provenance{Agency: "TH-CIB", Country: intel.RegionTH, Visibility: intel.VisibilityShareable},
+		Attrs:      map[string]string{"durationSec": "60"}}
+	l.ObservedAt = time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	l.Normalize()
+	if _, err := s.Upsert(ctx, intel.Batch{Links: []intel.Link{l}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, bare := range []bool{false, true} {
+		g, err := s.Expand(ctx, intel.ExpandQuery{Seeds: []string{l.From}, Depth: 1, Bare: bare})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g.Links) != 1 || (g.Links[0].Attrs["durationSec"] == "60") == bare {
+			t.Errorf("bare=%v: links %+v", bare, g.Links)
+		}
+	}
+}

@@ -25,17 +25,18 @@ func (r *Resolver) network(ctx context.Context, seeds []string, depth *int, type
 	if err != nil {
 		return nil, err
 	}
+	// The full entity and link models are read and built only for a query
+	// that asks for them (mostConnected names the nodes' entities): the
+	// edges' ends and ids are all many front ends load.
+	sel := selected(ctx)
+	entities, links := sel.has("nodes.entity") || sel.has("mostConnected"), sel.has("edges.link")
+	q.Bare = !entities && !links
 	g, err := r.Service.Network(ctx, c, q)
 	if err != nil {
 		return nil, err
 	}
 	out := &model.Network{Nodes: []*model.NetworkNode{}, Edges: []*model.NetworkEdge{}, Truncated: g.Truncated,
 		NodeCount: len(g.Nodes), EdgeCount: len(g.Links), MissingSeeds: nonNil(g.MissingSeeds)}
-	// The full entity and link models are built only for a query that asks
-	// for them (mostConnected names the nodes' entities): the edges' ends
-	// and ids are all many front ends load.
-	sel := selected(ctx)
-	entities, links := sel.has("nodes.entity") || sel.has("mostConnected"), sel.has("edges.link")
 	for _, n := range g.Nodes {
 		node := &model.NetworkNode{ID: n.ID, Kind: model.EntityKind(n.Kind), Label: n.Label}
 		if entities {

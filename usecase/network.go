@@ -22,6 +22,9 @@ type NetworkQuery struct {
 	Kinds     []intel.Kind
 	Window    intel.TimeWindow
 	Limit     int
+	// Bare asks for the network as drawn: its entities' ids, kinds and
+	// labels and its links' ids, types and ends (see intel.ExpandQuery.Bare).
+	Bare bool
 }
 
 // Network expands the caller's view around the seeds. A network that
@@ -46,7 +49,7 @@ func (s *Service) network(ctx context.Context, c *Caller, op string, in NetworkQ
 		return g, err
 	}
 	q := intel.ExpandQuery{Seeds: in.Seeds, Depth: in.Depth, LinkTypes: in.LinkTypes, Kinds: in.Kinds,
-		Window: in.Window, MaxNodes: in.Limit}
+		Window: in.Window, MaxNodes: in.Limit, Bare: in.Bare && op != access.OpExport}
 	if q.MaxNodes < 1 || q.MaxNodes > intel.MaxNodesCap {
 		return g, intel.Errorf(intel.EINVALID, "limit", "must be between 1 and %d, got %d", intel.MaxNodesCap, q.MaxNodes)
 	}

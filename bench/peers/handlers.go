@@ -73,9 +73,11 @@ func RawHandler(store *neo4jstore.Store, a *intel.Access) http.Handler {
 }
 
 // expand asks a store for a network the way ScamGraph's network query
-// does: limit nodes, four times as many links.
+// does: limit nodes, four times as many links, and bare, as a query for
+// the nodes' ids is (intel.ExpandQuery.Bare).
 func expand(ctx context.Context, s intel.Store, a *intel.Access, seed string, depth, limit int) (intel.Subgraph, error) {
-	return s.Expand(ctx, intel.ExpandQuery{Seeds: []string{seed}, Depth: depth, MaxNodes: limit, MaxLinks: min(4*limit, intel.MaxLinksCap), Access: a})
+	return s.Expand(ctx, intel.ExpandQuery{Seeds: []string{seed}, Depth: depth, MaxNodes: limit, MaxLinks: min(4*limit, intel.MaxLinksCap),
+		Access: a, Bare: true})
 }
 
 func nodeIDs(es []intel.Entity) []string {
