@@ -33,10 +33,10 @@ type ExpandQuery struct {
 	// Bare says the caller draws the network and needs of each entity only
 	// its id, kind, key, label and home (AttrDocumentCountry, which decides
 	// whose data a person is), and of each link only its id, type, ends
-	// and provenance: a store may then leave out their other attributes,
-	// personal data, raw forms, markers and first ingestion, which are
-	// most of what a large network weighs. The entities and links are the
-	// same.
+	// and country (whose data it is): a store may then leave out the rest
+	// (attributes, personal data, provenance, raw forms, markers), which
+	// is most of what a large network weighs. The entities and links are
+	// the same.
 	Bare bool
 }
 

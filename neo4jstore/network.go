@@ -71,13 +71,12 @@ RETURN [n IN reached | n {.*, factClasses: null}] AS nodes,
        [level IN levels | [r IN level | {link: properties(r), type: type(r), from: startNode(r).id, to: endNode(r).id}]] AS levels`
 
 // expandBareEnd is expandEnd for a bare expansion (intel.ExpandQuery.Bare):
-// the entities' identity, label and home and the links' provenance only,
-// not the attributes and personal data that most of their weight is.
+// the entities' identity, label and home and the links' identity, ends
+// and country only, not the attributes, personal data and provenance that
+// most of their weight is.
 const expandBareEnd = `
 RETURN [n IN reached | n {.id, .kind, .key, .label, .` + attrPrefix + intel.AttrDocumentCountry + `}] AS nodes,
-       [level IN levels | [r IN level | {link: r {.id, .eventKey, .agency, .country, .observedAt, .validFrom, .validUntil,
-         .ingestedAt, .evidenceRef, .confidence, .legalBasis, .visibility, .retractedAt, .retractedBy, .retractReason},
-         type: type(r), from: startNode(r).id, to: endNode(r).id}]] AS levels`
+       [level IN levels | [r IN level | {link: r {.id, .country}, type: type(r), from: startNode(r).id, to: endNode(r).id}]] AS levels`
 
 // expandByDepth and expandBareByDepth hold one statement per allowed
 // depth: Cypher has no loop over a parameter, so the levels are written
