@@ -234,7 +234,7 @@ var _ = register("RiskThroughAMemoIsTheSame", func(t *testing.T, h *Harness, s i
 	ids := []string{scamLine.ID, sisterLine.ID, innocentLine.ID, hubLine.ID, spoofVoIP.ID, mule.ID}
 	for _, a := range []*intel.Access{nil, cambodianAnalyst} {
 		// One memo per view, filled by the first pass and read by the second.
-		memo := fetch.NewMemo(1000)
+		memo := fetch.NewMemo(1000, nil)
 		for pass := 0; pass < 2; pass++ {
 			for _, id := range ids {
 				want, wantOK := scoreOne(t, s, a, nil, id)

@@ -16,13 +16,28 @@ import (
 // own links are read afresh each time.
 //
 // A Memo holds facts exactly as one view sees them (masked, with only the
-// links the reader may see) and MUST NOT be shared between views; the
-// caller drops it whenever a write may have changed what it holds. It is
-// safe for concurrent use, and what it hands out is shared and read-only.
+// links the reader may see) and MUST NOT be shared between views. A page
+// a write may have changed is not served: with a Clock, a page is served
+// only while no write since its read touched its entity or the entities
+// at its far ends (or, for a site's callers, the site); without one, the
+// caller drops the memo whenever a write may have changed what it holds.
+// It is safe for concurrent use, and what it hands out is shared and
+// read-only.
 type Memo struct {
 	mu    sync.RWMutex
 	pages map[memoKey]memoPage
 	max   int
+	clock Clock
+}
+
+// Clock tells a memo which of its pages writes have touched since they
+// were read.
+type Clock interface {
+	// Gen is the current generation of writes, taken before a read.
+	Gen() uint64
+	// Untouched reports whether no write since generation gen touched
+	// self (an entity id, or a site's analytics.SiteKey) or any of far.
+	Untouched(gen uint64, self string, far []intel.Entity) bool
 }
 
 type memoKey struct {
@@ -33,6 +48,10 @@ type memoKey struct {
 // memoPage is one id's page: its links and, in the same order, the
 // entities at their far ends. absent marks an id the reader may not see.
 type memoPage struct {
+	// gen is the generation the page's read began at, and self what it
+	// was read at, for the Clock.
+	gen    uint64
+	self   string
 	links  []intel.Link
 	far    []intel.Entity
 	absent bool
@@ -47,9 +66,18 @@ type memoPage struct {
 }
 
 // NewMemo returns an empty memo holding at most max pages; past that it
-// starts over, which bounds its memory whatever the graph.
-func NewMemo(max int) *Memo {
-	return &Memo{pages: map[memoKey]memoPage{}, max: max}
+// starts over, which bounds its memory whatever the graph. A nil clock
+// serves every page it holds.
+func NewMemo(max int, clock Clock) *Memo {
+	return &Memo{pages: map[memoKey]memoPage{}, max: max, clock: clock}
+}
+
+// gen is the generation a read beginning now starts at.
+func (m *Memo) gen() uint64 {
+	if m == nil || m.clock == nil {
+		return 0
+	}
+	return m.clock.Gen()
 }
 
 // Len is how many pages the memo holds.
@@ -67,12 +95,16 @@ func (m *Memo) get(group, id string) (memoPage, bool) {
 		return memoPage{}, false
 	}
 	m.mu.RLock()
-	defer m.mu.RUnlock()
 	p, ok := m.pages[memoKey{group, id}]
+	m.mu.RUnlock()
+	if ok && m.clock != nil && !m.clock.Untouched(p.gen, p.self, p.far) {
+		return memoPage{}, false
+	}
 	return p, ok
 }
 
-func (m *Memo) put(group string, pages map[string]memoPage) {
+// put keeps pages of group, read from generation gen on (see gen).
+func (m *Memo) put(group string, gen uint64, pages map[string]memoPage) {
 	if m == nil || len(pages) == 0 {
 		return
 	}
@@ -82,6 +114,10 @@ func (m *Memo) put(group string, pages map[string]memoPage) {
 		m.pages = map[memoKey]memoPage{}
 	}
 	for id, p := range pages {
+		p.gen = gen
+		if p.self == "" {
+			p.self = id
+		}
 		m.pages[memoKey{group, id}] = p
 	}
 }

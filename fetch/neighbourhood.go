@@ -266,6 +266,7 @@ func (r *reader) readAround(ctx context.Context, group string, ids []string, typ
 		return r.read(ctx, ids, types, AroundSize, 1)
 	}
 	q := intel.NeighbourQuery{Direction: intel.DirectionBoth, LinkTypes: types, First: AroundSize, SkipTotal: true, ReadOnly: true}
+	gen := r.memo.gen()
 	return r.inChunks(ctx, ids, q, func(_ context.Context, chunk []string, got map[string]intel.NeighbourPage) error {
 		r.record(got, chunk)
 		keep := make(map[string]memoPage, len(chunk))
@@ -278,7 +279,7 @@ func (r *reader) readAround(ctx context.Context, group string, ids []string, typ
 			}
 			keep[id] = p
 		}
-		r.memo.put(group, keep)
+		r.memo.put(group, gen, keep)
 		return nil
 	})
 }

@@ -82,6 +82,7 @@ func (r *reader) siteReads(attr intel.SiteAttr, values []string) []func(context.
 // hold, and keeps them there.
 func (r *reader) readSites(ctx context.Context, attr intel.SiteAttr, values []string) error {
 	group := "site:" + string(attr)
+	gen := r.memo.gen()
 	for start := 0; start < len(values); start += intel.MaxSiteValues {
 		chunk := values[start:min(start+intel.MaxSiteValues, len(values))]
 		got, err := r.src.CallersAt(ctx, intel.SiteQuery{Attr: attr, Values: chunk, First: analytics.SiteCallersRead})
@@ -94,9 +95,10 @@ func (r *reader) readSites(ctx context.Context, attr intel.SiteAttr, values []st
 			if ok {
 				r.addSite(attr, v, c)
 			}
-			keep[v] = memoPage{callers: c, absent: !ok}
+			// A site's callers change with the calls made there.
+			keep[v] = memoPage{self: analytics.SiteKey(attr, v), callers: c, absent: !ok}
 		}
-		r.memo.put(group, keep)
+		r.memo.put(group, gen, keep)
 	}
 	return nil
 }

@@ -51,25 +51,29 @@ type AnalyticsOptions struct {
 // analyticsState is the service's scoring parameters and its cache of
 // results. Results are keyed by the reader's view (accessKey), so that
 // one reader's view is never served to another, and are never older than
-// the last write this process made that could change them: a write drops
-// the memos and makes the triages stale, and a cached score stays only
-// while no write touched what it was computed from (see touchedAt).
+// the last write this process made that could change them: a write makes
+// the triages stale, and a cached score, or a page a memo keeps, stays
+// only while no write touched what it was read from (see touchedAt).
 type analyticsState struct {
 	opts AnalyticsOptions
-	// gen counts the writes; it moves only with mu held.
+	// gen counts the writes; it moves only with touchMu held.
 	gen atomic.Uint64
 
 	mu      sync.Mutex
 	risks   map[string]cachedRisk
 	triages map[string]*triageSlot
 	memos   map[string]*cachedMemo
+
+	// touchMu guards touchedAt and floor; it is taken after mu, never
+	// before, and alone by the memos (see Untouched).
+	touchMu sync.RWMutex
 	// touchedAt is, for every entity and site a write touched (see
 	// touchedBy), the generation of the last such write, and floor the
 	// generation of the last write that touched everything or after
 	// which touchedAt started over: a result computed from a read that
 	// began at generation g still holds if g >= floor and nothing it read
 	// was touched after g. An enrichment job's writes then leave the
-	// scores of the rest of the graph cached.
+	// scores and the memos of the rest of the graph as they were.
 	touchedAt map[string]uint64
 	floor     uint64
 }
@@ -78,10 +82,8 @@ type analyticsState struct {
 // computed before is stale.
 const maxTouched = 1 << 20
 
-// cachedMemo is one view's fetch.Memo with the write generation and the
-// time it was started at.
+// cachedMemo is one view's fetch.Memo with the time it was started at.
 type cachedMemo struct {
-	gen  uint64
 	at   time.Time
 	memo *fetch.Memo
 }
@@ -92,8 +94,9 @@ const (
 	maxMemos     = 32
 )
 
-// memo returns the view's memo, a fresh one when a write or AroundTTL
-// made the last one stale.
+// memo returns the view's memo, a fresh one when AroundTTL made the last
+// one stale (writes by another process are not seen otherwise); the
+// pages a write of this process touched it no longer serves.
 func (a *analyticsState) memo(key string) *fetch.Memo {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -103,11 +106,11 @@ func (a *analyticsState) memo(key string) *fetch.Memo {
 // memoLocked is memo for a caller holding a.mu.
 func (a *analyticsState) memoLocked(key string) *fetch.Memo {
 	m, ok := a.memos[key]
-	if !ok || m.gen != a.gen.Load() || time.Since(m.at) >= a.opts.AroundTTL {
+	if !ok || time.Since(m.at) >= a.opts.AroundTTL {
 		if len(a.memos) >= maxMemos {
 			a.memos = map[string]*cachedMemo{}
 		}
-		m = &cachedMemo{gen: a.gen.Load(), at: time.Now(), memo: fetch.NewMemo(maxMemoPages)}
+		m = &cachedMemo{at: time.Now(), memo: fetch.NewMemo(maxMemoPages, a)}
 		a.memos[key] = m
 	}
 	return m.memo
@@ -182,14 +185,12 @@ func (a *analyticsState) params() analytics.Params {
 }
 
 // wrote records a write that touched t (everything when t is nil): it
-// drops the memos, makes every triage stale (the last one is served until
-// the next is complete), and makes stale the cached scores computed from
-// what t holds.
+// makes every triage stale (the last one is served until the next is
+// complete), and the cached scores and memo pages read from what t holds.
 func (a *analyticsState) wrote(t touched) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.touchMu.Lock()
+	defer a.touchMu.Unlock()
 	g := a.gen.Add(1)
-	a.memos = map[string]*cachedMemo{}
 	if t == nil || len(a.touchedAt)+len(t) > maxTouched {
 		a.touchedAt = map[string]uint64{}
 		a.floor = g
@@ -206,14 +207,39 @@ func (a *analyticsState) fresh(gen uint64, at time.Time) bool {
 	return gen == a.gen.Load() && time.Since(at) < a.opts.CacheTTL
 }
 
-// untouchedLocked says whether no write since generation gen touched
-// anything in read (sorted or not). a.mu is held.
-func (a *analyticsState) untouchedLocked(gen uint64, read []string) bool {
+// untouched says whether no write since generation gen touched anything
+// in read.
+func (a *analyticsState) untouched(gen uint64, read []string) bool {
+	if gen == a.gen.Load() {
+		return true
+	}
+	a.touchMu.RLock()
+	defer a.touchMu.RUnlock()
 	if gen < a.floor {
 		return false
 	}
 	for _, x := range read {
 		if a.touchedAt[x] > gen {
+			return false
+		}
+	}
+	return true
+}
+
+// Gen and Untouched make the state the memos' fetch.Clock.
+func (a *analyticsState) Gen() uint64 { return a.gen.Load() }
+
+func (a *analyticsState) Untouched(gen uint64, self string, far []intel.Entity) bool {
+	if gen == a.gen.Load() {
+		return true
+	}
+	a.touchMu.RLock()
+	defer a.touchMu.RUnlock()
+	if gen < a.floor || a.touchedAt[self] > gen {
+		return false
+	}
+	for i := range far {
+		if a.touchedAt[far[i].ID] > gen {
 			return false
 		}
 	}
