@@ -39,7 +39,7 @@ type Neighbourhood struct {
 	answered map[string]map[string]int
 }
 
-// Read lists what n's contents came from, sorted: every entity whose
+// Read lists what n's contents came from: every entity whose
 // links were read (n.Links) or that was reached (n.Entities), and every
 // site whose callers were listed (n.Sites, see SiteKey). Whatever is
 // computed from n alone stays true until a write touches one of them:
@@ -58,7 +58,6 @@ func (n *Neighbourhood) Read() []string {
 	for site := range n.Sites {
 		out = append(out, site)
 	}
-	slices.Sort(out)
 	return out
 }
 

@@ -175,7 +175,7 @@ func newAnalyticsState(o AnalyticsOptions) *analyticsState {
 		o.TriageTimeout = 5 * time.Minute
 	}
 	return &analyticsState{opts: o, risks: map[string]cachedRisk{}, triages: map[string]*triageSlot{},
-		memos: map[string]*cachedMemo{}}
+		memos: map[string]*cachedMemo{}, touchedAt: map[string]uint64{}}
 }
 
 func (a *analyticsState) params() analytics.Params {
@@ -195,9 +195,6 @@ func (a *analyticsState) wrote(t touched) {
 		a.touchedAt = map[string]uint64{}
 		a.floor = g
 	}
-	if a.touchedAt == nil {
-		a.touchedAt = map[string]uint64{}
-	}
 	for x := range t {
 		a.touchedAt[x] = g
 	}
@@ -207,9 +204,9 @@ func (a *analyticsState) fresh(gen uint64, at time.Time) bool {
 	return gen == a.gen.Load() && time.Since(at) < a.opts.CacheTTL
 }
 
-// untouched says whether no write since generation gen touched anything
-// in read.
-func (a *analyticsState) untouched(gen uint64, read []string) bool {
+// untouched says whether no write since generation gen touched any of
+// keys or the entities far.
+func (a *analyticsState) untouched(gen uint64, keys []string, far []intel.Entity) bool {
 	if gen == a.gen.Load() {
 		return true
 	}
@@ -218,8 +215,13 @@ func (a *analyticsState) untouched(gen uint64, read []string) bool {
 	if gen < a.floor {
 		return false
 	}
-	for _, x := range read {
+	for _, x := range keys {
 		if a.touchedAt[x] > gen {
+			return false
+		}
+	}
+	for i := range far {
+		if a.touchedAt[far[i].ID] > gen {
 			return false
 		}
 	}
@@ -230,20 +232,7 @@ func (a *analyticsState) untouched(gen uint64, read []string) bool {
 func (a *analyticsState) Gen() uint64 { return a.gen.Load() }
 
 func (a *analyticsState) Untouched(gen uint64, self string, far []intel.Entity) bool {
-	if gen == a.gen.Load() {
-		return true
-	}
-	a.touchMu.RLock()
-	defer a.touchMu.RUnlock()
-	if gen < a.floor || a.touchedAt[self] > gen {
-		return false
-	}
-	for i := range far {
-		if a.touchedAt[far[i].ID] > gen {
-			return false
-		}
-	}
-	return true
+	return a.untouched(gen, []string{self}, far)
 }
 
 // touched is what one write touched: the entities it wrote or linked, and
@@ -254,8 +243,7 @@ type touched map[string]struct{}
 func touchedBy(b intel.Batch) touched {
 	t := touched{}
 	for i := range b.Entities {
-		t[b.Entities[i].ID] = struct{}{}
-		t[intel.EntityID(b.Entities[i].Kind, b.Entities[i].Key)] = struct{}{}
+		t[b.Entities[i].ID] = struct{}{} // Validate holds it to EntityID(Kind, Key)
 	}
 	for i := range b.Links {
 		t.link(&b.Links[i])

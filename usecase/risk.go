@@ -107,7 +107,7 @@ func riskKey(view, id string) string { return view + "\x00" + id }
 // write since its read touched what it read. a.mu is held.
 func (a *analyticsState) freshRiskLocked(view, id string) (cachedRisk, bool) {
 	hit, ok := a.risks[riskKey(view, id)]
-	return hit, ok && time.Since(hit.at) < a.opts.CacheTTL && a.untouched(hit.gen, hit.read)
+	return hit, ok && time.Since(hit.at) < a.opts.CacheTTL && a.untouched(hit.gen, hit.read, nil)
 }
 
 // foreignIn lists the other countries whose facts went into a
